@@ -1,0 +1,99 @@
+"""Process settings, read from the environment once and passed in where needed.
+
+Only this module reads the environment. Organisation data (plans, accounts, people) lives in
+the YAML file named by ``DESKBOT_CONFIG``; see :mod:`bot.config`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CONFIG = PROJECT_ROOT / "deskbot.example.yaml"
+SAMPLE_KNOWLEDGE_BASE = PROJECT_ROOT / "knowledge_base"
+
+
+class Settings(BaseSettings):
+    """Everything deskbot takes from the environment. Secrets are ``SecretStr``."""
+
+    model_config = SettingsConfigDict(env_prefix="DESKBOT_", extra="ignore")
+
+    home: Path = Field(default=Path(".deskbot"), description="All state: database, index, files.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file under the home."
+    )
+    config: Path = Field(default=Path("deskbot.yaml"), description="Organisation YAML file.")
+    chroma_url: str | None = Field(default=None, description="Chroma server; default embedded.")
+    embedder: str = Field(default="minilm", description="minilm | e5 | hash (tests)")
+    llm_model: str = Field(default="gpt-4o-mini")
+    llm_timeout: float = Field(default=20.0, gt=0)
+    slack_api_url: str | None = Field(default=None, description="Slack Web API base URL.")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="Links in messages.")
+    log_level: str = Field(default="INFO")
+    log_json: bool = Field(default=True)
+    scheduler: bool = Field(default=True, description="Run the SLA/digest scheduler in serve.")
+    session_secret: SecretStr | None = Field(default=None, description="Signs web cookies.")
+    max_upload_mb: int = Field(default=20, gt=0)
+
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "DESKBOT_SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "DESKBOT_SLACK_SIGNING_SECRET"),
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "DESKBOT_SLACK_APP_TOKEN")
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "DESKBOT_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "DESKBOT_OPENAI_BASE_URL")
+    )
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "openai_api_key")
+    @classmethod
+    def _refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip().lower() in {
+            "", "changeme", "change-me", "xoxb-your-token", "your-secret",
+        }:
+            raise ValueError("is a placeholder; set the real secret or leave it unset")
+        return value
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'deskbot.db').resolve()}"
+
+    @property
+    def config_path(self) -> Path:
+        """The organisation file: ``DESKBOT_CONFIG``, else the shipped example."""
+        if self.config.exists() or self.config != Path("deskbot.yaml"):
+            return self.config
+        return EXAMPLE_CONFIG
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.home / "files"
+
+    @property
+    def llm_configured(self) -> bool:
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (and explicit overrides, for tests)."""
+    return Settings(**overrides)  # type: ignore[arg-type]
