@@ -59,7 +59,11 @@ class Settings(BaseSettings):
     @classmethod
     def _refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and value.get_secret_value().strip().lower() in {
-            "", "changeme", "change-me", "xoxb-your-token", "your-secret",
+            "",
+            "changeme",
+            "change-me",
+            "xoxb-your-token",
+            "your-secret",
         }:
             raise ValueError("is a placeholder; set the real secret or leave it unset")
         return value

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, migrations and the repository layer. No SQL outside it."""

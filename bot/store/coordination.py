@@ -1,0 +1,90 @@
+"""Doing things once across processes: leases, processed deliveries, daily runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.db import Database
+from bot.store.models import DigestRunRow, InboundEventRow, LeaseRow
+
+
+class Leases:
+    """A named lease in the database; the scheduler runs only in the process holding it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def acquire(self, name: str, holder: str, *, now: dt.datetime, ttl: dt.timedelta) -> bool:
+        """Take or renew the lease; False when someone else holds an unexpired one."""
+        try:
+            with self.db.session() as session:
+                row = session.get(LeaseRow, name, with_for_update=True)
+                if row is None:
+                    session.add(LeaseRow(name=name, holder=holder, expires_at=now + ttl))
+                    return True
+                if row.holder != holder and row.expires_at > now:
+                    return False
+                row.holder, row.expires_at = holder, now + ttl
+                return True
+        except IntegrityError:
+            return False  # another process created it at the same moment
+
+    def release(self, name: str, holder: str) -> None:
+        with self.db.session() as session:
+            session.execute(
+                delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder)
+            )
+
+    def holder(self, name: str, *, now: dt.datetime) -> str | None:
+        with self.db.session() as session:
+            row = session.get(LeaseRow, name)
+            return row.holder if row is not None and row.expires_at > now else None
+
+
+class InboundEvents:
+    """Remembers delivery ids so a retried delivery is processed once."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def first_time(self, source: str, event_id: str, *, now: dt.datetime) -> bool:
+        try:
+            with self.db.session() as session:
+                session.add(InboundEventRow(source=source, event_id=event_id, received_at=now))
+            return True
+        except IntegrityError:
+            return False
+
+    def forget_before(self, cutoff: dt.datetime) -> None:
+        with self.db.session() as session:
+            session.execute(delete(InboundEventRow).where(InboundEventRow.received_at < cutoff))
+
+
+class DailyRuns:
+    """Claims a (CSM, local day) digest so it is sent once even across workers."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def claim(
+        self, csm_id: str, day: dt.date, *, now: dt.datetime, data: dict[str, Any] | None = None
+    ) -> bool:
+        try:
+            with self.db.session() as session:
+                session.add(DigestRunRow(csm_id=csm_id, day=day, sent_at=now, data=data or {}))
+            return True
+        except IntegrityError:
+            return False
+
+    def last(self, csm_id: str, *, before: dt.date) -> dt.datetime | None:
+        with self.db.session() as session:
+            return session.scalar(
+                select(DigestRunRow.sent_at)
+                .where(DigestRunRow.csm_id == csm_id, DigestRunRow.day < before)
+                .order_by(DigestRunRow.day.desc())
+                .limit(1)
+            )

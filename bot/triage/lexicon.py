@@ -1,0 +1,64 @@
+"""Words that name platforms, operating systems, devices and tools in SDK bug reports."""
+
+from __future__ import annotations
+
+import re
+
+# (canonical name, pattern). Frameworks first: "Flutter on Android" is a Flutter report.
+PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("React Native", r"(?i)\breact[\s-]?native\b|\bRN\s?0\.\d+"),
+        ("Flutter", r"(?i)(?<![\w-])flutter(?![\w-])|\bdart\b|was called on null|Tried calling:"),
+        ("Unity", r"\bUnity(?:3D)?\b"),
+        ("Electron", r"(?i)\belectron\b"),
+        ("Android", r"(?i)\bandroid\b|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓"),
+        ("iOS", r"\biOS\b|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|苹果"),
+        ("macOS", r"(?i)\bmac\s?os\b|\bOS X\b"),
+        ("Windows", r"\bWindows\b"),
+        ("Linux", r"(?i)\b(?:linux|ubuntu|debian|centos)\b"),
+        (
+            "Web",
+            r"\bWeb\b(?!\s+unchecked)|(?i:\b(?:chrome|safari|firefox|edge)\s+(?:browser|\d))"
+            r"|(?i:\bweb\s?(?:app|sdk|page|client))|(?i:\bbrowser\s+\w+\s+\d)",
+        ),
+        ("Node.js", r"(?i)\bnode\.?js\b|\bnode\s+v?\d+\.\d"),
+        ("server", r"(?i)\bserver[\s-]sdk\b|\bgolang\b|\bgo sdk\b|服务端"),
+    )
+)
+
+# "Android 14", "iOS 15.5", "Android version: 7.0.0", "API 30", "Windows 11"
+OS_VERSION = re.compile(
+    r"(?i)\b(?P<os>android|ios|ipados|macos|mac os x?|os x|windows|ubuntu|debian|centos|"
+    r"harmonyos|watchos|tvos|api(?:\s?level)?)"
+    r"(?:\s?(?:version|ver\.?|版本))?\s*[:：]?\s*v?(?P<ver>\d{1,2}(?:\.\d{1,3}){0,2})(?![\w.])"
+    r"(?!\s*(?:sdk|SDK))"
+)
+OS_LABEL = re.compile(
+    r"(?i)^(?:os|operating system|os version|operating system version|system version|"
+    r"(?:android|ios|ipados|macos|windows) version|platform version|系统版本|系统|操作系统)$"
+)
+
+DEVICE_LABEL = re.compile(r"(?i)^(?:device(?: model| name| info)?|model|phone|vendor and model|机型|设备|手机型号)$")
+DEVICE = re.compile(
+    r"\b(?:iPhone\s?(?:\d{1,2}|SE|X[RS]?)(?:\s?(?:Pro Max|Pro|Max|Plus|mini))?"
+    r"|iPad(?:\s(?:Pro|Air|mini))?(?:\s\d+)?|iPod touch(?:\s\d+\w*\sgen)?"
+    r"|Pixel\s?\d+[a]?(?:\s?(?:Pro|XL))?"
+    r"|(?:Samsung\s)?Galaxy\s[A-Z]\d{1,3}\w*|Samsung\s[A-Z]{1,2}\d{1,3}\w*"
+    r"|(?:Huawei|HUAWEI|Honor|HONOR|Xiaomi|Redmi|OPPO|vivo|OnePlus|Nokia|Motorola|Sony)\s[\w-]{2,12}(?:\s(?:Pro|Lite))?)"
+)
+
+# Version numbers that belong to tools, not to the SDK.
+TOOL_BEFORE_VERSION = re.compile(
+    r"(?i)(?:xcode|swift|kotlin|java|jdk|gradle|agp|android studio|studio|node|npm|yarn|python|"
+    r"react|react-native|react-navigation[\w-]*|flutter|dart|cocoapods|pod|chrome|safari|"
+    r"firefox|edge|electron|unity|webview|typescript|api|build|xcode version|rn)"
+    r"\s*(?:version|ver\.?)?\s*[:：]?\s*[\^~>=v]*\s*$"
+)
+OS_BEFORE_VERSION = re.compile(
+    r"(?i)(?:android|ios|ipados|macos|mac os x?|os x|windows|ubuntu|debian|centos|harmonyos|"
+    r"os|api level|api)\s*(?:version|ver\.?|版本)?\s*[:：]?\s*v?$"
+)
+SDK_WORDS = re.compile(
+    r"(?i)(?:sdk|version|ver\.?|release|package|library|lib|framework|版本|\bv)\s*[:：]?\s*[\^~>=]*\s*$"
+)
