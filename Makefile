@@ -1,0 +1,51 @@
+# deskbot — two commands for a new user: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test lint typecheck pytest fast install clean
+
+## make run: install, migrate, ingest the sample knowledge base, serve on http://127.0.0.1:8000
+run: $(VENV)/.installed
+	$(BIN)/deskbot db upgrade
+	$(BIN)/deskbot ingest
+	$(BIN)/deskbot serve --host $(HOST) --port $(PORT)
+
+## make test: lint, type-check and the whole test suite (SQLite and a throwaway PostgreSQL)
+test: $(VENV)/.installed-test lint typecheck
+	@scripts/ensure_chromium.sh
+	scripts/with_postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+## make fast: the quick tests only (no slow marks), for the edit loop
+fast: $(VENV)/.installed-test
+	$(BIN)/pytest -m "not slow and not browser" -q $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+install: $(VENV)/.installed
+
+# torch goes first and pinned, so pip takes the CPU wheel instead of a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q "torch==2.13.0"
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+clean:
+	rm -rf $(VENV) .deskbot .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""The application's parts, wired once from settings: config, database, stores, desk.
+
+Built by the CLI per command and by the service inside its lifespan; tests build it around a
+temporary home. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.config import OrgConfig, load_org_config
+from bot.desk import ClockKeeper, TicketDesk
+from bot.settings import Settings
+from bot.store.accounts import sync_accounts
+from bot.store.attachments import AttachmentStore
+from bot.store.conversations import ConversationStore
+from bot.store.coordination import DailyRuns, InboundEvents, Leases
+from bot.store.db import Database
+from bot.store.gaps import GapStore
+from bot.store.notifications import NotificationStore
+from bot.store.tickets import TicketStore
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    config: OrgConfig
+    db: Database
+    tickets: TicketStore
+    conversations: ConversationStore
+    gaps: GapStore
+    attachments: AttachmentStore
+    notifications: NotificationStore
+    leases: Leases
+    inbound: InboundEvents
+    daily_runs: DailyRuns
+    desk: TicketDesk
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_context(
+    settings: Settings,
+    *,
+    config: OrgConfig | None = None,
+    db: Database | None = None,
+    keeper: ClockKeeper | None = None,
+    migrate: bool = True,
+    now: dt.datetime | None = None,
+) -> AppContext:
+    """Load the organisation file, open (and migrate) the database, sync accounts."""
+    config = config if config is not None else load_org_config(settings.config_path)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    db = db if db is not None else Database(settings.db_url)
+    if migrate:
+        db.upgrade()
+    sync_accounts(db, config, now=now or dt.datetime.now(dt.UTC))
+    org = config.organisation
+    tickets = TicketStore(db, prefix=org.ticket_prefix, first_number=org.first_ticket_number)
+    if keeper is None:
+        keeper = default_keeper(config)
+    return AppContext(
+        settings=settings,
+        config=config,
+        db=db,
+        tickets=tickets,
+        conversations=ConversationStore(db),
+        gaps=GapStore(db),
+        attachments=AttachmentStore(db, settings.files_dir),
+        notifications=NotificationStore(db),
+        leases=Leases(db),
+        inbound=InboundEvents(db),
+        daily_runs=DailyRuns(db),
+        desk=TicketDesk(store=tickets, keeper=keeper),
+    )
+
+
+def default_keeper(config: OrgConfig) -> ClockKeeper | None:
+    """The SLA clock keeper for this organisation (None until the SLA engine is wired)."""
+    return None
