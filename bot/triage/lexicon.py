@@ -9,7 +9,7 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
         ("React Native", r"(?i)\breact[\s-]?native\b|\bRN\s?0\.\d+"),
-        ("Flutter", r"(?i)(?<![\w-])flutter(?![\w-])|\bdart\b|was called on null|Tried calling:"),
+        ("Flutter", r"(?i)(?<![\w-])flutter(?![\w-])|(?<![.\w])Dart\b|was called on null|Tried calling:"),
         ("Unity", r"\bUnity(?:3D)?\b"),
         ("Electron", r"(?i)\belectron\b"),
         ("Android", r"(?i)\bandroid\b|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓"),
@@ -29,9 +29,9 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 # "Android 14", "iOS 15.5", "Android version: 7.0.0", "API 30", "Windows 11"
 OS_VERSION = re.compile(
-    r"(?i)\b(?P<os>android|ios|ipados|macos|mac os x?|os x|windows|ubuntu|debian|centos|"
+    r"(?i)(?<![\w.:-])(?P<os>android|ios|ipados|macos|mac os x?|os x|windows|ubuntu|debian|centos|"
     r"harmonyos|watchos|tvos|api(?:\s?level)?)"
-    r"(?:\s?(?:version|ver\.?|版本))?\s*[:：]?\s*v?(?P<ver>\d{1,2}(?:\.\d{1,3}){0,2})(?![\w.])"
+    r"(?:\s?(?:version|ver\.?|版本))?\s*[:：]?\s*v?(?P<ver>\d{1,2}(?:\.\d{1,3}){0,2})(?!\w|\.\d)"
     r"(?!\s*(?:sdk|SDK))"
 )
 OS_LABEL = re.compile(
@@ -39,7 +39,9 @@ OS_LABEL = re.compile(
     r"(?:android|ios|ipados|macos|windows) version|platform version|系统版本|系统|操作系统)$"
 )
 
-DEVICE_LABEL = re.compile(r"(?i)^(?:device(?: model| name| info)?|model|phone|vendor and model|机型|设备|手机型号)$")
+DEVICE_LABEL = re.compile(
+    r"(?i)^(?:device(?: model| name| info)?|model|phone|vendor and model|机型|设备|手机型号)$"
+)
 DEVICE = re.compile(
     r"\b(?:iPhone\s?(?:\d{1,2}|SE|X[RS]?)(?:\s?(?:Pro Max|Pro|Max|Plus|mini))?"
     r"|iPad(?:\s(?:Pro|Air|mini))?(?:\s\d+)?|iPod touch(?:\s\d+\w*\sgen)?"

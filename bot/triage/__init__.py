@@ -1,0 +1,1 @@
+"""Triage and bug intake: classify, extract, prioritise, ask follow-ups (pure logic)."""

@@ -1,0 +1,232 @@
+"""Bug-report fields from free text, template sections and attachments (no model needed)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.triage.lexicon import DEVICE, DEVICE_LABEL, OS_LABEL, PLATFORMS
+from bot.triage.logs import error_codes, log_lines
+from bot.triage.models import BugFields
+from bot.triage.sections import (
+    Labelled,
+    Section,
+    is_empty_value,
+    label_matching,
+    labelled_lines,
+    section_matching,
+    sections,
+    strip_placeholders,
+)
+from bot.triage.versions import os_versions, sdk_versions
+
+_REPRO_HEAD = re.compile(
+    r"(?i)reproduc|\brepro\b|\bsteps\b|what did you do|how to trigger|复现|重现|步骤|操作"
+)
+_EXPECTED_HEAD = re.compile(r"(?i)expect|should happen|期望|预期")
+_ACTUAL_HEAD = re.compile(
+    r"(?i)\bactual|what happened|instead|current behaviou?r|observed|实际|当前现象|现象|问题描述"
+)
+_SDK_HEAD = re.compile(r"(?i)集成包|\bsdk\b(?!.*version)|\bpackage\b|\blibrary\b")
+_IMPACT_HEAD = re.compile(r"(?i)impact|affected|how many|影响")
+_NOT_REPRO = re.compile(
+    r"(?i)\b(?:at random|randomly|random|cannot reproduce|can't reproduce|not reproducible|"
+    r"unable to reproduce|no idea|unknown)\b|无法复现|偶现|不知道"
+)
+_NUMBERED = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、]|步骤\s*\d)\s*(?P<item>\S.*)$")
+_TRIGGER = re.compile(
+    r"(?i)\b(?:when(?:ever)?|after|each time|every time)\s+(?:i|we|the user|users?|a user|"
+    r"you|calling|tapping|clicking|pressing|joining|leaving|opening|selecting|switching|sending|"
+    r"trying|connecting|starting|publishing|subscribing|running|launching|rotating|"
+    r"backgrounding|the app (?:goes|is|returns|comes))\b"
+    r"|\b(?:tapping|clicking|pressing|calling|selecting|opening|joining)\s+(?:on\s+)?[\w` ]{1,40}?"
+    r"\s+(?:shows|crashes|does nothing|fails|throws|returns|causes|results|freezes|hangs)"
+    r"|当.{1,20}时|点击.{1,20}后|调用.{1,30}(?:后|时)"
+)
+# "- cold start from VoIP push -> conflict": scenario bullets
+_SCENARIO = re.compile(r"(?m)^\s*[-*]\s+[^\n]{3,120}(?:->|→|=>)[^\n]+$")
+_CODE = re.compile(r"```|\b[\w$]+\.[a-z_$][\w$]*(?:\(|\s*=\s*\()|\{\s*\"\w+\"\s*:[^{}]*,[^{}]*,")
+_ACTION_VERBS = re.compile(
+    r"(?i)\b(?:connected|closed|opened|restarted|joined|left|tapped|clicked|called|sent|"
+    r"installed|ran|started|stopped|waited|logged in|signed in|switched|rotated|muted|published)\b"
+)
+_FAILURE = re.compile(
+    r"(?i)\bcrash\w*|\berror\w*|\bexception\b|\bfail\w*|\bbroken\b|\bfreez\w*|\bfroze\b|\bhang\w*|"
+    r"\bstuck\b|\bnot working\b|\bdoesn'?t work|\bdoes not work|\bno effect\b|\bdoes nothing\b|"
+    r"\bnever\b|\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b|\bblack screen|\bno (?:audio|video|sound)|"
+    r"\bdrop\w*|\bdisconnect\w*|\b401\b|\b403\b|\b500\b|\btimeout\b|\btimed out\b|"
+    r"崩溃|闪退|报错|失败|异常|卡住|卡死|黑屏|无声|无法|不能|收不到"
+)
+_EXPECT_INLINE = re.compile(
+    r"(?i)\b(?:expected(?: result| behaviou?r)?\s*[:：]\s*|i (?:would )?expect(?:ed)?\s+(?:it\s+|that\s+)?|"
+    r"it should\s+|期望|预期)(?P<v>[^\n]{6,200})"
+)
+_ACTUAL_INLINE = re.compile(r"(?i)\b(?:actual(?: result| behaviou?r)?|instead)\s*[:：,]\s*(?P<v>[^\n]{4,200})")
+_IMPACT = re.compile(
+    r"(?i)\b(?:all|every|most|many|some|several|\d+%?\s*(?:of\s+)?(?:our\s+)?)\s*(?:of\s+)?(?:our\s+|the\s+)?"
+    r"(?:users|customers|clients|devices|rooms|calls)\b|\bin production\b|\bproduction\b|\bprod\b|"
+    r"\blive (?:app|users|traffic)\b|\b\d+\s*(?:-|to|of)\s*\d+\s*(?:times|attempts)?\b(?=[^\n]{0,20}\b(?:of|attempts|times)\b)|"
+    r"\b\d\s*(?:-\s*\d\s*)?(?:of|out of)\s*\d+\b|\bevery time\b|\bsince\s+(?:yesterday|today|last\s+\w+|"
+    r"v?\d[\w.]*|\w+day|this morning|the (?:update|upgrade|release))|\b(?:a few|\d+) (?:hours|days|weeks) ago\b|"
+    r"线上|生产环境|所有用户|全部用户|大量用户|部分用户|大面积|全部|所有"
+)
+_CHECKBOX_UNCHECKED = re.compile(r"(?m)^\s*[-*]\s*\[ \][^\n]*$")
+_MARKUP = re.compile(r"\*\*|__|^\s{0,3}#{1,6}\s*", re.M)
+
+
+def _words(value: str) -> int:
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", value))
+    return len(re.findall(r"[A-Za-z0-9_]+", value)) + cjk // 2
+
+
+def _short(value: str, limit: int = 600) -> str:
+    value = re.sub(r"[ \t]+", " ", value.strip())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def _summary(title: str, body: str) -> str | None:
+    for candidate in (title, body):
+        for line in candidate.splitlines():
+            cleaned = _MARKUP.sub("", strip_placeholders(line)).strip(" -*#>:")
+            if _words(cleaned) >= 2 and not re.fullmatch(r"(?i)describe the bug|the bug|bug", cleaned):
+                return _short(cleaned, 160)
+    return None
+
+
+def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | None:
+    for source in (
+        section_matching(parts, _REPRO_HEAD),
+        label_matching(labels, _REPRO_HEAD),
+    ):
+        if source and _words(source) >= 5 and not _NOT_REPRO.search(source[:80]):
+            return _short(source)
+    items = [m.group("item") for m in _NUMBERED.finditer(text)]
+    steps = [i for i in items if not re.match(r"[^:：]{1,60}[:：]", i)]
+    if len(steps) >= 2:
+        return _short("\n".join(f"{n}. {s}" for n, s in enumerate(steps, 1)))
+    if len(_SCENARIO.findall(text)) >= 2:
+        return _short("\n".join(m.strip() for m in _SCENARIO.findall(text)))
+    # stack frames look like code but are not a reproduction
+    prose = re.sub(r"(?m)^\s*at\s.*$", "", text)
+    trigger = _TRIGGER.search(prose) or _CODE.search(prose)
+    if trigger:
+        start = prose.rfind("\n", 0, trigger.start()) + 1
+        end = prose.find("\n", trigger.end())
+        return _short(prose[start : end if end != -1 else len(prose)], 400)
+    if len(set(m.group(0).lower() for m in _ACTION_VERBS.finditer(text))) >= 3:
+        first = _ACTION_VERBS.search(text)
+        assert first is not None
+        start = text.rfind("\n", 0, first.start()) + 1
+        return _short(text[start : text.find("\n", first.end()) % (len(text) + 1)], 400)
+    return None
+
+
+def _expected(parts: list[Section], labels: list[Labelled], text: str) -> str | None:
+    for value in (section_matching(parts, _EXPECTED_HEAD), label_matching(labels, _EXPECTED_HEAD)):
+        if value and _words(value) >= 2:
+            return _short(value, 300)
+    match = _EXPECT_INLINE.search(text)
+    return _short(match.group("v"), 300) if match else None
+
+
+def _actual(parts: list[Section], labels: list[Labelled], text: str, summary: str | None) -> str | None:
+    for value in (section_matching(parts, _ACTUAL_HEAD), label_matching(labels, _ACTUAL_HEAD)):
+        if value and _words(value) >= 2:
+            return _short(value, 400)
+    match = _ACTUAL_INLINE.search(text)
+    if match:
+        return _short(match.group("v"), 300)
+    # The description of a failure is the actual behaviour when no field names it.
+    for sentence in re.split(r"(?<=[.!?。！？])\s+|\n", text):
+        if _FAILURE.search(sentence) and _words(sentence) >= 3 and not sentence.lstrip().startswith(("#", "**")):
+            return _short(sentence, 300)
+    if summary and _FAILURE.search(summary):
+        return summary
+    return None
+
+
+def _platforms(text: str) -> str | None:
+    scan = _CHECKBOX_UNCHECKED.sub("", text)
+    found = [name for name, pattern in PLATFORMS if pattern.search(scan)]
+    return ", ".join(found[:3]) if found else None
+
+
+def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | None:
+    value = label_matching(labels, DEVICE_LABEL) or section_matching(parts, DEVICE_LABEL)
+    if value and not re.fullmatch(r"(?i)all|any|所有|全部|各种", value.strip()):
+        return _short(value.splitlines()[0], 80)
+    match = DEVICE.search(text)
+    return match.group(0) if match else None
+
+
+def _os_version(labels: list[Labelled], parts: list[Section], text: str) -> str | None:
+    found = os_versions(text)
+    if found:
+        return ", ".join(found[:3])
+    value = label_matching(labels, OS_LABEL) or section_matching(parts, OS_LABEL)
+    if value and re.search(r"\d", value) and _words(value) <= 6:
+        return _short(value.splitlines()[0], 60)
+    return None
+
+
+def _impact(parts: list[Section], labels: list[Labelled], text: str) -> str | None:
+    value = section_matching(parts, _IMPACT_HEAD) or label_matching(labels, _IMPACT_HEAD)
+    if value:
+        return _short(value, 200)
+    phrases: list[str] = []
+    for match in _IMPACT.finditer(text):
+        phrase = match.group(0).strip()
+        if phrase.lower() not in (p.lower() for p in phrases):
+            phrases.append(phrase)
+    return "; ".join(phrases[:4]) if phrases else None
+
+
+def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> BugFields:
+    """The bug-report fields found in ``title``/``text`` and attachment texts.
+
+    Pass already-redacted text: the fields are quoted back to users and agents.
+    """
+    full = f"{title}\n\n{text}" if title else text
+    if not title:
+        first, _, rest = text.partition("\n")
+        title, body = first, rest
+    else:
+        body = text
+    parts = sections(full)
+    labels = labelled_lines(full)
+    plain = _MARKUP.sub("", strip_placeholders(full))
+    attached = "\n".join(attachments)
+    versions = sdk_versions(plain, title=title)
+    if not versions and attached:
+        versions = sdk_versions(attached[:200_000])
+    sdk_name = label_matching(labels, _SDK_HEAD) or section_matching(parts, _SDK_HEAD)
+    if sdk_name and (_words(sdk_name) > 6 or re.fullmatch(r"[\d.\s-]+", sdk_name)):
+        sdk_name = None
+    named = next((v.sdk for v in versions if v.sdk), None)
+    summary = _summary(title, body)
+    logs = log_lines(full)
+    if attached:
+        attached_logs = log_lines(attached)
+        logs = "\n".join(x for x in (logs, attached_logs or _short(attached, 2000)) if x)
+    return BugFields(
+        summary=summary,
+        sdk=(named or sdk_name),
+        sdk_version=versions[0].version if versions else None,
+        platform=_platforms(plain) or (_platforms(attached[:200_000]) if attached else None),
+        os_version=_os_version(labels, parts, plain)
+        or (_os_version([], [], attached[:200_000]) if attached else None),
+        device=_device(labels, parts, plain),
+        repro_steps=_repro(parts, labels, full),
+        expected=_expected(parts, labels, plain),
+        actual=_actual(parts, labels, plain, summary),
+        logs=logs,
+        impact=_impact(parts, labels, plain),
+    )
+
+
+def codes(text: str, attachments: Sequence[str] = ()) -> list[str]:
+    """Error codes in the text and the attachments."""
+    return error_codes("\n".join((text, *attachments))[:500_000])
+
+
+__all__ = ["codes", "extract", "is_empty_value"]

@@ -1,0 +1,103 @@
+"""Log lines, stack traces, crash signatures and error codes inside a report or a file."""
+
+from __future__ import annotations
+
+import re
+
+_LOG_LINE = re.compile(
+    r"|".join(
+        (
+            r"^\s*at\s+[\w$.<>/\[\]]+\s*[.(]",  # Java / JS stack frame
+            r"\bframe\s+#\d+",  # lldb
+            r"^\s*#\d+\s+(?:pc\s+)?0x[0-9a-fA-F]+",  # tombstone / gdb
+            r"^\s*\d+\s+[\w.-]+\s+0x[0-9a-fA-F]{6,}",  # iOS crash report frame
+            r"\bThread \d+(?: Crashed)?\b.*:",
+            r"File \"[^\"]+\", line \d+|Traceback \(most recent call last\)",
+            r"\b[\w$.]*(?:Exception|Error)\b\s*:\s*\S",  # TypeError: x, java.lang.NoSuchMethodError: x
+            r"\b(?:SIGABRT|SIGSEGV|SIGBUS|SIGILL|SIGTRAP|SIGKILL|EXC_BAD_ACCESS|EXC_CRASH|"
+            r"EXC_BREAKPOINT)\b|null pointer dereference|FATAL EXCEPTION|Fatal Exception|"
+            r"\bANR in\b|\bsignal \d+ \(SIG",
+            r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}|\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}"
+            r"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d{3})?\]?\s)",  # timestamped lines
+            r"^\s*[VDIWEF]/[\w.$-]+\s*(?:\(\s*\d+\))?:",  # logcat
+            r"\b(?:objc|libc|dyld|CFNetwork)\[\d+(?::\d+)?\]",
+            r"(?:^|\s|\[)(?:ERROR|WARN(?:ING)?|FATAL|CRITICAL|PANIC)(?:\]|:|\s)",
+            r"Error Domain=\w+ Code=-?\d+",
+            r"[\"']?[eE]rror_?[cC]ode[\"']?\s*[:=]\s*-?\d+|\[code:\s*\d+",
+            r"\b[\w-]+\.(?:so|dylib|dll)\b(?:!|\s|$)|\bbase\.apk!",
+            r"\w+\.(?:kt|java|swift|m|mm|js|ts|tsx|jsx|dart|go|py|cpp|cc|c|rs):\d+\b",
+            r"`[^`\n]*(?:error|exception|failed|unknown|undefined|null)[^`\n]*`",
+            r"was called on null|Tried calling:|Receiver: null",
+            r"(?:报错|错误码|异常)[:：]\s*\S",
+        )
+    ),
+    re.M,
+)
+# A line that introduces a pasted log: everything up to the next blank line is log.
+_LOG_INTRO = re.compile(
+    r"(?im)^\s*(?:error|errors|log|logs|logcat|stack ?trace|crash(?: log| snippet| report)?|"
+    r"console(?: output)?|output|trace|exception|日志|报错|错误信息|堆栈)\s*[:：]\s*$"
+)
+_CODE_FENCE = re.compile(r"```[\w-]*\n(.*?)(?:```|\Z)", re.S)
+
+_ERROR_CODES = (
+    re.compile(r"Error Domain=(\w+) Code=(-?\d+)"),
+    re.compile(r"(?i)[\"']?error_?code[\"']?\s*[:=]\s*(-?\d+)"),
+    re.compile(r"(?i)\b(?:status ?code|http(?:status)?|http status)[\"']?\s*[:=]?\s*([1-5]\d\d)\b"),
+    re.compile(r"(?i)\[code:\s*(\d+)"),
+    re.compile(r"(?i)\b(?:error|err|code)\s*(?:code)?\s*[:=#]\s*(-?\d{2,})\b"),
+    re.compile(r"\b((?:ERR|E)_[A-Z][A-Z0-9_]{2,})\b"),
+    re.compile(r"\b(SIGABRT|SIGSEGV|SIGBUS|SIGILL|EXC_BAD_ACCESS|EXC_CRASH)\b"),
+    re.compile(r"\b((?:[a-z]+\.)+[A-Z]\w*(?:Exception|Error))\b"),
+    re.compile(r"(?<![\w.])([A-Z]\w*(?:Exception|Error))(?=:)"),
+    re.compile(r"错误码\s*[:：]?\s*(-?\d+)"),
+)
+
+MAX_LOG_CHARS = 4000
+
+
+def log_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
+    """The log-looking lines of ``text`` (stack traces, crash lines, pasted logs), capped."""
+    picked: list[str] = []
+    size = 0
+    in_block = False
+    fenced = {m.start(1): m.end(1) for m in _CODE_FENCE.finditer(text)}
+    fenced_text = "".join(text[s:e] for s, e in fenced.items())
+    fence_is_log = bool(fenced_text and _LOG_LINE.search(fenced_text))
+    position = 0
+    for line in text.splitlines(keepends=True):
+        start = position
+        position += len(line)
+        stripped = line.strip()
+        if not stripped:
+            in_block = False
+            continue
+        inside_fence = fence_is_log and any(s <= start < e for s, e in fenced.items())
+        if _LOG_INTRO.match(line):
+            in_block = True
+            continue
+        if in_block or inside_fence or _LOG_LINE.search(line):
+            piece = stripped[:500]
+            if piece.startswith("```"):
+                continue
+            picked.append(piece)
+            size += len(piece) + 1
+            if size >= limit:
+                break
+    if not picked:
+        return None
+    return "\n".join(picked)[:limit]
+
+
+def error_codes(text: str, *, limit: int = 10) -> list[str]:
+    """Error codes, signals and exception class names, first seen first."""
+    seen: list[str] = []
+    for pattern in _ERROR_CODES:
+        for match in pattern.finditer(text):
+            groups = [g for g in match.groups() if g]
+            code = " ".join(groups) if len(groups) > 1 else groups[0]
+            if code not in seen:
+                seen.append(code)
+            if len(seen) >= limit:
+                return seen
+    return seen
