@@ -1,0 +1,54 @@
+"""The HTTP service: health, metrics, OpenAPI; everything built in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.context import AppContext
+from bot.service.app import create_app
+
+
+@pytest.fixture
+def client(ctx: AppContext) -> Iterator[TestClient]:
+    with TestClient(create_app(ctx.settings, context=ctx, lifespan_modules=())) as c:
+        yield c
+
+
+def test_healthz_checks_the_database(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_reports_a_database_outage(ctx: AppContext) -> None:
+    from bot.store.db import Database
+
+    broken = Database("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1")
+    ctx.db = broken
+    with TestClient(create_app(ctx.settings, context=ctx, lifespan_modules=())) as c:
+        response = c.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
+def test_metrics_are_prometheus_text(client: TestClient) -> None:
+    client.get("/healthz")
+    body = client.get("/metrics").text
+    assert 'deskbot_http_requests_total{method="GET",route="/healthz",status="200"}' in body
+    assert "deskbot_outbox_pending" in body
+
+
+def test_openapi_is_served(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    assert "/healthz" in client.get("/openapi.json").json()["paths"]
+
+
+def test_building_the_app_connects_to_nothing(tmp_path: object) -> None:
+    from bot.settings import Settings
+
+    settings = Settings(home=tmp_path, database_url="postgresql+psycopg://x@127.0.0.1:9/none")  # type: ignore[arg-type]
+    app = create_app(settings)
+    assert app.title == "deskbot"
