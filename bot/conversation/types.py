@@ -1,0 +1,83 @@
+"""What crosses the boundary between channels and the conversation service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Channel = Literal["web", "slack", "cli"]
+# Buttons a channel shows under a reply, and the clicks it sends back.
+Action = Literal["solved", "open_ticket", "human", "go_ahead"]
+ReplyKind = Literal[
+    "answer",  # a cited answer from the docs
+    "handoff",  # the docs do not cover it; a human is offered / on the way
+    "follow_up",  # intake asks for what is missing
+    "ticket_opened",
+    "ticket_updated",  # a message added to an existing ticket
+    "status",  # where a ticket stands
+    "acknowledged",  # e.g. "glad it helped" after Solved
+    "error",  # something failed; says so and offers a human
+]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the user attached (a log, usually). Bytes are size-checked before this."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One user turn from any channel."""
+
+    channel: Channel
+    conversation_ref: str  # web session id; Slack "<channel>:<thread_ts>"; CLI "cli:<id>"
+    text: str
+    user_ref: str | None = None  # Slack user id, web user id
+    user_name: str | None = None
+    account_id: str | None = None  # known from the channel mapping or web authentication
+    uploads: tuple[Upload, ...] = ()
+    action: Action | None = None  # a button click instead of (or with) text
+    external_id: str | None = None  # Slack ts / web message id, for de-duplication
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    key: str
+    kind: str
+    priority: str
+    priority_reason: str
+    status: str
+    stage: str
+    subject: str
+    account_id: str
+    missing: list[str] = field(default_factory=list)
+    first_response_due: dt.datetime | None = None
+    resolution_due: dt.datetime | None = None
+    timezone: str = "UTC"  # the account's, to show due times in the customer's own time
+
+
+@dataclass(frozen=True)
+class CitationRef:
+    source: str
+    heading: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says back. ``text`` is Markdown; channels render it."""
+
+    kind: ReplyKind
+    text: str
+    conversation_id: str
+    citations: list[CitationRef] = field(default_factory=list)
+    confidence: float | None = None
+    handoff: bool = False
+    actions: list[Action] = field(default_factory=list)
+    ticket: TicketSummary | None = None
+    missing: list[str] = field(default_factory=list)
