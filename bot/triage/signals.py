@@ -1,0 +1,188 @@
+"""Phrases that signal a kind of request or a severity, in English and Chinese.
+
+Each is a compiled regex over the whole (redacted) message. Keeping them in one table makes
+the rules reviewable and lets tests name the signal that fired.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+TICKET_REF = re.compile(r"\b((?:SUP|TICKET|CASE|INC|REQ|UPG)-\d{1,7})\b", re.I)
+TICKET_HASH = re.compile(r"(?i)\b(?:ticket|case|request|工单)\s*#?\s*(\d{2,7})\b")
+
+STATUS = _any(
+    r"\bstatus\b",
+    r"\bany (?:update|news|progress)",
+    r"\bupdates? on\b",
+    r"\bprogress (?:on|of)\b",
+    r"\bwhere (?:are we|is it|does it stand)",
+    r"\bstill waiting\b",
+    r"\beta\b",
+    r"\bwhen will (?:someone|you|it be)",
+    r"\bhas anyone (?:looked|picked)",
+    r"\b(?:my|our) (?:ticket|case|request)\b",
+    r"进展|进度|状态|处理到哪|有人跟进|工单",
+)
+UPGRADE = _any(
+    r"\bupgrad\w* (?:to |our |my |the )?(?:the )?(?:plan|subscription|account|tier|support plan|"
+    r"package|license|licence|enterprise|pro|basic)\b",
+    r"\b(?:enterprise|pro|basic|paid|support) (?:plan|tier|subscription)\b",
+    r"\b(?:pricing|quote|invoice|billing|contract|purchase|procurement)\b",
+    r"\b(?:quota|rate limit increase|increase (?:the |our )?(?:limit|quota|cap)|more (?:concurrent|"
+    r"seats|mau|minutes|capacity))\b",
+    r"升级套餐|套餐|扩容|购买|报价|合同|发票|配额|额度|续费|商务",
+)
+SDK_UPGRADE = _any(r"\bupgrad\w* (?:the |our |to the )?(?:\w+[ -])?(?:sdk|library|package|version|dependency)")
+OUTAGE = _any(
+    r"\boutage\b",
+    r"\b(?:is|are|went|goes|been) (?:completely )?down\b",
+    r"\bdown for (?:everyone|all)",
+    r"\bservice (?:is )?unavailable\b",
+    r"\b(?:nobody|no one|none of our users) can\b",
+    r"\bproduction (?:is )?(?:down|broken|outage)",
+    r"\bsev(?:erity)?[- ]?1\b|\bp0\b",
+    r"宕机|挂了|服务不可用|线上事故|全部瘫痪|大面积",
+)
+ALL_USERS = _any(
+    r"\b(?:all|every|most|many) (?:of )?(?:our |the |my )?(?:users|customers|clients|calls|rooms)\b",
+    r"\beveryone\b",
+    r"\bnobody\b|\bno one\b",
+    r"所有用户|全部用户|大量用户|大部分用户|全部客户|所有人",
+)
+PRODUCTION = _any(
+    r"\bproduction\b",
+    r"\bin prod\b",
+    r"\blive (?:app|users|traffic|environment)\b",
+    r"\bcrashlytics\b|\bsentry\b",
+    r"\bour (?:users|customers) (?:are |report)",
+    r"线上|生产环境|正式环境",
+)
+CRASH = _any(
+    r"\bcrash\w*",
+    r"\bSIG(?:ABRT|SEGV|BUS|ILL|TRAP)\b",
+    r"\bEXC_BAD_ACCESS\b|\bEXC_CRASH\b",
+    r"\bfatal (?:exception|error)\b",
+    r"\bNoSuchMethodError\b|\bNullPointerException\b|\bnull pointer dereference\b",
+    r"\bANR\b",
+    r"崩溃|闪退|崩了",
+)
+CORE_BROKEN = _any(
+    r"\b(?:can(?:no|')t|unable to|fails? to|failed to|not able to) (?:join|connect|log ?in|sign ?in|"
+    r"send|receive|publish|subscribe|start|open|run|launch|build|compile|hear|see)\b",
+    r"\bno (?:audio|video|sound)\b|\bblack screen\b|\bone[- ]way audio\b",
+    r"\b(?:messages?|calls?) (?:are )?(?:not|never) (?:delivered|received|sent|connect)",
+    r"\bunusable\b|\bcompletely broken\b",
+    r"\b401\b|\bunauthori[sz]ed\b",
+    r"\bfreez\w*|\bfroze\b",
+    r"无法(?:加入|连接|登录|发送|接收|启动|运行)|收不到|发不出|黑屏|没有声音|无声",
+)
+DATA_LOSS = _any(
+    r"\bdata loss\b|\blost (?:messages|data|history)\b",
+    r"\bmessages? (?:are |were |get )?(?:lost|missing|deleted|disappear\w*)",
+    r"\bcorrupt\w*",
+    r"丢失|丢消息|消息丢|数据丢",
+)
+SECURITY = _any(
+    r"\bsecurity\b|\bvulnerab\w*|\bCVE-\d+|\bexploit\w*|\bXSS\b|\binjection\b",
+    r"\b(?:token|credential|key|password)s? (?:is |are |was |were )?(?:leaked|exposed)\b",
+    r"\bunauthori[sz]ed access\b|\bprivilege escalation\b|\bdata leak\b",
+    r"安全漏洞|漏洞|泄露|越权",
+)
+REGRESSION = _any(
+    r"\bafter (?:upgrading|updating|the (?:upgrade|update)|bumping|moving to|migrating)\b",
+    r"\bsince (?:upgrading|updating|the (?:upgrade|update|release)|v?\d+\.\d+)",
+    r"\bused to work\b|\bworked (?:fine |well )?(?:before|previously|in v?\d)",
+    r"\bregression\b|\bstarted (?:crashing|failing|happening)\b",
+    r"\bon (?:the )?latest version\b|\bupdated (?:\w+ )?(?:sdk )?from\b",
+    r"\bwhen I updated\b|\bafter update\b",
+    r"升级后|更新后|之前(?:版本)?(?:是)?正常|以前正常",
+)
+EVERY_TIME = _any(
+    r"\bevery ?time\b|\balways\b|\bon (?:app )?launch\b|\bon (?:opening|startup|start)\b|\bevery (?:join|call)",
+    r"必现|每次",
+)
+BLOCKER = _any(
+    r"\bblock(?:er|ing|s us)\b|\bbefore (?:our )?(?:launch|release|go-live)\b|\bgo[- ]live\b|\blaunch date\b",
+    r"上线前|阻塞|卡住了进度",
+)
+WORKAROUND = _any(r"\bwork ?around\b|\btemporary fix\b|\bfor now we\b|绕过|临时方案|规避")
+LIMITED = _any(
+    r"\bsometimes\b|\boccasionally\b|\brandom\w*|\bintermittent\w*|\brarely\b",
+    r"\b\d\s*(?:-\s*\d\s*)?(?:of|out of|in) \d+\b",
+    r"\bsome (?:devices|users)\b|\bonly on\b|\bone device\b|\bcannot reproduce\b|\bnot reproducible\b",
+    r"偶现|偶尔|部分(?:用户|机型)|个别",
+)
+COSMETIC = _any(
+    r"\bcosmetic\b|\btypo\b|\bmisaligned\b|\balignment\b|\bspacing\b|\bpadding\b|\bmargin\b|"
+    r"\bdivider\b|\bcolou?r\b|\bfont\b",
+    r"\bwarning\b|\bdeprecat\w*|\bdocs?\b|\bdocumentation\b|\blint\b",
+    r"样式|文档|错别字|警告",
+)
+FAILURE = _any(
+    r"\bcrash\w*|\berror\w*|\bexception\b|\bfail\w*|\bbroken\b|\bbug\b|\bfreez\w*|\bfroze\b",
+    r"\bhang\w*|\bstuck\b|\bnot working\b|\bdoesn'?t work|\bdoes not work|\bno effect\b",
+    r"\bdoes nothing\b|\bnot (?:being )?(?:called|fired|triggered|shown|received|delivered)\b",
+    r"\bnever (?:fires|arrives|starts|connects|called)\b|\bwrong\b|\bissue\b|\bproblem\b",
+    r"\bthrow\w*|\bblack screen\b|\bno (?:audio|video|sound)\b|\b(?:401|403|500|502|503)\b",
+    r"\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b",
+    r"崩溃|闪退|报错|失败|异常|卡住|卡死|卡顿|黑屏|无声|无法|不能|收不到|问题|bug",
+)
+BUG_TEMPLATE = _any(
+    r"describe the bug|to reproduce|steps to reproduce|\[bug\]|^bug\b|expected behaviou?r|"
+    r"actual (?:behaviou?r|results?)|what happened instead|bug description|bug report",
+    r"复现步骤|问题描述|期望结果|实际结果|当前现象",
+)
+FEATURE = _any(
+    r"feature request|is your feature request|describe the solution|proposed solution|"
+    r"solution you'?d like|alternatives you'?ve considered",
+    r"\bwould (?:be|love) (?:nice|great|helpful|useful|good)|\bit would be (?:nice|great)",
+    r"\bplease (?:add|support|provide|expose|consider)\b|\badd support for\b|\bsupport for\b",
+    r"\bmake (?:it|this|them) configurable\b|\bconfigurable\b|\bability to\b|\bbe able to\b",
+    r"\benhancement\b|\bsuggestion\b|\bnew (?:api|option|feature)\b",
+    r"希望(?:能)?(?:支持|增加|提供)|建议(?:增加|支持|提供)|能否(?:增加|提供)|新功能|功能需求",
+)
+FEATURE_TITLE = re.compile(
+    r"^\W*(?:\[?feature\]?|feat|add|allow|support|enable|provide|expose|make|be able to|option to|"
+    r"request|implement|introduce|feature request)\b",
+    re.I,
+)
+QUESTION = _any(
+    r"\bhow (?:to|do|can|should|would|does)\b",
+    r"\bis (?:it|there|this) (?:possible|a way|supported|open source)\b|\bis there (?:a|any)\b",
+    r"\bcan (?:i|we|you)\b|\bdoes (?:the |this |it |\w+ )?(?:sdk|api|library)? ?support\b",
+    r"\bwhat (?:is|are|should) (?:the )?(?:best|recommended|right|correct|difference)\b",
+    r"\bwhich (?:version|method|api|one)\b|\bany (?:example|sample|docs?)\b",
+    r"\bwhat should i do\b|\bdo i need\b|\bi want to know\b|\bwondering\b",
+    r"怎么|如何|怎样|是否|能不能|可不可以|请问|吗[？?]|有没有.{0,10}(?:办法|方法)|什么时候支持",
+)
+QUESTION_TITLE = re.compile(
+    r"^\W*(?:how|is (?:it|there|this)|can (?:i|we)|does|what|which|where|should|question|"
+    r"\[question\]|q:|怎么|如何|请问|是否)\b",
+    re.I,
+)
+WEAK_QUESTION = _any(r"\bwhat is wrong\b|\bhow (?:do|can) i fix\b|\bany (?:idea|help)\b|\bhas anyone\b")
+USAGE_CONTEXT = _any(
+    r"\b(?:quickstart|quick start|example|tutorial|getting started)\b.{0,40}\b(?:unchanged|as is|as-is)\b",
+    r"\b(?:running|trying|following) (?:this|the) (?:example|quickstart|tutorial|guide)\b",
+)
+GREETING = _any(
+    r"^\W*(?:hi|hello|hey|thanks?|thank you|cheers|ok(?:ay)?|great|good morning|你好|谢谢|好的|收到)\W*$"
+)
+GO_AHEAD = _any(
+    r"\bgo ahead\b|\bjust open\b|\bopen (?:it|the ticket|a ticket) (?:anyway|now)\b|\banyway\b",
+    r"\bdon'?t have (?:it|that|them|more)\b|\bthat'?s all (?:i have|we have)\b|\bno more info\b",
+    r"\bfile it\b|\bsubmit (?:it|anyway)\b|\bjust create\b|\bcreate (?:the|a) ticket\b",
+    r"直接(?:提交|开单|创建)|先提交|就这样吧|没有更多",
+)
+REFUSE_LOGS = _any(
+    r"\b(?:can(?:no|')t|won'?t|unable to|not allowed to|not able to|cannot) (?:share|send|provide|"
+    r"give|attach|upload|get) (?:the |any |you )?(?:logs?|log files?)\b",
+    r"\bno logs?\b|\bdon'?t have (?:any )?logs?\b|\bwithout logs?\b|\blogs? (?:are|is) not available\b",
+    r"没有日志|无日志|不方便(?:提供|给)?日志|日志(?:没有|拿不到|无法提供)|不能提供日志",
+)
