@@ -118,6 +118,7 @@ def test_pause_and_resume_move_the_due_time_by_the_paused_working_time(
     unpaused = replay(cn, [opened()], "2026-11-24T13:00+08:00").resolution
     paused_working = cn.elapsed(at("2026-11-23T12:00+08:00"), at("2026-11-24T12:00+08:00"))
     assert paused_working == 8.5 * H
+    assert unpaused.due_at is not None
     assert res.due_at == cn.add(unpaused.due_at, paused_working) == at("2026-12-01T15:30+08:00")
     assert res.pauses == (Pause(at("2026-11-23T12:00+08:00"), at("2026-11-24T12:00+08:00")),)
     assert res.elapsed == 3 * H and not res.paused
