@@ -53,7 +53,7 @@ _ACTION_VERBS = re.compile(
 _FAILURE = re.compile(
     r"(?i)\bcrash\w*|\berror\w*|\bexception\b|\bfail\w*|\bbroken\b|\bfreez\w*|\bfroze\b|\bhang\w*|"
     r"\bstuck\b|\bnot working\b|\bdoesn'?t work|\bdoes not work|\bno effect\b|\bdoes nothing\b|"
-    r"\bnever\b|\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b|\bblack screen|\bno (?:audio|video|sound)|"
+    r"\bnever\b|\b(?:is|are|went) down\b|\bnone of\b|\bnobody\b|\bno one\b|\boutage\b|\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b|\bblack screen|\bno (?:audio|video|sound)|"
     r"\bdrop\w*|\bdisconnect\w*|\b401\b|\b403\b|\b500\b|\btimeout\b|\btimed out\b|"
     r"崩溃|闪退|报错|失败|异常|卡住|卡死|黑屏|无声|无法|不能|收不到"
 )
@@ -66,7 +66,7 @@ _IMPACT = re.compile(
     r"(?i)\b(?:all|every|most|many|some|several|\d+%?\s*(?:of\s+)?(?:our\s+)?)\s*(?:of\s+)?(?:our\s+|the\s+)?"
     r"(?:users|customers|clients|devices|rooms|calls)\b|\bin production\b|\bproduction\b|\bprod\b|"
     r"\blive (?:app|users|traffic)\b|\b\d+\s*(?:-|to|of)\s*\d+\s*(?:times|attempts)?\b(?=[^\n]{0,20}\b(?:of|attempts|times)\b)|"
-    r"\b\d\s*(?:-\s*\d\s*)?(?:of|out of)\s*\d+\b|\bevery time\b|\bsince\s+(?:yesterday|today|last\s+\w+|"
+    r"\b\d\s*(?:-\s*\d\s*)?(?:of|out of)\s*\d+\b|\bevery time\b|\bsince\s+(?:\d{1,2}:\d{2}(?:\s?(?:[AaPp][Mm]|UTC|GMT))?|yesterday|today|last\s+\w+|"
     r"v?\d[\w.]*|\w+day|this morning|the (?:update|upgrade|release))|\b(?:a few|\d+) (?:hours|days|weeks) ago\b|"
     r"线上|生产环境|所有用户|全部用户|大量用户|部分用户|大面积|全部|所有"
 )

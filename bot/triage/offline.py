@@ -8,7 +8,7 @@ from bot.triage.engine import TriageRequest
 from bot.triage.extractor import codes, extract
 from bot.triage.followup import KB_COLLECT_LOGS, follow_up_message, language, missing_fields
 from bot.triage.models import BugFields, TriageResult
-from bot.triage.priority import prioritise
+from bot.triage.priority import PriorityDecision, prioritise
 from bot.triage.redactor import DEFAULT_REDACTOR, Redactor
 
 # Enough to read any real report; beyond this we analyse the head and the tail only.
@@ -80,10 +80,12 @@ class OfflineEngine:
         attached: list[str],
         ticket_ref: str | None,
         engine: str = "offline",
+        decision: PriorityDecision | None = None,
     ) -> TriageResult:
         """Priority, missing fields and follow-up for a kind and fields (shared with the LLM
         engine so both phrase follow-ups the same way)."""
-        decision = prioritise(full, kind=kind, tier=tier, has_logs=bool(fields.logs))  # type: ignore[arg-type]
+        if decision is None:
+            decision = prioritise(full, kind=kind, tier=tier, has_logs=bool(fields.logs))  # type: ignore[arg-type]
         missing = missing_fields(kind, fields)  # type: ignore[arg-type]
         follow_up = follow_up_message(
             missing,

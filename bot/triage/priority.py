@@ -104,6 +104,15 @@ def prioritise(text: str, *, kind: Kind, tier: Tier = "pro", has_logs: bool = Fa
     """Priority and reason for ``text`` of ``kind`` from an account on ``tier``."""
     found = set(detect_signals(text))
     priority, why = _base(kind, found, has_logs)
+    return apply_tier(priority, why, kind=kind, tier=tier, found=found)
+
+
+def apply_tier(
+    priority: Priority, why: list[str], *, kind: Kind, tier: Tier, found: set[str]
+) -> PriorityDecision:
+    """Enterprise production faults move up one level; a free account's P1 needs security or
+    data loss (community support has no critical lane)."""
+    why = list(why)
     if kind in ("bug", "outage"):
         if tier == "enterprise" and priority in ("P2", "P3") and (
             "production" in found or "blocker" in found

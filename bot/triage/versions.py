@@ -74,10 +74,17 @@ def _line_context(text: str, start: int) -> tuple[str, str]:
 
 def _sdk_name(context: str) -> str | None:
     """'LiveKit SDK version: ' -> 'LiveKit SDK'; 'GetStream Chat version:' -> 'GetStream Chat'."""
+    # only the clause the version belongs to: "crashes in a room. SDK 2.1" -> "SDK"
+    context = re.split(r"[.!?;,，。；](?:\s|$)", context)[-1]
     cleaned = re.sub(r"[*_`#>\-\[\]【】]+", " ", context)
     cleaned = re.sub(r"(?i)\b(?:version|ver\.?|of the|of|v)\b\s*[:：]?\s*$", "", cleaned.strip())
     cleaned = re.sub(r"(?i)\b(?:version|ver)\b", "", cleaned)
-    words = [w for w in re.split(r"[\s:：,;()]+", cleaned) if w and not re.fullmatch(r"[\d.]+", w)]
+    cleaned = re.sub(r"版本\s*[:：]?\s*$", "", cleaned)
+    words = [
+        w
+        for w in re.split(r"[\s:：,;()，、；。]+", cleaned)
+        if w and not re.fullmatch(r"[\d.]+", w) and len(re.findall(r"[\u4e00-\u9fff]", w)) <= 6
+    ]
     if not words:
         return None
     tail = words[-3:]
