@@ -101,3 +101,11 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Read the environment (and explicit overrides, for tests)."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def secret_from_env(name: str) -> SecretStr | None:
+    """A secret from the variable a config file names (e.g. ``web.token_secret_env``)."""
+    import os
+
+    value = os.environ.get(name, "").strip()
+    return SecretStr(value) if value else None
