@@ -67,6 +67,18 @@ class ConversationStore:
                 raise NotFound(f"no conversation {conversation_id}")
             return _conversation(row)
 
+    def active_since(self, since: dt.datetime, *, limit: int = 5000) -> list[Conversation]:
+        """Conversations with activity at or after ``since``, with their messages."""
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(ConversationRow)
+                .options(selectinload(ConversationRow.messages))
+                .where(ConversationRow.updated_at >= since)
+                .order_by(ConversationRow.created_at)
+                .limit(limit)
+            )
+            return [_conversation(r) for r in rows]
+
     def for_ticket(self, ticket_id: int) -> Conversation | None:
         with self.db.session() as session:
             row = session.scalar(

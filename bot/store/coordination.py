@@ -80,6 +80,11 @@ class DailyRuns:
         except IntegrityError:
             return False
 
+    def claimed(self, csm_id: str, day: dt.date) -> bool:
+        """Whether (CSM, day) was claimed already: a cheap check before building a digest."""
+        with self.db.session() as session:
+            return session.get(DigestRunRow, (csm_id, day)) is not None
+
     def last(self, csm_id: str, *, before: dt.date) -> dt.datetime | None:
         with self.db.session() as session:
             return session.scalar(

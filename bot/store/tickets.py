@@ -53,6 +53,7 @@ class TicketFilter:
     kind: str | None = None
     assignee_id: str | None = None
     opened_since: dt.datetime | None = None
+    updated_since: dt.datetime | None = None
     limit: int = 200
     offset: int = 0
 
@@ -190,6 +191,8 @@ class TicketStore:
             query = query.where(TicketRow.assignee_id == f.assignee_id)
         if f.opened_since is not None:
             query = query.where(TicketRow.opened_at >= f.opened_since)
+        if f.updated_since is not None:
+            query = query.where(TicketRow.updated_at >= f.updated_since)
         query = query.order_by(TicketRow.number.desc()).limit(f.limit).offset(f.offset)
         with self.db.session() as session:
             return [_ticket(row) for row in session.scalars(query)]
