@@ -123,7 +123,11 @@ def hint(field: str, *, platform: str | None, logs_url: str = KB_COLLECT_LOGS, m
     """A concrete hint for one field on ``platform``."""
     if field == "sdk_version":
         key = _platform_key(platform, _SDK_VERSION_HINT)
-        where = _SDK_VERSION_HINT[key] if key else "the exact version from your dependency file (e.g. 4.2.1)"
+        where = (
+            _SDK_VERSION_HINT[key]
+            if key
+            else "your dependency file (build.gradle, Podfile.lock, package.json, pubspec.lock)"
+        )
         return f"the exact version (e.g. 4.2.1) — see {where}"
     if field == "os_version":
         key = _platform_key(platform, _OS_HINT)

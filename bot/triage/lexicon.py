@@ -13,7 +13,7 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Unity", r"\bUnity(?:3D)?\b"),
         ("Electron", r"(?i)\belectron\b"),
         ("Android", r"(?i)\bandroid\b|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓"),
-        ("iOS", r"\biOS\b|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|苹果"),
+        ("iOS", r"(?i:\bios\b)|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|苹果"),
         ("macOS", r"(?i)\bmac\s?os\b|\bOS X\b"),
         ("Windows", r"\bWindows\b"),
         ("Linux", r"(?i)\b(?:linux|ubuntu|debian|centos)\b"),

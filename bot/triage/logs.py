@@ -19,7 +19,9 @@ _LOG_LINE = re.compile(
             r"\bANR in\b|\bsignal \d+ \(SIG",
             r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}|\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}"
             r"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d{3})?\]?\s)",  # timestamped lines
-            r"^\s*[VDIWEF]/[\w.$-]+\s*(?:\(\s*\d+\))?:",  # logcat
+            r"(?:^|\s)[VDIWEF]/[\w.$-]+\s*(?:\(\s*\d+\))?:",  # logcat
+            r"^\s*(?i:logs?|logcat|stack ?trace|console)\s*[:：]\s*\S",  # "logs: <pasted>"
+            r"\b(?i:error_?)?(?i:code)\s*[=:]\s*-?\d{3,}\b",
             r"\b(?:objc|libc|dyld|CFNetwork)\[\d+(?::\d+)?\]",
             r"(?:^|\s|\[)(?:ERROR|WARN(?:ING)?|FATAL|CRITICAL|PANIC)(?:\]|:|\s)",
             r"Error Domain=\w+ Code=-?\d+",

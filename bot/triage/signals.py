@@ -76,6 +76,7 @@ CORE_BROKEN = _any(
     r"\b(?:can(?:no|')t|unable to|fails? to|failed to|not able to) (?:join|connect|log ?in|sign ?in|"
     r"send|receive|publish|subscribe|start|open|run|launch|build|compile|hear|see)\b",
     r"\bno (?:audio|video|sound)\b|\bblack screen\b|\bone[- ]way audio\b",
+    r"\b(?:video|screen|view) (?:stays |is |goes |turns )?black\b",
     r"\b(?:messages?|calls?) (?:are )?(?:not|never) (?:delivered|received|sent|connect)",
     r"\bunusable\b|\bcompletely broken\b",
     r"\b401\b|\bunauthori[sz]ed\b",
