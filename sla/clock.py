@@ -127,9 +127,9 @@ class ClockState:
             pause_end = end if pause.end is None else min(pause.end, end)
             elapsed -= self.calendar.elapsed(pause.start, pause_end)
         due = self.reached_at(self.target.duration) if self.target else None
-        projected = (
-            self.reached_at(self.target.duration, resume_at=self.now) if self.target else None
-        )
+        projected = due
+        if self.target is not None and self.paused:
+            projected = self.reached_at(self.target.duration, resume_at=self.now)
         breached = due is not None and _utc(end) > _utc(due)
         object.__setattr__(self, "elapsed", elapsed)
         object.__setattr__(self, "due_at", None if self.paused else due)
