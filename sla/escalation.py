@@ -112,6 +112,11 @@ class DueStep:
     def is_breach(self) -> bool:
         return self.fraction >= 1.0
 
+    def is_late(self, now: dt.datetime, grace: dt.timedelta = dt.timedelta(minutes=1)) -> bool:
+        """True when firing at ``now`` is more than ``grace`` after ``fire_at`` (e.g. the
+        service was down): the notification should say it is late."""
+        return require_aware(now, "now").astimezone(UTC) - self.fire_at.astimezone(UTC) > grace
+
 
 @dataclass(frozen=True)
 class LadderStatus:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla import AlwaysOpen, Calendar
+from sla import AlwaysOpen, Calendar, ClockState
 from tests.sla.conftest import cn_calendar, new_york_calendar, split_shift_calendar
 
 CALENDARS: dict[str, Calendar] = {
@@ -106,3 +106,48 @@ def test_next_open_is_open_and_nothing_opens_before_it(
     assert opening >= start
     assert calendar.is_open(opening)
     assert calendar.elapsed(start, opening) == dt.timedelta(0)
+
+
+@common
+@given(
+    st.sampled_from(["cn", "new_york", "24x7"]),
+    instants,
+    st.lists(st.integers(min_value=1, max_value=3 * 24 * 60), min_size=0, max_size=6),
+    st.integers(min_value=1, max_value=60 * 60),
+)
+def test_resolution_due_is_where_elapsed_working_time_reaches_the_target(
+    name: str, opened: dt.datetime, gaps: list[int], target_minutes: int
+) -> None:
+    """Random wait/resume histories: at due_at the clock has used exactly its target."""
+    from sla import DEFAULT_POLICY, Event, Target, compute_clocks, override_policy
+
+    kind = "24x7" if name == "24x7" else "business"
+    target = Target(dt.timedelta(minutes=target_minutes), kind)
+    policy = override_policy(DEFAULT_POLICY, "basic", {"P3": {"resolution": target}})
+    events = [Event("opened", opened, priority="P3")]
+    cursor = opened
+    for i, gap in enumerate(gaps):
+        cursor = cursor + dt.timedelta(minutes=gap)
+        kind_i = "waiting_on_customer" if i % 2 == 0 else "customer_reply"
+        events.append(Event(kind_i, cursor))
+    if len(gaps) % 2:  # end resumed, so the clock runs
+        cursor = cursor + dt.timedelta(minutes=5)
+        events.append(Event("customer_reply", cursor))
+    calendar = CALENDARS[name] if name != "24x7" else CALENDARS["cn"]
+
+    def at(now: dt.datetime) -> ClockState:
+        return compute_clocks(
+            events, tier="basic", business=calendar, now=now, policy=policy
+        ).resolution
+
+    probe = at(cursor)
+    due = probe.due_at
+    assert due is not None
+    assert due.tzinfo is opened.tzinfo
+    state = at(max(due, cursor))
+    if due >= cursor:
+        assert state.elapsed == target.duration
+        assert not state.breached
+        assert at(due + TICK).breached
+    else:
+        assert state.breached and state.elapsed >= target.duration
