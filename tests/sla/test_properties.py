@@ -121,8 +121,7 @@ def test_resolution_due_is_where_elapsed_working_time_reaches_the_target(
     """Random wait/resume histories: at due_at the clock has used exactly its target."""
     from sla import DEFAULT_POLICY, Event, Target, compute_clocks, override_policy
 
-    kind = "24x7" if name == "24x7" else "business"
-    target = Target(dt.timedelta(minutes=target_minutes), kind)
+    target = Target(dt.timedelta(minutes=target_minutes), "24x7" if name == "24x7" else "business")
     policy = override_policy(DEFAULT_POLICY, "basic", {"P3": {"resolution": target}})
     events = [Event("opened", opened, priority="P3")]
     cursor = opened
