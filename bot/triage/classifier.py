@@ -57,7 +57,8 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
         scores["upgrade"] += 2.5 * upgrade_hits
     scores["outage"] += 3 * _count(s.OUTAGE, text, 2)
     all_users, production = s.ALL_USERS.search(text), s.PRODUCTION.search(text)
-    if all_users and production and s.FAILURE.search(text):
+    wide_failure = bool(all_users and production and s.FAILURE.search(text))
+    if wide_failure:
         scores["outage"] += 6  # "线上所有用户崩溃": every user, live, failing
     elif all_users and s.CRASH.search(text):
         scores["outage"] += 2.5
@@ -67,6 +68,9 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     scores["bug"] += 2.5 * _count(s.BUG_TEMPLATE, text, 2)
     scores["bug"] += 2 if has_logs else 0
     scores["bug"] += 1.5 if s.CRASH.search(text) else 0
+    if wide_failure:
+        # every user failing in production is an outage however detailed the bug report is
+        scores["outage"] = max(scores["outage"], scores["bug"] + 1)
     scores["feature"] += 2.5 * _count(s.FEATURE, text, 3)
     scores["feature"] += 3.5 if s.FEATURE_TITLE.search(head) else 0
     scores["question"] += 2 * _count(s.QUESTION, text, 3)

@@ -153,8 +153,11 @@ def _platforms(text: str) -> str | None:
 
 def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | None:
     value = label_matching(labels, DEVICE_LABEL) or section_matching(parts, DEVICE_LABEL)
-    if value and not re.fullmatch(r"(?i)all|any|所有|全部|各种", value.strip()):
-        return _short(value.splitlines()[0], 80)
+    first = value.splitlines()[0].strip() if value else ""
+    # a "Device Info" heading holds label lines, not a model name
+    if first and not re.match(r"[-*]?\s*[\w ]{1,30}[:：]", first):
+        if not re.fullmatch(r"(?i)all|any|所有|全部|各种", first):
+            return _short(first, 80)
     match = DEVICE.search(text)
     return match.group(0) if match else None
 

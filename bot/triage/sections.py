@@ -58,6 +58,9 @@ _LABEL_LINE = re.compile(
 )
 
 
+_BOLD_LABEL = re.compile(r"(?m)^\s*(?:\*\*|__)[^*_\n]{1,60}[:：]")
+
+
 def strip_placeholders(text: str) -> str:
     """The text with unfilled template placeholders removed."""
     return _PLACEHOLDER_SPAN.sub("", text)
@@ -114,7 +117,9 @@ def section_matching(text_sections: list[Section], pattern: re.Pattern[str]) -> 
     """The first non-empty body of a section whose heading matches."""
     for section in text_sections:
         if section.heading and pattern.search(section.heading):
-            body = strip_placeholders(section.body).strip()
+            # a bold "**Label:** value" line starts the next template field
+            body = _BOLD_LABEL.split(section.body, maxsplit=1)[0]
+            body = strip_placeholders(body).strip()
             if body and not is_empty_value(body):
                 return body
     return None

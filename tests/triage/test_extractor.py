@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.triage.extractor import extract
+from bot.triage.sections import is_empty_value, strip_placeholders
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ("We are on 4.2.1 and calls drop", "4.2.1"),
+        ("Using v2.14.2 of the client", "2.14.2"),
+        ('implementation "io.livekit:livekit-android:2.5.0"', "2.5.0"),
+        ('"dependencies": {"stream-chat": "^8.1.0", "react": "18.2.0"}', "8.1.0"),
+        ("LiveKit SDK version: 2.14.2", "2.14.2"),
+        ("### OpenIM SDK Version\n3.8.2\n### Device Model\nPixel 2", "3.8.2"),
+        ("GetStream Chat version: 4.0-beta.1", "4.0-beta.1"),
+        ("【Android】-【4.9.1】：群消息已读回执", "4.9.1"),
+    ],
+)
+def test_sdk_version_formats(text: str, version: str) -> None:
+    assert extract(text).sdk_version == version
+
+
+def test_tool_and_os_versions_are_not_sdk_versions() -> None:
+    fields = extract("Xcode 15.2, iOS 17.4, react-native 0.72.4, Android Studio 4.1.1")
+    assert fields.sdk_version is None
+    assert fields.os_version is not None and "iOS 17.4" in fields.os_version
+
+
+def test_github_template_with_placeholders() -> None:
+    text = (
+        "**Describe the bug**\nThe app crashes when I leave a room.\n\n"
+        "**To Reproduce**\n1. Join a room\n2. Tap leave\n3. See crash\n\n"
+        "**Expected behavior**\nThe room closes without a crash.\n\n"
+        "**Device Info:**\n - Device: [e.g. Pixel 7]\n - OS: [e.g. Android 12]\n"
+        " - SDK version: [e.g. 1.0.0]\n"
+    )
+    fields = extract(text, title="Crash on leave")
+    assert fields.device is None
+    assert fields.os_version is None
+    assert fields.sdk_version is None
+    assert fields.repro_steps and "Tap leave" in fields.repro_steps
+    assert fields.expected and "without a crash" in fields.expected
+    assert fields.summary == "Crash on leave"
+
+
+def test_filled_template() -> None:
+    text = (
+        "## What did you do?\nConnected a user, closed the app, waited an hour and restarted it.\n"
+        "## What did you expect to happen?\nThe token provider is called to refresh the token.\n"
+        "## What happened instead?\nEvery request fails with 401.\n"
+        "**GetStream Chat version:** 4.14.0\n**iOS version:** 15.5\n"
+        "**Device:** iPod touch 7th gen\n"
+    )
+    fields = extract(text)
+    assert fields.sdk_version == "4.14.0"
+    assert fields.platform == "iOS"
+    assert fields.os_version == "iOS 15.5"
+    assert fields.device == "iPod touch 7th gen"
+    assert fields.actual == "Every request fails with 401."
+    assert fields.repro_steps and "restarted" in fields.repro_steps
+
+
+def test_chinese_report() -> None:
+    text = (
+        "【问题描述】：Android 端加入房间后偶现崩溃\n"
+        "【SDK 版本】：5.1.2\n"
+        "【系统版本】：Android 13\n"
+        "【机型】：小米 13\n"
+        "【复现步骤】：1、登录 2、加入房间 3、切到后台再回来\n"
+        "【影响范围】：线上部分用户\n"
+    )
+    fields = extract(text)
+    assert fields.sdk_version == "5.1.2"
+    assert fields.platform == "Android"
+    assert fields.os_version == "Android 13"
+    assert fields.device == "小米 13"
+    assert fields.repro_steps and "加入房间" in fields.repro_steps
+    assert fields.impact == "线上部分用户"
+
+
+def test_logs_and_platforms_from_attachment() -> None:
+    log = (
+        "2024-05-01 12:00:01.123 I/RtcEngine: sdk version 3.7.0 build 1204\n"
+        "2024-05-01 12:00:02.001 E/RtcEngine: onError code=1501 reason=CAMERA_DISABLED\n"
+        "Build fingerprint: 'google/panther/panther:14/UQ1A/1:user/release-keys'\n"
+        "Android 14\n"
+    )
+    fields = extract("Camera does not start", attachments=[log])
+    assert fields.sdk_version == "3.7.0"
+    assert fields.logs and "onError code=1501" in fields.logs
+    assert fields.platform == "Android"
+
+
+@pytest.mark.parametrize("value", ["[e.g. iOS 8.1]", "N/A", ".", "-", "无", "(e.g. Samsung S8)"])
+def test_placeholders_are_not_values(value: str) -> None:
+    assert is_empty_value(value)
+
+
+def test_strip_placeholders_keeps_real_brackets() -> None:
+    assert strip_placeholders("[io.livekit:livekit-android:1.5.1]") == "[io.livekit:livekit-android:1.5.1]"
+
+
+def test_stack_trace_is_logs(triage: Any) -> None:
+    result = triage(
+        "Crash while joining\n\njava.lang.NoSuchMethodError: No virtual method getX()\n"
+        "\tat live.hms.Foo.toDictionary(Foo.kt:19)"
+    )
+    assert result.fields.logs and "NoSuchMethodError" in result.fields.logs
+    assert "java.lang.NoSuchMethodError" in result.error_codes
