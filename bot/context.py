@@ -13,6 +13,7 @@ from typing import Any
 from bot.config import OrgConfig, load_org_config
 from bot.desk import ClockKeeper, TicketDesk
 from bot.settings import Settings
+from bot.sla_clocks import SlaClockKeeper
 from bot.store.accounts import sync_accounts
 from bot.store.attachments import AttachmentStore
 from bot.store.conversations import ConversationStore
@@ -61,8 +62,9 @@ def build_context(
     sync_accounts(db, config, now=now or dt.datetime.now(dt.UTC))
     org = config.organisation
     tickets = TicketStore(db, prefix=org.ticket_prefix, first_number=org.first_ticket_number)
+    notifications = NotificationStore(db)
     if keeper is None:
-        keeper = default_keeper(config)
+        keeper = SlaClockKeeper(config, fired_keys=notifications.fired_keys)
     return AppContext(
         settings=settings,
         config=config,
@@ -71,14 +73,9 @@ def build_context(
         conversations=ConversationStore(db),
         gaps=GapStore(db),
         attachments=AttachmentStore(db, settings.files_dir),
-        notifications=NotificationStore(db),
+        notifications=notifications,
         leases=Leases(db),
         inbound=InboundEvents(db),
         daily_runs=DailyRuns(db),
         desk=TicketDesk(store=tickets, keeper=keeper),
     )
-
-
-def default_keeper(config: OrgConfig) -> ClockKeeper | None:
-    """The SLA clock keeper for this organisation (None until the SLA engine is wired)."""
-    return None

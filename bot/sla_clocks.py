@@ -1,0 +1,155 @@
+"""The SLA clock keeper: a ticket's event history in, its stored clock records out.
+
+The ``sla`` library replays the events; this module maps our store's event kinds onto the
+library's, picks the account's calendar, policy and ladder from the organisation file, and
+records for each clock the ladder's next step that has not fired yet, so the scheduler can find
+due work with one indexed query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.config import Account, OrgConfig
+from bot.sla_setup import account_calendar, account_policy, ladder_for
+from bot.store.records import ClockRecord, Ticket, TicketEvent
+from sla import ClockState, DueStep, Event, Ladder, TicketClocks, clock_steps, compute_clocks
+from sla.calendar import Calendar
+from sla.policy import Policy
+
+FiredKeys = Callable[[int], set[tuple[str, int]]]
+
+
+def escalation_clock(state: ClockState) -> str:
+    """The clock's name in escalation records: a reopened resolution clock is a new cycle."""
+    cycle = len(state.restarts)
+    return state.name if cycle == 0 else f"{state.name}#{cycle}"
+
+
+def sla_events(events: Sequence[TicketEvent]) -> list[Event]:
+    """Our history as the library's clock events (other kinds do not move clocks)."""
+    out: list[Event] = []
+    for e in events:
+        if e.kind == "opened":
+            out.append(Event("opened", e.at, priority=e.data.get("priority")))
+        elif e.kind == "message" and e.actor_kind in ("agent", "customer", "bot", "system"):
+            out.append(Event("reply", e.at, author=e.actor_kind))
+        elif e.kind == "acknowledged" and e.actor_kind == "agent":
+            out.append(Event("acknowledged", e.at, author="agent"))
+        elif e.kind in ("waiting_on_customer", "resolved", "reopened"):
+            out.append(Event(e.kind, e.at))
+        elif e.kind == "priority_changed" and e.data.get("to"):
+            out.append(Event("priority_changed", e.at, priority=e.data["to"]))
+    return out
+
+
+@dataclass(frozen=True)
+class AccountSla:
+    """What the clocks of one account run on."""
+
+    tier: str
+    calendar: Calendar
+    policy: Policy
+    ladder: Ladder
+
+
+class SlaClockKeeper:
+    """Implements ``bot.desk.ClockKeeper`` with the organisation's policies."""
+
+    def __init__(self, config: OrgConfig, *, fired_keys: FiredKeys | None = None) -> None:
+        self.config = config
+        self.fired_keys = fired_keys or (lambda _ticket_id: set())
+        self._for_account = lru_cache(maxsize=256)(self._build)
+
+    def account_sla(self, account_id: str) -> AccountSla:
+        return self._for_account(account_id)
+
+    def _build(self, account_id: str) -> AccountSla:
+        account = self.config.account(account_id) or Account(
+            id=account_id, name=account_id, tier="free"
+        )
+        return AccountSla(
+            tier=account.tier,
+            calendar=account_calendar(self.config, account),
+            policy=account_policy(self.config, account),
+            ladder=ladder_for(self.config, account.tier),
+        )
+
+    def state(
+        self, ticket: Ticket, events: Sequence[TicketEvent], *, now: dt.datetime
+    ) -> TicketClocks:
+        """Both clocks of ``ticket`` at ``now`` (for explain, dashboards and the scanner)."""
+        sla = self.account_sla(ticket.account_id)
+        return compute_clocks(
+            sla_events(events),
+            tier=sla.tier,
+            business=sla.calendar,
+            now=now,
+            policy=sla.policy,
+            priority=ticket.priority,
+        )
+
+    def steps(self, state: ClockState, ticket: Ticket) -> list[DueStep]:
+        return clock_steps(state, self.account_sla(ticket.account_id).ladder)
+
+    def clocks(self, ticket: Ticket, events: Sequence[TicketEvent]) -> Sequence[ClockRecord]:
+        if not events:
+            return ()
+        now = max(e.at for e in events)
+        fired = self.fired_keys(ticket.id)
+        return [
+            self.record(ticket, state, fired)
+            for state in self.state(ticket, events, now=now).clocks
+        ]
+
+    def record(self, ticket: Ticket, state: ClockState, fired: set[tuple[str, int]]) -> ClockRecord:
+        """The stored form of one clock, with the earliest ladder step not fired yet."""
+        name = escalation_clock(state)
+        steps = self.steps(state, ticket)
+        pending = [s for s in steps if (name, s.level) not in fired]
+        target = state.target
+        return ClockRecord(
+            name=state.name,
+            calendar=state.calendar.name if target and target.calendar == "business" else "24x7",
+            started_at=state.started_at,
+            target_seconds=int(target.duration.total_seconds()) if target else None,
+            due_at=state.due_at,
+            stopped_at=state.stopped_at,
+            paused=state.paused,
+            breached=state.breached,
+            cycle=len(state.restarts),
+            next_escalation_at=pending[0].fire_at if pending else None,
+            state={
+                "priority": state.priority,
+                "target": _target_text(state),
+                "escalation_clock": name,
+                "pauses": [
+                    [p.start.isoformat(), p.end.isoformat() if p.end else None]
+                    for p in state.pauses
+                ],
+                "restarts": [r.isoformat() for r in state.restarts],
+                "stop_reason": state.stop_reason,
+                "projected_due_at": state.projected_due_at.isoformat()
+                if state.projected_due_at
+                else None,
+                "steps": [
+                    {
+                        "level": s.level,
+                        "fraction": s.fraction,
+                        "fire_at": s.fire_at.isoformat(),
+                        "recipients": list(s.recipients),
+                        "fired": (name, s.level) in fired,
+                    }
+                    for s in steps
+                ],
+            },
+        )
+
+
+def _target_text(state: ClockState) -> str | None:
+    from sla import format_target
+
+    return format_target(state.target) if state.target else None

@@ -1,0 +1,173 @@
+"""The conversation service through its public entry point, with fake docs bot and intake."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.context import AppContext
+from bot.conversation.service import ConversationService
+from bot.conversation.types import Inbound, Upload
+from tests.conftest import NOW
+from tests.conversation.fakes import FakeAnswerer, FakeIntake
+
+M = dt.timedelta(minutes=1)
+ANSWERS = {
+    "token": (
+        "Tokens last 24 hours; renew on tokenWillExpire [1].",
+        "docs/auth/tokens.md",
+        "Token expiry",
+    )
+}
+
+
+def _service(ctx: AppContext, answerer: FakeAnswerer | None = None) -> ConversationService:
+    return ConversationService(
+        config=ctx.config, conversations=ctx.conversations, tickets=ctx.tickets, desk=ctx.desk,
+        gaps=ctx.gaps, attachments=ctx.attachments, intake=FakeIntake(),
+        knowledge=lambda: answerer or FakeAnswerer(ANSWERS),
+    )  # fmt: skip
+
+
+def _in(text: str, ref: str = "s1", account: str | None = "streamly", **kw: object) -> Inbound:
+    return Inbound(
+        channel="web", conversation_ref=ref, text=text, user_ref="dev-1", account_id=account, **kw
+    )  # type: ignore[arg-type]
+
+
+def test_question_gets_a_cited_answer_with_buttons(ctx: AppContext) -> None:
+    reply = _service(ctx).handle(_in("How long does a token last?"), now=NOW)
+    assert reply.kind == "answer" and not reply.handoff
+    assert reply.citations[0].source == "docs/auth/tokens.md"
+    assert reply.actions == ["solved", "open_ticket", "human"]
+    conv = ctx.conversations.get(reply.conversation_id)
+    assert [m.role for m in conv.messages] == ["user", "bot"]
+    assert conv.messages[1].data["kind"] == "answer"
+
+
+def test_unanswerable_question_hands_off_and_records_a_gap(ctx: AppContext) -> None:
+    reply = _service(ctx).handle(_in("Do you support WebTransport on Unity?"), now=NOW)
+    assert reply.kind == "handoff" and reply.handoff
+    assert "won't guess" in reply.text
+    assert [g.question for g in ctx.gaps.recent()] == ["Do you support WebTransport on Unity?"]
+
+
+def test_empty_message_gets_a_clear_prompt(ctx: AppContext) -> None:
+    reply = _service(ctx).handle(_in("   "), now=NOW)
+    assert reply.kind == "follow_up" and "question" in reply.text
+
+
+def test_index_failure_is_an_apology_not_silence(ctx: AppContext) -> None:
+    reply = _service(ctx, FakeAnswerer(broken=True)).handle(
+        _in("How long does a token last?"), now=NOW
+    )
+    assert reply.kind == "error" and reply.handoff and reply.actions == ["human"]
+    assert "index is unavailable" in reply.text
+    conv = ctx.conversations.get(reply.conversation_id)
+    assert conv.messages[0].text == "How long does a token last?", "the user's message is kept"
+
+
+def test_bug_intake_asks_then_opens_one_ticket(ctx: AppContext) -> None:
+    service = _service(ctx)
+    first = service.handle(_in("The app crashes when I leave a room"), now=NOW)
+    assert first.kind == "follow_up" and first.missing == ["sdk_version", "platform"]
+    second = service.handle(_in("on android, sdk version 2.14.2"), now=NOW + M)
+    assert second.kind == "ticket_opened" and second.ticket is not None
+    assert second.ticket.key == "SUP-1001" and second.ticket.priority == "P2"
+    assert "An engineer will respond by" in second.text
+    (ticket,) = ctx.tickets.query()
+    assert ticket.fields["platform"] == "Android" and ticket.channel == "web"
+    third = service.handle(_in("here is more detail"), now=NOW + 2 * M)
+    assert third.kind == "ticket_updated" and len(ctx.tickets.query()) == 1
+    assert [e.kind for e in ctx.tickets.events(ticket.id)][-1] == "message"
+
+
+def test_go_ahead_opens_with_missing_fields_marked(ctx: AppContext) -> None:
+    service = _service(ctx)
+    service.handle(_in("The app crashes on start"), now=NOW)
+    reply = service.handle(_in("", action="go_ahead"), now=NOW + M)
+    assert reply.kind == "ticket_opened" and reply.ticket is not None
+    assert reply.ticket.missing == ["sdk_version", "platform"]
+
+
+def test_open_ticket_without_account_asks_to_sign_in(ctx: AppContext) -> None:
+    reply = _service(ctx).handle(_in("", account=None, action="open_ticket"), now=NOW)
+    assert reply.kind == "handoff" and "account" in reply.text
+    assert ctx.tickets.query() == []
+
+
+def test_talk_to_a_human_opens_a_ticket_with_the_question(ctx: AppContext) -> None:
+    service = _service(ctx)
+    service.handle(_in("Do you support WebTransport on Unity?"), now=NOW)
+    reply = service.handle(_in("", action="human"), now=NOW + M)
+    assert reply.kind == "ticket_opened" and reply.handoff
+    (ticket,) = ctx.tickets.query()
+    assert ticket.subject == "Do you support WebTransport on Unity?"
+
+
+def test_upgrade_goes_to_the_csm_with_stages(ctx: AppContext) -> None:
+    reply = _service(ctx).handle(_in("We want to upgrade to enterprise"), now=NOW)
+    assert reply.kind == "ticket_opened" and reply.ticket is not None
+    assert reply.ticket.kind == "upgrade" and reply.ticket.stage == "submitted"
+    assert "*submitted* → in review → quote/contract → done" in reply.text
+    (ticket,) = ctx.tickets.query()
+    assert ticket.assignee_id == "csm-miller"
+
+
+def test_status_only_for_own_account(ctx: AppContext) -> None:
+    service = _service(ctx)
+    opened = service.handle(
+        _in("We want to upgrade our plan", ref="s-acme", account="acme-games"), now=NOW
+    )
+    assert opened.ticket is not None
+    mine = service.handle(
+        _in(f"status of {opened.ticket.key}", ref="s2", account="acme-games"), now=NOW + M
+    )
+    assert mine.kind == "status" and opened.ticket.key in mine.text
+    theirs = service.handle(
+        _in(f"status of {opened.ticket.key}", ref="s3", account="streamly"), now=NOW + M
+    )
+    assert theirs.kind == "status" and "couldn't find" in theirs.text
+    assert "upgrade" not in theirs.text
+
+
+def test_secrets_are_redacted_before_storage(ctx: AppContext) -> None:
+    reply = _service(ctx).handle(
+        _in("my token secret-token expired, how long do tokens last"), now=NOW
+    )
+    stored = ctx.conversations.get(reply.conversation_id).messages[0].text
+    assert "secret-token" not in stored and "[redacted]" in stored
+
+
+def test_uploads_are_kept_and_refused_ones_explained(ctx: AppContext) -> None:
+    service = _service(ctx)
+    service.handle(
+        _in("The app crashes", uploads=(Upload("big.log", "text/plain", b"x" * 5000),)), now=NOW
+    )
+    reply = service.handle(
+        _in(
+            "android sdk version 2.1", uploads=(Upload("app.log", "text/plain", b"E/Nimbus crash"),)
+        ),
+        now=NOW + M,
+    )
+    assert reply.kind == "ticket_opened"
+    (ticket,) = ctx.tickets.query()
+    assert [a.filename for a in ctx.attachments.for_ticket(ticket.id)] == ["app.log"]
+
+
+@pytest.mark.parametrize("size", [25_000, 200_000])
+def test_huge_message_is_kept_whole_as_a_file(ctx: AppContext, size: int) -> None:
+    text = "How long does a token last? " + "x" * size
+    reply = _service(ctx).handle(_in(text), now=NOW)
+    assert reply.kind == "answer" and "attachment" in reply.text
+    (saved,) = ctx.attachments.for_conversation(reply.conversation_id)
+    assert ctx.attachments.read(saved).decode() == text
+
+
+def test_solved_is_recorded(ctx: AppContext) -> None:
+    service = _service(ctx)
+    answer = service.handle(_in("How long does a token last?"), now=NOW)
+    done = service.handle(_in("", action="solved"), now=NOW + M)
+    assert done.kind == "acknowledged"
+    assert ctx.conversations.get(answer.conversation_id).state["solved"] is True
