@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+_PROBE_YEAR = 2026
 _SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
 
@@ -79,7 +80,8 @@ class HolidayRules:
         self.makeup_workdays = frozenset(makeup_workdays)
         self.package_makeup_days = package_makeup_days
         if self.country is not None:
-            _package_year(self.country, subdiv, 2026)  # fail fast on an unknown country
+            # fail fast on an unknown country or subdivision (any year will do)
+            _package_year(self.country, subdiv, _PROBE_YEAR)
 
     def override(self, day: dt.date) -> bool | None:
         """True: a working day whatever the weekday; False: a day off; None: weekly pattern."""
