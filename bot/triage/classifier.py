@@ -51,7 +51,7 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     if ref:
         scores["status"] += 3 + (2 if s.STATUS.search(text) else 0) + (1 if words < 25 else 0)
     elif s.STATUS.search(text) and re.search(r"(?i)\b(?:my|our) (?:ticket|case|request)|工单", text):
-        scores["status"] += 3.5
+        scores["status"] += 5
     upgrade_hits = _count(s.UPGRADE, text, 3)
     if upgrade_hits and not (s.SDK_UPGRADE.search(text) and not re.search(r"(?i)plan|套餐", text)):
         scores["upgrade"] += 2.5 * upgrade_hits

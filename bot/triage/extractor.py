@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.triage import signals as s
 from bot.triage.lexicon import DEVICE, DEVICE_LABEL, OS_LABEL, PLATFORMS
 from bot.triage.logs import error_codes, log_lines
 from bot.triage.models import BugFields
@@ -34,6 +35,11 @@ _NOT_REPRO = re.compile(
     r"unable to reproduce|no idea|unknown)\b|无法复现|偶现|不知道"
 )
 _NUMBERED = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、]|步骤\s*\d)\s*(?P<item>\S.*)$")
+# "Steps: 1. join 2. publish" inside a chat message
+_INLINE_STEPS = re.compile(
+    r"(?i)\b(?:steps(?: to reproduce)?|to reproduce|repro)\s*[:：]\s*(?P<v>[^\n]{10,})"
+    r"|(?P<n>\b1[.)、]\s*\S[^\n]{2,}?\s2[.)、]\s*\S[^\n]*)"
+)
 _TRIGGER = re.compile(
     r"(?i)\b(?:when(?:ever)?|after|each time|every time)\s+(?:i|we|the user|users?|a user|"
     r"you|calling|tapping|clicking|pressing|joining|leaving|opening|selecting|switching|sending|"
@@ -50,13 +56,7 @@ _ACTION_VERBS = re.compile(
     r"(?i)\b(?:connected|closed|opened|restarted|joined|left|tapped|clicked|called|sent|"
     r"installed|ran|started|stopped|waited|logged in|signed in|switched|rotated|muted|published)\b"
 )
-_FAILURE = re.compile(
-    r"(?i)\bcrash\w*|\berror\w*|\bexception\b|\bfail\w*|\bbroken\b|\bfreez\w*|\bfroze\b|\bhang\w*|"
-    r"\bstuck\b|\bnot working\b|\bdoesn'?t work|\bdoes not work|\bno effect\b|\bdoes nothing\b|"
-    r"\bnever\b|\b(?:is|are|went) down\b|\bnone of\b|\bnobody\b|\bno one\b|\boutage\b|\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b|\bblack screen|\bno (?:audio|video|sound)|"
-    r"\bdrop\w*|\bdisconnect\w*|\b401\b|\b403\b|\b500\b|\btimeout\b|\btimed out\b|"
-    r"崩溃|闪退|报错|失败|异常|卡住|卡死|黑屏|无声|无法|不能|收不到"
-)
+_FAILURE = s.FAILURE
 _EXPECT_INLINE = re.compile(
     r"(?i)\b(?:expected(?: result| behaviou?r)?\s*[:：]\s*|i (?:would )?expect(?:ed)?\s+(?:it\s+|that\s+)?|"
     r"it should\s+|期望|预期)(?P<v>[^\n]{6,200})"
@@ -100,6 +100,9 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
     ):
         if source and _words(source) >= 5 and not _NOT_REPRO.search(source[:80]):
             return _short(source)
+    inline = _INLINE_STEPS.search(text)
+    if inline:
+        return _short(inline.group("v") or inline.group("n"))
     items = [m.group("item") for m in _NUMBERED.finditer(text)]
     steps = [i for i in items if not re.match(r"[^:：]{1,60}[:：]", i)]
     if len(steps) >= 2:

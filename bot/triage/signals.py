@@ -131,7 +131,9 @@ FAILURE = _any(
     r"\bdoes nothing\b|\bnot (?:being )?(?:called|fired|triggered|shown|received|delivered)\b",
     r"\bnever (?:fires|arrives|starts|connects|called)\b|\bwrong\b|\bissue\b|\bproblem\b",
     r"\bthrow\w*|\bblack screen\b|\bno (?:audio|video|sound)\b|\b(?:401|403|500|502|503)\b",
-    r"\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b",
+    r"\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b|\bstopped \w+ing\b|\bno longer\b",
+    r"\bnot (?:arriving|working|showing|loading|connecting)\b|\b(?:is|are|went) down\b",
+    r"\bnone of\b[^.\n]{0,30}\bcan\b|\bnobody can\b|\bno one can\b|\boutage\b",
     r"崩溃|闪退|报错|失败|异常|卡住|卡死|卡顿|黑屏|无声|无法|不能|收不到|问题|bug",
 )
 BUG_TEMPLATE = _any(

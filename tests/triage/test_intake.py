@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from bot.triage.attachments import read_attachment
+from bot.triage.intake import IntakeSession
+from bot.triage.offline import OfflineEngine
+
+ENGINE = OfflineEngine()
+
+
+def test_vague_start_ends_in_complete_ticket() -> None:
+    session = IntakeSession(tier="pro")
+    first = session.step("hi, our video calls are broken", engine=ENGINE)
+    assert first.action == "ask"
+    assert first.kind == "bug"
+    assert first.message is not None
+    assert {"sdk_version", "platform", "logs"} <= set(first.missing)
+    assert "collect-logs" in first.message
+
+    # the app stores the session between messages
+    session = IntakeSession.from_json(session.to_json())
+    log = read_attachment(
+        "logcat.txt",
+        b"2024-05-01 12:00:02.001 E/RtcEngine: onError code=1501 token=abcdefghijklmnop\n",
+    )
+    second = session.step(
+        "Android app, SDK 2.3.1 on Android 14 (Pixel 7). Steps: 1. join a room "
+        "2. remote user publishes video 3. remote video stays black. Log attached.",
+        engine=ENGINE,
+        attachments=[log],
+    )
+    assert second.action == "open"
+    assert second.fields.sdk_version == "2.3.1"
+    assert second.fields.platform == "Android"
+    assert second.fields.os_version == "Android 14"
+    assert second.fields.logs and "onError code=1501" in second.fields.logs
+    assert "abcdefghijklmnop" not in second.fields.logs
+    assert second.missing == []
+    assert second.priority in ("P2", "P3")
+    assert second.fields.summary == "hi, our video calls are broken"
+
+    third = session.step("also happens on iOS", engine=ENGINE)
+    assert third.action == "update"
+
+
+def test_user_who_refuses_logs_is_respected() -> None:
+    session = IntakeSession()
+    first = session.step(
+        "The iOS app crashes when I tap leave. SDK 4.1.0, iOS 17.4", engine=ENGINE
+    )
+    assert first.action == "ask"
+    assert first.missing == ["logs"]
+    second = session.step("Sorry, I can't share logs from our customers' devices", engine=ENGINE)
+    assert second.action == "open"
+    assert "logs" in session.declined
+    assert second.missing == ["logs"]  # marked missing on the ticket, never asked again
+
+
+def test_chinese_user_without_logs() -> None:
+    session = IntakeSession()
+    first = session.step("安卓端加入房间后闪退，SDK 版本 5.1.2", engine=ENGINE)
+    assert first.action == "ask"
+    assert first.message is not None and "日志" in first.message
+    second = session.step("没有日志，系统是 Android 13", engine=ENGINE)
+    assert second.action == "open"
+    assert second.fields.os_version == "Android 13"
+
+
+def test_go_ahead_anyway_opens_with_missing_marked() -> None:
+    session = IntakeSession()
+    assert session.step("Push notifications stopped arriving", engine=ENGINE).action == "ask"
+    decision = session.step("just open it, I don't have more info right now", engine=ENGINE)
+    assert decision.action == "open"
+    assert "sdk_version" in decision.missing
+
+
+def test_never_more_than_two_rounds_and_never_reasks_given_fields() -> None:
+    session = IntakeSession()
+    first = session.step("Something is wrong with the chat", engine=ENGINE)
+    assert first.action == "ask" and first.rounds == 1
+    second = session.step("It's on Android", engine=ENGINE)
+    assert second.action == "ask" and second.rounds == 2
+    assert second.message is not None and "Platform" not in second.message
+    third = session.step("ok", engine=ENGINE)
+    assert third.action == "open"
+    assert third.rounds == 2
+
+
+def test_outage_opens_at_once_and_asks_in_the_same_message() -> None:
+    session = IntakeSession(tier="enterprise")
+    decision = session.step(
+        "Production is down: none of our users can join calls since 10:00 UTC", engine=ENGINE
+    )
+    assert decision.action == "open"
+    assert decision.kind == "outage"
+    assert decision.priority == "P1"
+    assert decision.message is not None and "SDK version" in decision.message
+
+
+def test_question_upgrade_status_and_small_talk() -> None:
+    assert IntakeSession().step("How do I mute a participant?", engine=ENGINE).action == "answer"
+    upgrade = IntakeSession(tier="basic").step(
+        "We want to upgrade our plan to enterprise", engine=ENGINE
+    )
+    assert upgrade.action == "open" and upgrade.kind == "upgrade"
+    status = IntakeSession().step("Any news on SUP-1042?", engine=ENGINE)
+    assert status.action == "status" and status.ticket_ref == "SUP-1042"
+    unknown = IntakeSession().step("what's the status of my ticket?", engine=ENGINE)
+    assert unknown.action == "status" and unknown.ticket_ref is None
+    assert unknown.message is not None and "SUP-" in unknown.message
+    assert IntakeSession().step("thanks!", engine=ENGINE).action == "reply"
+
+
+def test_question_that_turns_into_a_bug() -> None:
+    session = IntakeSession()
+    assert session.step("How do I enable screen sharing on Web?", engine=ENGINE).action == "answer"
+    decision = session.step(
+        "I did that but it crashes the tab with TypeError: cannot read properties of undefined",
+        engine=ENGINE,
+    )
+    assert decision.kind == "bug"
+    assert decision.action == "ask"
+
+
+def test_transcript_is_redacted_and_session_round_trips() -> None:
+    session = IntakeSession()
+    session.step("crash, my email is jane@example.com token=abcdefghijklmnop", engine=ENGINE)
+    stored = session.to_json()
+    assert "jane@example.com" not in stored and "abcdefghijklmnop" not in stored
+    assert IntakeSession.from_json(stored) == session
