@@ -185,6 +185,32 @@ class DocsSource(_Strict):
     product: str | None = None
 
 
+class WebhookTarget(_Strict):
+    """A generic JSON POST of every escalation (and new ticket) to ``url``."""
+
+    url: str = Field(pattern=r"^https?://")
+    events: list[Literal["escalation", "ticket_opened", "digest"]] = Field(
+        default_factory=lambda: ["escalation"]
+    )
+    secret_env: str | None = Field(
+        default=None, description="Environment variable holding an HMAC signing secret."
+    )
+
+
+class PagerDutyConfig(_Strict):
+    """PagerDuty Events API v2; the routing key comes from the environment."""
+
+    routing_key_env: str = "PAGERDUTY_ROUTING_KEY"
+    url: str = "https://events.pagerduty.com/v2/enqueue"
+    min_level: int = Field(default=2, ge=0, description="Ladder level from which to page.")
+
+
+class NotificationsConfig(_Strict):
+    webhooks: list[WebhookTarget] = Field(default_factory=list)
+    pagerduty: PagerDutyConfig | None = None
+    max_attempts: int = Field(default=8, ge=1)
+
+
 class Organisation(_Strict):
     name: str = "deskbot"
     ticket_prefix: str = Field(default="SUP", pattern=r"^[A-Z][A-Z0-9]{1,9}$")
@@ -205,6 +231,7 @@ class OrgConfig(_Strict):
     accounts: list[Account] = Field(default_factory=list)
     web: WebConfig = Field(default_factory=WebConfig)
     docs: list[DocsSource] = Field(default_factory=list)
+    notifications: NotificationsConfig = Field(default_factory=NotificationsConfig)
 
     @model_validator(mode="after")
     def _references(self) -> OrgConfig:
