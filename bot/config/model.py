@@ -185,13 +185,15 @@ class DocsSource(_Strict):
     product: str | None = None
 
 
+WebhookEvent = Literal["escalation", "ticket_opened", "digest"]
+_ESCALATION_ONLY: tuple[WebhookEvent, ...] = ("escalation",)
+
+
 class WebhookTarget(_Strict):
     """A generic JSON POST of every escalation (and new ticket) to ``url``."""
 
     url: str = Field(pattern=r"^https?://")
-    events: list[Literal["escalation", "ticket_opened", "digest"]] = Field(
-        default_factory=lambda: ["escalation"]
-    )
+    events: list[WebhookEvent] = Field(default_factory=lambda: list(_ESCALATION_ONLY))
     secret_env: str | None = Field(
         default=None, description="Environment variable holding an HMAC signing secret."
     )
