@@ -47,6 +47,8 @@ _TRIGGER = re.compile(
     r"backgrounding|the app (?:goes|is|returns|comes))\b"
     r"|\b(?:tapping|clicking|pressing|calling|selecting|opening|joining)\s+(?:on\s+)?[\w` ]{1,40}?"
     r"\s+(?:shows|crashes|does nothing|fails|throws|returns|causes|results|freezes|hangs)"
+    r"|\b(?:crash\w*|fails?|freez\w*|hangs?)\s+(?:on|at) (?:app )?(?:launch|startup|start|login|"
+    r"log ?in|logout|exit|join\w*|leav\w*)\b"
     r"|当.{1,20}时|点击.{1,20}后|调用.{1,30}(?:后|时)"
 )
 # "- cold start from VoIP push -> conflict": scenario bullets

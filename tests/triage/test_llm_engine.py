@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.triage.engine import TriageEngine, TriageRequest
+from bot.triage.llm import LLMEngine
+from bot.triage.offline import OfflineEngine
+from tests.servers.openai_stub import OpenAIStub
+
+SECRET_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.c2lnbmF0dXJlLXNlY3JldC12YWx1ZQ"
+MESSAGE = (
+    "Our Android app crashes in production when joining a room. SDK 2.14.2, Android 14.\n"
+    f"Authorization: Bearer {SECRET_TOKEN}\n"
+    "contact: ops@example.com, password=hunter2hunter2\n"
+    "E/RtcEngine: onError code=1501"
+)
+ANSWER = {
+    "kind": "bug",
+    "severity": "high",
+    "severity_reason": "crash when joining in production",
+    "ticket_ref": None,
+    "summary": "Android app crashes when joining a room",
+    "sdk": "Video SDK",
+    "sdk_version": "2.14.2",
+    "platform": "Android",
+    "os_version": "Android 14",
+    "device": None,
+    "repro_steps": "Join a room",
+    "expected": None,
+    "actual": "App crashes",
+    "logs": "E/RtcEngine: onError code=1501",
+    "impact": "production",
+}
+
+
+def _engine(stub: OpenAIStub, timeout: float = 5.0) -> LLMEngine:
+    return LLMEngine(model="stub-model", base_url=stub.base_url, api_key="test", timeout=timeout)
+
+
+def test_llm_engine_uses_structured_output_and_never_sees_secrets() -> None:
+    with OpenAIStub(reply=json.dumps(ANSWER)) as stub:
+        engine = _engine(stub)
+        assert isinstance(engine, TriageEngine)
+        result = engine.triage(TriageRequest(text=MESSAGE, tier="pro", context=["hi, mail me at a@b.io"]))
+        sent = json.dumps(stub.requests)
+    assert result.engine == "llm"
+    assert result.kind == "bug" and result.priority == "P2"
+    assert result.fields.sdk_version == "2.14.2"
+    assert "logs" not in result.missing
+    assert stub.requests and "response_format" in stub.requests[0]
+    for secret in (SECRET_TOKEN, "ops@example.com", "hunter2hunter2", "a@b.io"):
+        assert secret not in sent
+    assert "[REDACTED:" in sent
+
+
+def test_llm_output_is_redacted_too() -> None:
+    leaky = dict(ANSWER, logs=f"token={SECRET_TOKEN}")
+    with OpenAIStub(reply=json.dumps(leaky)) as stub:
+        result = _engine(stub).triage(TriageRequest(text="crash on join, Android"))
+    assert SECRET_TOKEN not in (result.fields.logs or "")
+
+
+@pytest.mark.slow
+def test_timeout_falls_back_to_offline_and_still_answers() -> None:
+    with OpenAIStub(reply=json.dumps(ANSWER), delay=1.5) as stub:
+        result = _engine(stub, timeout=0.3).triage(TriageRequest(text=MESSAGE))
+    offline = OfflineEngine().triage(TriageRequest(text=MESSAGE))
+    assert result.engine == "offline-fallback"
+    assert "LLM unavailable" in result.reason
+    assert (result.kind, result.priority, result.fields) == (offline.kind, offline.priority, offline.fields)
+
+
+@pytest.mark.parametrize("status", [500, 429])
+def test_http_errors_fall_back(status: int) -> None:
+    with OpenAIStub(status=status) as stub:
+        result = _engine(stub).triage(TriageRequest(text=MESSAGE))
+    assert result.engine == "offline-fallback"
+    assert result.kind == "bug"
+
+
+def test_unusable_answer_falls_back() -> None:
+    def reply(body: dict[str, Any]) -> str:
+        return "sorry, I cannot do JSON"
+
+    with OpenAIStub(reply=reply) as stub:
+        result = _engine(stub).triage(TriageRequest(text=MESSAGE))
+    assert result.engine == "offline-fallback"
+
+
+def test_function_calling_method_with_tool_calls() -> None:
+    def reply(body: dict[str, Any]) -> dict[str, Any]:
+        name = body["tools"][0]["function"]["name"]
+        call = {"id": "c1", "type": "function", "function": {"name": name, "arguments": json.dumps(ANSWER)}}
+        return {"content": None, "tool_calls": [call]}
+
+    with OpenAIStub(reply=reply) as stub:
+        engine = LLMEngine(
+            model="m", base_url=stub.base_url, api_key="k", method="function_calling"
+        )
+        result = engine.triage(TriageRequest(text=MESSAGE))
+    assert result.engine == "llm"
+    assert result.fields.platform == "Android"
