@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import OrgConfig, load_org_config
 from bot.desk import ClockKeeper, TicketDesk
@@ -22,6 +22,9 @@ from bot.store.db import Database
 from bot.store.gaps import GapStore
 from bot.store.notifications import NotificationStore
 from bot.store.tickets import TicketStore
+
+if TYPE_CHECKING:
+    from bot.conversation.service import ConversationService
 
 
 @dataclass
@@ -40,7 +43,20 @@ class AppContext:
     desk: TicketDesk
     extras: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def conversation(self) -> ConversationService:
+        """The conversation service, built on first use (see ``bot.conversation.factory``)."""
+        service = self.extras.get("conversation")
+        if service is None:
+            from bot.conversation.factory import build_conversation
+
+            service = self.extras["conversation"] = build_conversation(self)
+        return service
+
     def close(self) -> None:
+        knowledge = self.extras.pop("knowledge", None)
+        if knowledge is not None and hasattr(knowledge, "close"):
+            knowledge.close()
         self.db.dispose()
 
 

@@ -322,9 +322,12 @@ class ConversationService:
         state = {k: v for k, v in conv.state.items() if k != "intake"}
         self.conversations.update(conv.id, now=now, state=state, ticket_id=ticket.id)
         summary = self.summary(ticket)
+        text = f"I've opened a ticket for you.\n\n{ticket_lines(summary)}"
+        if step.message:  # e.g. an outage: opened at once, and we still ask for the rest
+            text = f"{text}\n\n{step.message}"
         return Reply(
             kind="ticket_opened",
-            text=f"I've opened a ticket for you.\n\n{ticket_lines(summary)}",
+            text=text,
             conversation_id=conv.id,
             ticket=summary,
             missing=list(step.missing),

@@ -87,7 +87,8 @@ def ticket_lines(ticket: TicketSummary) -> str:
         f"*{ticket.key}* — {ticket.priority} · {ticket.status.replace('_', ' ')} · {ticket.stage}"
     ]
     if ticket.priority_reason:
-        lines.append(f"Priority {ticket.priority}: {ticket.priority_reason}")
+        reason = ticket.priority_reason.removeprefix(f"{ticket.priority}: ")
+        lines.append(f"Priority {ticket.priority}: {reason}")
     if ticket.first_response_due is not None:
         when = local_time(ticket.first_response_due, ticket.timezone)
         lines.append(f"An engineer will respond by {when}.")

@@ -1,0 +1,48 @@
+"""Build the conversation service of an application context (once per process)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot.conversation.intake import TriageIntake
+from bot.conversation.service import Answerer, ConversationService
+
+if TYPE_CHECKING:
+    from bot.context import AppContext
+
+
+def build_conversation(
+    ctx: AppContext, *, knowledge: Callable[[], Answerer] | None = None
+) -> ConversationService:
+    """The service with the configured triage engine and the docs bot, loaded on first use."""
+    from bot.triage.factory import build_engine
+
+    engine = build_engine(ctx.settings)
+    return ConversationService(
+        config=ctx.config,
+        conversations=ctx.conversations,
+        tickets=ctx.tickets,
+        desk=ctx.desk,
+        gaps=ctx.gaps,
+        attachments=ctx.attachments,
+        knowledge=knowledge or lazy_knowledge(ctx),
+        intake=TriageIntake(engine=engine, max_upload_bytes=ctx.settings.max_upload_mb * 2**20),
+    )
+
+
+def lazy_knowledge(ctx: AppContext) -> Callable[[], Answerer]:
+    """The knowledge base, opened on first use and then shared (loading the model is slow)."""
+    lock = threading.Lock()
+
+    def get() -> Answerer:
+        with lock:
+            kb = ctx.extras.get("knowledge")
+            if kb is None:
+                from bot.knowledge import open_knowledge
+
+                kb = ctx.extras["knowledge"] = open_knowledge(ctx.settings)
+            return kb
+
+    return get
