@@ -126,7 +126,7 @@ def _account_digest(
     unanswered_after: dt.timedelta,
 ) -> AccountDigest:
     def item(ticket: Ticket, **extra: object) -> TicketItem:
-        clock = next_due_clock(ticket)
+        clock = breached_clock(ticket, as_of) or next_due_clock(ticket)
         return TicketItem(
             key=ticket.key, subject=ticket.subject, priority=ticket.priority,
             status=ticket.status, stage=ticket.stage, kind=ticket.kind,
@@ -182,12 +182,20 @@ def as_max() -> dt.datetime:
     return dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def is_breached(ticket: Ticket, now: dt.datetime) -> bool:
-    """A clock was marked breached, or a running one is past due."""
-    return any(
-        c.breached or (running(c) and c.due_at is not None and c.due_at < now)
-        for c in ticket.clocks
+def breached_clock(ticket: Ticket, now: dt.datetime) -> ClockRecord | None:
+    """The clock that breached: marked so by the keeper, or running past its due time."""
+    return next(
+        (
+            c
+            for c in ticket.clocks
+            if c.breached or (running(c) and c.due_at is not None and c.due_at < now)
+        ),
+        None,
     )
+
+
+def is_breached(ticket: Ticket, now: dt.datetime) -> bool:
+    return breached_clock(ticket, now) is not None
 
 
 def _due_within(ticket: Ticket, start: dt.datetime, end: dt.datetime) -> dt.datetime | None:

@@ -82,10 +82,11 @@ def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
         return Entry(text=f"{item.priority} {item.subject} — {text}", key=item.key, url=item.url)
 
     def due(item: TicketItem) -> str:
-        if item.due_at is None:
-            return "no clock running"
         label = (item.clock or "").replace("_", " ")
-        return f"{label} due {when(digest, item.due_at)}".strip()
+        if item.due_at is None:
+            return f"{label} breached" if label else "no clock running"
+        verb = "was due" if item.due_at < digest.as_of else "due"
+        return f"{label} {verb} {when(digest, item.due_at)}".strip()
 
     def escalated(item: TicketItem) -> str:
         return "escalated: " + "; ".join(item.escalations) if item.escalations else "no escalation"

@@ -1,0 +1,232 @@
+"""A believable week of support for the example organisation, made through the real desk.
+
+Every ticket goes through ``ctx.desk`` (open, acknowledge, reply, wait, resolve...) with ``now``
+moved through the week, so clocks, history and analytics are what production would produce.
+Conversations and knowledge gaps use their stores the way the conversation service does.
+Seeded randomness keeps it the same on every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.config import Account
+from bot.digest import demo_script as script
+from bot.errors import InvalidInput
+from bot.store.records import NewTicket, Ticket
+
+if TYPE_CHECKING:
+    from bot.context import AppContext
+
+MARKER = ("cli", "demo-seed")  # a conversation whose existence says the demo was seeded
+MINUTE = dt.timedelta(minutes=1)
+HOUR = dt.timedelta(hours=1)
+# Tickets per day by tier: enterprise customers write most.
+PER_DAY = {"enterprise": (1, 3), "pro": (1, 2), "basic": (0, 2), "free": (0, 1)}
+ENGINEERS = ("eng-chen", "eng-li", "eng-park")
+
+
+@dataclass
+class DemoSummary:
+    tickets: list[str] = field(default_factory=list)
+    open: int = 0
+    conversations: int = 0
+    answers: int = 0
+    gaps: int = 0
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def seeded(ctx: AppContext) -> bool:
+    return ctx.conversations.find(*MARKER) is not None
+
+
+def seed_demo(
+    ctx: AppContext, *, now: dt.datetime, days: int = 7, seed: int = 7, force: bool = False
+) -> DemoSummary:
+    """Create ``days`` days of tickets, answers and gaps ending at ``now``."""
+    if days < 1 or days > 60:
+        raise InvalidInput("--days must be between 1 and 60")
+    if seeded(ctx) and not force:
+        raise InvalidInput("demo data already exists; use --force to add another round")
+    rng = random.Random(seed)
+    start = now - dt.timedelta(days=days)
+    summary = DemoSummary(since=start, until=now)
+    plans = []
+    for day in range(days):
+        for account in ctx.config.accounts:
+            low, high = PER_DAY[account.tier]
+            for _ in range(rng.randint(low, high)):
+                plans.append((_opening_time(rng, account, start + dt.timedelta(days=day)), account))
+    # Open in time order so ticket numbers follow the calendar, as in real life.
+    for opened_at, account in sorted(plans, key=lambda p: (p[0], p[1].id)):
+        if opened_at >= now:
+            continue
+        ticket = _play_ticket(ctx, rng, account, opened_at=opened_at, now=now)
+        summary.tickets.append(ticket.key)
+        summary.open += ticket.is_open
+    _play_questions(ctx, rng, start=start, now=now, days=days, summary=summary)
+    marker = ctx.conversations.open(*MARKER, now=now)
+    ctx.conversations.update(
+        marker.id, now=now, state={"seeded_at": now.isoformat(), "tickets": summary.tickets}
+    )
+    return summary
+
+
+def _opening_time(rng: random.Random, account: Account, day: dt.datetime) -> dt.datetime:
+    """A moment in the account's working day (customers write mostly in office hours)."""
+    from zoneinfo import ZoneInfo
+
+    local = day.astimezone(ZoneInfo(account.timezone)).replace(hour=0, minute=0, second=0)
+    offset = dt.timedelta(hours=rng.uniform(8.5, 19.0))
+    return (local + offset).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _play_ticket(
+    ctx: AppContext,
+    rng: random.Random,
+    account: Account,
+    *,
+    opened_at: dt.datetime,
+    now: dt.datetime,
+) -> Ticket:
+    template = rng.choices(script.TICKETS, weights=[t.weight for t in script.TICKETS])[0]
+    customer = rng.choice(script.CUSTOMERS)
+    slack = bool(account.slack_channels) and rng.random() < 0.6
+    thread = f"{int(opened_at.timestamp())}.{rng.randint(100, 999):06d}"
+    conversation = None
+    if slack:
+        conversation = ctx.conversations.open(
+            "slack", f"{account.slack_channels[0]}:{thread}", now=opened_at,
+            account_id=account.id, user_ref=customer,
+        )  # fmt: skip
+        ctx.conversations.add_message(conversation.id, "user", template.body, now=opened_at)
+    ticket = ctx.desk.open(
+        NewTicket(
+            account_id=account.id, kind=template.kind, priority=template.priority,
+            subject=template.subject, requester=customer, requester_name=customer.title(),
+            priority_reason="demo", stage="requested" if template.kind == "upgrade" else "new",
+            fields={"summary": template.subject, **template.fields},
+            channel="slack" if slack else "web",
+            channel_ref=account.slack_channels[0] if slack else None,
+            thread_ref=thread if slack else None,
+            conversation_id=conversation.id if conversation else None, body=template.body,
+        ),
+        now=opened_at,
+    )  # fmt: skip
+    if conversation is not None:
+        ctx.conversations.update(conversation.id, now=opened_at, ticket_id=ticket.id)
+        ctx.conversations.add_message(
+            conversation.id, "bot", f"I opened {ticket.key} for you.", now=opened_at + MINUTE,
+            data={"kind": "ticket_opened", "handoff": True, "ticket": ticket.key},
+        )  # fmt: skip
+    ticket = ctx.desk.bot_reply(
+        ticket, body="Ticket opened; an engineer will reply.", now=opened_at + MINUTE
+    )
+    return _lifecycle(ctx, rng, ticket, now=now)
+
+
+def _lifecycle(ctx: AppContext, rng: random.Random, ticket: Ticket, *, now: dt.datetime) -> Ticket:
+    """Acknowledge, talk, wait, resolve — each step only if its time has already come."""
+    engineer = rng.choice(ENGINEERS)
+    delays: tuple[int, ...] = (10, 25, 50, 120, 300, 900)
+    if ticket.priority == "P1":
+        delays = (8, 12, 40)
+    elif _tier(ctx, ticket) == "enterprise":
+        delays = (8, 15, 30, 45, 50, 90)
+    at = ticket.opened_at + dt.timedelta(minutes=rng.choice(delays))
+    if at >= now or rng.random() < 0.12:
+        return ticket  # still waiting for its first response
+    ticket = ctx.desk.acknowledge(ticket, agent=engineer, now=at)
+    at += dt.timedelta(minutes=rng.randint(5, 90))
+    if at >= now:
+        return ticket
+    ticket = ctx.desk.agent_reply(ticket, agent=engineer, body=script.AGENT_REPLIES[0], now=at)
+    if ticket.kind == "upgrade":
+        for stage in script.UPGRADE_STAGES[1:]:
+            at += dt.timedelta(hours=rng.randint(6, 40))
+            if at >= now:
+                return ticket
+            ticket = ctx.desk.set_stage(ticket, stage=stage, by="csm-wang", now=at)
+        return ticket
+    if ticket.priority == "P3" and rng.random() < 0.25:
+        at += HOUR
+        if at < now:
+            ticket = ctx.desk.change_priority(
+                ticket, priority="P2", reason="blocks their release", by=engineer, now=at
+            )
+    if rng.random() < 0.5:
+        at += dt.timedelta(minutes=rng.randint(10, 60))
+        if at >= now:
+            return ticket
+        ticket = ctx.desk.wait_on_customer(ticket, agent=engineer, now=at, body="Please send logs.")
+        at += dt.timedelta(hours=rng.uniform(1, 30))
+        if at >= now:
+            return ticket
+        ticket = ctx.desk.customer_reply(
+            ticket, author=ticket.requester, body=rng.choice(script.CUSTOMER_FOLLOW_UPS), now=at
+        )
+        if rng.random() < 0.3:
+            return ticket  # the customer's last word is unanswered: the digest flags it
+    fast = _tier(ctx, ticket) == "enterprise"  # 8-hour resolution targets, around the clock
+    at += dt.timedelta(hours=rng.uniform(0.5, 6) if fast else rng.uniform(2, 60))
+    if at >= now or rng.random() < 0.2:
+        return ticket
+    ticket = ctx.desk.agent_reply(ticket, agent=engineer, body=script.AGENT_REPLIES[2], now=at)
+    return ctx.desk.resolve(ticket, by=engineer, now=at + dt.timedelta(minutes=5))
+
+
+def _tier(ctx: AppContext, ticket: Ticket) -> str:
+    account = ctx.config.account(ticket.account_id)
+    return account.tier if account else "free"
+
+
+def _play_questions(
+    ctx: AppContext,
+    rng: random.Random,
+    *,
+    start: dt.datetime,
+    now: dt.datetime,
+    days: int,
+    summary: DemoSummary,
+) -> None:
+    """Questions the bot answered (some marked solved) and ones the docs did not cover."""
+    accounts = [a for a in ctx.config.accounts if a.web_keys] or list(ctx.config.accounts)
+    for n in range(days * 4):
+        account = rng.choice(accounts)
+        at = start + dt.timedelta(seconds=rng.uniform(0, days * 86400))
+        if at >= now:
+            continue
+        conv = ctx.conversations.open(
+            "web", f"demo-{start:%Y%m%d}-{n}", now=at, account_id=account.id,
+            user_ref=rng.choice(script.CUSTOMERS),
+        )  # fmt: skip
+        summary.conversations += 1
+        if rng.random() < 0.25:
+            question = rng.choice(script.UNANSWERED)
+            ctx.conversations.add_message(conv.id, "user", question, now=at)
+            ctx.conversations.add_message(
+                conv.id, "bot", "The documentation does not cover this; shall I ask a human?",
+                now=at + MINUTE, data={"kind": "handoff", "handoff": True, "confidence": 0.2},
+            )  # fmt: skip
+            ctx.gaps.record(
+                question, now=at, channel="web", account_id=account.id,
+                conversation_id=conv.id, top_score=round(rng.uniform(0.1, 0.35), 2),
+            )  # fmt: skip
+            summary.gaps += 1
+            continue
+        question = rng.choice(script.ANSWERED)
+        ctx.conversations.add_message(conv.id, "user", question, now=at)
+        ctx.conversations.add_message(
+            conv.id, "bot", f"Here is how: see the guide [1]. ({question})", now=at + MINUTE,
+            data={"kind": "answer", "handoff": False, "confidence": 0.8, "citations": []},
+        )  # fmt: skip
+        summary.answers += 1
+        if rng.random() < 0.45 and at + 2 * MINUTE < now:
+            ctx.conversations.add_message(
+                conv.id, "user", "", now=at + 2 * MINUTE, data={"action": "solved"}
+            )
+            ctx.conversations.update(conv.id, now=at + 2 * MINUTE, state={"solved": True})
