@@ -22,9 +22,13 @@ COMMAND_MODULES = (
     "bot.cli.db_cmd",
     "bot.cli.tickets_cmd",
     "bot.cli.serve_cmd",
+    "bot.cli.chat_cmd",
     "bot.cli.docs_cmd",
     "bot.cli.triage_cmd",
     "bot.cli.sla_cmd",
+    "bot.cli.digest_cmd",
+    "bot.cli.stats_cmd",
+    "bot.cli.demo_cmd",
 )
 
 

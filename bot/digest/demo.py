@@ -69,6 +69,7 @@ def seed_demo(
         summary.tickets.append(ticket.key)
         summary.open += ticket.is_open
     _play_questions(ctx, rng, start=start, now=now, days=days, summary=summary)
+    summary.tickets.sort(key=lambda key: int(key.rsplit("-", 1)[-1]))
     marker = ctx.conversations.open(*MARKER, now=now)
     ctx.conversations.update(
         marker.id, now=now, state={"seeded_at": now.isoformat(), "tickets": summary.tickets}
@@ -230,3 +231,30 @@ def _play_questions(
                 conv.id, "user", "", now=at + 2 * MINUTE, data={"action": "solved"}
             )
             ctx.conversations.update(conv.id, now=at + 2 * MINUTE, state={"solved": True})
+        elif rng.random() < 0.3 and at + 3 * HOUR < now:
+            key = _ticket_after_answer(ctx, account, conv.id, question, at=at + 3 * HOUR)
+            summary.tickets.append(key)
+            summary.open += 1
+
+
+def _ticket_after_answer(
+    ctx: AppContext, account: Account, conversation_id: str, question: str, *, at: dt.datetime
+) -> str:
+    """The answer did not help: the user asks for a human and a ticket opens (not deflected)."""
+    ctx.conversations.add_message(
+        conversation_id, "user", "That did not work for us.", now=at, data={"action": "human"}
+    )
+    ticket = ctx.desk.open(
+        NewTicket(
+            account_id=account.id, kind="question", priority="P4", subject=question,
+            requester="web-user", channel="web", conversation_id=conversation_id,
+            body=question, priority_reason="demo",
+        ),
+        now=at,
+    )  # fmt: skip
+    ctx.conversations.update(conversation_id, now=at, ticket_id=ticket.id)
+    ctx.conversations.add_message(
+        conversation_id, "bot", f"I opened {ticket.key} for you.", now=at + MINUTE,
+        data={"kind": "ticket_opened", "handoff": True, "ticket": ticket.key},
+    )  # fmt: skip
+    return ticket.key

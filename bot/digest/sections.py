@@ -52,7 +52,8 @@ def window_line(digest: Digest) -> str:
     since = digest.local(digest.since)
     return (
         f"Since {since:%a %d %b %H:%M} ({digest.timezone}) · "
-        f"{len(digest.accounts)} accounts, {len(digest.busy)} with news"
+        f"{len(digest.accounts)} account{'' if len(digest.accounts) == 1 else 's'}, "
+        f"{len(digest.busy)} with news"
     )
 
 
