@@ -1,0 +1,226 @@
+"""The SLA scan fires each ladder step once, on time, to the right people (both databases).
+
+acme-games is enterprise: P2 first response 1 h and resolution 8 h on 24x7, with the
+enterprise ladder 50% / 75% / 100%. NOW is Wednesday 2026-11-18 10:00 Shanghai; the weekly
+rotation (handover Monday 10:00) has eng-chen on call that week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from bot.context import AppContext
+from bot.scheduler.scanner import SlaScanner
+from tests.conftest import NOW
+from tests.scheduler.conftest import H, M, open_ticket
+
+S = dt.timedelta(seconds=1)
+
+
+def _steps(ctx: AppContext, ticket_id: int) -> list[tuple[str, int, bool]]:
+    return [(e.clock, e.level, e.late) for e in ctx.notifications.escalations(ticket_id)]
+
+
+def test_crossing_50_75_100_fires_exactly_one_record_per_step(
+    ctx: AppContext, scanner: SlaScanner
+) -> None:
+    ticket = open_ticket(ctx)
+    # Scan every 20 s over the first 70 minutes, and twice at some instants.
+    instants = [NOW + i * 20 * S for i in range(0, 211)]
+    for at in instants + instants[::7]:
+        scanner.scan(at)
+    assert _steps(ctx, ticket.id) == [
+        ("first_response", 0, False),
+        ("first_response", 1, False),
+        ("first_response", 2, False),
+    ]
+    fired_at = [e.fired_at for e in ctx.notifications.escalations(ticket.id)]
+    assert fired_at == [NOW + 30 * M, NOW + 45 * M, NOW + 60 * M]
+    outbox = ctx.notifications.items()
+    per_step = Counter(
+        (i.payload["escalation_clock"], i.payload["level"], i.transport) for i in outbox
+    )
+    # each step: one log line; Slack is not configured in tests
+    assert per_step == {
+        ("first_response", 0, "log"): 1,
+        ("first_response", 1, "log"): 1,
+        ("first_response", 2, "log"): 1,
+    }
+    stored = ctx.tickets.get(ticket.id).clock("first_response")
+    assert stored is not None and stored.next_escalation_at is None
+    resolution = ctx.tickets.get(ticket.id).clock("resolution")
+    assert resolution is not None and resolution.next_escalation_at == NOW + 4 * H
+
+
+def test_nothing_fires_before_its_time(ctx: AppContext, scanner: SlaScanner) -> None:
+    ticket = open_ticket(ctx)
+    report = scanner.scan(NOW + 30 * M - S)
+    assert report.fired == [] and _steps(ctx, ticket.id) == []
+    assert report.next_wakeup == NOW + 30 * M
+    report = scanner.scan(NOW + 30 * M)
+    assert [(f.clock, f.level, f.late) for f in report.fired] == [("first_response", 0, False)]
+
+
+def test_the_scan_appends_an_audit_event_and_marks_the_breach(
+    ctx: AppContext, scanner: SlaScanner
+) -> None:
+    ticket = open_ticket(ctx)
+    scanner.scan(NOW + 61 * M)
+    events = [e for e in ctx.tickets.events(ticket.id) if e.kind == "escalated"]
+    assert [e.data["level"] for e in events] == [0, 1, 2]
+    assert all(e.actor_kind == "system" for e in events)
+    assert "SLA breached" in events[-1].body and ticket.key in events[-1].body
+    assert ctx.tickets.get(ticket.id).clock("first_response").breached  # type: ignore[union-attr]
+
+
+def test_recipients_assignee_falls_back_to_on_call(ctx: AppContext, scanner: SlaScanner) -> None:
+    unassigned = open_ticket(ctx)
+    assigned = open_ticket(ctx, assignee="eng-park")
+    scanner.scan(NOW + 30 * M)
+    assert ctx.notifications.escalations(unassigned.id)[0].recipients == ["eng-chen"]
+    assert ctx.notifications.escalations(assigned.id)[0].recipients == ["eng-park"]
+
+
+def test_recipients_csm_oncall_manager_and_channel(ctx: AppContext, scanner: SlaScanner) -> None:
+    ticket = open_ticket(ctx, assignee="eng-park")
+    scanner.scan(NOW + 60 * M)
+    by_level = {e.level: e.recipients for e in ctx.notifications.escalations(ticket.id)}
+    assert by_level[1] == ["csm-wang", "eng-chen"]  # 75%: the account's CSM and on-call
+    assert by_level[2] == ["csm-wang", "mgr-lin", "C0ESCALATE"]  # breach
+
+
+def test_on_call_is_who_is_on_call_when_the_step_fires(ctx: AppContext) -> None:
+    # Opened Sunday evening; the 50% step of the 8 h resolution clock falls after Monday's
+    # 10:00 Shanghai handover from eng-chen to eng-li.
+    opened = dt.datetime(2026, 11, 22, 22, 0, tzinfo=dt.UTC)  # Mon 06:00 Shanghai
+    ticket = open_ticket(ctx, at=opened)
+    ctx.desk.acknowledge(ticket, agent="eng-park", now=opened + M)  # assigns eng-park
+    scanner = SlaScanner.from_context(ctx)
+    scanner.scan(opened + 4 * H)  # Mon 10:00 Shanghai: the resolution 50% step
+    recipients = {
+        (e.clock, e.level): e.recipients for e in ctx.notifications.escalations(ticket.id)
+    }
+    assert recipients[("resolution", 0)] == ["eng-park"]
+    scanner.scan(opened + 6 * H)
+    recipients = {
+        (e.clock, e.level): e.recipients for e in ctx.notifications.escalations(ticket.id)
+    }
+    assert recipients[("resolution", 1)] == ["csm-wang", "eng-li"]
+
+
+def test_a_community_ticket_without_csm_skips_the_role(ctx: AppContext) -> None:
+    scanner = SlaScanner.from_context(ctx)
+    ticket = open_ticket(ctx, account="community", priority="P3")  # free: 24 bh first response
+    first = ticket.clock("first_response")
+    assert first is not None and first.due_at is not None
+    scanner.scan(first.due_at)
+    by_level = {e.level: e.recipients for e in ctx.notifications.escalations(ticket.id)}
+    assert by_level[1] == ["eng-chen"] or by_level[1] == ["eng-li"]  # only on-call, no CSM
+    assert by_level[2] == ["mgr-lin", "C0ESCALATE"]
+
+
+def test_pause_and_resume_move_the_resolution_steps(ctx: AppContext, scanner: SlaScanner) -> None:
+    ticket = open_ticket(ctx)
+    ticket = ctx.desk.acknowledge(ticket, agent="eng-li", now=NOW + 5 * M)
+    ticket = ctx.desk.wait_on_customer(ticket, agent="eng-li", now=NOW + 1 * H)
+    # Paused: nothing of the resolution clock fires even far past its unpaused time.
+    scanner.scan(NOW + 5 * H)
+    assert [s for s in _steps(ctx, ticket.id) if s[0] == "resolution"] == []
+    ctx.desk.customer_reply(ticket, author="U0CUSTOMER", body="logs attached", now=NOW + 3 * H)
+    # 2 h paused: the 50% step moves from +4 h to +6 h.
+    stored = ctx.tickets.get(ticket.id).clock("resolution")
+    assert stored is not None and stored.next_escalation_at == NOW + 6 * H
+    scanner.scan(NOW + 6 * H - S)
+    assert [s for s in _steps(ctx, ticket.id) if s[0] == "resolution"] == []
+    scanner.scan(NOW + 6 * H)
+    assert [s for s in _steps(ctx, ticket.id) if s[0] == "resolution"] == [("resolution", 0, False)]
+
+
+def test_a_resolved_ticket_never_escalates(ctx: AppContext, scanner: SlaScanner) -> None:
+    ticket = open_ticket(ctx)
+    ctx.desk.resolve(ticket, by="eng-li", now=NOW + 10 * M)
+    for hours in (1, 5, 9, 48):
+        scanner.scan(NOW + hours * H)
+    assert _steps(ctx, ticket.id) == []
+    assert ctx.tickets.next_wakeup() is None
+
+
+def test_a_reopened_ticket_escalates_in_a_new_cycle(ctx: AppContext, scanner: SlaScanner) -> None:
+    ticket = open_ticket(ctx)
+    ticket = ctx.desk.acknowledge(ticket, agent="eng-li", now=NOW + 5 * M)
+    scanner.scan(NOW + 4 * H)
+    ticket = ctx.desk.resolve(ctx.tickets.get(ticket.id), by="eng-li", now=NOW + 5 * H)
+    ctx.desk.reopen(ticket, by="U0CUSTOMER", now=NOW + 6 * H)
+    scanner.scan(NOW + 10 * H)
+    resolution = [s for s in _steps(ctx, ticket.id) if s[0].startswith("resolution")]
+    assert resolution == [("resolution", 0, False), ("resolution#1", 0, False)]
+
+
+def test_a_step_missed_while_down_fires_once_marked_late_after_restart(ctx: AppContext) -> None:
+    ticket = open_ticket(ctx)
+    SlaScanner.from_context(ctx).scan(NOW + 30 * M)  # on time
+    # The service is down from +31 min to +50 min; the 75% step (+45 min) passes unseen.
+    restarted = SlaScanner.from_context(ctx)
+    report = restarted.scan(NOW + 50 * M)
+    assert [(f.level, f.late) for f in report.fired] == [(1, True)]
+    for at in (NOW + 50 * M, NOW + 51 * M, NOW + 55 * M):
+        assert SlaScanner.from_context(ctx).scan(at).fired == []
+    assert _steps(ctx, ticket.id) == [("first_response", 0, False), ("first_response", 1, True)]
+    log = [i for i in ctx.notifications.items() if i.transport == "log" and i.payload["late"]]
+    assert len(log) == 1 and "sent late" in log[0].payload["text"]
+
+
+def test_within_a_minute_is_not_late(ctx: AppContext, scanner: SlaScanner) -> None:
+    open_ticket(ctx)
+    report = scanner.scan(NOW + 30 * M + 60 * S)
+    assert [f.late for f in report.fired] == [False]
+    report = scanner.scan(NOW + 45 * M + 61 * S)
+    assert [f.late for f in report.fired] == [True]
+
+
+def test_two_scanners_at_the_same_instant_fire_each_step_once(ctx: AppContext) -> None:
+    tickets = [open_ticket(ctx) for _ in range(3)]
+    first, second = SlaScanner.from_context(ctx), SlaScanner.from_context(ctx)
+    at = NOW + 46 * M
+    reports = [first.scan(at), second.scan(at)]
+    assert sum(len(r.fired) for r in reports) == 6
+    for ticket in tickets:
+        assert _steps(ctx, ticket.id) == [("first_response", 0, True), ("first_response", 1, False)]
+    assert ctx.notifications.counts() == {"pending": 6}
+
+
+def test_the_second_scanner_skips_a_step_fired_between_its_query_and_its_fire(
+    ctx: AppContext,
+) -> None:
+    ticket = open_ticket(ctx)
+    slow, fast = SlaScanner.from_context(ctx), SlaScanner.from_context(ctx)
+    # The slow scanner read the ticket's fired keys before the fast one fired the step.
+    slow.notifications = _Racing(slow.notifications, lambda: fast.scan(NOW + 30 * M))  # type: ignore[assignment]
+    report = slow.scan(NOW + 30 * M)
+    assert report.fired == [] and report.already_fired == 1
+    assert _steps(ctx, ticket.id) == [("first_response", 0, False)]
+    assert len([e for e in ctx.tickets.events(ticket.id) if e.kind == "escalated"]) == 1
+
+
+class _Racing:
+    """The real store, with another scanner cutting in after ``fired_keys`` is read."""
+
+    def __init__(self, inner: object, cut_in: object) -> None:
+        self._inner, self._cut_in = inner, cut_in
+
+    def fired_keys(self, ticket_id: int) -> set[tuple[str, int]]:
+        keys = self._inner.fired_keys(ticket_id)  # type: ignore[attr-defined]
+        self._cut_in()  # type: ignore[operator]
+        return keys
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
+def test_only_due_tickets_are_loaded(ctx: AppContext, scanner: SlaScanner) -> None:
+    for _ in range(5):
+        open_ticket(ctx, priority="P4", at=NOW)
+    due = open_ticket(ctx, priority="P1", at=NOW - 10 * M)  # 15 min P1 target for acme
+    report = scanner.scan(NOW)
+    assert report.tickets == 1 and [f.ticket for f in report.fired] == [due.key]
