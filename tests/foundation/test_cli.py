@@ -16,6 +16,7 @@ runner = CliRunner()
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DESKBOT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DESKBOT_EMBEDDER", "hash")  # no model to load in CLI tests
     return tmp_path / "home"
 
 
@@ -65,3 +66,19 @@ def test_db_upgrade_reports_revision(home: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["revision"] == "0001"
     assert (home / "deskbot.db").exists()
+
+
+def test_chat_runs_intake_and_opens_a_ticket(home: Path) -> None:
+    lines = "Our Android app crashes when joining a call since this morning\n/go\n"
+    result = runner.invoke(app, ["chat", "--account", "acme-games", "--json"], input=lines)
+    assert result.exit_code == 0, result.output
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["kind"] for r in replies] == ["follow_up", "ticket_opened"]
+    assert replies[1]["ticket"]["key"] == "SUP-1001"
+    listed = json.loads(runner.invoke(app, ["tickets", "list", "--json"]).stdout)
+    assert [t["account_id"] for t in listed["tickets"]] == ["acme-games"]
+
+
+def test_chat_rejects_an_unknown_account(home: Path) -> None:
+    result = runner.invoke(app, ["chat", "--account", "nope"], input="hi\n")
+    assert result.exit_code == 2 and "no account 'nope'" in result.output
