@@ -1,0 +1,251 @@
+"""The chat API: ``/api/session`` and ``/api/chat`` (JSON, multipart, or SSE).
+
+Routes only translate: HTTP in, :class:`Inbound` to the conversation service, :class:`Reply`
+back out as JSON or as server-sent events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from bot.conversation.types import Inbound, Reply, Upload
+from bot.errors import DeskbotError, InvalidInput
+from bot.service.deps import ContextDep
+from bot.web import auth
+from bot.web.auth import Principal, PrincipalDep
+from bot.web.port import conversation_service
+from bot.web.schemas import (
+    ChatRequest,
+    ChatResponse,
+    ErrorOut,
+    SessionOut,
+    SessionRequest,
+    chat_response,
+)
+from bot.web.uploads import MAX_FILES, check_length, check_upload
+
+router = APIRouter(tags=["chat"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in {
+        401: "Not signed in (anonymous questions are off, or tickets/uploads need an account).",
+        413: "A file is larger than the upload limit.",
+        415: "A file type we do not accept.",
+        422: "Invalid input.",
+        503: "The chat service is not available.",
+    }.items()
+}
+_CHAT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ChatRequest"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["session_id"],
+                    "properties": {
+                        "session_id": {"type": "string"},
+                        "message": {"type": "string"},
+                        "action": {"type": "string"},
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/api/session", response_model=SessionOut, responses=_ERRORS, summary="Start a session"
+)
+def start_session(body: SessionRequest, ctx: ContextDep, response: Response) -> SessionOut:
+    """Exchange an account key (or a vendor token) for a signed session; none = anonymous."""
+    now = time.time()
+    if body.token:
+        principal = auth.vendor_token(ctx, body.token, now=now)
+        if principal is None:
+            raise auth.NotSignedIn("the token is invalid or expired")
+    elif body.account_key:
+        principal = auth.customer_from_key(ctx, body.account_key, user=body.user, name=body.name)
+    else:
+        principal = auth.visitor()
+    return _issue(ctx, principal, response, now=now)
+
+
+@router.get("/api/session", response_model=SessionOut, summary="Who am I")
+def whoami(ctx: ContextDep, principal: PrincipalDep, response: Response) -> SessionOut:
+    return _describe(ctx, principal, token="", expires_in=0)
+
+
+@router.delete("/api/session", status_code=204, summary="Sign out")
+def sign_out(response: Response) -> Response:
+    response.delete_cookie(auth.COOKIE, path="/")
+    response.status_code = 204
+    return response
+
+
+@router.post(
+    "/api/chat",
+    response_model=ChatResponse,
+    responses={**_ERRORS, 200: {"content": {"text/event-stream": {}}}},
+    openapi_extra=_CHAT_BODY,
+    summary="Send a chat message",
+)
+async def chat(request: Request, ctx: ContextDep, principal: PrincipalDep) -> Response:
+    """Answer one turn. ``Accept: text/event-stream`` streams ``delta`` events then ``reply``."""
+    content_type = request.headers.get("content-type", "")
+    uploads: tuple[Upload, ...] = ()
+    if content_type.startswith("multipart/form-data"):
+        check_length(request, max_mb=ctx.settings.max_upload_mb)
+        fields, uploads = await _read_multipart(request, max_mb=ctx.settings.max_upload_mb)
+    elif content_type.startswith("application/json"):
+        try:
+            fields = await request.json()
+        except ValueError:
+            raise InvalidInput("the body is not valid JSON") from None
+    else:
+        raise InvalidInput("send application/json or multipart/form-data")
+    body = _parse(fields)
+    inbound = _inbound(ctx, principal, body, uploads)
+    service = conversation_service(ctx)
+    if "text/event-stream" in request.headers.get("accept", ""):
+        return _sse(service, inbound)
+    reply: Reply = await run_in_threadpool(service.handle, inbound, now=dt.datetime.now(dt.UTC))
+    return JSONResponse(chat_response(reply).model_dump(mode="json"))
+
+
+@router.get(
+    "/api/chat/stream",
+    responses={**_ERRORS, 200: {"content": {"text/event-stream": {}}}},
+    summary="Stream an answer (EventSource)",
+    response_class=StreamingResponse,
+)
+def chat_stream(
+    ctx: ContextDep,
+    principal: PrincipalDep,
+    session_id: str = Query(),
+    message: str = Query(default=""),
+    action: str | None = Query(default=None),
+) -> Response:
+    """For ``EventSource``: ``delta`` events ({"text"}), then ``reply`` or ``error``."""
+    body = _parse({"session_id": session_id, "message": message, "action": action})
+    return _sse(conversation_service(ctx), _inbound(ctx, principal, body, ()))
+
+
+def _parse(fields: Any) -> ChatRequest:
+    if not isinstance(fields, dict):
+        raise InvalidInput("the body must be a JSON object")
+    try:
+        return ChatRequest.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise InvalidInput(f"{where}: {first['msg']}") from None
+
+
+def _inbound(
+    ctx: Any, principal: Principal, body: ChatRequest, uploads: tuple[Upload, ...]
+) -> Inbound:
+    customer = principal.kind == "customer"
+    if not customer and not principal.is_staff and not ctx.config.web.public_questions:
+        raise auth.NotSignedIn("sign in with your account key to use the chat")
+    if not customer and (uploads or body.action == "open_ticket"):
+        raise auth.NotSignedIn("sign in with your account key to open tickets or attach files")
+    if not body.message.strip() and body.action is None and not uploads:
+        raise InvalidInput("message: write a message, click a button or attach a file")
+    # The ref carries who is talking, so one user cannot continue another's conversation.
+    ref = f"{principal.account_id or '-'}/{principal.user}/{body.session_id}"
+    return Inbound(
+        channel="web",
+        conversation_ref=ref,
+        text=body.message.strip(),
+        user_ref=principal.user if principal.kind != "visitor" else None,
+        user_name=principal.name,
+        account_id=principal.account_id if customer else None,
+        uploads=uploads,
+        action=body.action,
+        external_id=body.message_id,
+    )
+
+
+async def _read_multipart(
+    request: Request, *, max_mb: int
+) -> tuple[dict[str, Any], tuple[Upload, ...]]:
+    try:
+        form = await request.form(max_files=MAX_FILES, max_fields=20)
+    except Exception as exc:  # starlette raises its own parse errors; translate at the edge
+        raise InvalidInput(f"could not read the form: {exc}") from None
+    fields: dict[str, Any] = {}
+    uploads: list[Upload] = []
+    try:
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                if not value.filename:
+                    continue
+                data = await value.read()
+                check_upload(value.filename, value.content_type or "", len(data), max_mb=max_mb)
+                uploads.append(Upload(value.filename, value.content_type or "", data))
+            elif name in ("session_id", "message", "action", "message_id"):
+                fields[name] = value
+    finally:
+        await form.close()
+    return fields, tuple(uploads)
+
+
+def _sse(service: Any, inbound: Inbound) -> StreamingResponse:
+    def events() -> Iterator[str]:
+        try:
+            if hasattr(service, "stream"):
+                pieces = service.stream(inbound, now=dt.datetime.now(dt.UTC))
+            else:
+                pieces = iter([service.handle(inbound, now=dt.datetime.now(dt.UTC))])
+            for piece in pieces:
+                if isinstance(piece, Reply):
+                    yield _event("reply", chat_response(piece).model_dump(mode="json"))
+                else:
+                    yield _event("delta", {"text": piece})
+        except DeskbotError as exc:
+            yield _event("error", {"error": str(exc)})
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+
+def _event(name: str, data: dict[str, Any]) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _issue(ctx: Any, principal: Principal, response: Response, *, now: float) -> SessionOut:
+    token = auth.session_token(ctx, principal, now=now)
+    ttl = auth.STAFF_TTL if principal.is_staff else auth.CUSTOMER_TTL
+    secure = ctx.settings.public_url.startswith("https://")
+    response.set_cookie(
+        auth.COOKIE, token, max_age=ttl, httponly=True, samesite="lax", secure=secure, path="/"
+    )
+    return _describe(ctx, principal, token=token, expires_in=ttl)
+
+
+def _describe(ctx: Any, principal: Principal, *, token: str, expires_in: int) -> SessionOut:
+    account = ctx.config.account(principal.account_id) if principal.account_id else None
+    return SessionOut(
+        kind=principal.kind,
+        user=principal.user,
+        name=principal.name,
+        account=principal.account_id,
+        account_name=account.name if account else None,
+        token=token,
+        expires_in=expires_in,
+    )

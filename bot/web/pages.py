@@ -1,0 +1,98 @@
+"""The chat page, the embeddable widget, static assets and customer sign-in."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from bot.errors import NotFound
+from bot.service.deps import ContextDep
+from bot.web import auth
+from bot.web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+STATIC = Path(__file__).resolve().parent / "static"
+_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+
+
+@router.get("/", response_class=HTMLResponse)
+def chat_page(request: Request, ctx: ContextDep) -> HTMLResponse:
+    embed = request.query_params.get("embed") == "1"
+    return page(
+        request,
+        "chat.html",
+        embed=embed,
+        public=ctx.config.web.public_questions,
+        max_upload_mb=ctx.settings.max_upload_mb,
+    )
+
+
+@router.get("/widget.js")
+def widget() -> Response:
+    return _asset("widget.js", cache=300)
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    return _asset(name, cache=3600)
+
+
+def _asset(name: str, *, cache: int) -> Response:
+    path = (STATIC / name).resolve()
+    # Only plain files directly in the folder: no traversal, no surprises.
+    if path.parent != STATIC or path.suffix not in _TYPES or not path.is_file():
+        raise NotFound(f"no asset {name}")
+    return FileResponse(
+        path,
+        media_type=_TYPES[path.suffix],
+        headers={"Cache-Control": f"public, max-age={cache}"},
+    )
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request) -> HTMLResponse:
+    return page(request, "signin.html", error=None, next=_next(request.query_params.get("next")))
+
+
+@router.post("/signin", response_class=HTMLResponse)
+def signin(
+    request: Request,
+    ctx: ContextDep,
+    account_key: str = Form(default="", max_length=200),
+    name: str = Form(default="", max_length=80),
+    next: str = Form(default="/tickets", max_length=300),
+) -> Response:
+    try:
+        principal = auth.customer_from_key(ctx, account_key, name=name or None)
+    except auth.NotSignedIn as exc:
+        return page(request, "signin.html", status=401, error=str(exc), next=_next(next))
+    redirect = RedirectResponse(_next(next), status_code=303)
+    set_session_cookie(ctx, redirect, principal)
+    return redirect
+
+
+@router.post("/signout")
+def signout() -> Response:
+    redirect = RedirectResponse("/", status_code=303)
+    redirect.delete_cookie(auth.COOKIE, path="/")
+    return redirect
+
+
+def set_session_cookie(ctx: object, response: Response, principal: auth.Principal) -> None:
+    token = auth.session_token(ctx, principal, now=time.time())  # type: ignore[arg-type]
+    ttl = auth.STAFF_TTL if principal.is_staff else auth.CUSTOMER_TTL
+    secure = ctx.settings.public_url.startswith("https://")  # type: ignore[attr-defined]
+    response.set_cookie(
+        auth.COOKIE, token, max_age=ttl, httponly=True, samesite="lax", secure=secure, path="/"
+    )
+
+
+def _next(target: str | None) -> str:
+    """Only same-site paths: no open redirects."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/tickets"
+    return target

@@ -1,0 +1,11 @@
+"""Every web router in one, for ``bot.service.app.ROUTER_MODULES``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bot.web import chat, pages, staff, tickets
+
+router = APIRouter()
+for part in (chat.router, tickets.router, staff.router, pages.router):
+    router.include_router(part)

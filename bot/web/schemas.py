@@ -1,0 +1,116 @@
+"""What the web API accepts and returns (documented in OpenAPI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.conversation.types import Reply, TicketSummary
+
+SESSION_ID = r"^[A-Za-z0-9_-]{8,64}$"
+MAX_MESSAGE = 8000
+ActionName = Literal["solved", "open_ticket", "human", "go_ahead"]
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="One sentence saying what is wrong and what to do.")
+
+
+class ChatRequest(BaseModel):
+    """One turn of a web chat. Send files as multipart/form-data with the same fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: str = Field(pattern=SESSION_ID, description="Chosen by the client per chat.")
+    message: str = Field(default="", max_length=MAX_MESSAGE)
+    action: ActionName | None = Field(default=None, description="A button click.")
+    message_id: str | None = Field(default=None, max_length=100, description="For de-duplication.")
+
+
+class CitationOut(BaseModel):
+    source: str
+    heading: str
+    url: str | None = None
+
+
+class TicketOut(BaseModel):
+    key: str
+    kind: str
+    priority: str
+    priority_reason: str
+    status: str
+    stage: str
+    subject: str
+    missing: list[str] = []
+    first_response_due: dt.datetime | None = None
+    resolution_due: dt.datetime | None = None
+    timezone: str = "UTC"
+    url: str = Field(description="The customer's ticket page.")
+
+
+class ChatResponse(BaseModel):
+    conversation_id: str
+    kind: str
+    text: str = Field(description="Markdown. Render it escaped (no raw HTML).")
+    citations: list[CitationOut] = []
+    confidence: float | None = None
+    handoff: bool = False
+    actions: list[str] = []
+    ticket: TicketOut | None = None
+    missing: list[str] = []
+
+
+class SessionRequest(BaseModel):
+    """Start a web session: with an account key, a vendor token, or neither (anonymous)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_key: str | None = Field(default=None, max_length=200)
+    token: str | None = Field(default=None, max_length=4096, description="Minted by your site.")
+    user: str | None = Field(default=None, max_length=120, description="Your user id.")
+    name: str | None = Field(default=None, max_length=80)
+
+
+class SessionOut(BaseModel):
+    kind: Literal["visitor", "customer", "staff"]
+    user: str
+    name: str | None = None
+    account: str | None = None
+    account_name: str | None = None
+    token: str = Field(description="Send as 'Authorization: Bearer <token>'; also set as cookie.")
+    expires_in: int
+
+
+def ticket_out(summary: TicketSummary) -> TicketOut:
+    return TicketOut(
+        key=summary.key,
+        kind=summary.kind,
+        priority=summary.priority,
+        priority_reason=summary.priority_reason,
+        status=summary.status,
+        stage=summary.stage,
+        subject=summary.subject,
+        missing=list(summary.missing),
+        first_response_due=summary.first_response_due,
+        resolution_due=summary.resolution_due,
+        timezone=summary.timezone,
+        url=f"/tickets/{summary.key}",
+    )
+
+
+def chat_response(reply: Reply) -> ChatResponse:
+    return ChatResponse(
+        conversation_id=reply.conversation_id,
+        kind=reply.kind,
+        text=reply.text,
+        citations=[
+            CitationOut(source=c.source, heading=c.heading, url=c.url) for c in reply.citations
+        ],
+        confidence=reply.confidence,
+        handoff=reply.handoff,
+        actions=list(reply.actions),
+        ticket=ticket_out(reply.ticket) if reply.ticket else None,
+        missing=list(reply.missing),
+    )

@@ -1,0 +1,1 @@
+"""Package data: CSS, JS and the widget."""

@@ -1,0 +1,413 @@
+/* deskbot web chat: plain JS, no build step, no network beyond this origin. */
+(function () {
+  "use strict";
+
+  var TEXT = {
+    en: {
+      support: "Support", send: "Send", attach: "Attach a log", cancel: "Cancel", sign_in: "Sign in",
+      welcome_title: "How can we help?",
+      welcome_text: "Ask about the SDK, paste an error code, or describe a bug — attach logs and we will open a ticket.",
+      placeholder: "Ask a question or describe a problem…",
+      hint: "Enter to send · Shift+Enter for a new line · logs up to {mb} MB",
+      thinking: "Looking in the docs…", sources: "Sources",
+      solved: "Solved", open_ticket: "Open a ticket", human: "Talk to a human", go_ahead: "Go ahead",
+      ticket: "Ticket", stage: "Stage", priority: "Priority", view_ticket: "View ticket",
+      first_response: "First response due by", resolution: "Resolution due by",
+      missing: "Still needed", signin_title: "Sign in to open tickets",
+      signin_text: "Use the account key from your console (Settings → Support).",
+      account_key: "Account key", your_name: "Your name (optional)",
+      error: "Something went wrong: ", offline: "Cannot reach the server. Check your connection and try again.",
+      remove: "Remove", signed_in_as: "Signed in · {account}", copy: "Copy", copied: "Copied",
+      suggest: ["How do I generate a user token?", "What does error NC-1003 mean?", "My Android app crashes when joining a room"]
+    },
+    zh: {
+      support: "技术支持", send: "发送", attach: "上传日志", cancel: "取消", sign_in: "登录",
+      welcome_title: "有什么可以帮您？",
+      welcome_text: "可以咨询 SDK 用法、粘贴错误码，或描述遇到的问题 —— 附上日志，我们会为您创建工单。",
+      placeholder: "输入问题或描述遇到的故障…",
+      hint: "Enter 发送 · Shift+Enter 换行 · 日志最大 {mb} MB",
+      thinking: "正在查阅文档…", sources: "参考来源",
+      solved: "已解决", open_ticket: "创建工单", human: "联系人工", go_ahead: "继续",
+      ticket: "工单", stage: "阶段", priority: "优先级", view_ticket: "查看工单",
+      first_response: "首次响应截止", resolution: "解决截止",
+      missing: "还需提供", signin_title: "登录后可创建工单",
+      signin_text: "请使用控制台中的账户密钥（设置 → 支持）。",
+      account_key: "账户密钥", your_name: "您的称呼（可选）",
+      error: "出错了：", offline: "无法连接服务器，请检查网络后重试。",
+      remove: "移除", signed_in_as: "已登录 · {account}", copy: "复制", copied: "已复制",
+      suggest: ["如何生成用户 Token？", "错误码 NC-1003 是什么意思？", "Android 加入房间时崩溃"]
+    }
+  };
+
+  var params = new URLSearchParams(location.search);
+  var forced = params.get("lang");
+  var lang = forced === "zh" || forced === "en" ? forced
+    : ((navigator.languages && navigator.languages[0]) || navigator.language || "en").toLowerCase().indexOf("zh") === 0 ? "zh" : "en";
+  function t(key, values) {
+    var s = (TEXT[lang] && TEXT[lang][key]) || TEXT.en[key] || key;
+    if (values) { Object.keys(values).forEach(function (k) { s = s.replace("{" + k + "}", values[k]); }); }
+    return s;
+  }
+
+  var app = document.getElementById("chat-app");
+  if (!app) { return; }
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  var maxMb = parseInt(app.dataset.maxMb || "20", 10);
+  var messages = document.getElementById("messages");
+  var input = document.getElementById("input");
+  var form = document.getElementById("composer");
+  var fileInput = document.getElementById("file");
+  var chips = document.getElementById("chips");
+  var sendButton = document.getElementById("send");
+  var pendingFiles = [];
+  var busy = false;
+  var counter = 0;
+
+  document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.dataset.i18n); });
+  input.placeholder = t("placeholder");
+  document.getElementById("hint").textContent = t("hint", { mb: maxMb });
+  document.getElementById("attach-label").title = t("attach");
+  var suggestions = document.getElementById("suggestions");
+  t("suggest").forEach(function (q) {
+    var b = document.createElement("button");
+    b.type = "button"; b.className = "suggestion"; b.textContent = q;
+    b.addEventListener("click", function () { input.value = q; send(); });
+    suggestions.appendChild(b);
+  });
+
+  // ---- session --------------------------------------------------------------------------
+  var store = { get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
+                set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } } };
+  var sessionId = (function () {
+    var id = null;
+    try { id = sessionStorage.getItem("deskbot.chat"); } catch (e) { /* ignore */ }
+    if (!id) {
+      var bytes = new Uint8Array(12); crypto.getRandomValues(bytes);
+      id = "c" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      try { sessionStorage.setItem("deskbot.chat", id); } catch (e) { /* ignore */ }
+    }
+    return id;
+  })();
+  var token = store.get("deskbot.token");
+  var hash = new URLSearchParams(location.hash.replace(/^#/, ""));
+
+  function startSession(body) {
+    return fetch("/api/session", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin"
+    }).then(function (r) {
+      return r.json().then(function (data) {
+        if (!r.ok) { throw new Error(data.error || r.statusText); }
+        token = data.token; store.set("deskbot.token", token);
+        app.dataset.signedIn = data.kind === "customer" ? "true" : "false";
+        return data;
+      });
+    });
+  }
+  var ready;
+  if (hash.get("key")) {
+    ready = startSession({ account_key: hash.get("key"), name: hash.get("name") || undefined }).catch(function () { return startSession({}); });
+    history.replaceState(null, "", location.pathname + location.search);
+  } else if (hash.get("token")) {
+    ready = startSession({ token: hash.get("token") }).catch(function () { return startSession({}); });
+    history.replaceState(null, "", location.pathname + location.search);
+  } else if (app.dataset.signedIn === "true") {
+    ready = Promise.resolve(null); token = null;  // the cookie carries the session
+  } else if (!token) {
+    ready = startSession({}).catch(function () { return null; });
+  } else {
+    ready = Promise.resolve(null);
+  }
+  function authHeaders(extra) {
+    var h = extra || {};
+    if (token) { h.Authorization = "Bearer " + token; }
+    return h;
+  }
+
+  // ---- safe markdown ----------------------------------------------------------------------
+  function esc(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+  function safeUrl(u) {
+    var raw = u.replace(/&amp;/g, "&");
+    return /^(https?:\/\/|\/(?!\/)|#)/i.test(raw) ? u : null;
+  }
+  function inline(s, msgId) {
+    // s is already escaped; only our own tags are added below.
+    var codes = [];
+    s = s.replace(/`([^`\n]+)`/g, function (_, c) { codes.push(c); return "\u0000" + (codes.length - 1) + "\u0000"; });
+    s = s.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, function (m, label, url) {
+      var ok = safeUrl(url);
+      return ok ? '<a href="' + ok + '" target="_blank" rel="noopener noreferrer">' + label + "</a>" : label;
+    });
+    s = s.replace(/\*\*([^*\n]+)\*\*/g, "<strong>$1</strong>");
+    s = s.replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,!?:;]|$)/g, "$1<em>$2</em>");
+    s = s.replace(/\[(\d{1,2})\](?!\()/g, function (m, n) {
+      return '<a class="cite-ref" href="#cite-' + msgId + "-" + n + '">[' + n + "]</a>";
+    });
+    s = s.replace(/\u0000(\d+)\u0000/g, function (_, i) { return "<code>" + codes[+i] + "</code>"; });
+    return s;
+  }
+  function renderMarkdown(text, msgId) {
+    var lines = esc(text || "").split("\n");
+    var out = [], para = [], list = null, i = 0;
+    function flushPara() { if (para.length) { out.push("<p>" + inline(para.join("<br>"), msgId) + "</p>"); para = []; } }
+    function flushList() { if (list) { out.push("<" + list.tag + ">" + list.items.map(function (it) { return "<li>" + inline(it, msgId) + "</li>"; }).join("") + "</" + list.tag + ">"); list = null; } }
+    while (i < lines.length) {
+      var line = lines[i];
+      var fence = line.match(/^\s*```\s*([\w+-]*)\s*$/);
+      if (fence) {
+        flushPara(); flushList();
+        var code = []; i++;
+        while (i < lines.length && !/^\s*```\s*$/.test(lines[i])) { code.push(lines[i]); i++; }
+        out.push('<div class="code"><button type="button" class="copy">' + esc(t("copy")) + '</button><pre><code' +
+          (fence[1] ? ' data-lang="' + fence[1] + '"' : "") + ">" + code.join("\n") + "</code></pre></div>");
+        i++; continue;
+      }
+      var h = line.match(/^(#{1,4})\s+(.*)$/);
+      var li = line.match(/^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$/);
+      var q = line.match(/^&gt;\s?(.*)$/);
+      if (h) { flushPara(); flushList(); out.push("<h4>" + inline(h[2], msgId) + "</h4>"); }
+      else if (li) {
+        flushPara();
+        var tag = li[1] ? "ol" : "ul";
+        if (!list || list.tag !== tag) { flushList(); list = { tag: tag, items: [] }; }
+        list.items.push(li[2]);
+      } else if (q) { flushPara(); flushList(); out.push("<blockquote>" + inline(q[1], msgId) + "</blockquote>"); }
+      else if (!line.trim()) { flushPara(); flushList(); }
+      else { flushList(); para.push(line); }
+      i++;
+    }
+    flushPara(); flushList();
+    return out.join("");
+  }
+
+  // ---- message list -------------------------------------------------------------------------
+  function scrollDown() { messages.scrollTop = messages.scrollHeight; }
+  function hideWelcome() { var w = document.getElementById("welcome"); if (w) { w.remove(); } }
+  function addUser(text, files) {
+    hideWelcome();
+    var el = document.createElement("div");
+    el.className = "msg user";
+    var bubble = document.createElement("div");
+    bubble.className = "bubble";
+    bubble.textContent = text;
+    el.appendChild(bubble);
+    if (files && files.length) {
+      var f = document.createElement("div"); f.className = "files-sent";
+      files.forEach(function (file) { var s = document.createElement("span"); s.className = "chip"; s.textContent = "📄 " + file.name; f.appendChild(s); });
+      el.appendChild(f);
+    }
+    messages.appendChild(el); scrollDown();
+  }
+  function addBot() {
+    hideWelcome();
+    counter += 1;
+    var el = document.createElement("div");
+    el.className = "msg bot pending";
+    el.dataset.id = "m" + counter;
+    el.innerHTML = '<div class="avatar" aria-hidden="true"></div><div class="body"><div class="bubble md"><span class="typing">' + esc(t("thinking")) + "</span></div></div>";
+    el.querySelector(".avatar").textContent = (app.dataset.org || "d").slice(0, 1);
+    messages.appendChild(el); scrollDown();
+    return el;
+  }
+  function fmtDue(iso, tz) {
+    try {
+      return new Intl.DateTimeFormat(lang === "zh" ? "zh-CN" : "en-GB", {
+        weekday: "short", hour: "2-digit", minute: "2-digit", day: "numeric", month: "short", timeZone: tz || undefined, timeZoneName: "short"
+      }).format(new Date(iso));
+    } catch (e) { return iso; }
+  }
+  function finish(el, reply) {
+    var id = el.dataset.id;
+    el.classList.remove("pending");
+    el.classList.add("kind-" + reply.kind);
+    var body = el.querySelector(".body");
+    body.querySelector(".bubble").innerHTML = renderMarkdown(reply.text, id);
+    if (reply.citations && reply.citations.length) {
+      var c = document.createElement("div"); c.className = "citations";
+      var title = document.createElement("div"); title.className = "citations-title"; title.textContent = t("sources");
+      c.appendChild(title);
+      var ol = document.createElement("ol");
+      reply.citations.forEach(function (cit, n) {
+        var li = document.createElement("li"); li.id = "cite-" + id + "-" + (n + 1);
+        var label = (cit.heading || cit.source) + (cit.heading ? " — " + cit.source : "");
+        var url = cit.url && /^(https?:\/\/|\/(?!\/))/i.test(cit.url) ? cit.url : null;
+        var a = document.createElement(url ? "a" : "span");
+        if (url) { a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer"; }
+        a.textContent = label; a.className = "citation";
+        li.appendChild(a); ol.appendChild(li);
+      });
+      c.appendChild(ol); body.appendChild(c);
+    }
+    if (reply.ticket) { body.appendChild(ticketCard(reply.ticket)); }
+    if (reply.missing && reply.missing.length && !reply.ticket) {
+      var m = document.createElement("div"); m.className = "missing-line muted";
+      m.textContent = t("missing") + ": " + reply.missing.map(function (x) { return x.replace(/_/g, " "); }).join(", ");
+      body.appendChild(m);
+    }
+    if (reply.actions && reply.actions.length) {
+      var row = document.createElement("div"); row.className = "actions";
+      reply.actions.forEach(function (action) {
+        var b = document.createElement("button"); b.type = "button";
+        b.className = "action action-" + action; b.textContent = t(action);
+        b.addEventListener("click", function () {
+          row.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
+          b.classList.add("chosen");
+          send({ action: action, label: t(action) });
+        });
+        row.appendChild(b);
+      });
+      body.appendChild(row);
+    }
+    scrollDown();
+  }
+  function ticketCard(tk) {
+    var card = document.createElement("a");
+    card.className = "ticket-card"; card.href = tk.url; card.target = "_top";
+    var head = document.createElement("div"); head.className = "ticket-card-head";
+    var key = document.createElement("strong"); key.textContent = tk.key; head.appendChild(key);
+    var p = document.createElement("span"); p.className = "pill prio-" + tk.priority.toLowerCase(); p.textContent = tk.priority; head.appendChild(p);
+    var st = document.createElement("span"); st.className = "muted"; st.textContent = t("stage") + ": " + tk.stage.replace(/_/g, " "); head.appendChild(st);
+    card.appendChild(head);
+    var subj = document.createElement("div"); subj.className = "ticket-card-subject"; subj.textContent = tk.subject; card.appendChild(subj);
+    if (tk.first_response_due) { var d = document.createElement("div"); d.className = "muted"; d.textContent = t("first_response") + " " + fmtDue(tk.first_response_due, tk.timezone); card.appendChild(d); }
+    if (tk.resolution_due) { var r = document.createElement("div"); r.className = "muted"; r.textContent = t("resolution") + " " + fmtDue(tk.resolution_due, tk.timezone); card.appendChild(r); }
+    var go = document.createElement("div"); go.className = "ticket-card-go"; go.textContent = t("view_ticket") + " →"; card.appendChild(go);
+    return card;
+  }
+  function fail(el, message) {
+    el.classList.remove("pending"); el.classList.add("kind-error");
+    el.querySelector(".bubble").textContent = message;
+  }
+
+  // ---- sending ------------------------------------------------------------------------------
+  function readSse(response, el) {
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = "", text = "", done = false;
+    function handle(block) {
+      var name = "message", data = "";
+      block.split("\n").forEach(function (line) {
+        if (line.indexOf("event:") === 0) { name = line.slice(6).trim(); }
+        else if (line.indexOf("data:") === 0) { data += line.slice(5).trim(); }
+      });
+      if (!data) { return; }
+      var payload = JSON.parse(data);
+      if (name === "delta") { text += payload.text; el.querySelector(".bubble").innerHTML = renderMarkdown(text, el.dataset.id); scrollDown(); }
+      else if (name === "reply") { done = true; finish(el, payload); }
+      else if (name === "error") { done = true; fail(el, t("error") + payload.error); }
+    }
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) { if (buffer.trim()) { handle(buffer); } if (!done) { fail(el, t("offline")); } return; }
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var parts = buffer.split("\n\n"); buffer = parts.pop();
+        parts.forEach(handle);
+        return pump();
+      });
+    }
+    return pump();
+  }
+
+  function send(opts) {
+    opts = opts || {};
+    if (busy) { return; }
+    var text = opts.action ? "" : input.value.trim();
+    var files = opts.action ? [] : pendingFiles.slice();
+    if (!text && !files.length && !opts.action) { input.focus(); return; }
+    if (files.length && app.dataset.signedIn !== "true") { openSignin(function () { send(opts); }); return; }
+    busy = true; sendButton.disabled = true;
+    addUser(opts.label || text, files);
+    if (!opts.action) { input.value = ""; autosize(); pendingFiles = []; renderChips(); }
+    var el = addBot();
+    ready.then(function () {
+      var request;
+      if (files.length) {
+        var fd = new FormData();
+        fd.append("session_id", sessionId);
+        fd.append("message", text);
+        if (opts.action) { fd.append("action", opts.action); }
+        files.forEach(function (f) { fd.append("files", f, f.name); });
+        request = fetch("/api/chat", { method: "POST", body: fd, headers: authHeaders({ Accept: "application/json" }), credentials: "same-origin" });
+      } else {
+        var body = { session_id: sessionId, message: text };
+        if (opts.action) { body.action = opts.action; }
+        request = fetch("/api/chat", {
+          method: "POST", body: JSON.stringify(body), credentials: "same-origin",
+          headers: authHeaders({ "Content-Type": "application/json", Accept: "text/event-stream" })
+        });
+      }
+      return request.then(function (response) {
+        var type = response.headers.get("content-type") || "";
+        if (response.ok && type.indexOf("text/event-stream") === 0) { return readSse(response, el); }
+        return response.json().then(function (data) {
+          if (response.ok) { finish(el, data); return; }
+          if (response.status === 401) {
+            el.remove();
+            openSignin(function () { send(opts); });
+            return;
+          }
+          fail(el, t("error") + (data.error || response.statusText));
+        });
+      });
+    }).catch(function () { fail(el, t("offline")); })
+      .then(function () { busy = false; sendButton.disabled = false; input.focus(); });
+  }
+
+  form.addEventListener("submit", function (e) { e.preventDefault(); send(); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
+  });
+  function autosize() { input.style.height = "auto"; input.style.height = Math.min(input.scrollHeight, 180) + "px"; }
+  input.addEventListener("input", autosize);
+
+  fileInput.addEventListener("change", function () {
+    Array.prototype.forEach.call(fileInput.files, function (f) {
+      if (f.size > maxMb * 1024 * 1024) { alert(f.name + ": > " + maxMb + " MB"); return; }
+      if (pendingFiles.length < 5) { pendingFiles.push(f); }
+    });
+    fileInput.value = "";
+    renderChips(); input.focus();
+  });
+  function renderChips() {
+    chips.innerHTML = "";
+    pendingFiles.forEach(function (f, i) {
+      var c = document.createElement("span"); c.className = "chip";
+      c.textContent = "📄 " + f.name + " · " + Math.max(1, Math.round(f.size / 1024)) + " KB ";
+      var x = document.createElement("button"); x.type = "button"; x.className = "chip-x"; x.textContent = "×";
+      x.setAttribute("aria-label", t("remove") + " " + f.name);
+      x.addEventListener("click", function () { pendingFiles.splice(i, 1); renderChips(); });
+      c.appendChild(x); chips.appendChild(c);
+    });
+  }
+  messages.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button.copy");
+    if (!b) { return; }
+    var code = b.parentNode.querySelector("code");
+    if (navigator.clipboard && code) { navigator.clipboard.writeText(code.textContent).then(function () { b.textContent = t("copied"); }); }
+  });
+
+  // ---- sign-in dialog -------------------------------------------------------------------------
+  var dialog = document.getElementById("signin-dialog");
+  var afterSignin = null;
+  function openSignin(then) {
+    afterSignin = then;
+    document.getElementById("signin-error").hidden = true;
+    if (dialog.showModal) { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
+    document.getElementById("signin-key").focus();
+  }
+  document.getElementById("signin-cancel").addEventListener("click", function () { dialog.close(); });
+  document.getElementById("signin-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    startSession({ account_key: document.getElementById("signin-key").value, name: document.getElementById("signin-name").value || undefined })
+      .then(function () {
+        dialog.close(); ready = Promise.resolve(null);
+        var next = afterSignin; afterSignin = null;
+        if (next) { next(); }
+      })
+      .catch(function (err) { var box = document.getElementById("signin-error"); box.textContent = err.message; box.hidden = false; });
+  });
+
+  input.focus();
+})();

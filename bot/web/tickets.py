@@ -1,0 +1,217 @@
+"""Customer ticket pages and API: only ever the signed-in customer's own account.
+
+Another account's ticket is reported exactly like a missing one (``AccessDenied`` is a
+``NotFound``), so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
+
+from bot.context import AppContext
+from bot.errors import InvalidInput, NotFound
+from bot.service.deps import ContextDep
+from bot.store.records import Ticket
+from bot.store.tickets import TicketFilter
+from bot.web import auth
+from bot.web.auth import CustomerDep, Principal
+from bot.web.render import page
+from bot.web.schemas import ErrorOut
+from bot.web.uploads import MAX_FILES, check_length, check_upload
+from bot.web.views import (
+    clock_view,
+    customer_history,
+    due_text,
+    upgrade_steps,
+)
+
+router = APIRouter(tags=["tickets"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Not signed in as a customer."},
+    404: {"model": ErrorOut, "description": "No such ticket on your account."},
+    422: {"model": ErrorOut, "description": "Invalid input."},
+}
+
+
+class ClockOut(BaseModel):
+    name: str
+    state: str
+    due_at: dt.datetime | None = None
+    due_local: str | None = Field(default=None, description="In the account's time zone.")
+
+
+class EventOut(BaseModel):
+    at: dt.datetime
+    kind: str
+    actor_kind: str
+    actor: str | None = None
+    body: str = ""
+
+
+class TicketDetail(BaseModel):
+    key: str
+    subject: str
+    kind: str
+    status: str
+    stage: str
+    priority: str
+    priority_reason: str
+    missing: list[str]
+    timezone: str
+    clocks: list[ClockOut]
+    events: list[EventOut]
+    url: str
+
+
+class CommentIn(BaseModel):
+    body: str = Field(min_length=1, max_length=8000)
+
+
+def load_ticket(ctx: AppContext, principal: Principal, key: str) -> Ticket:
+    """The ticket if this principal may see it; staff see every account."""
+    if len(key) > 40:
+        raise NotFound("no such ticket")
+    account = None if principal.is_staff else principal.account_id
+    if not principal.is_staff and account is None:
+        raise auth.NotSignedIn("sign in with your account key to see tickets")
+    return ctx.tickets.get(key, account_id=account)
+
+
+def account_zone(ctx: AppContext, account_id: str) -> str:
+    account = ctx.config.account(account_id)
+    return account.timezone if account else "UTC"
+
+
+@router.get("/api/tickets", response_model=list[TicketDetail], responses=_ERRORS)
+def list_tickets(ctx: ContextDep, me: CustomerDep) -> list[TicketDetail]:
+    """Your account's tickets, newest first (without their histories)."""
+    tickets = ctx.tickets.query(TicketFilter(account_id=me.account_id, limit=100))
+    return [_detail(ctx, t, events=False) for t in tickets]
+
+
+@router.get("/api/tickets/{key}", response_model=TicketDetail, responses=_ERRORS)
+def get_ticket(key: str, ctx: ContextDep, me: CustomerDep) -> TicketDetail:
+    return _detail(ctx, load_ticket(ctx, me, key), events=True)
+
+
+@router.post("/api/tickets/{key}/comments", response_model=TicketDetail, responses=_ERRORS)
+def comment_api(key: str, body: CommentIn, ctx: ContextDep, me: CustomerDep) -> TicketDetail:
+    """Add a comment; a ticket waiting on you resumes its resolution clock."""
+    ticket = load_ticket(ctx, me, key)
+    ticket = ctx.desk.customer_reply(
+        ticket, author=me.name or me.user, body=body.body.strip(), now=dt.datetime.now(dt.UTC)
+    )
+    return _detail(ctx, ticket, events=True)
+
+
+@router.get("/tickets", response_class=HTMLResponse, include_in_schema=False)
+def tickets_page(request: Request, ctx: ContextDep) -> Response:
+    me = auth.current(request)
+    if me.kind != "customer":
+        return RedirectResponse("/signin?next=/tickets", status_code=303)
+    tickets = ctx.tickets.query(TicketFilter(account_id=me.account_id, limit=100))
+    account = ctx.config.account(me.account_id or "")
+    tz = account.timezone if account else "UTC"
+    now = dt.datetime.now(dt.UTC)
+    rows = [(t, [clock_view(c, tz, now=now) for c in t.clocks]) for t in tickets]
+    return page(request, "tickets.html", rows=rows, account=account, tz=tz)
+
+
+@router.get("/tickets/{key}", response_class=HTMLResponse, include_in_schema=False)
+def ticket_page(key: str, request: Request, ctx: ContextDep) -> Response:
+    me = auth.current(request)
+    if me.kind == "visitor":
+        return RedirectResponse(f"/signin?next=/tickets/{key[:40]}", status_code=303)
+    try:
+        ticket = load_ticket(ctx, me, key)
+    except NotFound:
+        return page(request, "not_found.html", status=404)
+    return page(request, "ticket.html", **ticket_values(ctx, ticket))
+
+
+@router.post("/tickets/{key}/comment", include_in_schema=False)
+async def comment_form(key: str, request: Request, ctx: ContextDep) -> Response:
+    """The ticket page's form: a comment and/or files (multipart)."""
+    me = auth.current(request)
+    if me.kind != "customer":
+        raise auth.NotSignedIn("sign in with your account key to comment")
+    check_length(request, max_mb=ctx.settings.max_upload_mb)
+    form = await request.form(max_files=MAX_FILES, max_fields=10)
+    try:
+        auth.check_csrf(ctx, me, str(form.get("csrf") or ""))
+        ticket = load_ticket(ctx, me, key)
+        body = str(form.get("body") or "").strip()[:8000]
+        files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+        if not body and not files:
+            raise InvalidInput("write a comment or attach a file")
+        now = dt.datetime.now(dt.UTC)
+        names = []
+        for upload in files:
+            data = await upload.read()
+            filename = upload.filename or "file"
+            check_upload(
+                filename, upload.content_type or "", len(data), max_mb=ctx.settings.max_upload_mb
+            )
+            ctx.attachments.save(
+                data,
+                filename=filename,
+                content_type=upload.content_type or "application/octet-stream",
+                now=now,
+                ticket_id=ticket.id,
+            )
+            names.append(filename)
+        if names:
+            body = (body + "\n\n" if body else "") + "Attached: " + ", ".join(names)
+        ctx.desk.customer_reply(ticket, author=me.name or me.user, body=body, now=now)
+    finally:
+        await form.close()
+    return RedirectResponse(f"/tickets/{ticket.key}", status_code=303)
+
+
+def ticket_values(ctx: AppContext, ticket: Ticket) -> dict[str, Any]:
+    """What the customer ticket page shows."""
+    tz = account_zone(ctx, ticket.account_id)
+    now = dt.datetime.now(dt.UTC)
+    return {
+        "ticket": ticket,
+        "tz": tz,
+        "clocks": [clock_view(c, tz, now=now) for c in ticket.clocks],
+        "history": customer_history(ctx.tickets.events(ticket.id)),
+        "steps": upgrade_steps(ticket) if ticket.kind == "upgrade" else [],
+        "attachments": ctx.attachments.for_ticket(ticket.id),
+        "opened": due_text(ticket.opened_at, tz, now=now),
+        "local": lambda when: due_text(when, tz, now=now),
+        "account": ctx.config.account(ticket.account_id),
+    }
+
+
+def _detail(ctx: AppContext, ticket: Ticket, *, events: bool) -> TicketDetail:
+    tz = account_zone(ctx, ticket.account_id)
+    now = dt.datetime.now(dt.UTC)
+    clocks = [clock_view(c, tz, now=now) for c in ticket.clocks]
+    history = customer_history(ctx.tickets.events(ticket.id)) if events else []
+    return TicketDetail(
+        key=ticket.key,
+        subject=ticket.subject,
+        kind=ticket.kind,
+        status=ticket.status,
+        stage=ticket.stage,
+        priority=ticket.priority,
+        priority_reason=ticket.priority_reason,
+        missing=list(ticket.missing),
+        timezone=tz,
+        clocks=[
+            ClockOut(name=c.name, state=c.state, due_at=c.due_at, due_local=c.due) for c in clocks
+        ],
+        events=[
+            EventOut(at=e.at, kind=e.kind, actor_kind=e.actor_kind, actor=e.actor, body=e.body)
+            for e in history
+        ],
+        url=f"/tickets/{ticket.key}",
+    )
