@@ -1,0 +1,152 @@
+"""Button clicks: the customer's (Solved / Open a ticket / Talk to a human) go to the
+conversation service; the engineers' (Acknowledge / Take it / Waiting on customer / Resolve)
+drive the ticket desk and so the SLA clocks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Person
+from bot.conversation.types import Inbound
+from bot.errors import DeskbotError
+from bot.slack.blocks import ACTION_BUTTONS, ACTION_FOR_ID, Block, apology, reply_message
+from bot.slack.cards import ENGINEER_ACTIONS, engineer_buttons
+from bot.slack.messages import announce
+from bot.slack.runtime import SlackRuntime
+from bot.store.records import Ticket
+
+log = logging.getLogger("deskbot.slack.actions")
+
+
+def on_customer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
+    action = body["actions"][0]
+    name = ACTION_FOR_ID[action["action_id"]]
+    ref = str(action.get("value") or "")
+    channel, _, thread_ts = ref.partition(":")
+    user = body.get("user", {}).get("id")
+    if not channel or not thread_ts:
+        return
+    account = rt.account_for(channel)
+    try:
+        inbound = Inbound(
+            channel="slack",
+            conversation_ref=ref,
+            text="",
+            user_ref=user,
+            account_id=account.id if account else None,
+            action=name,
+        )
+        reply = rt.service().handle(inbound, now=rt.now())
+        _retire_buttons(rt, body, f"<@{user}> chose *{ACTION_BUTTONS[name][0]}*")
+        text, blocks = reply_message(reply, value=ref, now=rt.now())
+        rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)
+        if reply.kind == "ticket_opened" and reply.ticket is not None:
+            announce(rt, reply.ticket.key)
+    except Exception:
+        log.exception("button %s in %s failed", name, ref)
+        text, blocks = apology(value=ref)
+        try:
+            rt.client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
+            )
+        except (SlackApiError, OSError):
+            log.exception("could not apologise in %s", ref)
+
+
+def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
+    action = body["actions"][0]
+    action_id, key = str(action["action_id"]), str(action.get("value") or "")
+    user = str(body.get("user", {}).get("id") or "")
+    channel = str(
+        (body.get("channel") or {}).get("id") or body.get("container", {}).get("channel_id") or ""
+    )
+    person = rt.ctx.config.person_for_slack_user(user)
+    if person is None:
+        _ephemeral(rt, channel, user, "Only support staff listed in deskbot's config can do that.")
+        return
+    try:
+        before = rt.ctx.tickets.get(key)
+        after, note, customer_note = _apply(rt, action_id, before, person)
+    except DeskbotError as exc:
+        _ephemeral(rt, channel, user, f"Could not {ENGINEER_ACTIONS[action_id].lower()}: {exc}")
+        return
+    message = body.get("message") or {}
+    if channel and message.get("ts"):
+        blocks: list[Block] = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+        buttons = engineer_buttons(after)
+        if buttons is not None:
+            blocks.append(buttons)
+        try:
+            rt.client.chat_update(
+                channel=channel, ts=message["ts"], text=message.get("text") or note, blocks=blocks
+            )
+        except (SlackApiError, OSError):
+            log.exception("could not update the card of %s", key)
+    if customer_note and after.channel == "slack" and after.channel_ref and after.thread_ref:
+        try:
+            rt.client.chat_postMessage(
+                channel=after.channel_ref, thread_ts=after.thread_ref, text=customer_note
+            )
+        except (SlackApiError, OSError):
+            log.exception("could not tell the customer about %s", key)
+
+
+def _apply(
+    rt: SlackRuntime, action_id: str, ticket: Ticket, person: Person
+) -> tuple[Ticket, str, str | None]:
+    """Run the desk operation; returns (ticket, note for the card, note for the customer)."""
+    desk, now, who = rt.ctx.desk, rt.now(), person.name
+    stamp = now.strftime("%H:%M UTC")
+    first = ticket.first_response_at is None
+    picked_up = f"{who} from the support team has picked up {ticket.key} and is on it."
+    if action_id == "deskbot_ack":
+        after = desk.acknowledge(ticket, agent=person.id, now=now)
+        return (
+            after,
+            f":white_check_mark: Acknowledged by {who} at {stamp}",
+            picked_up if first else None,
+        )
+    if action_id == "deskbot_take":
+        after = desk.assign(ticket, assignee=person.id, by=person.id, now=now)
+        if first:
+            # Taking a ticket is starting work on it: that is the first response.
+            after = desk.acknowledge(after, agent=person.id, now=now)
+        return after, f":raising_hand: Taken by {who} at {stamp}", picked_up if first else None
+    if action_id == "deskbot_wait":
+        after = desk.wait_on_customer(ticket, agent=person.id, now=now)
+        return after, f":hourglass: Waiting on the customer ({who}, {stamp})", None
+    if action_id == "deskbot_resolve":
+        after = desk.resolve(ticket, by=person.id, now=now)
+        text = (
+            f"{ticket.key} was marked resolved by {who}. If it is not fixed, reply in this thread."
+        )
+        return after, f":tada: Resolved by {who} at {stamp}", text
+    raise KeyError(action_id)
+
+
+def _retire_buttons(rt: SlackRuntime, body: dict[str, Any], note: str) -> None:
+    """Replace the clicked reply's buttons with who chose what, so nobody clicks twice."""
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id")
+    if not channel or not message.get("ts"):
+        return
+    blocks = [b for b in message.get("blocks") or [] if b.get("block_id") != "deskbot_reply"]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    try:
+        rt.client.chat_update(
+            channel=channel, ts=message["ts"], text=message.get("text") or note, blocks=blocks
+        )
+    except (SlackApiError, OSError):
+        log.warning("could not retire the buttons of %s", message.get("ts"))
+
+
+def _ephemeral(rt: SlackRuntime, channel: str, user: str, text: str) -> None:
+    try:
+        if channel:
+            rt.client.chat_postEphemeral(channel=channel, user=user, text=text)
+    except (SlackApiError, OSError):
+        log.warning("could not post an ephemeral note to %s", user)

@@ -1,0 +1,55 @@
+"""Telling engineers about a new ticket: a DM to the on-call engineer and a post in the
+account's internal channel, each through the outbox so a failed post is retried, not lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from bot.context import AppContext
+from bot.errors import DeskbotError
+from bot.notify import DeliveryError, Notifier
+from bot.store.notifications import Delivery
+from bot.store.records import Ticket
+
+log = logging.getLogger("deskbot.slack.announce")
+DEFAULT_RETRY = dt.timedelta(seconds=60)
+
+
+def new_ticket_deliveries(ctx: AppContext, ticket: Ticket, *, now: dt.datetime) -> list[Delivery]:
+    """Who hears about a new ticket: the on-call engineer and the account's internal channel."""
+    from bot.sla_setup import rotation_for
+
+    payload = {"kind": "new_ticket", "ticket": ticket.key, "headline": "New ticket"}
+    out: list[Delivery] = []
+    try:
+        rotation = rotation_for(ctx.config)
+        oncall = rotation.on_call(now) if rotation is not None else None
+    except DeskbotError as exc:
+        log.warning("no on-call engineer: %s", exc)
+        oncall = None
+    if oncall is not None:
+        out.append(Delivery("slack", oncall, payload))
+    account = ctx.config.account(ticket.account_id)
+    if account is not None and account.internal_channel:
+        out.append(Delivery("slack", account.internal_channel, payload))
+    return out
+
+
+def announce_ticket(
+    ctx: AppContext, notifier: Notifier, ticket: Ticket, *, now: dt.datetime
+) -> None:
+    """Deliver now (engineers should not wait for the next outbox sweep); whatever fails is
+    left queued in the outbox with its retry time, visible and retried by the worker."""
+    for delivery in new_ticket_deliveries(ctx, ticket, now=now):
+        item = ctx.notifications.enqueue(delivery, now=now, ticket_id=ticket.id)
+        try:
+            notifier.deliver(item)
+        except DeliveryError as exc:
+            wait = dt.timedelta(seconds=exc.retry_after) if exc.retry_after else DEFAULT_RETRY
+            ctx.notifications.mark_retry(
+                item.id, error=str(exc), retry_at=now + wait, give_up=exc.permanent
+            )
+            log.warning("new-ticket post to %s failed: %s", delivery.target, exc)
+        else:
+            ctx.notifications.mark_sent(item.id, now=now)

@@ -1,0 +1,155 @@
+"""Block Kit for the customer's thread: answers with sources and buttons, tickets, apologies.
+
+Slack limits a section to 3,000 characters and a message to 50 blocks; long answers are split
+across sections and cut with a note rather than rejected by Slack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.conversation.types import Action, CitationRef, Reply, TicketSummary
+
+Block = dict[str, Any]
+
+# Button label and action id for each conversation action.
+ACTION_BUTTONS: dict[str, tuple[str, str]] = {
+    "solved": ("✅ Solved", "deskbot_solved"),
+    "open_ticket": ("Open a ticket", "deskbot_open_ticket"),
+    "human": ("Talk to a human", "deskbot_human"),
+    "go_ahead": ("Go ahead", "deskbot_go_ahead"),
+}
+ACTION_FOR_ID: dict[str, Action] = {
+    action_id: name  # type: ignore[misc]
+    for name, (_label, action_id) in ACTION_BUTTONS.items()
+}
+DEFAULT_ACTIONS: dict[str, list[Action]] = {
+    "answer": ["solved", "open_ticket", "human"],
+    "handoff": ["open_ticket", "human"],
+    "error": ["human"],
+}
+SECTION_LIMIT = 2900
+MAX_SECTIONS = 20
+LOOKING = ":hourglass_flowing_sand: Looking through the docs…"
+
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
+
+
+def mrkdwn(markdown: str) -> str:
+    """Markdown (what the conversation service writes) to Slack mrkdwn."""
+    text = markdown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
+    text = _HEADING.sub(lambda m: f"*{m.group(1).strip()}*", text)
+    return _BOLD.sub(lambda m: f"*{m.group(1)}*", text)
+
+
+def sections(text: str) -> list[Block]:
+    """Split mrkdwn into sections under Slack's limit, on paragraph boundaries when possible."""
+    chunks: list[str] = []
+    rest = text.strip() or "…"
+    while rest and len(chunks) < MAX_SECTIONS:
+        if len(rest) <= SECTION_LIMIT:
+            chunks.append(rest)
+            break
+        cut = rest.rfind("\n\n", 0, SECTION_LIMIT)
+        cut = cut if cut > SECTION_LIMIT // 2 else SECTION_LIMIT
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    else:
+        if rest:
+            chunks.append("_(answer shortened for Slack)_")
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks]
+
+
+def buttons(actions: list[Action], *, value: str, block_id: str = "deskbot_reply") -> Block:
+    elements = []
+    for action in actions:
+        label, action_id = ACTION_BUTTONS[action]
+        button: Block = {
+            "type": "button",
+            "text": {"type": "plain_text", "text": label, "emoji": True},
+            "action_id": action_id,
+            "value": value,
+        }
+        if action == "solved":
+            button["style"] = "primary"
+        elements.append(button)
+    return {"type": "actions", "block_id": block_id, "elements": elements}
+
+
+def sources(citations: list[CitationRef]) -> Block | None:
+    """A context line of cited pages, as links where the page has a URL."""
+    if not citations:
+        return None
+    seen: list[str] = []
+    for c in citations:
+        label = _escape(c.heading or c.source)
+        item = f"<{c.url}|{label}>" if c.url else f"{label} ({_escape(c.source)})"
+        if item not in seen:
+            seen.append(item)
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": "*Sources:* " + " · ".join(seen[:8])}],
+    }
+
+
+def due_phrase(due: dt.datetime, timezone: str, *, now: dt.datetime | None = None) -> str:
+    """'15:30 Mon' in the customer's zone; the date is added when it is not within a week."""
+    local = due.astimezone(ZoneInfo(timezone))
+    phrase = local.strftime("%H:%M %a")
+    if now is not None and abs((due - now).total_seconds()) > 6 * 86400:
+        phrase += local.strftime(" %d %b")
+    return phrase
+
+
+def ticket_lines(ticket: TicketSummary, *, now: dt.datetime | None = None) -> str:
+    lines = [f"*Ticket {ticket.key}* opened: {_escape(ticket.subject)}"]
+    reason = f" — {_escape(ticket.priority_reason)}" if ticket.priority_reason else ""
+    lines.append(f"*Priority:* {ticket.priority}{reason}")
+    if ticket.first_response_due is not None:
+        when = due_phrase(ticket.first_response_due, ticket.timezone, now=now)
+        lines.append(f"An engineer will respond by *{when}*, your time.")
+    else:
+        lines.append("An engineer will pick it up; you will hear from us in this thread.")
+    if ticket.missing:
+        lines.append("Still useful if you have it: " + ", ".join(ticket.missing))
+    return "\n".join(lines)
+
+
+def reply_message(
+    reply: Reply, *, value: str, now: dt.datetime | None = None
+) -> tuple[str, list[Block]]:
+    """(fallback text, blocks) for a reply of the conversation service. ``value`` is what the
+    buttons carry back (the conversation ref)."""
+    body = mrkdwn(reply.text)
+    blocks = sections(body)
+    if reply.ticket is not None and reply.kind in ("ticket_opened", "ticket_updated", "status"):
+        blocks.append({"type": "divider"})
+        blocks.extend(sections(ticket_lines(reply.ticket, now=now)))
+    source_block = sources(reply.citations)
+    if source_block is not None:
+        blocks.append(source_block)
+    actions = list(reply.actions) or DEFAULT_ACTIONS.get(reply.kind, [])
+    if actions:
+        blocks.append(buttons(actions, value=value))
+    fallback = reply.text.strip()[:2900] or (reply.ticket.key if reply.ticket else "…")
+    return fallback, blocks[:50]
+
+
+def apology(*, value: str) -> tuple[str, list[Block]]:
+    """What the thread gets when anything failed: never silence, always a way to a human."""
+    text = (
+        ":warning: Sorry — something went wrong on our side while working on this. "
+        "Your message is not lost: press *Talk to a human* and an engineer will follow up "
+        "in this thread."
+    )
+    return text, [*sections(text), buttons(["human"], value=value)]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

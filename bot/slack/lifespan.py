@@ -1,0 +1,87 @@
+"""Starts Slack with the service when ``SLACK_BOT_TOKEN`` and ``SLACK_SIGNING_SECRET`` are set.
+
+HTTP mode is always on (``POST /slack/events``, :mod:`bot.slack.routes`); with
+``SLACK_APP_TOKEN`` the app also connects over Socket Mode, for workspaces that cannot reach
+the service from the internet. Nothing talks to Slack here: the bot identity is looked up on
+the first event.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+from slack_bolt import App
+
+from bot.context import AppContext
+from bot.slack.app import build_bolt_app
+from bot.slack.client import web_client
+from bot.slack.notifier import SlackNotifier
+from bot.slack.runtime import SlackRuntime
+
+log = logging.getLogger("deskbot.slack")
+
+
+@dataclass
+class SlackService:
+    """What the route needs: the bolt app and the runtime behind it."""
+
+    bolt: App
+    runtime: SlackRuntime
+    notifier: SlackNotifier
+
+
+def build_service(ctx: AppContext, *, runtime: SlackRuntime | None = None) -> SlackService:
+    settings = ctx.settings
+    assert settings.slack_signing_secret is not None
+    rt = runtime or SlackRuntime(ctx=ctx, client=web_client(settings))
+    executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack")
+    bolt = build_bolt_app(
+        rt, signing_secret=settings.slack_signing_secret.get_secret_value(), executor=executor
+    )
+    notifier = SlackNotifier(
+        client=rt.client, config=ctx.config, tickets=ctx.tickets, clock=rt.clock
+    )
+    return SlackService(bolt=bolt, runtime=rt, notifier=notifier)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
+    app.state.slack = None
+    # The service's own settings decide (the context's are the same object outside tests).
+    settings = getattr(app.state, "settings", ctx.settings)
+    if not settings.slack_enabled:
+        log.info("slack disabled: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not both set")
+        yield
+        return
+    service = build_service(ctx, runtime=ctx.extras.get("slack_runtime"))
+    app.state.slack = service
+    # The outbox worker finds its notifiers here, by transport.
+    ctx.extras.setdefault("notifiers", {})["slack"] = service.notifier
+    socket = _start_socket_mode(service.bolt, ctx)
+    log.info("slack enabled", extra={"socket_mode": socket is not None})
+    try:
+        yield
+    finally:
+        if socket is not None:
+            socket.close()
+        app.state.slack = None
+        ctx.extras.get("notifiers", {}).pop("slack", None)
+        executor = service.bolt.listener_runner.listener_executor
+        executor.shutdown(wait=True, cancel_futures=False)
+
+
+def _start_socket_mode(bolt: App, ctx: AppContext) -> Any:
+    token = ctx.settings.slack_app_token
+    if token is None:
+        return None
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(bolt, token.get_secret_value())
+    handler.connect()  # returns at once; the client runs on its own threads
+    return handler

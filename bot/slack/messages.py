@@ -1,0 +1,183 @@
+"""Messages and @mentions: which ones we answer, and the answer in its thread.
+
+Rules (so nothing loops and nothing is answered twice):
+    * bots, edits, deletions and our own posts are ignored;
+    * in a support channel (mapped to an account) a top-level message starts a conversation
+      and replies in a thread we already hold continue it; the ``app_mention`` twin of such a
+      message is ignored;
+    * elsewhere only an @mention starts one (``app_mention``); replies in its thread continue it;
+    * a DM to the bot is always a conversation;
+    * a configured staff member replying in a thread that has a ticket is an agent reply (the
+      first response), not a question; staff top-level posts are questions only with a mention;
+    * a delivery is processed once per ``event_id`` (Slack retries after 3 s without an ack).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.conversation.types import Inbound, Reply
+from bot.slack.announce import announce_ticket
+from bot.slack.blocks import LOOKING, apology, reply_message
+from bot.slack.files import fetch_uploads
+from bot.slack.runtime import SlackRuntime
+
+log = logging.getLogger("deskbot.slack.messages")
+_HANDLED_SUBTYPES = {None, "file_share", "thread_broadcast"}
+_MENTION = re.compile(r"<@[A-Z0-9]+>")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A message we will handle: where it is and what the conversation service gets."""
+
+    channel: str
+    thread_ts: str
+    ts: str
+    user: str
+    text: str
+    account_id: str | None
+    files: list[dict[str, Any]]
+    mentioned: bool = False
+    direct: bool = False
+
+    @property
+    def ref(self) -> str:
+        return f"{self.channel}:{self.thread_ts}"
+
+
+def on_event(rt: SlackRuntime, event: dict[str, Any], body: dict[str, Any], *, kind: str) -> None:
+    """Entry point for ``message`` and ``app_mention`` events (after bolt's ack)."""
+    turn = select(rt, event, kind=kind)
+    if turn is None:
+        return
+    event_id = str(body.get("event_id") or f"{turn.channel}:{turn.ts}")
+    if not rt.ctx.inbound.first_time("slack", event_id, now=rt.now()):
+        log.info("duplicate delivery %s ignored", event_id)
+        return
+    person = rt.ctx.config.person_for_slack_user(turn.user)
+    if person is not None:
+        conversation = rt.ctx.conversations.find("slack", turn.ref)
+        if conversation is not None and conversation.ticket_id is not None:
+            ticket = rt.ctx.tickets.get(conversation.ticket_id)
+            rt.ctx.desk.agent_reply(ticket, agent=person.id, body=turn.text, now=rt.now())
+            return
+        if not (turn.mentioned or turn.direct):
+            return  # staff talking in a customer's thread; not a question for the bot
+    answer(rt, turn)
+
+
+def select(rt: SlackRuntime, event: dict[str, Any], *, kind: str) -> Turn | None:
+    """The turn to handle, or None for messages that must not trigger anything."""
+    if event.get("subtype") not in _HANDLED_SUBTYPES or event.get("bot_id"):
+        return None
+    user, channel, ts = event.get("user"), event.get("channel"), event.get("ts")
+    if not user or not channel or not ts:
+        return None
+    bot = rt.identity()
+    if user == bot:
+        return None
+    text = str(event.get("text") or "")
+    thread_ts = str(event.get("thread_ts") or ts)
+    mapped = rt.ctx.config.account_for_channel(channel)
+    mentioned = bot is not None and f"<@{bot}>" in text
+    is_dm = event.get("channel_type") == "im" or str(channel).startswith("D")
+    known = rt.ctx.conversations.find("slack", f"{channel}:{thread_ts}") is not None
+    top_level = thread_ts == ts
+    staff = rt.ctx.config.person_for_slack_user(user) is not None
+    if kind == "app_mention":
+        wanted = mapped is None and not is_dm
+    elif is_dm:
+        wanted = True
+    elif mapped is not None:
+        wanted = known if not top_level else (not staff or mentioned)
+        wanted = wanted or mentioned
+    else:
+        wanted = known and not mentioned
+    if not wanted:
+        return None
+    account = rt.account_for(None if is_dm else channel)
+    return Turn(
+        channel=str(channel),
+        thread_ts=thread_ts,
+        ts=str(ts),
+        user=str(user),
+        text=_MENTION.sub("", text).strip(),
+        account_id=account.id if account else None,
+        files=list(event.get("files") or []),
+        mentioned=mentioned or kind == "app_mention",
+        direct=is_dm,
+    )
+
+
+def answer(rt: SlackRuntime, turn: Turn) -> None:
+    """Show progress, ask the conversation service, replace the progress note with the reply.
+    Any failure ends in an apology in the thread with a way to a human."""
+    placeholder: str | None = None
+    try:
+        placeholder = _post(rt, turn, text=LOOKING, blocks=None)
+        fetched = fetch_uploads(rt, turn.files)
+        text = turn.text
+        if fetched.skipped:
+            text += "\n\n(files not attached: " + "; ".join(fetched.skipped) + ")"
+        inbound = Inbound(
+            channel="slack",
+            conversation_ref=turn.ref,
+            text=text,
+            user_ref=turn.user,
+            account_id=turn.account_id,
+            uploads=tuple(fetched.uploads),
+            external_id=turn.ts,
+        )
+        reply = rt.service().handle(inbound, now=rt.now())
+        show(rt, turn, reply, placeholder=placeholder)
+    except Exception:
+        log.exception("answering %s failed", turn.ref)
+        fallback, blocks = apology(value=turn.ref)
+        try:
+            if placeholder is not None:
+                _update(rt, turn.channel, placeholder, fallback, blocks)
+            else:
+                _post(rt, turn, text=fallback, blocks=blocks)
+        except (SlackApiError, OSError):
+            log.exception("could not even apologise in %s", turn.ref)
+
+
+def show(rt: SlackRuntime, turn: Turn, reply: Reply, *, placeholder: str | None) -> None:
+    text, blocks = reply_message(reply, value=turn.ref, now=rt.now())
+    if placeholder is not None:
+        _update(rt, turn.channel, placeholder, text, blocks)
+    else:
+        _post(rt, turn, text=text, blocks=blocks)
+    if reply.kind == "ticket_opened" and reply.ticket is not None:
+        announce(rt, reply.ticket.key)
+
+
+def announce(rt: SlackRuntime, key: str) -> None:
+    """Post a new ticket to the engineers; a failure here must not cost the customer's reply."""
+    try:
+        ticket = rt.ctx.tickets.get(key)
+        from bot.slack.notifier import SlackNotifier
+
+        notifier = SlackNotifier(
+            client=rt.client, config=rt.ctx.config, tickets=rt.ctx.tickets, clock=rt.clock
+        )
+        announce_ticket(rt.ctx, notifier, ticket, now=rt.now())
+    except Exception:
+        log.exception("could not announce %s to engineers", key)
+
+
+def _post(rt: SlackRuntime, turn: Turn, *, text: str, blocks: list[Any] | None) -> str:
+    kwargs: dict[str, Any] = {"channel": turn.channel, "thread_ts": turn.thread_ts, "text": text}
+    if blocks is not None:
+        kwargs["blocks"] = blocks
+    return str(rt.client.chat_postMessage(**kwargs)["ts"])
+
+
+def _update(rt: SlackRuntime, channel: str, ts: str, text: str, blocks: list[Any]) -> None:
+    rt.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)

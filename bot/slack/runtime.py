@@ -1,0 +1,78 @@
+"""What every Slack handler needs, wired once: the app context, the Web API client, the
+conversation service, the clock, and who the bot is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Account
+from bot.context import AppContext
+from bot.conversation.types import Inbound, Reply
+from bot.errors import ServiceUnavailable
+
+log = logging.getLogger("deskbot.slack")
+Clock = Callable[[], dt.datetime]
+
+
+class ConversationHandler(Protocol):
+    """The conversation service's seam (``bot.conversation.service.ConversationService``)."""
+
+    def handle(self, inbound: Inbound, *, now: dt.datetime) -> Reply: ...
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class SlackRuntime:
+    ctx: AppContext
+    client: WebClient
+    clock: Clock = utc_now
+    conversation: ConversationHandler | None = None
+    bot_user_id: str | None = None
+    _identity_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def service(self) -> ConversationHandler:
+        """The conversation service: one handed in, else the context's (built by the lead's
+        wiring); a missing one is an outage the thread hears about, not a crash."""
+        found = (
+            self.conversation
+            or self.ctx.extras.get("conversation")
+            or getattr(self.ctx, "conversation", None)
+        )
+        if found is None:
+            raise ServiceUnavailable("the conversation service is not running")
+        return found
+
+    def identity(self) -> str | None:
+        """The bot's own user id, from ``auth.test`` on first use (never at construction, so
+        building the app needs no network)."""
+        if self.bot_user_id is not None:
+            return self.bot_user_id
+        with self._identity_lock:
+            if self.bot_user_id is None:
+                try:
+                    self.bot_user_id = self.client.auth_test().get("user_id")
+                except (SlackApiError, OSError) as exc:
+                    log.warning("auth.test failed; bot identity unknown for now: %s", exc)
+            return self.bot_user_id
+
+    def account_for(self, channel: str | None) -> Account | None:
+        """The account a channel belongs to, else the organisation's default account."""
+        config = self.ctx.config
+        account = config.account_for_channel(channel) if channel else None
+        if account is None and config.organisation.default_account:
+            account = config.account(config.organisation.default_account)
+        return account

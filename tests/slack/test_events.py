@@ -1,0 +1,176 @@
+"""Questions in a support channel, signatures, retries, loops, failures — end to end through
+signed requests to the service and the Web API stub."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+
+from bot.context import AppContext
+from bot.errors import IndexUnavailable, LLMUnavailable
+from bot.service.app import create_app
+from bot.settings import EXAMPLE_CONFIG, Settings
+from tests.slack.conftest import (
+    SUPPORT_CHANNEL,
+    FakeConversation,
+    event_body,
+    message,
+    post_event,
+    sign,
+    wait_until,
+)
+from tests.slack.stub import BOT_USER, SlackStub
+
+
+def _answer_update(stub: SlackStub) -> dict:
+    return stub.wait_for("chat.update", where=lambda a: "blocks" in a)[0]
+
+
+def test_question_gets_a_threaded_answer_with_sources_and_buttons(
+    slack_client: TestClient, slack_stub: SlackStub, fake_conversation: FakeConversation
+) -> None:
+    response = post_event(slack_client, message("How do I join a room on Android?"))
+    assert response.status_code == 200
+
+    update = _answer_update(slack_stub)
+    looking = slack_stub.calls_to("chat.postMessage")[0]
+    assert looking["thread_ts"] == "1763431000.000100"
+    assert looking["channel"] == SUPPORT_CHANNEL
+    assert update["ts"] == "1763431200.000001"  # the "looking…" note is replaced
+    rendered = str(update["blocks"])
+    assert "*join()*" in rendered
+    assert "<https://docs.example/rtc|the guide>" in rendered
+    assert "Sources:* <https://docs.example/rtc|Joining a room>" in rendered
+    actions = [b for b in update["blocks"] if b["type"] == "actions"]
+    buttons = [e["action_id"] for b in actions for e in b["elements"]]
+    assert buttons == ["deskbot_solved", "deskbot_open_ticket", "deskbot_human"]
+    (inbound,) = fake_conversation.calls
+    assert inbound.conversation_ref == f"{SUPPORT_CHANNEL}:1763431000.000100"
+    assert inbound.account_id == "streamly"
+    assert inbound.channel == "slack" and inbound.user_ref == "U0DEV1"
+
+
+def test_follow_up_in_the_thread_continues_the_same_conversation(
+    slack_client: TestClient, slack_stub: SlackStub, fake_conversation: FakeConversation
+) -> None:
+    post_event(slack_client, message("How do I join a room?"))
+    _answer_update(slack_stub)
+    reply = message("And on iOS?", ts="1763431100.000200", thread_ts="1763431000.000100")
+    post_event(slack_client, reply)
+    slack_stub.wait_for("chat.update", count=2, where=lambda a: "blocks" in a)
+    refs = {c.conversation_ref for c in fake_conversation.calls}
+    assert refs == {f"{SUPPORT_CHANNEL}:1763431000.000100"}
+
+
+def test_forged_or_stale_signatures_are_refused_and_nothing_runs(
+    slack_client: TestClient, slack_stub: SlackStub, fake_conversation: FakeConversation
+) -> None:
+    body = event_body(message("hello?"))
+    forged = sign(body, secret="not-the-secret")
+    stale = sign(body, timestamp=int(time.time()) - 6 * 60)
+    for headers in (forged, stale, {}):
+        response = slack_client.post(
+            "/slack/events", content=body, headers={"Content-Type": "application/json", **headers}
+        )
+        assert response.status_code == 401
+    # A valid request afterwards is processed, so the silence above is not an accident.
+    post_event(slack_client, message("now signed"))
+    slack_stub.wait_for("chat.update")
+    assert [c.text for c in fake_conversation.calls] == ["now signed"]
+
+
+def test_a_retried_delivery_is_answered_once(
+    slack_client: TestClient, slack_stub: SlackStub, fake_conversation: FakeConversation
+) -> None:
+    event = message("Is screen sharing supported on web?")
+    post_event(slack_client, event, event_id="Ev0RETRY")
+    retry = post_event(
+        slack_client, event, event_id="Ev0RETRY",
+        **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )  # fmt: skip
+    assert retry.status_code == 200
+    _answer_update(slack_stub)
+    post_event(slack_client, message("second question", ts="1763431300.000300"))
+    slack_stub.wait_for("chat.update", count=2)
+    assert [c.text for c in fake_conversation.calls].count(event["text"]) == 1
+    assert len(slack_stub.calls_to("chat.postMessage")) == 2
+
+
+def test_bots_edits_and_own_posts_do_not_trigger(
+    slack_client: TestClient, slack_stub: SlackStub, fake_conversation: FakeConversation
+) -> None:
+    post_event(slack_client, message("I am a bot", bot_id="B0OTHER"))
+    post_event(slack_client, message("mine", user=BOT_USER, ts="1763431000.000900"))
+    post_event(slack_client, {**message("edited"), "subtype": "message_changed"})
+    post_event(slack_client, message("real question", ts="1763431400.000400"))
+    slack_stub.wait_for("chat.update")
+    assert [c.text for c in fake_conversation.calls] == ["real question"]
+
+
+def test_mention_in_an_unmapped_channel_is_answered_once(
+    slack_client: TestClient, slack_stub: SlackStub, fake_conversation: FakeConversation
+) -> None:
+    text = f"<@{BOT_USER}> does the SDK support Flutter?"
+    event = message(text, channel="C0RANDOM", ts="1763431500.000500")
+    post_event(slack_client, event)  # the plain message twin: ignored
+    post_event(slack_client, {**event, "type": "app_mention"})
+    slack_stub.wait_for("chat.update")
+    (inbound,) = fake_conversation.calls
+    assert inbound.text == "does the SDK support Flutter?"
+    assert inbound.account_id == "community"  # the organisation's default account
+
+
+def test_llm_or_index_failure_ends_in_an_apology_not_silence(
+    slack_client: TestClient, slack_stub: SlackStub, fake_conversation: FakeConversation
+) -> None:
+    for n, error in enumerate([LLMUnavailable("llm down"), IndexUnavailable("chroma down")]):
+        fake_conversation.fail = error
+        post_event(slack_client, message(f"question {n}", ts=f"1763431600.00060{n}"))
+        update = slack_stub.wait_for("chat.update", count=n + 1)[n]
+        assert "Sorry" in update["text"]
+        actions = [b for b in update["blocks"] if b["type"] == "actions"]
+        assert actions[0]["elements"][0]["action_id"] == "deskbot_human"
+
+
+def test_failure_before_the_progress_note_still_apologises(
+    slack_client: TestClient, slack_stub: SlackStub, fake_conversation: FakeConversation
+) -> None:
+    slack_stub.fail("chat.postMessage", status=500)
+    post_event(slack_client, message("hello"))
+    posts = slack_stub.wait_for("chat.postMessage", count=2)
+    assert "Sorry" in posts[1]["text"] and posts[1]["thread_ts"] == "1763431000.000100"
+
+
+def test_staff_reply_in_a_ticket_thread_is_the_first_response(
+    slack_client: TestClient, slack_stub: SlackStub, ctx: AppContext
+) -> None:
+    thread = "1763431000.000100"
+    for n, text in enumerate(["The app crashes on join", "version 4.2.1"]):
+        post_event(slack_client, message(text, ts=f"1763431000.00010{n}", thread_ts=thread))
+        slack_stub.wait_for("chat.update", count=n + 1)
+    # third turn opens the ticket in the fake intake
+    post_event(slack_client, message("no logs, sorry", ts="1763431000.000103", thread_ts=thread))
+    (ticket,) = wait_until(lambda: ctx.tickets.query())
+    assert ticket.first_response_at is None
+    staff = message("Looking now", user="U0ENGCHEN", ts="1763431000.000104", thread_ts=thread)
+    post_event(slack_client, staff)
+    after = wait_until(lambda: ctx.tickets.get(ticket.key).first_response_at)
+    assert after is not None
+    events = ctx.tickets.events(ticket.id)
+    assert any(e.kind == "message" and e.actor_kind == "agent" for e in events)
+
+
+def test_slack_route_says_clearly_when_slack_is_off_or_not_running(ctx: AppContext) -> None:
+    bare = Settings(home=ctx.settings.home, config=EXAMPLE_CONFIG, embedder="hash")
+    app = create_app(bare, context=ctx, lifespan_modules=("bot.slack.lifespan",))
+    with TestClient(app) as client:
+        response = client.post("/slack/events", content="{}")
+    assert response.status_code == 404
+    assert "SLACK_BOT_TOKEN" in response.json()["error"]
+
+    not_started = create_app(ctx.settings, context=ctx, lifespan_modules=())
+    with TestClient(not_started) as client:
+        response = client.post("/slack/events", content="{}")
+    assert response.status_code == 503
+    assert "not running" in response.json()["error"]
