@@ -1,0 +1,78 @@
+"""Sending: once per CSM per local day, at each CSM's own 09:00, across workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.context import AppContext, build_context
+from bot.digest import digest_moment, send_due_digests
+from tests.digest.conftest import H, open_ticket
+
+
+def _utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def _sent(ctx: AppContext, now: dt.datetime) -> list[tuple[str, str]]:
+    return [(s.csm_id, s.day.isoformat()) for s in send_due_digests(ctx, now)]
+
+
+def test_each_csm_gets_theirs_at_their_own_nine_oclock(desk_ctx: AppContext) -> None:
+    # 13:59 UTC on the 17th: 21:59 in Shanghai (due), 08:59 in New York (not yet).
+    assert _sent(desk_ctx, _utc("2026-11-17T13:59")) == [("csm-wang", "2026-11-17")]
+    assert _sent(desk_ctx, _utc("2026-11-17T14:00")) == [("csm-miller", "2026-11-17")]
+    assert _sent(desk_ctx, _utc("2026-11-17T14:01")) == []
+    assert _sent(desk_ctx, _utc("2026-11-18T00:59")) == [], "08:59 in Shanghai"
+    assert _sent(desk_ctx, _utc("2026-11-18T01:00")) == [("csm-wang", "2026-11-18")]
+    assert _sent(desk_ctx, _utc("2026-11-18T13:59")) == []
+    assert _sent(desk_ctx, _utc("2026-11-18T14:00")) == [("csm-miller", "2026-11-18")]
+
+
+def test_a_second_run_and_a_second_worker_send_nothing(desk_ctx: AppContext) -> None:
+    open_ticket(desk_ctx, "acme-games", at=_utc("2026-11-18T00:00"), priority="P1", fr_hours=1)
+    other_worker = build_context(
+        desk_ctx.settings, config=desk_ctx.config, db=desk_ctx.db, migrate=False
+    )
+    now = _utc("2026-11-18T01:05")
+    first = send_due_digests(desk_ctx, now)
+    assert {s.csm_id for s in first} == {"csm-wang", "csm-miller"}
+    assert send_due_digests(other_worker, now + H) == []
+    assert send_due_digests(desk_ctx, now + 2 * H) == []
+    items = desk_ctx.notifications.items()
+    assert sorted(i.target for i in items) == ["U0CSMMILL", "U0CSMWANG"]
+    wang = next(i for i in items if i.target == "U0CSMWANG")
+    assert wang.transport == "slack"
+    assert wang.payload["text"].startswith("Morning digest for Wang Fang")
+    assert any("SUP-1001" in str(b) for b in wang.payload["blocks"])
+
+
+def test_the_next_digest_starts_where_the_last_one_ended(desk_ctx: AppContext) -> None:
+    from bot.digest import build_digest
+
+    send_due_digests(desk_ctx, _utc("2026-11-17T02:30"))
+    digest = build_digest(desk_ctx, "csm-wang", as_of=_utc("2026-11-18T01:00"))
+    assert digest.since == _utc("2026-11-17T02:30")
+
+
+def test_people_without_slack_get_the_log_transport(desk_ctx: AppContext) -> None:
+    people = [
+        p.model_copy(update={"slack_user": None}) if p.id == "csm-wang" else p
+        for p in desk_ctx.config.people
+    ]
+    desk_ctx.config = desk_ctx.config.model_copy(update={"people": people})
+    (sent,) = [
+        s for s in send_due_digests(desk_ctx, _utc("2026-11-18T01:00")) if s.csm_id == "csm-wang"
+    ]
+    assert (sent.transport, sent.target) == ("log", "csm-wang")
+
+
+def test_digest_time_follows_daylight_saving() -> None:
+    from bot.config import Person
+
+    miller = Person(id="m", name="M", roles=["csm"], timezone="America/New_York")
+    assert digest_moment(miller, dt.date(2026, 10, 30), digest_time="09:00") == _utc(
+        "2026-10-30T13:00"
+    )
+    assert digest_moment(miller, dt.date(2026, 11, 2), digest_time="09:00") == _utc(
+        "2026-11-02T14:00"
+    )
