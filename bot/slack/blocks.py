@@ -128,9 +128,11 @@ def reply_message(
     buttons carry back (the conversation ref)."""
     body = mrkdwn(reply.text)
     blocks = sections(body)
-    if reply.ticket is not None and reply.kind in ("ticket_opened", "ticket_updated", "status"):
+    ticket = reply.ticket
+    # The service usually words the ticket itself; add our lines only when it did not.
+    if ticket is not None and ticket.key not in reply.text:
         blocks.append({"type": "divider"})
-        blocks.extend(sections(ticket_lines(reply.ticket, now=now)))
+        blocks.extend(sections(ticket_lines(ticket, now=now)))
     source_block = sources(reply.citations)
     if source_block is not None:
         blocks.append(source_block)

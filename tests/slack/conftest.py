@@ -1,5 +1,5 @@
-"""Slack fixtures: the Web API stub, settings pointing at it, the service with Slack started,
-signed requests, and a small conversation service fake (until the real one is wired)."""
+"""Slack fixtures: the Web API stub, settings pointing at it, the service with Slack started
+and the real conversation service over a fake docs bot, and signed requests."""
 
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ from fastapi.testclient import TestClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.context import AppContext
-from bot.conversation.types import CitationRef, Inbound, Reply, TicketSummary
+from bot.conversation.factory import build_conversation
+from bot.conversation.types import Inbound, Reply
 from bot.service.app import create_app
 from bot.settings import EXAMPLE_CONFIG, Settings
 from bot.slack.client import web_client
-from bot.slack.runtime import SlackRuntime
-from bot.store.records import NewTicket
+from bot.slack.runtime import ConversationHandler, SlackRuntime
+from retrieval.types import Answer, Citation
 from tests.conftest import NOW
 from tests.slack.stub import BOT_USER, TEAM, SlackStub
 
@@ -51,11 +52,30 @@ def settings(tmp_path: Path, slack_stub: SlackStub) -> Settings:
     )
 
 
-@dataclass
-class FakeConversation:
-    """Answers with a citation; runs a three-turn bug intake; can be told to fail."""
+class FakeKnowledge:
+    """The docs bot: one cited answer; ``fail`` makes it raise (an LLM or Chroma outage)."""
 
-    ctx: AppContext
+    def __init__(self) -> None:
+        self.fail: Exception | None = None
+        self.questions: list[str] = []
+
+    def ask(self, question: str) -> Answer:
+        self.questions.append(question)
+        if self.fail is not None:
+            raise self.fail
+        return Answer(
+            answer="Call **join()** after `connect()`; see [the guide](https://docs.example/rtc).",
+            citations=[Citation("rtc/rooms.md", "Joining a room", "https://docs.example/rtc")],
+            confidence=0.9,
+            handoff=False,
+        )
+
+
+@dataclass
+class Recorder:
+    """The real conversation service, recording each turn; ``fail`` makes it crash."""
+
+    inner: ConversationHandler
     fail: Exception | None = None
     calls: list[Inbound] = field(default_factory=list)
 
@@ -63,72 +83,25 @@ class FakeConversation:
         self.calls.append(inbound)
         if self.fail is not None:
             raise self.fail
-        conv = self.ctx.conversations.open(
-            "slack", inbound.conversation_ref, now=now, account_id=inbound.account_id,
-            user_ref=inbound.user_ref,
-        )  # fmt: skip
-        if inbound.action is not None:
-            return Reply(kind="acknowledged", text="Glad it helped!", conversation_id=conv.id)
-        self.ctx.conversations.add_message(conv.id, "user", inbound.text, now=now)
-        turns = [m for m in conv.messages if m.role == "user"] + [None]
-        if "crash" in inbound.text.lower() or conv.state.get("intake"):
-            return self._intake(inbound, conv.id, len(turns), now=now)
-        return Reply(
-            kind="answer",
-            text="Call **join()** after `connect()`; see [the guide](https://docs.example/rtc).",
-            conversation_id=conv.id,
-            citations=[CitationRef("rtc/rooms.md", "Joining a room", "https://docs.example/rtc")],
-            confidence=0.9,
-        )
-
-    def _intake(self, inbound: Inbound, conv_id: str, turn: int, *, now: dt.datetime) -> Reply:
-        fields = dict(self.ctx.conversations.get(conv_id).state.get("fields", {}))
-        text = inbound.text
-        if turn == 1:
-            fields["summary"] = text
-        elif turn == 2:
-            fields["sdk_version"] = text.split()[-1]
-        else:
-            fields["logs"] = ", ".join(u.filename for u in inbound.uploads)
-            fields["log_bytes"] = sum(len(u.data) for u in inbound.uploads)
-        state = {"intake": True, "fields": fields}
-        self.ctx.conversations.update(conv_id, now=now, state=state)
-        if turn < 3:
-            ask = "Which SDK version?" if turn == 1 else "Could you attach the logs?"
-            return Reply(kind="follow_up", text=ask, conversation_id=conv_id, missing=["logs"])
-        channel, _, thread = inbound.conversation_ref.partition(":")
-        ticket = self.ctx.desk.open(
-            NewTicket(
-                account_id=inbound.account_id or "community", kind="bug", priority="P2",
-                priority_reason="core feature broken for some users", subject=fields["summary"],
-                requester=inbound.user_ref or "?", fields=fields, channel="slack",
-                channel_ref=channel, thread_ref=thread, conversation_id=conv_id,
-            ),
-            now=now,
-        )  # fmt: skip
-        self.ctx.conversations.update(conv_id, now=now, ticket_id=ticket.id)
-        summary = TicketSummary(
-            key=ticket.key, kind="bug", priority="P2",
-            priority_reason="core feature broken for some users", status="open", stage="new",
-            subject=ticket.subject, account_id=ticket.account_id,
-            first_response_due=dt.datetime(2026, 11, 23, 20, 30, tzinfo=dt.UTC),
-            timezone="America/New_York",
-        )  # fmt: skip
-        return Reply(kind="ticket_opened", text="Thanks, I opened a ticket.",
-                     conversation_id=conv_id, ticket=summary)  # fmt: skip
+        return self.inner.handle(inbound, now=now)
 
 
 @pytest.fixture
-def fake_conversation(ctx: AppContext) -> FakeConversation:
-    return FakeConversation(ctx)
+def knowledge() -> FakeKnowledge:
+    return FakeKnowledge()
 
 
 @pytest.fixture
-def slack_client(ctx: AppContext, fake_conversation: FakeConversation) -> Iterator[TestClient]:
+def conversation(ctx: AppContext, knowledge: FakeKnowledge) -> Recorder:
+    return Recorder(build_conversation(ctx, knowledge=lambda: knowledge))
+
+
+@pytest.fixture
+def slack_client(ctx: AppContext, conversation: Recorder) -> Iterator[TestClient]:
     """The service with only Slack started, on the ``ctx`` database, clock fixed at NOW."""
     ctx.extras["slack_runtime"] = SlackRuntime(
         ctx=ctx, client=web_client(ctx.settings), clock=lambda: NOW,
-        conversation=fake_conversation,
+        conversation=conversation,
     )  # fmt: skip
     app = create_app(ctx.settings, context=ctx, lifespan_modules=("bot.slack.lifespan",))
     with TestClient(app) as client:
