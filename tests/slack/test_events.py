@@ -23,7 +23,6 @@ from tests.slack.conftest import (
 )
 from tests.slack.stub import BOT_USER, SlackStub
 
-
 CRASH = "Our Android app crashes when joining a room since we upgraded the SDK."
 DETAILS = (
     "SDK version 4.2.1, Android 14 on a Pixel 8. Steps: create room, join, crash. "
