@@ -52,6 +52,7 @@ def page(request: Request, template: str, *, status: int = 200, **values: Any) -
     ctx = request.app.state.ctx
     lang = language(request.headers.get("accept-language", ""), request.query_params.get("lang"))
     principal = auth.current(request)
+    values.setdefault("section", "")
     html = (
         _environment()
         .get_template(template)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import Counter
 from typing import Any
 
@@ -211,32 +210,40 @@ def gaps(request: Request, ctx: ContextDep) -> Response:
 
 @router.get("/digest/{csm_id}", response_class=HTMLResponse)
 def digest(csm_id: str, request: Request, ctx: ContextDep) -> Response:
-    """The CSM's daily digest, from ``bot.digest`` when it is installed."""
+    """A CSM's digest as of now, rendered by ``bot.digest``."""
     if _staff(request) is None:
         return _to_login(request)
-    if ctx.config.person(csm_id) is None:
+    try:
+        from bot.digest import build_digest, render_html
+    except ImportError:
+        return _fragment_page(request, "digest", None)
+    try:
+        built = build_digest(ctx, csm_id[:100], as_of=dt.datetime.now(dt.UTC))
+    except NotFound:
         return page(request, "not_found.html", status=404)
-    html = _fragment("bot.digest", "render_html", ctx, csm_id=csm_id)
-    return page(request, "staff_fragment.html", title="digest", fragment=html, section="digest")
+    return _fragment_page(request, "digest", render_html(built))
 
 
 @router.get("/analytics", response_class=HTMLResponse)
 def analytics(request: Request, ctx: ContextDep) -> Response:
+    """The last ``days`` (default 7, at most 90) of numbers, rendered by ``bot.analytics``."""
     if _staff(request) is None:
         return _to_login(request)
-    html = _fragment("bot.analytics", "render_html", ctx)
-    return page(
-        request, "staff_fragment.html", title="analytics", fragment=html, section="analytics"
-    )
-
-
-def _fragment(module: str, function: str, ctx: AppContext, **kwargs: Any) -> Markup | None:
-    """HTML from a sibling package's render function, or None while it does not exist."""
     try:
-        render = getattr(importlib.import_module(module), function)
-    except (ImportError, AttributeError):
-        return None
-    return Markup(render(ctx, now=dt.datetime.now(dt.UTC), **kwargs))
+        from bot.analytics import collect, render_html
+    except ImportError:
+        return _fragment_page(request, "analytics", None)
+    raw = request.query_params.get("days", "7")
+    days = int(raw) if raw.isdigit() and 0 < int(raw) <= 90 else 7
+    now = dt.datetime.now(dt.UTC)
+    stats = collect(ctx, now, since=now - dt.timedelta(days=days))
+    return _fragment_page(request, "analytics", render_html(stats))
+
+
+def _fragment_page(request: Request, title: str, html: str | None) -> HTMLResponse:
+    # Their renderers escape everything they output (documented on render_html).
+    fragment = Markup(html) if html is not None else None
+    return page(request, "staff_fragment.html", title=title, fragment=fragment, section=title)
 
 
 def _row(ctx: AppContext, ticket: Ticket, *, now: dt.datetime) -> dict[str, Any]:

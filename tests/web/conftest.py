@@ -17,7 +17,9 @@ from tests.conftest import NOW
 from tests.web.fakes import FakeConversation, FakeKeeper
 
 STAFF_LOGIN = ("mgr-lin", "deskbot-demo")
-KEYS = {"pixelpals": "demo-key-pixelpals", "streamly": "demo-key-streamly"}
+KEYS = {a: f"demo-key-{a}" for a in ("pixelpals", "streamly", "tianqi")} | {
+    "acme-games": "demo-key-acme"
+}
 
 
 @pytest.fixture

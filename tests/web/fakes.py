@@ -42,7 +42,11 @@ class FakeKeeper:
             due_at=None if waiting else opened + dt.timedelta(hours=24),
             stopped_at=ticket.resolved_at,
             paused=waiting,
-            state={"pauses": [[e.at.isoformat(), None] for e in events if e.kind == "waiting_on_customer"]},
+            state={
+                "pauses": [
+                    [e.at.isoformat(), None] for e in events if e.kind == "waiting_on_customer"
+                ]
+            },
         )
         return (first, resolution)
 

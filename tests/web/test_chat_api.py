@@ -47,7 +47,11 @@ def test_inbound_carries_channel_user_and_a_ref_scoped_to_the_user(
     a.post("/api/chat", json={"session_id": SESSION, "message": "hi"})
     b.post("/api/chat", json={"session_id": SESSION, "message": "hi"})
     first, second = web_ctx.extras["conversation"].inbounds
-    assert (first.channel, first.account_id, first.user_ref) == ("web", "pixelpals", "dev@pixelpals")
+    assert (first.channel, first.account_id, first.user_ref) == (
+        "web",
+        "pixelpals",
+        "dev@pixelpals",
+    )
     assert second.account_id == "streamly"
     # The same session id from two users never lands in the same conversation.
     assert first.conversation_ref != second.conversation_ref
@@ -123,7 +127,9 @@ def test_anonymous_questions_can_be_switched_off(
     web_ctx.config = web_ctx.config.model_copy(update={"web": WebConfig(public_questions=False)})
     r = clients().post("/api/chat", json={"session_id": SESSION, "message": "hi"})
     assert r.status_code == 401
-    r = clients(account="pixelpals").post("/api/chat", json={"session_id": SESSION, "message": "hi"})
+    r = clients(account="pixelpals").post(
+        "/api/chat", json={"session_id": SESSION, "message": "hi"}
+    )
     assert r.status_code == 200
 
 
@@ -264,7 +270,9 @@ def test_vendor_token_signs_a_customer_in(client: TestClient, vendor_secret: str
     assert (r.json()["account"], r.json()["user"], r.json()["name"]) == ("streamly", "u-42", "Ada")
     # ... and directly as a bearer token on the API.
     fresh = TestClient(client.app)
-    assert fresh.get("/api/tickets", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        fresh.get("/api/tickets", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
 
 
 @pytest.mark.parametrize("case", ["expired", "wrong-secret", "other-account-key", "garbage"])
