@@ -120,16 +120,19 @@ def test_engineer_buttons_drive_the_lifecycle_and_refuse_non_staff(
     slack_client: TestClient, slack_stub: SlackStub, ctx: AppContext
 ) -> None:
     key = _open_ticket_by_intake(slack_client, slack_stub, ctx)
-    post_interaction(slack_client, _click("deskbot_take", key, user="U0RANDOM", channel="C1", ts="9.2"))  # fmt: skip
+    staff_click = lambda action, user: post_interaction(  # noqa: E731
+        slack_client, _click(action, key, user=user, channel="C1", ts="9.3")
+    )
+    staff_click("deskbot_take", "U0RANDOM")
     note = slack_stub.wait_for("chat.postEphemeral")[0]
     assert note["user"] == "U0RANDOM" and "staff" in note["text"]
     assert ctx.tickets.get(key).assignee_id is None
 
-    post_interaction(slack_client, _click("deskbot_take", key, user="U0ENGPARK", channel="C1", ts="9.3"))  # fmt: skip
+    staff_click("deskbot_take", "U0ENGPARK")
     wait_until(lambda: ctx.tickets.get(key).assignee_id == "eng-park")
-    post_interaction(slack_client, _click("deskbot_wait", key, user="U0ENGPARK", channel="C1", ts="9.3"))  # fmt: skip
+    staff_click("deskbot_wait", "U0ENGPARK")
     wait_until(lambda: ctx.tickets.get(key).status == "waiting_on_customer")
-    post_interaction(slack_client, _click("deskbot_resolve", key, user="U0ENGPARK", channel="C1", ts="9.3"))  # fmt: skip
+    staff_click("deskbot_resolve", "U0ENGPARK")
     ticket = wait_until(lambda: (t := ctx.tickets.get(key)).status == "resolved" and t)
     assert ticket.first_response_at is not None  # taking it started the work
     resolution = ticket.clock("resolution")
@@ -142,7 +145,8 @@ def test_customer_solved_button_goes_to_the_conversation(
     post_event(slack_client, message("How do I join a room?"))
     slack_stub.wait_for("chat.update")
     ref = f"{SUPPORT_CHANNEL}:{THREAD}"
-    click = _click("deskbot_solved", ref, user="U0DEV1", channel=SUPPORT_CHANNEL, ts="1763431200.000001")  # fmt: skip
+    answer_ts = "1763431200.000001"
+    click = _click("deskbot_solved", ref, user="U0DEV1", channel=SUPPORT_CHANNEL, ts=answer_ts)
     post_interaction(slack_client, click)
     retired = slack_stub.wait_for("chat.update", count=2)[1]
     assert "chose *✅ Solved*" in json.dumps(retired["blocks"], ensure_ascii=False)
