@@ -85,7 +85,11 @@ def evaluate(records: list[dict[str, object]], *, tier: str) -> dict[str, object
             predicted = any(getattr(result.fields, name) for name in ours)
             gold = bool(present.get(key))
             tp, fp, fn = counts[key]
-            counts[key] = [tp + (predicted and gold), fp + (predicted and not gold), fn + (gold and not predicted)]
+            counts[key] = [
+                tp + (predicted and gold),
+                fp + (predicted and not gold),
+                fn + (gold and not predicted),
+            ]
             if predicted != gold:
                 wrong.append(key)
         gold_p.append(SEVERITY_TO_PRIORITY[str(record["severity"])])
@@ -125,7 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.data.exists():
         print(f"error: {args.data} not found", file=sys.stderr)
         return 2
-    records = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [
+        json.loads(line)
+        for line in args.data.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     report = evaluate(records, tier=args.tier)
     if not args.errors:
         report.pop("errors")

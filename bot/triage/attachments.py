@@ -46,11 +46,8 @@ class _Budget:
 
 
 def _is_binary(sample: bytes) -> bool:
-    if not sample:
-        return False
-    if b"\x00" in sample[:8192]:
-        return True
-    return False
+    # text logs never hold NUL bytes; UTF-16 and binaries do
+    return b"\x00" in sample[:8192]
 
 
 def _decode(data: bytes) -> str:
@@ -141,7 +138,9 @@ def read_attachment(
             members.append(member)
             texts.append(f"=== {member} ===\n{_decode(content)}")
         if not texts:
-            raise InvalidInput(f"{name} holds no text logs (only {', '.join(skipped) or 'nothing'})")
+            raise InvalidInput(
+                f"{name} holds no text logs (only {', '.join(skipped) or 'nothing'})"
+            )
     elif suffix in TEXT_SUFFIXES:
         if _is_binary(data):
             raise InvalidInput(f"{name} is a binary file; attach text, .log, .txt, .gz or .zip")
@@ -156,6 +155,7 @@ def read_attachment(
         text=redactor.redact("\n".join(texts)),
         members=members,
         skipped=skipped,
+        redacted=True,
     )
 
 

@@ -50,7 +50,9 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     ref = ticket_reference(text)
     if ref:
         scores["status"] += 3 + (2 if s.STATUS.search(text) else 0) + (1 if words < 25 else 0)
-    elif s.STATUS.search(text) and re.search(r"(?i)\b(?:my|our) (?:ticket|case|request)|工单", text):
+    elif s.STATUS.search(text) and re.search(
+        r"(?i)\b(?:my|our) (?:ticket|case|request)|工单", text
+    ):
         scores["status"] += 5
     upgrade_hits = _count(s.UPGRADE, text, 3)
     if upgrade_hits and not (s.SDK_UPGRADE.search(text) and not re.search(r"(?i)plan|套餐", text)):
@@ -74,7 +76,9 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     scores["feature"] += 2.5 * _count(s.FEATURE, text, 3)
     scores["feature"] += 3.5 if s.FEATURE_TITLE.search(head) else 0
     scores["question"] += 2 * _count(s.QUESTION, text, 3)
-    scores["question"] += 3.5 if s.QUESTION_TITLE.search(head) or head.rstrip().endswith(("?", "？")) else 0
+    scores["question"] += (
+        3.5 if s.QUESTION_TITLE.search(head) or head.rstrip().endswith(("?", "？")) else 0
+    )
     scores["question"] += 0.5 * min(3, text.count("?") + text.count("？"))
     scores["question"] += 2.5 if s.USAGE_CONTEXT.search(text) else 0
     scores["question"] += 1 if s.WEAK_QUESTION.search(text) else 0

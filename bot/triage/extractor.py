@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.triage import signals as s
 from bot.triage.lexicon import DEVICE, DEVICE_LABEL, OS_LABEL, PLATFORMS
-from bot.triage.logs import error_codes, log_lines
+from bot.triage.logs import error_codes, error_lines, log_lines
 from bot.triage.models import BugFields
 from bot.triage.sections import (
     Labelled,
@@ -60,18 +60,26 @@ _ACTION_VERBS = re.compile(
 )
 _FAILURE = s.FAILURE
 _EXPECT_INLINE = re.compile(
-    r"(?i)\b(?:expected(?: result| behaviou?r)?\s*[:：]\s*|i (?:would )?expect(?:ed)?\s+(?:it\s+|that\s+)?|"
+    r"(?i)\b(?:expected(?: result| behaviou?r)?\s*[:：]\s*|i (?:would )?expect(?:ed)?\s+(?:it\s+|"
+    r"that\s+)?|"
     r"it should\s+|期望|预期)(?P<v>[^\n]{6,200})"
 )
-_ACTUAL_INLINE = re.compile(r"(?i)\b(?:actual(?: result| behaviou?r)?|instead)\s*[:：,]\s*(?P<v>[^\n]{4,200})")
+_ACTUAL_INLINE = re.compile(
+    r"(?i)\b(?:actual(?: result| behaviou?r)?|instead)\s*[:：,]\s*(?P<v>[^\n]{4,200})"
+)
 _IMPACT = re.compile(
-    r"(?i)\b(?:all|every|most|many|some|several|\d+%?\s*(?:of\s+)?(?:our\s+)?)\s*(?:of\s+)?(?:our\s+|the\s+)?"
+    r"(?i)\b(?:all|every|most|many|some|several|"
+    r"\d+%?\s*(?:of\s+)?(?:our\s+)?)\s*(?:of\s+)?(?:our\s+|the\s+)?"
     r"(?:users|customers|clients|devices|rooms|calls)\b|\bin production\b|\bproduction\b|\bprod\b|"
-    r"\blive (?:app|users|traffic)\b|\b\d+\s*(?:-|to|of)\s*\d+\s*(?:times|attempts)?\b(?=[^\n]{0,20}\b(?:of|attempts|times)\b)|"
-    r"\b\d\s*(?:-\s*\d\s*)?(?:of|out of)\s*\d+\b|\bevery time\b|\bsince\s+(?:\d{1,2}:\d{2}(?:\s?(?:[AaPp][Mm]|UTC|GMT))?|yesterday|today|last\s+\w+|"
-    r"v?\d[\w.]*|\w+day|this morning|the (?:update|upgrade|release))|\b(?:a few|\d+) (?:hours|days|weeks) ago\b|"
+    r"\blive (?:app|users|traffic)\b|\b\d+\s*(?:-|to|of)\s*\d+\s*(?:times|"
+    r"attempts)?\b(?=[^\n]{0,20}\b(?:of|attempts|times)\b)|"
+    r"\b\d\s*(?:-\s*\d\s*)?(?:of|out of)\s*\d+\b|\bevery time\b|"
+    r"\bsince\s+(?:\d{1,2}:\d{2}(?:\s?(?:[AaPp][Mm]|UTC|GMT))?|yesterday|today|last\s+\w+|"
+    r"v?\d[\w.]*|\w+day|this morning|the (?:update|upgrade|release))|\b(?:a few|\d+) (?:hours|days|"
+    r"weeks) ago\b|"
     r"线上|生产环境|所有用户|全部用户|大量用户|部分用户|大面积|全部|所有"
 )
+_ATTACHMENT_HEAD = 16 * 1024
 _CHECKBOX_UNCHECKED = re.compile(r"(?m)^\s*[-*]\s*\[ \][^\n]*$")
 _MARKUP = re.compile(r"\*\*|__|^\s{0,3}#{1,6}\s*", re.M)
 
@@ -90,7 +98,9 @@ def _summary(title: str, body: str) -> str | None:
     for candidate in (title, body):
         for line in candidate.splitlines():
             cleaned = _MARKUP.sub("", strip_placeholders(line)).strip(" -*#>:")
-            if _words(cleaned) >= 2 and not re.fullmatch(r"(?i)describe the bug|the bug|bug", cleaned):
+            if _words(cleaned) >= 2 and not re.fullmatch(
+                r"(?i)describe the bug|the bug|bug", cleaned
+            ):
                 return _short(cleaned, 160)
     return None
 
@@ -134,7 +144,9 @@ def _expected(parts: list[Section], labels: list[Labelled], text: str) -> str | 
     return _short(match.group("v"), 300) if match else None
 
 
-def _actual(parts: list[Section], labels: list[Labelled], text: str, summary: str | None) -> str | None:
+def _actual(
+    parts: list[Section], labels: list[Labelled], text: str, summary: str | None
+) -> str | None:
     for value in (section_matching(parts, _ACTUAL_HEAD), label_matching(labels, _ACTUAL_HEAD)):
         if value and _words(value) >= 2:
             return _short(value, 400)
@@ -143,7 +155,11 @@ def _actual(parts: list[Section], labels: list[Labelled], text: str, summary: st
         return _short(match.group("v"), 300)
     # The description of a failure is the actual behaviour when no field names it.
     for sentence in re.split(r"(?<=[.!?。！？])\s+|\n", text):
-        if _FAILURE.search(sentence) and _words(sentence) >= 3 and not sentence.lstrip().startswith(("#", "**")):
+        if (
+            _FAILURE.search(sentence)
+            and _words(sentence) >= 3
+            and not sentence.lstrip().startswith(("#", "**"))
+        ):
             return _short(sentence, 300)
     if summary and _FAILURE.search(summary):
         return summary
@@ -160,9 +176,9 @@ def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | No
     value = label_matching(labels, DEVICE_LABEL) or section_matching(parts, DEVICE_LABEL)
     first = value.splitlines()[0].strip() if value else ""
     # a "Device Info" heading holds label lines, not a model name
-    if first and not re.match(r"[-*]?\s*[\w ]{1,30}[:：]", first):
-        if not re.fullmatch(r"(?i)all|any|所有|全部|各种", first):
-            return _short(first, 80)
+    labelled = bool(re.match(r"[-*]?\s*[\w ]{1,30}[:：]", first))
+    if first and not labelled and not re.fullmatch(r"(?i)all|any|所有|全部|各种", first):
+        return _short(first, 80)
     match = DEVICE.search(text)
     return match.group(0) if match else None
 
@@ -203,26 +219,30 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     parts = sections(full)
     labels = labelled_lines(full)
     plain = _MARKUP.sub("", strip_placeholders(full))
-    attached = "\n".join(attachments)
+    # A log file can be megabytes: read its head (versions, device, OS are logged at start-up)
+    # and its error lines, not every line.
+    heads = [a[:_ATTACHMENT_HEAD] for a in attachments]
+    errors = [error_lines(a) or log_lines(a[:_ATTACHMENT_HEAD]) or "" for a in attachments]
+    attached = "\n".join([*heads, *errors]).strip()
     versions = sdk_versions(plain, title=title)
     if not versions and attached:
-        versions = sdk_versions(attached[:200_000])
+        versions = sdk_versions(attached)
     sdk_name = label_matching(labels, _SDK_HEAD) or section_matching(parts, _SDK_HEAD)
     if sdk_name and (_words(sdk_name) > 6 or re.fullmatch(r"[\d.\s-]+", sdk_name)):
         sdk_name = None
     named = next((v.sdk for v in versions if v.sdk), None)
     summary = _summary(title, body)
     logs = log_lines(full)
-    if attached:
-        attached_logs = log_lines(attached)
-        logs = "\n".join(x for x in (logs, attached_logs or _short(attached, 2000)) if x)
+    attached_logs = "\n".join(e for e in errors if e) or (_short(heads[0], 2000) if heads else "")
+    if attached_logs:
+        logs = "\n".join(x for x in (logs, attached_logs) if x)
     return BugFields(
         summary=summary,
         sdk=(named or sdk_name),
         sdk_version=versions[0].version if versions else None,
-        platform=_platforms(plain) or (_platforms(attached[:200_000]) if attached else None),
+        platform=_platforms(plain) or (_platforms(attached) if attached else None),
         os_version=_os_version(labels, parts, plain)
-        or (_os_version([], [], attached[:200_000]) if attached else None),
+        or (_os_version([], [], attached) if attached else None),
         device=_device(labels, parts, plain),
         repro_steps=_repro(parts, labels, full),
         expected=_expected(parts, labels, plain),
@@ -233,8 +253,9 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
 
 
 def codes(text: str, attachments: Sequence[str] = ()) -> list[str]:
-    """Error codes in the text and the attachments."""
-    return error_codes("\n".join((text, *attachments))[:500_000])
+    """Error codes in the text and in the attachments' error lines."""
+    found = "\n".join([text[:_ATTACHMENT_HEAD], *(error_lines(a) or "" for a in attachments)])
+    return error_codes(found)
 
 
 __all__ = ["codes", "extract", "is_empty_value"]

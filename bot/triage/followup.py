@@ -48,7 +48,8 @@ _LABELS = {
 }
 
 _SDK_VERSION_HINT = {
-    "Android": "the dependency line in your app's build.gradle (e.g. `io.vendor:sdk-android:4.2.1`), or run `./gradlew app:dependencies`",
+    "Android": "the dependency line in your app's build.gradle (e.g. "
+    "`io.vendor:sdk-android:4.2.1`), or run `./gradlew app:dependencies`",
     "iOS": "Podfile.lock or Package.resolved (Xcode › Package Dependencies)",
     "Flutter": "pubspec.lock, or `flutter pub deps`",
     "React Native": "`npm ls` for the SDK package, or package-lock.json",
@@ -72,7 +73,8 @@ _LOG_HINT = {
     "React Native": "Metro output plus logcat / the Xcode console",
 }
 _HINT = {
-    "platform": "Android, iOS, Web, Flutter, React Native, Unity, Electron or server — and the framework if any",
+    "platform": "Android, iOS, Web, Flutter, React Native, Unity, Electron or server — and the "
+    "framework if any",
     "repro_steps": "the steps that trigger it (1., 2., 3.) or a minimal code snippet",
     "actual": "the error message, crash or wrong behaviour you see",
     "expected": "what you expected to happen",
@@ -94,7 +96,9 @@ def language(text: str) -> str:
 def missing_fields(kind: Kind, fields: BugFields, *, waived: Iterable[str] = ()) -> list[str]:
     """Required fields for ``kind`` that are empty and not waived (e.g. logs refused)."""
     skip = set(waived)
-    return [name for name in REQUIRED.get(kind, ()) if not getattr(fields, name) and name not in skip]
+    return [
+        name for name in REQUIRED.get(kind, ()) if not getattr(fields, name) and name not in skip
+    ]
 
 
 def is_enough(kind: Kind, fields: BugFields) -> bool:
@@ -119,7 +123,9 @@ def _platform_key(platform: str | None, table: dict[str, str]) -> str | None:
     return None
 
 
-def hint(field: str, *, platform: str | None, logs_url: str = KB_COLLECT_LOGS, max_upload_mb: int = 20) -> str:
+def hint(
+    field: str, *, platform: str | None, logs_url: str = KB_COLLECT_LOGS, max_upload_mb: int = 20
+) -> str:
     """A concrete hint for one field on ``platform``."""
     if field == "sdk_version":
         key = _platform_key(platform, _SDK_VERSION_HINT)
@@ -131,13 +137,15 @@ def hint(field: str, *, platform: str | None, logs_url: str = KB_COLLECT_LOGS, m
         return f"the exact version (e.g. 4.2.1) — see {where}"
     if field == "os_version":
         key = _platform_key(platform, _OS_HINT)
-        return _OS_HINT[key] if key else "OS name and version, e.g. Android 14, iOS 17.4, Windows 11"
+        return (
+            _OS_HINT[key] if key else "OS name and version, e.g. Android 14, iOS 17.4, Windows 11"
+        )
     if field == "logs":
         key = _platform_key(platform, _LOG_HINT)
         how = f"{_LOG_HINT[key]}; " if key else ""
         return (
-            f"{how}how to collect them: {logs_url} — attach .log/.txt/.gz/.zip up to {max_upload_mb} MB "
-            "(tokens and keys are redacted automatically)"
+            f"{how}how to collect them: {logs_url} — attach .log/.txt/.gz/.zip up to "
+            f"{max_upload_mb} MB (tokens and keys are redacted automatically)"
         )
     return _HINT.get(field, field)
 
@@ -154,14 +162,17 @@ def follow_up_message(
     if not missing:
         return None
     labels = _LABELS.get(lang, _LABELS["en"])
-    lines = [
-        f"• {labels[name]}: {hint(name, platform=fields.platform, logs_url=logs_url, max_upload_mb=max_upload_mb)}"
-        for name in missing
-    ]
+    lines = []
+    for name in missing:
+        text = hint(name, platform=fields.platform, logs_url=logs_url, max_upload_mb=max_upload_mb)
+        lines.append(f"• {labels[name]}: {text}")
     if lang == "zh":
         head = "为了让工程师尽快处理，请在一条消息里补充以下信息："
         tail = "如果某项无法提供，直接说明即可（例如“没有日志”），我会先提交工单。"
     else:
         head = "To get this to an engineer, please send these in one reply:"
-        tail = "If you can't get something, just say so (e.g. \"no logs\") and I'll open the ticket anyway."
+        tail = (
+            "If you can't get something, just say so (e.g. \"no logs\") and I'll open the "
+            "ticket anyway."
+        )
     return "\n".join([head, *lines, tail])

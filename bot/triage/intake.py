@@ -147,7 +147,9 @@ class IntakeSession(BaseModel):
         return prioritise(joined, kind=self.kind, tier=self.tier, has_logs=bool(self.fields.logs))
 
     def _follow_up(self, missing: list[str]) -> str | None:
-        return follow_up_message(missing, fields=self.fields, lang=language(" ".join(self.transcript)))
+        return follow_up_message(
+            missing, fields=self.fields, lang=language(" ".join(self.transcript))
+        )
 
     def _next(self, clean: str, result: TriageResult) -> tuple[IntakeAction, str | None]:
         kind = self.kind

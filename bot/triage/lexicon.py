@@ -9,11 +9,17 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
         ("React Native", r"(?i)\breact[\s-]?native\b|\bRN\s?0\.\d+"),
-        ("Flutter", r"(?i)(?<![\w-])flutter(?![\w-])|(?<![.\w])Dart\b|was called on null|Tried calling:"),
+        (
+            "Flutter",
+            r"(?i)(?<![\w-])flutter(?![\w-])|(?<![.\w])Dart\b|was called on null|Tried calling:",
+        ),
         ("Unity", r"\bUnity(?:3D)?\b"),
         ("Electron", r"(?i)\belectron\b"),
         ("Android", r"(?i)\bandroid\b|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓"),
-        ("iOS", r"(?i:\bios\b)|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|苹果"),
+        (
+            "iOS",
+            r"(?i:\bios\b)|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|苹果",
+        ),
         ("macOS", r"(?i)\bmac\s?os\b|\bOS X\b"),
         ("Windows", r"\bWindows\b"),
         ("Linux", r"(?i)\b(?:linux|ubuntu|debian|centos)\b"),

@@ -135,7 +135,13 @@ class LLMEngine:
         return self._result(answer, request, title=title, text=text, attached=attached)
 
     def _result(
-        self, answer: LLMTriage, request: TriageRequest, *, title: str, text: str, attached: list[str]
+        self,
+        answer: LLMTriage,
+        request: TriageRequest,
+        *,
+        title: str,
+        text: str,
+        attached: list[str],
     ) -> TriageResult:
         redact = self.fallback.redactor.redact
         offline_fields = self.fallback.triage(request).fields

@@ -13,7 +13,9 @@ _LOG_LINE = re.compile(
             r"^\s*\d+\s+[\w.-]+\s+0x[0-9a-fA-F]{6,}",  # iOS crash report frame
             r"\bThread \d+(?: Crashed)?\b.*:",
             r"File \"[^\"]+\", line \d+|Traceback \(most recent call last\)",
-            r"\b[\w$.]*(?:Exception|Error)\b\s*:\s*\S",  # TypeError: x, java.lang.NoSuchMethodError: x
+            # TypeError: x, java.lang.NoSuchMethodError: x
+            r"\b[\w$.]*(?:Exception|"
+            r"Error)\b\s*:\s*\S",
             r"\b(?:SIGABRT|SIGSEGV|SIGBUS|SIGILL|SIGTRAP|SIGKILL|EXC_BAD_ACCESS|EXC_CRASH|"
             r"EXC_BREAKPOINT)\b|null pointer dereference|FATAL EXCEPTION|Fatal Exception|"
             r"\bANR in\b|\bsignal \d+ \(SIG",
@@ -56,6 +58,14 @@ _ERROR_CODES = (
 )
 
 MAX_LOG_CHARS = 4000
+# The lines worth showing from a long log file: errors, fatals, exceptions, crash signals.
+_SEVERE = re.compile(
+    # case-sensitive and without leading \w* on purpose: this runs over megabytes
+    r"[EF]/[A-Za-z][\w.$-]*[:(\s]|\b(?:ERROR|FATAL|CRITICAL|PANIC)\b|(?:Exception|Error)[:\s]|"
+    r"\bSIG(?:ABRT|SEGV|BUS|ILL|TRAP)\b|\bEXC_[A-Z]|^\s*at [\w$.]+\(|[Cc]rash|CRASH|"
+    r"[Ff]ail(?:ed|ure)|FAIL|[eE]rror_?[cC]ode|\bcode\s*[=:]\s*-?\d{3}",
+    re.M,
+)
 
 
 def log_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
@@ -89,6 +99,60 @@ def log_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
     if not picked:
         return None
     return "\n".join(picked)[:limit]
+
+
+_SEVERE_KEYS = (
+    "E/",
+    "F/",
+    "ERROR",
+    "FATAL",
+    "CRITICAL",
+    "PANIC",
+    "Exception",
+    "Error",
+    "SIG",
+    "EXC_",
+    "at ",
+    "rash",
+    "RASH",
+    "ail",
+    "FAIL",
+    "rror",
+    "code",
+)
+
+
+def _candidate_lines(text: str, cap: int = 5000) -> list[int]:
+    """Start offsets of lines containing a severity keyword, found with ``str.find`` (C speed;
+    a regex alternation over a megabyte is ~100x slower in ``re``)."""
+    starts: set[int] = set()
+    for key in _SEVERE_KEYS:
+        position = text.find(key)
+        while position != -1 and len(starts) < cap:
+            line_start = text.rfind("\n", 0, position) + 1
+            starts.add(line_start)
+            line_end = text.find("\n", position)
+            if line_end == -1:
+                break
+            position = text.find(key, line_end)
+    return sorted(starts)
+
+
+def error_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
+    """The error lines of a long log (first ones first), capped."""
+    picked: list[str] = []
+    size = 0
+    for start in _candidate_lines(text):
+        end = text.find("\n", start)
+        line = text[start : end if end != -1 else len(text)]
+        if not _SEVERE.search(line):
+            continue
+        piece = line.strip()[:500]
+        picked.append(piece)
+        size += len(piece) + 1
+        if size >= limit:
+            break
+    return "\n".join(picked)[:limit] if picked else None
 
 
 def error_codes(text: str, *, limit: int = 10) -> list[str]:

@@ -102,3 +102,4 @@ class Attachment(BaseModel):
     text: str = Field(description="Redacted text content; members of a zip are concatenated.")
     members: list[str] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="Binary or nested members.")
+    redacted: bool = Field(default=False, description="True when built by read_attachment.")

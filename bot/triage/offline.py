@@ -44,11 +44,11 @@ class OfflineEngine:
             raise InvalidInput("empty message: nothing to triage")
         text = self.redactor.redact(_window(request.text, MAX_TEXT_CHARS // 2))
         title = self.redactor.redact(request.title[:1000])
-        # Attachments arrive redacted from bot.triage.attachments; redacting again is cheap
-        # insurance for callers that build Attachment by hand.
-        attached = [
-            self.redactor.redact(_window(a.text, ATTACHMENT_WINDOW)) for a in request.attachments
-        ]
+        # read_attachment already redacted its output; hand-built attachments are redacted here.
+        attached = []
+        for attachment in request.attachments:
+            window = _window(attachment.text, ATTACHMENT_WINDOW)
+            attached.append(window if attachment.redacted else self.redactor.redact(window))
         return title, text, attached
 
     def triage(self, request: TriageRequest) -> TriageResult:

@@ -59,7 +59,7 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     if kind == "upgrade":
         return "P3", ["plan/billing request for the account team"]
     if "security" in found or "data loss" in found:
-        picked = [n for n in ("security", "data loss") if n in found]
+        picked: list[str] = [n for n in ("security", "data loss") if n in found]
         return "P1", picked
     if kind == "question":
         if has_logs or "blocker" in found or "failure" in found:
@@ -100,7 +100,9 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     return priority, why
 
 
-def prioritise(text: str, *, kind: Kind, tier: Tier = "pro", has_logs: bool = False) -> PriorityDecision:
+def prioritise(
+    text: str, *, kind: Kind, tier: Tier = "pro", has_logs: bool = False
+) -> PriorityDecision:
     """Priority and reason for ``text`` of ``kind`` from an account on ``tier``."""
     found = set(detect_signals(text))
     priority, why = _base(kind, found, has_logs)
@@ -114,8 +116,10 @@ def apply_tier(
     data loss (community support has no critical lane)."""
     why = list(why)
     if kind in ("bug", "outage"):
-        if tier == "enterprise" and priority in ("P2", "P3") and (
-            "production" in found or "blocker" in found
+        if (
+            tier == "enterprise"
+            and priority in ("P2", "P3")
+            and ("production" in found or "blocker" in found)
         ):
             priority = _shift(priority, -1)
             why.append("enterprise plan, production impact")

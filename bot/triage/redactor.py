@@ -28,6 +28,10 @@ class Rule:
     # group whose span is replaced; 0 = whole match
     group: int = 0
     category: str = "secret"
+    # lower-case substrings one of which every match contains: a cheap pre-check that skips
+    # the regex on the (common) log without any candidate
+    hints: tuple[str, ...] = ()
+    multiline: bool = False
 
 
 def _r(text: str, flags: int = 0) -> re.Pattern[str]:
@@ -42,23 +46,43 @@ RULES: tuple[Rule, ...] = (
             r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
             re.S,
         ),
+        hints=("private key",),
+        multiline=True,
     ),
-    Rule("jwt", _r(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
-    Rule("slack_token", _r(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{8,}")),
-    Rule("slack_webhook", _r(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+")),
-    Rule("aws_access_key", _r(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")),
-    Rule("github_token", _r(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})")),
-    Rule("api_key", _r(r"\b(?:sk|pk|rk)[-_](?:live|test|proj|ant)?[-_]?[A-Za-z0-9_-]{20,}")),
-    Rule("google_api_key", _r(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    Rule("jwt", _r(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), hints=("eyj",)),
+    Rule("slack_token", _r(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{8,}"), hints=("xox", "xapp-")),
+    Rule(
+        "slack_webhook",
+        _r(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+"),
+        hints=("hooks.slack.com",),
+    ),
+    Rule(
+        "aws_access_key",
+        _r(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b"),
+        hints=("akia", "asia", "agpa", "aida", "aroa"),
+    ),
+    Rule(
+        "github_token",
+        _r(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})"),
+        hints=("gh", "github_pat_"),
+    ),
+    Rule(
+        "api_key",
+        _r(r"\b(?:sk|pk|rk)[-_](?:live|test|proj|ant)?[-_]?[A-Za-z0-9_-]{20,}"),
+        hints=("sk-", "sk_", "pk-", "pk_", "rk-", "rk_"),
+    ),
+    Rule("google_api_key", _r(r"\bAIza[0-9A-Za-z_-]{35}\b"), hints=("aiza",)),
     Rule(
         "bearer",
         _r(r"(?i)\b(?:bearer|basic|token)\s+([A-Za-z0-9._~+/=-]{12,})"),
         group=1,
+        hints=("bearer", "basic", "token"),
     ),
     Rule(
         "url_password",
         _r(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]+:([^\s/@]+)@"),
         group=1,
+        hints=("://",),
     ),
     Rule(
         "secret_value",
@@ -68,6 +92,7 @@ RULES: tuple[Rule, ...] = (
             r"([^\s\"',;&}<>\]]{4,})"
         ),
         group=1,
+        hints=("key", "secret", "token", "pass", "pwd", "sig", "cert", "cred"),
     ),
     Rule(
         "secret_value",
@@ -77,15 +102,18 @@ RULES: tuple[Rule, ...] = (
             r"client\s?secret)\b\W{1,4}([A-Za-z0-9_+/=-]{16,})"
         ),
         group=1,
+        hints=("certificate", "secret", "key"),
     ),
     Rule(
         "aws_secret_key",
         _r(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])(?=.*(?:aws|secret))", re.I),
+        hints=("aws", "secret"),
     ),
     Rule(
         "email",
         _r(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
         category="email",
+        hints=("@",),
     ),
     Rule(
         "phone",
@@ -122,9 +150,25 @@ class Redactor:
 
     def redact(self, text: str) -> str:
         """The text with every match replaced by ``[REDACTED:<rule>]``."""
-        for rule in self._rules():
-            text = _apply(rule, text)
-        return text
+        rules = list(self._rules())
+        # Private keys span lines: redact them on the whole text first.
+        for rule in rules:
+            if rule.multiline:
+                text = _apply(rule, text)
+        lines = text.split("\n")
+        lowered = [line.lower() for line in lines]
+        for rule in rules:
+            if rule.multiline:
+                continue
+            if not rule.hints:
+                lines = _apply(rule, "\n".join(lines)).split("\n")
+                continue
+            # Only lines holding a hint can match; in a long log that is a handful of lines.
+            # Redaction only removes text, so a hint absent before stays absent.
+            for index, low in enumerate(lowered):
+                if any(hint in low for hint in rule.hints):
+                    lines[index] = _apply(rule, lines[index])
+        return "\n".join(lines)
 
     def findings(self, text: str) -> list[str]:
         """Names of the rules that matched (for an audit line; never the values)."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 # "[e.g. iOS 8.1]", "(e.g. Samsung S8)", "<e.g. 12>", "[例如 ...]"
 _PLACEHOLDER_SPAN = re.compile(
-    r"[\[(<]\s*(?:e\.?\s?g\.?|eg|ex\.?|example|for example|such as|例如|比如|如)[\s:：,.][^\])>\n]*[\])>]",
+    r"[\[(<]\s*(?:e\.?\s?g\.?|eg|ex\.?|example|for example|such as|例如|比如|"
+    r"如)[\s:：,.][^\])>\n]*[\])>]",
     re.I,
 )
 _EMPTY_VALUES = {
@@ -52,7 +53,8 @@ _HEADING = re.compile(
 )
 # "- OS: Android 14", "**iOS version:** 14.4", "3. **Android Version:** 7.0.0", "【机型】：所有"
 _LABEL_LINE = re.compile(
-    r"^\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?(?:\*\*|__)?(?:【(?P<zh>[^】\n]{1,30})】|(?P<label>[A-Za-z][\w /&()'-]{1,50}?))"
+    r"^\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?(?:\*\*|__)?(?:【(?P<zh>[^】\n]{1,30})】|"
+    r"(?P<label>[A-Za-z][\w /&()'-]{1,50}?))"
     r"\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(?P<value>[^\n]*)$",
     re.M,
 )

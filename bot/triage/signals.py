@@ -38,7 +38,9 @@ UPGRADE = _any(
     r"seats|mau|minutes|capacity))\b",
     r"升级套餐|套餐|扩容|购买|报价|合同|发票|配额|额度|续费|商务",
 )
-SDK_UPGRADE = _any(r"\bupgrad\w* (?:the |our |to the )?(?:\w+[ -])?(?:sdk|library|package|version|dependency)")
+SDK_UPGRADE = _any(
+    r"\bupgrad\w* (?:the |our |to the )?(?:\w+[ -])?(?:sdk|library|package|version|dependency)"
+)
 OUTAGE = _any(
     r"\boutage\b",
     r"\b(?:is|are|went|goes|been) (?:completely )?down\b",
@@ -50,7 +52,8 @@ OUTAGE = _any(
     r"宕机|挂了|服务不可用|线上事故|全部瘫痪|大面积",
 )
 ALL_USERS = _any(
-    r"\b(?:all|every|most|many) (?:of )?(?:our |the |my )?(?:users|customers|clients|calls|rooms)\b",
+    r"\b(?:all|every|most|many) (?:of )?(?:our |the |my )?(?:users|customers|clients|calls|"
+    r"rooms)\b",
     r"\beveryone\b",
     r"\bnobody\b|\bno one\b",
     r"所有用户|全部用户|大量用户|大部分用户|全部客户|所有人",
@@ -73,7 +76,8 @@ CRASH = _any(
     r"崩溃|闪退|崩了",
 )
 CORE_BROKEN = _any(
-    r"\b(?:can(?:no|')t|unable to|fails? to|failed to|not able to) (?:join|connect|log ?in|sign ?in|"
+    r"\b(?:can(?:no|')t|unable to|fails? to|failed to|not able to) (?:join|connect|log ?in|"
+    r"sign ?in|"
     r"send|receive|publish|subscribe|start|open|run|launch|build|compile|hear|see)\b",
     r"\bno (?:audio|video|sound)\b|\bblack screen\b|\bone[- ]way audio\b",
     r"\b(?:video|screen|view) (?:stays |is |goes |turns )?black\b",
@@ -105,18 +109,21 @@ REGRESSION = _any(
     r"升级后|更新后|之前(?:版本)?(?:是)?正常|以前正常",
 )
 EVERY_TIME = _any(
-    r"\bevery ?time\b|\balways\b|\bon (?:app )?launch\b|\bon (?:opening|startup|start)\b|\bevery (?:join|call)",
+    r"\bevery ?time\b|\balways\b|\bon (?:app )?launch\b|\bon (?:opening|startup|start)\b|"
+    r"\bevery (?:join|call)",
     r"必现|每次",
 )
 BLOCKER = _any(
-    r"\bblock(?:er|ing|s us)\b|\bbefore (?:our )?(?:launch|release|go-live)\b|\bgo[- ]live\b|\blaunch date\b",
+    r"\bblock(?:er|ing|s us)\b|\bbefore (?:our )?(?:launch|release|go-live)\b|\bgo[- ]live\b|"
+    r"\blaunch date\b",
     r"上线前|阻塞|卡住了进度",
 )
 WORKAROUND = _any(r"\bwork ?around\b|\btemporary fix\b|\bfor now we\b|绕过|临时方案|规避")
 LIMITED = _any(
     r"\bsometimes\b|\boccasionally\b|\brandom\w*|\bintermittent\w*|\brarely\b",
     r"\b\d\s*(?:-\s*\d\s*)?(?:of|out of|in) \d+\b",
-    r"\bsome (?:devices|users)\b|\bonly on\b|\bone device\b|\bcannot reproduce\b|\bnot reproducible\b",
+    r"\bsome (?:devices|users)\b|\bonly on\b|\bone device\b|\bcannot reproduce\b|"
+    r"\bnot reproducible\b",
     r"偶现|偶尔|部分(?:用户|机型)|个别",
 )
 COSMETIC = _any(
@@ -169,13 +176,17 @@ QUESTION_TITLE = re.compile(
     r"\[question\]|q:|怎么|如何|请问|是否)\b",
     re.I,
 )
-WEAK_QUESTION = _any(r"\bwhat is wrong\b|\bhow (?:do|can) i fix\b|\bany (?:idea|help)\b|\bhas anyone\b")
+WEAK_QUESTION = _any(
+    r"\bwhat is wrong\b|\bhow (?:do|can) i fix\b|\bany (?:idea|help)\b|\bhas anyone\b"
+)
 USAGE_CONTEXT = _any(
-    r"\b(?:quickstart|quick start|example|tutorial|getting started)\b.{0,40}\b(?:unchanged|as is|as-is)\b",
+    r"\b(?:quickstart|quick start|example|tutorial|getting started)\b.{0,40}\b(?:unchanged|as is|"
+    r"as-is)\b",
     r"\b(?:running|trying|following) (?:this|the) (?:example|quickstart|tutorial|guide)\b",
 )
 GREETING = _any(
-    r"^\W*(?:hi|hello|hey|thanks?|thank you|cheers|ok(?:ay)?|great|good morning|你好|谢谢|好的|收到)\W*$"
+    r"^\W*(?:hi|hello|hey|thanks?|thank you|cheers|ok(?:ay)?|great|good morning|"
+    r"你好|谢谢|好的|收到)\W*$"
 )
 GO_AHEAD = _any(
     r"\bgo ahead\b|\bjust open\b|\bopen (?:it|the ticket|a ticket) (?:anyway|now)\b|\banyway\b",
@@ -186,6 +197,7 @@ GO_AHEAD = _any(
 REFUSE_LOGS = _any(
     r"\b(?:can(?:no|')t|won'?t|unable to|not allowed to|not able to|cannot) (?:share|send|provide|"
     r"give|attach|upload|get) (?:the |any |you )?(?:logs?|log files?)\b",
-    r"\bno logs?\b|\bdon'?t have (?:any )?logs?\b|\bwithout logs?\b|\blogs? (?:are|is) not available\b",
+    r"\bno logs?\b|\bdon'?t have (?:any )?logs?\b|\bwithout logs?\b|\blogs? (?:are|"
+    r"is) not available\b",
     r"没有日志|无日志|不方便(?:提供|给)?日志|日志(?:没有|拿不到|无法提供)|不能提供日志",
 )

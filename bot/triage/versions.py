@@ -19,7 +19,9 @@ _VERSION = re.compile(
     r"(?:[-+](?:alpha|beta|rc|dev|preview|snapshot|SNAPSHOT|b|a)[.\w]*)?)"
     r"(?![\w]|\.\d|\s?(?:MB|KB|GB|ms|fps|kbps|Mbps|Hz|px|dp|sec|%|x\b))"
 )
-_MAVEN = re.compile(r"\b(?P<group>[a-z][\w-]*(?:\.[\w-]+)+):(?P<artifact>[\w.-]+):(?P<v>\d+\.\d+[\w.-]*)")
+_MAVEN = re.compile(
+    r"\b(?P<group>[a-z][\w-]*(?:\.[\w-]+)+):(?P<artifact>[\w.-]+):(?P<v>\d+\.\d+[\w.-]*)"
+)
 _PACKAGE_JSON = re.compile(
     r"[\"'](?P<name>@?[\w./-]+)[\"']\s*:\s*[\"'][\^~>=<v ]*(?P<v>\d+\.\d+[\w.-]*)[\"']"
 )
@@ -46,7 +48,9 @@ _TOOL_BEFORE = re.compile(
     r"\s*(?:version|ver\.?|版本)?\s*[:：]?\s*[\^~>=v]*\s*$"
 )
 _HEADING_SDK = re.compile(r"(?i)(?:sdk|version|package|library|版本)")
-_HEADING_NOT_SDK = re.compile(r"(?i)\b(?:os|operating|system|android version|ios version|xcode|swift|node)\b|系统")
+_HEADING_NOT_SDK = re.compile(
+    r"(?i)\b(?:os|operating|system|android version|ios version|xcode|swift|node)\b|系统"
+)
 
 
 @dataclass(frozen=True)

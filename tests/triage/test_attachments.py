@@ -15,7 +15,9 @@ MB = 1024 * 1024
 
 
 def test_text_log_is_redacted() -> None:
-    attachment = read_attachment("app.log", b"E/Net: failed Authorization: Bearer abcdefghijklmnop123\n")
+    attachment = read_attachment(
+        "app.log", b"E/Net: failed Authorization: Bearer abcdefghijklmnop123\n"
+    )
     assert "abcdefghijklmnop123" not in attachment.text
     assert "E/Net: failed" in attachment.text
 

@@ -25,7 +25,10 @@ import pytest
             "feature",
         ),
         ("Add an option to hide the participant list", "feature"),
-        ("We'd like to upgrade our plan to Enterprise — who do we talk to about a quote?", "upgrade"),
+        (
+            "We'd like to upgrade our plan to Enterprise — who do we talk to about a quote?",
+            "upgrade",
+        ),
         ("我们想升级套餐，增加并发配额", "upgrade"),
         ("Any update on SUP-1042?", "status"),
         ("工单 SUP-77 现在进展如何？", "status"),

@@ -19,7 +19,12 @@ DESKBOT = Path(sys.executable).parent / "deskbot"
 @pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     # the CLI must not pick up an LLM endpoint from the developer's shell
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DESKBOT_OPENAI_API_KEY", "DESKBOT_OPENAI_BASE_URL"):
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "DESKBOT_OPENAI_API_KEY",
+        "DESKBOT_OPENAI_BASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     return CliRunner()
 
@@ -37,8 +42,17 @@ def test_single_message_json_contract(runner: CliRunner) -> None:
     assert payload["priority"] in ("P1", "P2")
     assert payload["fields"]["sdk_version"] == "4.2.1"
     assert set(payload["fields"]) == {
-        "summary", "sdk", "sdk_version", "platform", "os_version", "device",
-        "repro_steps", "expected", "actual", "logs", "impact",
+        "summary",
+        "sdk",
+        "sdk_version",
+        "platform",
+        "os_version",
+        "device",
+        "repro_steps",
+        "expected",
+        "actual",
+        "logs",
+        "impact",
     }
     assert payload["missing"] == ["logs"]
     assert "collect-logs" in payload["follow_up"]
@@ -67,7 +81,9 @@ def test_bad_tier_is_a_usage_error(runner: CliRunner) -> None:
 def test_batch_keeps_ids_and_survives_bad_lines(runner: CliRunner) -> None:
     lines = [
         json.dumps({"id": "a", "text": "How do I enable echo cancellation?"}),
-        json.dumps({"id": "b", "text": "Production is down for all our users", "tier": "enterprise"}),
+        json.dumps(
+            {"id": "b", "text": "Production is down for all our users", "tier": "enterprise"}
+        ),
         "not json",
         json.dumps({"id": "d"}),
         json.dumps({"id": "e", "text": "crash", "tier": "gold"}),

@@ -102,7 +102,10 @@ def test_placeholders_are_not_values(value: str) -> None:
 
 
 def test_strip_placeholders_keeps_real_brackets() -> None:
-    assert strip_placeholders("[io.livekit:livekit-android:1.5.1]") == "[io.livekit:livekit-android:1.5.1]"
+    assert (
+        strip_placeholders("[io.livekit:livekit-android:1.5.1]")
+        == "[io.livekit:livekit-android:1.5.1]"
+    )
 
 
 def test_stack_trace_is_logs(triage: Any) -> None:

@@ -44,9 +44,7 @@ def test_vague_start_ends_in_complete_ticket() -> None:
 
 def test_user_who_refuses_logs_is_respected() -> None:
     session = IntakeSession()
-    first = session.step(
-        "The iOS app crashes when I tap leave. SDK 4.1.0, iOS 17.4", engine=ENGINE
-    )
+    first = session.step("The iOS app crashes when I tap leave. SDK 4.1.0, iOS 17.4", engine=ENGINE)
     assert first.action == "ask"
     assert first.missing == ["logs"]
     second = session.step("Sorry, I can't share logs from our customers' devices", engine=ENGINE)

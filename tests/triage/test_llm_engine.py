@@ -44,7 +44,9 @@ def test_llm_engine_uses_structured_output_and_never_sees_secrets() -> None:
     with OpenAIStub(reply=json.dumps(ANSWER)) as stub:
         engine = _engine(stub)
         assert isinstance(engine, TriageEngine)
-        result = engine.triage(TriageRequest(text=MESSAGE, tier="pro", context=["hi, mail me at a@b.io"]))
+        result = engine.triage(
+            TriageRequest(text=MESSAGE, tier="pro", context=["hi, mail me at a@b.io"])
+        )
         sent = json.dumps(stub.requests)
     assert result.engine == "llm"
     assert result.kind == "bug" and result.priority == "P2"
@@ -70,7 +72,11 @@ def test_timeout_falls_back_to_offline_and_still_answers() -> None:
     offline = OfflineEngine().triage(TriageRequest(text=MESSAGE))
     assert result.engine == "offline-fallback"
     assert "LLM unavailable" in result.reason
-    assert (result.kind, result.priority, result.fields) == (offline.kind, offline.priority, offline.fields)
+    assert (result.kind, result.priority, result.fields) == (
+        offline.kind,
+        offline.priority,
+        offline.fields,
+    )
 
 
 @pytest.mark.parametrize("status", [500, 429])
@@ -93,7 +99,11 @@ def test_unusable_answer_falls_back() -> None:
 def test_function_calling_method_with_tool_calls() -> None:
     def reply(body: dict[str, Any]) -> dict[str, Any]:
         name = body["tools"][0]["function"]["name"]
-        call = {"id": "c1", "type": "function", "function": {"name": name, "arguments": json.dumps(ANSWER)}}
+        call = {
+            "id": "c1",
+            "type": "function",
+            "function": {"name": name, "arguments": json.dumps(ANSWER)},
+        }
         return {"content": None, "tool_calls": [call]}
 
     with OpenAIStub(reply=reply) as stub:

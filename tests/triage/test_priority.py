@@ -43,7 +43,11 @@ def test_free_tier_has_no_p1_without_security_or_data_loss() -> None:
 def test_reason_is_one_line_and_names_signals() -> None:
     decision = prioritise("App crashes after upgrading", kind="bug", tier="basic")
     assert "\n" not in decision.reason
-    assert "crash" in decision.reason and "regression" in decision.reason and "basic" in decision.reason
+    assert (
+        "crash" in decision.reason
+        and "regression" in decision.reason
+        and "basic" in decision.reason
+    )
 
 
 def test_chinese_outage_keywords(triage: Any) -> None:
