@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 
@@ -115,7 +116,7 @@ def test_escalations_deflection_and_gaps(stats: Stats) -> None:
 
 
 def test_json_html_and_prometheus_agree(desk_ctx: AppContext, stats: Stats) -> None:
-    data = stats.as_json()
+    data: Any = stats.as_json()
     assert data["deflection"]["rate"] == 0.5 and data["sla"]["first_response"]["all"]["rate"] == 0.5
     html = render_html(stats)
     assert (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.digest import render_blocks
-from bot.digest.blocks import MAX_BLOCKS, MAX_HEADER, MAX_TEXT
+from bot.digest.blocks import MAX_BLOCKS, MAX_HEADER, MAX_TEXT, SlackPage
 from bot.digest.model import AccountDigest, Digest, PriorityLine, TicketItem, Trend
 
 AS_OF = dt.datetime(2026, 11, 18, 1, 0, tzinfo=dt.UTC)
@@ -27,7 +27,7 @@ def _digest(accounts: list[AccountDigest], name: str = "Wang Fang") -> Digest:
     )  # fmt: skip
 
 
-def _check_limits(pages: list) -> None:  # type: ignore[type-arg]
+def _check_limits(pages: list[SlackPage]) -> None:
     for page in pages:
         assert len(page.blocks) <= MAX_BLOCKS
         assert page.blocks[0]["type"] == "header"

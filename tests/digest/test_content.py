@@ -8,7 +8,7 @@ import pytest
 
 from bot.context import AppContext
 from bot.digest import build_digest, render_html, render_markdown
-from bot.digest.model import Digest
+from bot.digest.model import Digest, TicketItem
 from bot.errors import NotFound
 from bot.store.notifications import EscalationStep
 from tests.digest.conftest import D, H, open_ticket
@@ -75,8 +75,8 @@ def _seed(ctx: AppContext) -> dict[str, str]:
     return keys
 
 
-def _keys(items: tuple[object, ...]) -> list[str]:
-    return [i.key for i in items]  # type: ignore[attr-defined]
+def _keys(items: tuple[TicketItem, ...]) -> list[str]:
+    return [i.key for i in items]
 
 
 def _digest(ctx: AppContext) -> tuple[Digest, dict[str, str]]:
