@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     scheduler: bool = Field(default=True, description="Run the SLA/digest scheduler in serve.")
     session_secret: SecretStr | None = Field(default=None, description="Signs web cookies.")
     max_upload_mb: int = Field(default=20, gt=0)
+    redact_emails: bool = Field(default=True, description="Triage redacts e-mail addresses.")
+    redact_phones: bool = Field(default=True, description="Triage redacts phone numbers.")
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "DESKBOT_SLACK_BOT_TOKEN")
