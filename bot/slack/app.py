@@ -103,7 +103,8 @@ def register(app: App, rt: SlackRuntime) -> None:
         if verb == "status":
             key = words[1] if len(words) > 1 else None
             channel = command.get("channel_id")
-            ack(text=status.status_text(rt, user=command["user_id"], channel=channel, key=key))
+            text = status.status_text(rt, user=command["user_id"], channel=channel, key=key)
+            ack(text=text, response_type="ephemeral")
         elif verb == "bug":
             ack()
             bug_form.open_form(
@@ -115,7 +116,7 @@ def register(app: App, rt: SlackRuntime) -> None:
                 text=" ".join(words[1:]),
             )
         else:
-            ack(text=HELP)
+            ack(text=HELP, response_type="ephemeral")
 
     @app.view(bug_form.CALLBACK_ID)
     def _bug_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -4,12 +4,15 @@ bolt before anything runs (401 otherwise)."""
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Request, Response
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.concurrency import run_in_threadpool
 
 from bot.errors import InvalidInput, NotFound, ServiceUnavailable
 
+log = logging.getLogger("deskbot.slack")
 router = APIRouter(tags=["slack"])
 MAX_BODY = 1024 * 1024  # Slack payloads are a few KB; anything this big is not Slack
 
@@ -32,5 +35,10 @@ async def slack_events(request: Request) -> Response:
     if len(body) > MAX_BODY:
         raise InvalidInput("payload too large for a Slack request")
     # bolt is synchronous: dispatch off the event loop so one slow ack cannot stall others.
-    response = await run_in_threadpool(service.bolt.dispatch, to_bolt_request(request, body))
+    try:
+        response = await run_in_threadpool(service.bolt.dispatch, to_bolt_request(request, body))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # bolt trusts the shape of signed payloads; a malformed one must not be a 500.
+        log.warning("malformed slack payload: %s: %s", type(exc).__name__, exc)
+        raise InvalidInput("malformed Slack payload") from exc
     return to_starlette_response(response)
