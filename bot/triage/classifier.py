@@ -70,6 +70,7 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     scores["bug"] += 2.5 * _count(s.BUG_TEMPLATE, text, 2)
     scores["bug"] += 2 if has_logs else 0
     scores["bug"] += 1.5 if s.CRASH.search(text) else 0
+    scores["bug"] += 1.5 if s.REGRESSION.search(text) else 0
     if wide_failure:
         # every user failing in production is an outage however detailed the bug report is
         scores["outage"] = max(scores["outage"], scores["bug"] + 1)

@@ -60,12 +60,12 @@ _ACTION_VERBS = re.compile(
 )
 _FAILURE = s.FAILURE
 _EXPECT_INLINE = re.compile(
-    r"(?i)\b(?:expected(?: result| behaviou?r)?\s*[:：]\s*|i (?:would )?expect(?:ed)?\s+(?:it\s+|"
+    r"(?i)\b(?:expected(?: result| behaviou?r| output)?\s*[:：]\s*|i (?:would )?expect(?:ed)?\s+(?:it\s+|"
     r"that\s+)?|"
     r"it should\s+|期望|预期)(?P<v>[^\n]{6,200})"
 )
 _ACTUAL_INLINE = re.compile(
-    r"(?i)\b(?:actual(?: result| behaviou?r)?|instead)\s*[:：,]\s*(?P<v>[^\n]{4,200})"
+    r"(?i)\b(?:actual(?: result| behaviou?r| output)?|instead)\s*[:：,]\s*(?P<v>[^\n]{4,200})"
 )
 _IMPACT = re.compile(
     r"(?i)\b(?:all|every|most|many|some|several|"
@@ -236,13 +236,19 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     attached_logs = "\n".join(e for e in errors if e) or (_short(heads[0], 2000) if heads else "")
     if attached_logs:
         logs = "\n".join(x for x in (logs, attached_logs) if x)
+    platform = _platforms(plain) or (_platforms(attached) if attached else None)
+    os_version = _os_version(labels, parts, plain) or (
+        _os_version([], [], attached) if attached else None
+    )
+    if not platform and os_version:
+        # "ios9", "API 30": the OS names the platform even when no platform word matched
+        platform = _platforms(os_version.replace("Android API", "Android"))
     return BugFields(
         summary=summary,
         sdk=(named or sdk_name),
         sdk_version=versions[0].version if versions else None,
-        platform=_platforms(plain) or (_platforms(attached) if attached else None),
-        os_version=_os_version(labels, parts, plain)
-        or (_os_version([], [], attached) if attached else None),
+        platform=platform,
+        os_version=os_version,
         device=_device(labels, parts, plain),
         repro_steps=_repro(parts, labels, full),
         expected=_expected(parts, labels, plain),

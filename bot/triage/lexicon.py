@@ -15,7 +15,10 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("Unity", r"\bUnity(?:3D)?\b"),
         ("Electron", r"(?i)\belectron\b"),
-        ("Android", r"(?i)\bandroid\b|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓"),
+        (
+            "Android",
+            r"(?i)\bandroid\b|\blogcat\b|\b[VDIWEFA]/[\w.]+\(\s*\d+\):|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓",
+        ),
         (
             "iOS",
             r"(?i:\bios\b)|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|苹果",

@@ -53,7 +53,7 @@ _HEADING = re.compile(
 )
 # "- OS: Android 14", "**iOS version:** 14.4", "3. **Android Version:** 7.0.0", "【机型】：所有"
 _LABEL_LINE = re.compile(
-    r"^\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?(?:\*\*|__)?(?:【(?P<zh>[^】\n]{1,30})】|"
+    r"^\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?(?:\*\*|__)?(?:【(?P<zh>[^】\n]{1,30})】|(?P<cjk>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9 ]{0,15}?)|"
     r"(?P<label>[A-Za-z][\w /&()'-]{1,50}?))"
     r"\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(?P<value>[^\n]*)$",
     re.M,
@@ -109,7 +109,8 @@ def labelled_lines(text: str) -> list[Labelled]:
     """``Label: value`` lines (label lower-cased, placeholders removed, empty values kept)."""
     found = []
     for match in _LABEL_LINE.finditer(text):
-        label = (match.group("zh") or match.group("label") or "").strip().lower()
+        label = match.group("zh") or match.group("cjk") or match.group("label") or ""
+        label = label.strip().lower()
         value = strip_placeholders(match.group("value")).strip().strip("*_ ").strip()
         found.append(Labelled(label, value))
     return found

@@ -86,6 +86,7 @@ CORE_BROKEN = _any(
     r"\b401\b|\bunauthori[sz]ed\b",
     r"\bfreez\w*|\bfroze\b",
     r"无法(?:加入|连接|登录|发送|接收|启动|运行)|收不到|发不出|黑屏|没有声音|无声",
+    r"(?:发送|登录|加入|连接|接收|进房|推流|拉流)\S{0,6}失败",
 )
 DATA_LOSS = _any(
     r"\bdata loss\b|\blost (?:messages|data|history)\b",
@@ -139,6 +140,9 @@ FAILURE = _any(
     r"\bnever (?:fires|arrives|starts|connects|called)\b|\bwrong\b|\bissue\b|\bproblem\b",
     r"\bthrow\w*|\bblack screen\b|\bno (?:audio|video|sound)\b|\b(?:401|403|500|502|503)\b",
     r"\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b|\bstopped \w+ing\b|\bno longer\b",
+    r"\b(?:does not|doesn'?t|did not|didn'?t|is not|isn'?t) (?:work|change|update|play|show|"
+    r"appear|load|connect|join|receive|arrive|fire|trigger|get called|respond|stop|start)\w*",
+    r"\bnoise\b|\becho\b|\bdistort\w*|\bglitch\w*|\bflicker\w*|\bchoppy\b|\bgarbled\b",
     r"\bnot (?:arriving|working|showing|loading|connecting)\b|\b(?:is|are|went) down\b",
     r"\bnone of\b[^.\n]{0,30}\bcan\b|\bnobody can\b|\bno one can\b|\boutage\b",
     r"崩溃|闪退|报错|失败|异常|卡住|卡死|卡顿|黑屏|无声|无法|不能|收不到|问题|bug",

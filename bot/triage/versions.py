@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.triage.lexicon import OS_BEFORE_VERSION, OS_VERSION, SDK_WORDS
 
 _VERSION = re.compile(
-    r"(?<![\w.:/#=-])(?P<v>v|V)?(?P<num>\d{1,4}\.\d{1,4}(?:\.\d{1,6})?"
+    r"(?<![\w.#=/-])(?<!\d:)(?P<v>v|V)?(?P<num>\d{1,4}\.\d{1,4}(?:\.\d{1,6})?"
     r"(?:[-+](?:alpha|beta|rc|dev|preview|snapshot|SNAPSHOT|b|a)[.\w]*)?)"
     r"(?![\w]|\.\d|\s?(?:MB|KB|GB|ms|fps|kbps|Mbps|Hz|px|dp|sec|%|x\b))"
 )
