@@ -60,7 +60,8 @@ _ACTION_VERBS = re.compile(
 )
 _FAILURE = s.FAILURE
 _EXPECT_INLINE = re.compile(
-    r"(?i)\b(?:expected(?: result| behaviou?r| output)?\s*[:：]\s*|i (?:would )?expect(?:ed)?\s+(?:it\s+|"
+    r"(?i)\b(?:expected(?: result| behaviou?r| output)?\s*[:：]\s*|"
+    r"i (?:would )?expect(?:ed)?\s+(?:it\s+|"
     r"that\s+)?|"
     r"it should\s+|期望|预期)(?P<v>[^\n]{6,200})"
 )

@@ -53,7 +53,8 @@ _HEADING = re.compile(
 )
 # "- OS: Android 14", "**iOS version:** 14.4", "3. **Android Version:** 7.0.0", "【机型】：所有"
 _LABEL_LINE = re.compile(
-    r"^\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?(?:\*\*|__)?(?:【(?P<zh>[^】\n]{1,30})】|(?P<cjk>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9 ]{0,15}?)|"
+    r"^\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?(?:\*\*|__)?(?:【(?P<zh>[^】\n]{1,30})】|"
+    r"(?P<cjk>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9 ]{0,15}?)|"
     r"(?P<label>[A-Za-z][\w /&()'-]{1,50}?))"
     r"\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(?P<value>[^\n]*)$",
     re.M,
