@@ -76,10 +76,14 @@ class NotificationStore:
             session.flush()
             return _item(row)
 
-    def escalations(self, ticket_id: int | None = None) -> list[Escalation]:
+    def escalations(
+        self, ticket_id: int | None = None, *, since: dt.datetime | None = None
+    ) -> list[Escalation]:
         query = select(EscalationRow).order_by(EscalationRow.id)
         if ticket_id is not None:
             query = query.where(EscalationRow.ticket_id == ticket_id)
+        if since is not None:
+            query = query.where(EscalationRow.fired_at >= since)
         with self.db.session() as session:
             return [_escalation(r) for r in session.scalars(query)]
 
