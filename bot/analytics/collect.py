@@ -36,7 +36,7 @@ def collect(ctx: AppContext, now: dt.datetime, *, since: dt.datetime | None = No
     ]
     open_now = ctx.tickets.query(TicketFilter(open_only=True, limit=_MANY))
     tier = _tiers(ctx)
-    escalations = [e for e in ctx.notifications.escalations() if since <= e.fired_at < now]
+    escalations = [e for e in ctx.notifications.escalations(since=since) if e.fired_at < now]
     levels = Counter(f"level:{e.level}" for e in escalations)
     return Stats(
         since=since,

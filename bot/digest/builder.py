@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -125,14 +126,14 @@ def _account_digest(
     public_url: str,
     unanswered_after: dt.timedelta,
 ) -> AccountDigest:
-    def item(ticket: Ticket, **extra: object) -> TicketItem:
+    def item(ticket: Ticket, *, escalated: bool = False) -> TicketItem:
         clock = breached_clock(ticket, as_of) or next_due_clock(ticket)
         return TicketItem(
             key=ticket.key, subject=ticket.subject, priority=ticket.priority,
             status=ticket.status, stage=ticket.stage, kind=ticket.kind,
             url=ticket_url(ticket, public_url=public_url), opened_at=ticket.opened_at,
             due_at=clock.due_at if clock else None, clock=clock.name if clock else None,
-            **extra,  # type: ignore[arg-type]
+            escalations=_escalations(ctx, ticket) if escalated else (),
         )  # fmt: skip
 
     open_tickets = [t for t in tickets if t.is_open]
@@ -148,7 +149,7 @@ def _account_digest(
     for ticket in open_tickets:
         waiting = waiting_since(ctx.tickets.events(ticket.id), as_of=as_of)
         if waiting is not None and waiting <= as_of - unanswered_after:
-            unanswered.append(item(ticket, waiting_since=waiting))
+            unanswered.append(replace(item(ticket), waiting_since=waiting))
     this_week = sum(1 for t in tickets if as_of - WEEK <= t.opened_at < as_of)
     last_week = sum(1 for t in tickets if as_of - 2 * WEEK <= t.opened_at < as_of - WEEK)
     return AccountDigest(
@@ -158,8 +159,8 @@ def _account_digest(
         opened=tuple(item(t) for t in opened),
         resolved=tuple(item(t) for t in resolved),
         open_by_priority=_priority_lines(open_tickets),
-        breached=tuple(item(t, escalations=_escalations(ctx, t)) for t in breached),
-        at_risk=tuple(item(t, escalations=_escalations(ctx, t)) for t in _by_due(at_risk)),
+        breached=tuple(item(t, escalated=True) for t in breached),
+        at_risk=tuple(item(t, escalated=True) for t in _by_due(at_risk)),
         p1=tuple(item(t) for t in open_tickets if t.priority == "P1"),
         upgrades=tuple(item(t) for t in open_tickets if t.kind == "upgrade"),
         gaps=tuple(GapItem(question=g.question, at=g.at, channel=g.channel) for g in gaps),

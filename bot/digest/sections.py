@@ -98,7 +98,10 @@ def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
             "At risk in the next 24 h",
             tuple(entry(i, f"{due(i)}; {escalated(i)}") for i in account.at_risk),
         ),
-        Section("P1", tuple(entry(i, f"{i.status}, stage {i.stage}") for i in account.p1)),
+        Section(
+            "P1",
+            tuple(entry(i, f"{i.status.replace('_', ' ')}, stage {i.stage}") for i in account.p1),
+        ),
         Section(
             f"Customer waiting over {digest.unanswered_hours} h",
             tuple(
@@ -110,7 +113,7 @@ def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
         Section("Upgrade requests", tuple(entry(i, f"stage {i.stage}") for i in account.upgrades)),
         Section(
             "Opened",
-            tuple(entry(i, f"{i.kind}, {i.status}") for i in account.opened),
+            tuple(entry(i, f"{i.kind}, {i.status.replace('_', ' ')}") for i in account.opened),
         ),
         Section("Resolved", tuple(entry(i, i.kind) for i in account.resolved)),
         Section(
