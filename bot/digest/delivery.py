@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Person
 from bot.digest.blocks import render_blocks
-from bot.digest.builder import build_digest, csm_people, digest_moment
+from bot.digest.builder import build_digest, csm_accounts, csm_people, digest_moment
 from bot.errors import NotFound
 from bot.store.notifications import Delivery
 
@@ -43,6 +43,8 @@ def send_due_digests(ctx: AppContext, now: dt.datetime) -> list[SentDigest]:
     sent = []
     digest_time = ctx.config.organisation.digest_time
     for person in csm_people(ctx.config):
+        if not csm_accounts(ctx.config, person.id):
+            continue  # a CSM without accounts would get an empty message every morning
         day = now.astimezone(ZoneInfo(person.timezone)).date()
         if now < digest_moment(person, day, digest_time=digest_time):
             continue

@@ -168,3 +168,18 @@ def test_empty_clocks_are_fine(ctx: AppContext) -> None:
     assert _keys(acme.p1) == [ticket.key] and acme.breached == () and acme.at_risk == ()
     assert acme.open_by_priority[0].next_due is None
     assert "P1: 1 open" in render_markdown(digest)
+
+
+def test_with_the_real_sla_keeper(ctx: AppContext) -> None:
+    """The organisation's own policy: Acme's contract gives P1s a 15-minute response (24x7)."""
+    outage = open_ticket(ctx, "acme-games", at=AS_OF - H, priority="P1", kind="outage")
+    answered = open_ticket(ctx, "acme-games", at=AS_OF - 2 * H, priority="P2")
+    ctx.desk.acknowledge(
+        answered, agent="eng-chen", now=AS_OF - 2 * H + 10 * dt.timedelta(minutes=1)
+    )
+    acme = build_digest(ctx, "csm-wang", as_of=AS_OF).accounts[1]
+    assert _keys(acme.breached) == [outage.key]
+    assert acme.breached[0].clock == "first_response"
+    assert acme.breached[0].due_at == outage.opened_at + dt.timedelta(minutes=15)
+    assert answered.key not in _keys(acme.breached)
+    assert _keys(acme.at_risk) == [answered.key], "its 8-hour resolution clock runs out today"

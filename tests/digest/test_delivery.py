@@ -76,3 +76,12 @@ def test_digest_time_follows_daylight_saving() -> None:
     assert digest_moment(miller, dt.date(2026, 11, 2), digest_time="09:00") == _utc(
         "2026-11-02T14:00"
     )
+
+
+def test_a_csm_without_accounts_gets_no_daily_message(desk_ctx: AppContext) -> None:
+    accounts = [
+        a.model_copy(update={"csm": None}) if a.csm == "csm-miller" else a
+        for a in desk_ctx.config.accounts
+    ]
+    desk_ctx.config = desk_ctx.config.model_copy(update={"accounts": accounts})
+    assert _sent(desk_ctx, _utc("2026-11-18T15:00")) == [("csm-wang", "2026-11-18")]
