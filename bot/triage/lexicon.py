@@ -17,7 +17,8 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Electron", r"(?i)\belectron\b"),
         (
             "Android",
-            r"(?i)\bandroid\b|\blogcat\b|\b[VDIWEFA]/[\w.]+\(\s*\d+\):|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓",
+            r"(?i)/data/app/|\bapex/com\.android|/system/lib|"
+            r"\bandroid\b|\blogcat\b|\b[VDIWEFA]/[\w.]+\(\s*\d+\):|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓",
         ),
         (
             "iOS",

@@ -64,8 +64,18 @@ _LABEL_LINE = re.compile(
 _BOLD_LABEL = re.compile(r"(?m)^\s*(?:\*\*|__)[^*_\n]{1,60}[:：]")
 
 
+# Template guidance: HTML comments, and code blocks that still say "paste output here".
+_TEMPLATE_BLOCK = re.compile(
+    r"<!--.*?(?:-->|\Z)|```[^\n]*\n(?:(?!```).)*?(?i:paste (?:\w+ )?(?:output|here|logs?))"
+    r"(?:(?!```).)*(?:```|\Z)",
+    re.S,
+)
+
+
 def strip_placeholders(text: str) -> str:
-    """The text with unfilled template placeholders removed."""
+    """The text with unfilled template placeholders and template guidance removed."""
+    if "<!--" in text or "```" in text:
+        text = _TEMPLATE_BLOCK.sub("", text)
     return _PLACEHOLDER_SPAN.sub("", text)
 
 

@@ -157,6 +157,8 @@ FEATURE = _any(
     r"solution you'?d like|alternatives you'?ve considered",
     r"\bwould (?:be|love) (?:nice|great|helpful|useful|good)|\bit would be (?:nice|great)",
     r"\bplease (?:add|support|provide|expose|consider)\b|\badd support for\b|\bsupport for\b",
+    r"\badd\b[^.\n?]{0,40}\bsupport\b|\bwonder if (?:we|you) (?:can|could) add\b",
+    r"\b(?:it )?will be (?:very |really )?(?:good|great|nice|useful|helpful)\b",
     r"\bmake (?:it|this|them) configurable\b|\bconfigurable\b|\bability to\b|\bbe able to\b",
     r"\benhancement\b|\bsuggestion\b|\bnew (?:api|option|feature)\b",
     r"希望(?:能)?(?:支持|增加|提供)|建议(?:增加|支持|提供)|能否(?:增加|提供)|新功能|功能需求",

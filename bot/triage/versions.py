@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.triage.lexicon import OS_BEFORE_VERSION, OS_VERSION, SDK_WORDS
 
 _VERSION = re.compile(
-    r"(?<![\w.#=/-])(?<!\d:)(?P<v>v|V)?(?P<num>\d{1,4}\.\d{1,4}(?:\.\d{1,6})?"
+    r"(?<![\w.#=/-])(?<!\d:)(?P<v>v|V)?(?P<num>\d{1,4}\.\d{1,4}(?:\.\d{1,6}){0,2}"
     r"(?:[-+](?:alpha|beta|rc|dev|preview|snapshot|SNAPSHOT|b|a)[.\w]*)?)"
     r"(?![\w]|\.\d|\s?(?:MB|KB|GB|ms|fps|kbps|Mbps|Hz|px|dp|sec|%|x\b))"
 )
@@ -127,7 +127,7 @@ def sdk_versions(text: str, *, title: str = "") -> list[SdkVersion]:
         elif not before.strip(" -*_`>[") and previous and _HEADING_SDK.search(previous):
             if not _HEADING_NOT_SDK.search(previous):
                 found.append(SdkVersion(version, _sdk_name(previous), 3))
-        elif version.count(".") >= 2 and not re.search(r"(?i)\b(?:ip|address|host)\b", before):
+        elif version.count(".") == 2 and not re.search(r"(?i)\b(?:ip|address|host)\b", before):
             found.append(SdkVersion(version, None, 1))
     found.sort(key=lambda item: -item.strength)
     return found

@@ -115,3 +115,20 @@ def test_stack_trace_is_logs(triage: Any) -> None:
     )
     assert result.fields.logs and "NoSuchMethodError" in result.fields.logs
     assert "java.lang.NoSuchMethodError" in result.error_codes
+
+
+def test_template_guidance_is_not_content() -> None:
+    text = (
+        "### What happened?\nThe call drops after 30 seconds on Android 13.\n"
+        "<!-- Tell us which SDK version, e.g. 1.2.3, and your OS (Windows/Linux) -->\n"
+        "### OS version\n```console\n# On Linux:\n$ cat /etc/os-release\n# paste output here\n```\n"
+    )
+    fields = extract(text)
+    assert fields.platform == "Android"
+    assert fields.sdk_version is None
+
+
+def test_four_part_and_prerelease_versions() -> None:
+    assert extract("### OpenIM Server Version\n3.8.3.5").sdk_version == "3.8.3.5"
+    assert extract("Agora SDK 4.2.6.1 on iOS").sdk_version == "4.2.6.1"
+    assert extract("server at 10.0.0.12 refuses the socket").sdk_version is None
