@@ -38,7 +38,9 @@ def _markdown_renderer() -> Any:
 
     # html=False escapes raw HTML in docs and messages; markdown-it also refuses
     # javascript:/vbscript:/data: links.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(
+        "table"
+    )
 
 
 def markdown(text: str | None) -> Markup:

@@ -18,7 +18,7 @@ from bot.store.tickets import TicketFilter
 from bot.web import auth
 from bot.web.pages import set_session_cookie
 from bot.web.render import page
-from bot.web.tickets import account_zone
+from bot.web.tickets import account_zone, display_name
 from bot.web.views import breach_at, clock_view, queue_order, span_text, staff_timeline
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -115,6 +115,7 @@ def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
         attachments=ctx.attachments.for_ticket(found.id),
         people=[p for p in ctx.config.people if "engineer" in p.roles or "manager" in p.roles],
         person=ctx.config.person,
+        who=lambda item: display_name(ctx, found, item.actor, item.actor_kind),
         section="queue",
     )
 

@@ -188,7 +188,18 @@ def ticket_values(ctx: AppContext, ticket: Ticket) -> dict[str, Any]:
         "opened": due_text(ticket.opened_at, tz, now=now),
         "local": lambda when: due_text(when, tz, now=now),
         "account": ctx.config.account(ticket.account_id),
+        "who": lambda item: display_name(ctx, ticket, item.actor, item.actor_kind),
     }
+
+
+def display_name(ctx: AppContext, ticket: Ticket, actor: str | None, actor_kind: str) -> str:
+    """A person's name for an event: staff from the config, the requester by their name."""
+    if actor_kind == "bot":
+        return ctx.config.organisation.name
+    if actor and actor == ticket.requester and ticket.requester_name:
+        return ticket.requester_name
+    person = ctx.config.person(actor) if actor else None
+    return person.name if person else (actor or actor_kind)
 
 
 def _detail(ctx: AppContext, ticket: Ticket, *, events: bool) -> TicketDetail:

@@ -195,7 +195,7 @@
     el.appendChild(bubble);
     if (files && files.length) {
       var f = document.createElement("div"); f.className = "files-sent";
-      files.forEach(function (file) { var s = document.createElement("span"); s.className = "chip"; s.textContent = "📄 " + file.name; f.appendChild(s); });
+      files.forEach(function (file) { var s = document.createElement("span"); s.className = "chip"; s.textContent = file.name; f.appendChild(s); });
       el.appendChild(f);
     }
     messages.appendChild(el); scrollDown();
@@ -223,7 +223,14 @@
     el.classList.remove("pending");
     el.classList.add("kind-" + reply.kind);
     var body = el.querySelector(".body");
-    body.querySelector(".bubble").innerHTML = renderMarkdown(reply.text, id);
+    var text = reply.text || "";
+    if (reply.citations && reply.citations.length) {
+      // The text may end with "[1] heading — url" lines; the list below shows them better.
+      var lines = text.split("\n");
+      while (lines.length && /^\s*(\[\d+\]\s.*)?$/.test(lines[lines.length - 1])) { lines.pop(); }
+      text = lines.join("\n");
+    }
+    body.querySelector(".bubble").innerHTML = renderMarkdown(text, id);
     if (reply.citations && reply.citations.length) {
       var c = document.createElement("div"); c.className = "citations";
       var title = document.createElement("div"); title.className = "citations-title"; title.textContent = t("sources");
@@ -374,7 +381,7 @@
     chips.innerHTML = "";
     pendingFiles.forEach(function (f, i) {
       var c = document.createElement("span"); c.className = "chip";
-      c.textContent = "📄 " + f.name + " · " + Math.max(1, Math.round(f.size / 1024)) + " KB ";
+      c.textContent = f.name + " · " + Math.max(1, Math.round(f.size / 1024)) + " KB ";
       var x = document.createElement("button"); x.type = "button"; x.className = "chip-x"; x.textContent = "×";
       x.setAttribute("aria-label", t("remove") + " " + f.name);
       x.addEventListener("click", function () { pendingFiles.splice(i, 1); renderChips(); });

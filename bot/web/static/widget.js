@@ -25,7 +25,7 @@
   button.type = "button";
   button.setAttribute("aria-label", label);
   button.setAttribute("aria-expanded", "false");
-  button.textContent = "💬 " + label;
+  button.textContent = label;
   button.style.cssText = "position:fixed;bottom:20px;" + side + ":20px;z-index:2147483000;border:0;border-radius:999px;" +
     "padding:12px 18px;font:600 15px/1 system-ui,-apple-system,'Segoe UI',sans-serif;color:#fff;background:" + color +
     ";box-shadow:0 6px 24px rgba(0,0,0,.18);cursor:pointer";
