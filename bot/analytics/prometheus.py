@@ -7,6 +7,7 @@ scrape runs ``collect`` over the window, so keep scrape intervals at a minute or
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,8 @@ from bot.analytics.collect import collect
 
 if TYPE_CHECKING:
     from bot.context import AppContext
+
+log = logging.getLogger(__name__)
 
 
 class StatsCollector:
@@ -38,7 +41,17 @@ class StatsCollector:
         from prometheus_client.core import GaugeMetricFamily
 
         now = self.clock()
-        stats = collect(self.ctx, now, since=now - self.window)
+        up = GaugeMetricFamily("deskbot_stats_up", "1 when the analytics could be computed")
+        try:
+            stats = collect(self.ctx, now, since=now - self.window)
+        except Exception:
+            # A database hiccup must not take the whole /metrics page down with it.
+            log.warning("analytics unavailable for /metrics", exc_info=True)
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
 
         def gauge(name: str, doc: str, labels: list[str]) -> GaugeMetricFamily:
             return GaugeMetricFamily(f"deskbot_stats_{name}", doc, labels=labels)

@@ -147,3 +147,16 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
     assert percentile([5], 0.9) == 5
     assert percentile([1, 100], 0.5) == 1
+
+
+def test_a_failing_database_does_not_break_the_metrics_page(desk_ctx: AppContext) -> None:
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    class BrokenTickets:
+        def query(self, *_args: object, **_kwargs: object) -> list[object]:
+            raise RuntimeError("database restarting")
+
+    desk_ctx.tickets = BrokenTickets()  # type: ignore[assignment]
+    registry = CollectorRegistry()
+    registry.register(StatsCollector(desk_ctx, clock=lambda: NOW))
+    assert "deskbot_stats_up 0.0" in generate_latest(registry).decode()
