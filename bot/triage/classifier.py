@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.triage import signals as s
+from bot.triage.lexicon import spaced
 from bot.triage.models import Kind
 
 # When scores tie, the earlier kind wins: a ticket reference beats everything, an outage
@@ -44,6 +45,7 @@ def ticket_reference(text: str) -> str | None:
 
 def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, float]:
     """Rule score per kind (higher is more likely)."""
+    text, title = spaced(text), spaced(title)
     head = title or text.split("\n", 1)[0]
     scores: dict[str, float] = dict.fromkeys(_ORDER, 0.0)
     words = len(text.split())
@@ -71,6 +73,7 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     scores["bug"] += 2 if has_logs else 0
     scores["bug"] += 1.5 if s.CRASH.search(text) else 0
     scores["bug"] += 1.5 if s.REGRESSION.search(text) else 0
+    scores["bug"] += 3 if s.DATA_LOSS.search(text) or s.SECURITY.search(text) else 0
     if wide_failure:
         # every user failing in production is an outage however detailed the bug report is
         scores["outage"] = max(scores["outage"], scores["bug"] + 1)

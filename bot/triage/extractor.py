@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.triage import signals as s
-from bot.triage.lexicon import DEVICE, DEVICE_LABEL, OS_LABEL, PLATFORMS
+from bot.triage.lexicon import DEVICE, DEVICE_LABEL, OS_LABEL, PLATFORMS, spaced
 from bot.triage.logs import error_codes, error_lines, log_lines
 from bot.triage.models import BugFields
 from bot.triage.sections import (
@@ -219,7 +219,7 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
         body = text
     parts = sections(full)
     labels = labelled_lines(full)
-    plain = _MARKUP.sub("", strip_placeholders(full))
+    plain = spaced(_MARKUP.sub("", strip_placeholders(full)))
     # A log file can be megabytes: read its head (versions, device, OS are logged at start-up)
     # and its error lines, not every line.
     heads = [a[:_ATTACHMENT_HEAD] for a in attachments]

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import re
 
+_CJK_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])")
+
+
+def spaced(text: str) -> str:
+    """Insert a space where Chinese meets Latin ("android部分" -> "android 部分") so that
+    ``\b`` word boundaries work in mixed text (CJK characters count as word characters)."""
+    return _CJK_LATIN.sub(" ", text)
+
+
 # (canonical name, pattern). Frameworks first: "Flutter on Android" is a Flutter report.
 PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
@@ -29,6 +38,7 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Linux", r"(?i)\b(?:linux|ubuntu|debian|centos)\b"),
         (
             "Web",
+            r"小程序|微信开发者工具|(?i:\bmini ?program\b)|"
             r"\bWeb\b(?!\s+unchecked)|(?i:\b(?:chrome|safari|firefox|edge)\s+(?:browser|\d))"
             r"|(?i:\bweb\s?(?:app|sdk|page|client))|(?i:\bbrowser\s+\w+\s+\d)",
         ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.triage import signals as s
+from bot.triage.lexicon import spaced
 from bot.triage.models import Kind, Priority, Tier
 
 _LEVELS: tuple[Priority, ...] = ("P1", "P2", "P3", "P4")
@@ -31,6 +32,7 @@ def _shift(priority: Priority, steps: int) -> Priority:
 
 def detect_signals(text: str) -> list[str]:
     """Names of the severity signals present in ``text``."""
+    text = spaced(text)
     table = (
         ("security", s.SECURITY),
         ("data loss", s.DATA_LOSS),
@@ -89,8 +91,8 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     elif "all users" in found and "production" in found:
         priority = "P1"
         why.append("all users in production")
-    if "workaround" in found and priority != "P1":
-        priority = _shift(priority, 1)
+    if "workaround" in found and priority == "P2":
+        priority = "P3"  # DESIGN: a bug with a workaround is normal
         why.append("workaround available")
     elif "intermittent or limited" in found and not severe and priority == "P2":
         why.append("intermittent")

@@ -72,17 +72,26 @@ _TEMPLATE_BLOCK = re.compile(
 )
 
 
+# "【机型】：如iPhone 7 Plus" — Chinese templates show examples after 如 ("e.g.")
+_ZH_EXAMPLE_VALUE = re.compile(r"([】:：]\s*)(?:如|例如|比如)(?!果|何|此|下|上)[^\n]*")
+
+
 def strip_placeholders(text: str) -> str:
     """The text with unfilled template placeholders and template guidance removed."""
     if "<!--" in text or "```" in text:
         text = _TEMPLATE_BLOCK.sub("", text)
+    if "如" in text:
+        text = _ZH_EXAMPLE_VALUE.sub(r"\1", text)
     return _PLACEHOLDER_SPAN.sub("", text)
 
 
+_ZH_EXAMPLE = re.compile(r"^(?:如|例如|比如)(?!果|何|此|下|上)\S")
+
+
 def is_empty_value(value: str) -> bool:
-    """True for template leftovers and non-answers ("N/A", ".", "无")."""
+    """True for template leftovers and non-answers ("N/A", ".", "无", "如iPhone 7 Plus")."""
     cleaned = strip_placeholders(value).strip().strip("*_`[]()<>\"' ").strip()
-    return cleaned.lower() in _EMPTY_VALUES
+    return cleaned.lower() in _EMPTY_VALUES or bool(_ZH_EXAMPLE.match(cleaned))
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,7 @@ FAILURE = _any(
     r"\b(?:does not|doesn'?t|did not|didn'?t|is not|isn'?t) (?:work|change|update|play|show|"
     r"appear|load|connect|join|receive|arrive|fire|trigger|get called|respond|stop|start)\w*",
     r"\bnoise\b|\becho\b|\bdistort\w*|\bglitch\w*|\bflicker\w*|\bchoppy\b|\bgarbled\b",
+    r"\b(?:are|is|were|was|get|got) lost\b|\bdata loss\b|\bleak\w*|\bvulnerab\w*",
     r"\bnot (?:arriving|working|showing|loading|connecting)\b|\b(?:is|are|went) down\b",
     r"\bnone of\b[^.\n]{0,30}\bcan\b|\bnobody can\b|\bno one can\b|\boutage\b",
     r"崩溃|闪退|报错|失败|异常|卡住|卡死|卡顿|黑屏|无声|无法|不能|收不到|问题|bug",

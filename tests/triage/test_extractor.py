@@ -132,3 +132,19 @@ def test_four_part_and_prerelease_versions() -> None:
     assert extract("### OpenIM Server Version\n3.8.3.5").sdk_version == "3.8.3.5"
     assert extract("Agora SDK 4.2.6.1 on iOS").sdk_version == "4.2.6.1"
     assert extract("server at 10.0.0.12 refuses the socket").sdk_version is None
+
+
+def test_chinese_template_examples_are_not_values() -> None:
+    text = (
+        "【当前现象】：如聊天界面点击xxx不显示xxx\n【机型】：如iPhone 7 Plus\n"
+        "【之前版本有无此问题】：如4.8.10之前没有，4.8.10有\n"
+    )
+    fields = extract(text)
+    assert fields.device is None
+    assert fields.sdk_version is None
+
+
+def test_mixed_chinese_and_english_words() -> None:
+    fields = extract("android部分集成后崩溃，版本4.2.1")
+    assert fields.platform == "Android"
+    assert fields.sdk_version == "4.2.1"
