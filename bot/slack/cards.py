@@ -76,6 +76,7 @@ def ticket_card(
     headline: str = "New ticket",
     permalink: str | None = None,
     note: str | None = None,
+    desk_url: str | None = None,
 ) -> tuple[str, list[Block]]:
     account = config.account(ticket.account_id)
     name = account.name if account else ticket.account_id
@@ -98,8 +99,7 @@ def ticket_card(
     context = []
     if ticket.priority_reason:
         context.append(f"Priority: {_esc(ticket.priority_reason)}")
-    if permalink:
-        context.append(f"<{permalink}|Open the customer's thread>")
+    context.extend(_links(ticket, permalink=permalink, desk_url=desk_url))
     if note:
         context.append(note)
     if context:
@@ -119,6 +119,7 @@ def escalation_card(
     config: OrgConfig,
     now: dt.datetime,
     permalink: str | None = None,
+    desk_url: str | None = None,
 ) -> tuple[str, list[Block]]:
     """An SLA ping: account, tier, priority, clock, time left or how late, thread, buttons."""
     account = config.account(ticket.account_id)
@@ -156,19 +157,23 @@ def escalation_card(
         {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}},
         {"type": "section", "fields": fields},
     ]
-    if permalink:
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [
-                    {"type": "mrkdwn", "text": f"<{permalink}|Open the customer's thread>"}
-                ],
-            }
-        )
+    links = _links(ticket, permalink=permalink, desk_url=desk_url)
+    if links:
+        text = " · ".join(links)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
     actions = engineer_buttons(ticket)
     if actions is not None:
         blocks.append(actions)
     return f"{title} — {name} ({tier})", blocks
+
+
+def _links(ticket: Ticket, *, permalink: str | None, desk_url: str | None) -> list[str]:
+    out = []
+    if permalink:
+        out.append(f"<{permalink}|Open the customer's thread>")
+    if desk_url:
+        out.append(f"<{desk_url}|{ticket.key} in deskbot>")
+    return out
 
 
 def _facts(ticket: Ticket, *, config: OrgConfig, tier: str, now: dt.datetime) -> list[Block]:

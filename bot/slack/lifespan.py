@@ -21,7 +21,7 @@ from slack_bolt import App
 from bot.context import AppContext
 from bot.slack.app import build_bolt_app
 from bot.slack.client import web_client
-from bot.slack.notifier import SlackNotifier
+from bot.slack.notifier import SlackNotifier, build_notifier
 from bot.slack.runtime import SlackRuntime
 
 log = logging.getLogger("deskbot.slack")
@@ -44,9 +44,7 @@ def build_service(ctx: AppContext, *, runtime: SlackRuntime | None = None) -> Sl
     bolt = build_bolt_app(
         rt, signing_secret=settings.slack_signing_secret.get_secret_value(), executor=executor
     )
-    notifier = SlackNotifier(
-        client=rt.client, config=ctx.config, tickets=ctx.tickets, clock=rt.clock
-    )
+    notifier = build_notifier(ctx, client=rt.client, clock=rt.clock)
     return SlackService(bolt=bolt, runtime=rt, notifier=notifier)
 
 

@@ -162,11 +162,9 @@ def announce(rt: SlackRuntime, key: str) -> None:
     """Post a new ticket to the engineers; a failure here must not cost the customer's reply."""
     try:
         ticket = rt.ctx.tickets.get(key)
-        from bot.slack.notifier import SlackNotifier
+        from bot.slack.notifier import build_notifier
 
-        notifier = SlackNotifier(
-            client=rt.client, config=rt.ctx.config, tickets=rt.ctx.tickets, clock=rt.clock
-        )
+        notifier = build_notifier(rt.ctx, client=rt.client, clock=rt.clock)
         announce_ticket(rt.ctx, notifier, ticket, now=rt.now())
     except Exception:
         log.exception("could not announce %s to engineers", key)

@@ -35,7 +35,6 @@ token, or a payload we cannot render ``permanent``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -43,6 +42,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import OrgConfig
+from bot.context import AppContext
 from bot.errors import NotFound
 from bot.notify import DeliveryError
 from bot.slack.blocks import Block
@@ -68,11 +68,13 @@ class SlackNotifier:
         config: OrgConfig,
         tickets: TicketStore,
         clock: Clock = utc_now,
+        public_url: str | None = None,
     ) -> None:
         self.client = client
         self.config = config
         self.tickets = tickets
         self.clock = clock
+        self.public_url = public_url.rstrip("/") if public_url else None
 
     def deliver(self, item: OutboxItem) -> None:
         text, blocks = self.render(item.payload)
@@ -95,10 +97,15 @@ class SlackNotifier:
         ticket = self._ticket(payload)
         now = self.clock()
         link = payload.get("thread_url") or self.permalink(ticket)
+        desk = f"{self.public_url}/staff/tickets/{ticket.key}" if self.public_url else None
         if kind == "escalation":
-            return escalation_card(ticket, payload, config=self.config, now=now, permalink=link)
+            return escalation_card(
+                ticket, payload, config=self.config, now=now, permalink=link, desk_url=desk
+            )
         headline = str(payload.get("headline") or "New ticket")
-        return ticket_card(ticket, config=self.config, now=now, headline=headline, permalink=link)
+        return ticket_card(
+            ticket, config=self.config, now=now, headline=headline, permalink=link, desk_url=desk
+        )
 
     def destination(self, target: str) -> str:
         """A channel id to post to; users get a DM channel."""
@@ -139,5 +146,12 @@ class SlackNotifier:
             raise DeliveryError(f"no ticket {ref}", permanent=True) from exc
 
 
-def now_iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat()
+def build_notifier(ctx: AppContext, *, client: WebClient, clock: Clock = utc_now) -> SlackNotifier:
+    """The notifier for an application context (what the outbox worker registers)."""
+    return SlackNotifier(
+        client=client,
+        config=ctx.config,
+        tickets=ctx.tickets,
+        clock=clock,
+        public_url=ctx.settings.public_url,
+    )

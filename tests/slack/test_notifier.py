@@ -11,7 +11,7 @@ import pytest
 from bot.context import AppContext
 from bot.notify import DeliveryError
 from bot.slack.client import web_client
-from bot.slack.notifier import SlackNotifier
+from bot.slack.notifier import SlackNotifier, build_notifier
 from bot.store.notifications import Delivery
 from bot.store.records import NewTicket, Ticket
 from tests.conftest import NOW
@@ -30,9 +30,7 @@ def _ticket(ctx: AppContext) -> Ticket:
 
 
 def _notifier(ctx: AppContext, *, at: dt.datetime) -> SlackNotifier:
-    return SlackNotifier(
-        client=web_client(ctx.settings), config=ctx.config, tickets=ctx.tickets, clock=lambda: at
-    )
+    return build_notifier(ctx, client=web_client(ctx.settings), clock=lambda: at)
 
 
 def _escalation(ticket: Ticket, **extra: object) -> dict[str, object]:
@@ -57,6 +55,7 @@ def test_escalation_dm_carries_the_facts_a_link_and_acknowledge(
     for fact in ("Acme Games", "enterprise", "P1", "first response", "6 min left", "80%"):
         assert fact in rendered, fact
     assert "https://nimbus.slack.com/archives/C0ACMEGAMES/p1763431000000100" in rendered
+    assert f"http://127.0.0.1:8000/staff/tickets/{ticket.key}|" in rendered
     actions = [b for b in post["blocks"] if b["type"] == "actions"]
     buttons = [e["action_id"] for b in actions for e in b["elements"]]
     assert buttons[0] == "deskbot_ack"
