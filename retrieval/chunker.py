@@ -11,13 +11,19 @@ from retrieval.types import Chunk, Document, Section
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
 DEFAULT_MAX_CHARS = 1500
+MERGE_CHARS = 1000
 # Only this much of a chunk is embedded: MiniLM reads ~256 word pieces and indexing time grows
 # with length, while the lexical index still sees the whole text.
-EMBED_CHARS = 900
+EMBED_CHARS = 600
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
 def chunk_document(
-    doc: Document, *, url_base: str | None = None, max_chars: int = DEFAULT_MAX_CHARS
+    doc: Document,
+    *,
+    url_base: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    merge_chars: int = MERGE_CHARS,
 ) -> list[Chunk]:
     """Split ``doc`` into chunks carrying title, heading path, URL and metadata."""
     chunks: list[Chunk] = []
@@ -28,32 +34,57 @@ def chunk_document(
         metadata["platform"] = platform
     metadata.setdefault("kind", doc.kind)
     seen: dict[str, int] = {}
+    pieces: list[tuple[Section, str]] = []
     for section in doc.sections:
-        pieces = [section.text] if doc.kind == "faq" else _split(section.text, max_chars)
-        for piece in pieces:
-            if not piece.strip() and not section.heading_path:
-                continue
-            url = f"{page_url}#{section.anchor}" if page_url and section.anchor else page_url
-            digest = _hash(doc.source, doc.title, "\x1f".join(section.heading_path), piece)
-            seen[digest] = seen.get(digest, 0) + 1
-            chunk_id = digest[:20] if seen[digest] == 1 else f"{digest[:20]}-{seen[digest]}"
-            chunks.append(
-                Chunk(
-                    id=chunk_id,
-                    source=doc.source,
-                    title=doc.title,
-                    heading_path=section.heading_path,
-                    text=piece.strip(),
-                    url=url,
-                    metadata=metadata,
-                    content_hash=digest,
-                )
+        texts = [section.text] if doc.kind == "faq" else _split(section.text, max_chars)
+        pieces.extend((section, text) for text in texts)
+    if doc.kind != "faq":
+        pieces = _merge_small(pieces, limit=merge_chars)
+    for section, piece in pieces:
+        if not piece.strip() and not section.heading_path:
+            continue
+        url = f"{page_url}#{section.anchor}" if page_url and section.anchor else page_url
+        digest = _hash(doc.source, doc.title, "\x1f".join(section.heading_path), piece)
+        seen[digest] = seen.get(digest, 0) + 1
+        chunk_id = digest[:20] if seen[digest] == 1 else f"{digest[:20]}-{seen[digest]}"
+        chunks.append(
+            Chunk(
+                id=chunk_id,
+                source=doc.source,
+                title=doc.title,
+                heading_path=section.heading_path,
+                text=piece.strip(),
+                url=url,
+                metadata=metadata,
+                content_hash=digest,
             )
+        )
     return chunks
 
 
-def embed_text(chunk: Chunk) -> str:
-    """What the dense model reads: context plus prose, with code cut to its first lines."""
+def _merge_small(pieces: list[tuple[Section, str]], *, limit: int) -> list[tuple[Section, str]]:
+    """Fold short neighbouring sections under the same top-level heading into one chunk (the
+    sub-heading stays in the text), so a page of one-line sections is not a swarm of chunks."""
+    out: list[tuple[Section, str]] = []
+    for section, text in pieces:
+        if out:
+            head, body = out[-1]
+            same_top = head.heading_path[:1] == section.heading_path[:1]
+            deeper = len(section.heading_path) >= len(head.heading_path)
+            title = section.heading_path[-1] if section.heading_path else ""
+            merged = f"{body}\n\n{title}\n{text}".strip() if title else f"{body}\n\n{text}"
+            if same_top and deeper and head.heading_path and len(merged) <= limit:
+                out[-1] = (head, merged)
+                continue
+        out.append((section, text))
+    return out
+
+
+def embed_text(chunk: Chunk, *, multilingual: bool = True) -> str:
+    """What the dense model reads: context plus prose, with code cut to its first lines.
+
+    An English-only model turns Chinese into [UNK] tokens that cost time and carry nothing,
+    so for it only the Latin-script words (identifiers, error texts) are kept."""
     prose: list[str] = []
     in_code = False
     code_lines = 0
@@ -68,7 +99,10 @@ def embed_text(chunk: Chunk) -> str:
                 continue
         if line.strip():
             prose.append(line.strip())
-    return (chunk.context + "\n" + " ".join(prose))[:EMBED_CHARS]
+    text = chunk.context + "\n" + " ".join(prose)
+    if not multilingual:
+        text = " ".join(_CJK_RUN.sub(" ", text).split())
+    return text[:EMBED_CHARS]
 
 
 def lexical_text(chunk: Chunk) -> str:

@@ -111,7 +111,9 @@ def ingest(
     before = getattr(embedder, "computed", 0)
     for start in range(0, len(pending), EMBED_BATCH):
         batch = pending[start : start + EMBED_BATCH]
-        matrix = embedder.embed_documents([embed_text(c) for c in batch])
+        matrix = embedder.embed_documents(
+            [embed_text(c, multilingual=embedder.multilingual) for c in batch]
+        )
         vectors.upsert([c.id for c in batch], matrix)
         lexical.add((c.id, tokenize(lexical_text(c))) for c in batch)
         if progress:

@@ -59,9 +59,9 @@ class LexicalIndex:
         self._postings = {}
         for term, (docs, tfs) in postings.items():
             rows = np.array(docs, dtype=np.int32)
-            tf = np.array(tfs, dtype=np.float32)
+            freq = np.array(tfs, dtype=np.float32)
             idf = math.log(1 + (total - len(rows) + 0.5) / (len(rows) + 0.5))
-            weights = idf * tf * (K1 + 1) / (tf + norm[rows])
+            weights = idf * freq * (K1 + 1) / (freq + norm[rows])
             self._postings[term] = (rows, weights.astype(np.float32))
         self._dirty = False
 

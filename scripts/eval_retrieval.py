@@ -89,7 +89,10 @@ def run_baseline(
         for piece in splitter.split_text(raw):
             texts.append(piece)
             sources.append(path.relative_to(folder).as_posix())
-    embedder = CachedEmbedder(MiniLMEmbedder(), path=cache / "baseline-vectors.sqlite")
+    # The tutorial uses the model as shipped: 256 word pieces.
+    embedder = CachedEmbedder(
+        MiniLMEmbedder(max_seq_length=256), path=cache / "baseline-vectors.sqlite"
+    )
     vectors = embedder.embed_documents(texts)
     client = chromadb.EphemeralClient()
     name = f"baseline-{int(time.time() * 1000)}"

@@ -33,7 +33,8 @@ IGNORED_NAMES = {"license", "licence", "copying", "copyright", "source", "notice
 
 
 def is_document(path: Path) -> bool:
-    if path.suffix.lower() not in LOADERS or path.name.startswith("."):
+    # "_name.mdx" is the partials convention: fragments are inlined where they are imported.
+    if path.suffix.lower() not in LOADERS or path.name.startswith((".", "_")):
         return False
     return path.stem.lower() not in IGNORED_NAMES
 

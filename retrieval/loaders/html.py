@@ -53,8 +53,8 @@ def parse_html(raw: str, *, source: str, fallback_title: str, title: str = "") -
             if name in _HEADINGS:
                 level = int(name[1])
                 text = child.get_text(" ", strip=True)
-                if level == 1 and not title:
-                    title = text
+                if level == 1 and (not title or text == title):
+                    title = title or text
                     continue
                 flush()
                 while stack and stack[-1][0] >= level:

@@ -19,7 +19,7 @@ def load_rst(path: Path, *, source: str, root: Path) -> Document:
     try:
         parts = publish_parts(
             raw,
-            writer_name="html5",
+            writer="html5",
             settings_overrides={
                 "report_level": 5,
                 "halt_level": 5,

@@ -1,0 +1,45 @@
+"""Fixtures for retrieval tests: a knowledge base on the hash embedder (instant, no model)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from retrieval import KnowledgeBase, MemoryIndex
+from retrieval.llm import ChatModel
+
+FIXTURES = Path(__file__).parent / "fixtures" / "docs"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    """A private copy of the fixture docs, free to edit."""
+    target = tmp_path / "docs"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+KBFactory = Callable[..., KnowledgeBase]
+
+
+@pytest.fixture
+def make_kb(tmp_path: Path) -> Iterator[KBFactory]:
+    opened: list[KnowledgeBase] = []
+
+    def factory(*, llm: ChatModel | None = None, persistent: bool = False) -> KnowledgeBase:
+        kb = KnowledgeBase.open(
+            tmp_path / "index",
+            embedder="hash",
+            llm=llm,
+            vector_index=None if persistent else MemoryIndex(),
+        )
+        opened.append(kb)
+        return kb
+
+    yield factory
+    for kb in opened:
+        kb.close()
