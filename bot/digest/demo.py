@@ -55,20 +55,29 @@ def seed_demo(
     rng = random.Random(seed)
     start = now - dt.timedelta(days=days)
     summary = DemoSummary(since=start, until=now)
-    plans = []
+    # One timeline of ticket openings and questions, played in time order so ticket numbers
+    # follow the calendar, as in real life.
+    timeline: list[tuple[dt.datetime, str, Account, int]] = []
     for day in range(days):
         for account in ctx.config.accounts:
             low, high = PER_DAY[account.tier]
             for _ in range(rng.randint(low, high)):
-                plans.append((_opening_time(rng, account, start + dt.timedelta(days=day)), account))
-    # Open in time order so ticket numbers follow the calendar, as in real life.
-    for opened_at, account in sorted(plans, key=lambda p: (p[0], p[1].id)):
-        if opened_at >= now:
+                at = _opening_time(rng, account, start + dt.timedelta(days=day))
+                timeline.append((at, "ticket", account, 0))
+    askers = [a for a in ctx.config.accounts if a.web_keys] or list(ctx.config.accounts)
+    for n in range(days * 4):
+        account = rng.choice(askers)
+        timeline.append(
+            (start + dt.timedelta(seconds=rng.uniform(0, days * 86400)), "ask", account, n)
+        )
+    for at, what, account, n in sorted(timeline, key=lambda e: (e[0], e[1], e[2].id, e[3])):
+        if at >= now:
             continue
-        ticket = _play_ticket(ctx, rng, account, opened_at=opened_at, now=now)
-        summary.tickets.append(ticket.key)
-        summary.open += ticket.is_open
-    _play_questions(ctx, rng, start=start, now=now, days=days, summary=summary)
+        if what == "ticket":
+            _count(summary, _play_ticket(ctx, rng, account, opened_at=at, now=now))
+        else:
+            ref = f"demo-{now:%Y%m%d%H%M%S}-{seed}-{n}"
+            _play_question(ctx, rng, account, ref=ref, at=at, now=now, summary=summary)
     summary.tickets.sort(key=lambda key: int(key.rsplit("-", 1)[-1]))
     marker = ctx.conversations.open(*MARKER, now=now)
     ctx.conversations.update(
@@ -151,7 +160,9 @@ def _lifecycle(ctx: AppContext, rng: random.Random, ticket: Ticket, *, now: dt.d
             at += dt.timedelta(hours=rng.randint(6, 40))
             if at >= now:
                 return ticket
-            ticket = ctx.desk.set_stage(ticket, stage=stage, by="csm-wang", now=at)
+            account = ctx.config.account(ticket.account_id)
+            by = account.csm if account and account.csm else engineer
+            ticket = ctx.desk.set_stage(ticket, stage=stage, by=by, now=at)
         return ticket
     if ticket.priority == "P3" and rng.random() < 0.25:
         at += HOUR
@@ -185,61 +196,60 @@ def _tier(ctx: AppContext, ticket: Ticket) -> str:
     return account.tier if account else "free"
 
 
-def _play_questions(
+def _count(summary: DemoSummary, ticket: Ticket) -> None:
+    summary.tickets.append(ticket.key)
+    summary.open += ticket.is_open
+
+
+def _play_question(
     ctx: AppContext,
     rng: random.Random,
+    account: Account,
     *,
-    start: dt.datetime,
+    ref: str,
+    at: dt.datetime,
     now: dt.datetime,
-    days: int,
     summary: DemoSummary,
 ) -> None:
-    """Questions the bot answered (some marked solved) and ones the docs did not cover."""
-    accounts = [a for a in ctx.config.accounts if a.web_keys] or list(ctx.config.accounts)
-    for n in range(days * 4):
-        account = rng.choice(accounts)
-        at = start + dt.timedelta(seconds=rng.uniform(0, days * 86400))
-        if at >= now:
-            continue
-        conv = ctx.conversations.open(
-            "web", f"demo-{start:%Y%m%d}-{n}", now=at, account_id=account.id,
-            user_ref=rng.choice(script.CUSTOMERS),
-        )  # fmt: skip
-        summary.conversations += 1
-        if rng.random() < 0.25:
-            question = rng.choice(script.UNANSWERED)
-            ctx.conversations.add_message(conv.id, "user", question, now=at)
-            ctx.conversations.add_message(
-                conv.id, "bot", "The documentation does not cover this; shall I ask a human?",
-                now=at + MINUTE, data={"kind": "handoff", "handoff": True, "confidence": 0.2},
-            )  # fmt: skip
-            ctx.gaps.record(
-                question, now=at, channel="web", account_id=account.id,
-                conversation_id=conv.id, top_score=round(rng.uniform(0.1, 0.35), 2),
-            )  # fmt: skip
-            summary.gaps += 1
-            continue
-        question = rng.choice(script.ANSWERED)
+    """A question on the web chat: answered (maybe marked solved, maybe followed by a ticket),
+    or not covered by the docs (a knowledge gap)."""
+    conv = ctx.conversations.open(
+        "web", ref, now=at, account_id=account.id, user_ref=rng.choice(script.CUSTOMERS)
+    )
+    summary.conversations += 1
+    if rng.random() < 0.25:
+        question = rng.choice(script.UNANSWERED)
         ctx.conversations.add_message(conv.id, "user", question, now=at)
         ctx.conversations.add_message(
-            conv.id, "bot", f"Here is how: see the guide [1]. ({question})", now=at + MINUTE,
-            data={"kind": "answer", "handoff": False, "confidence": 0.8, "citations": []},
+            conv.id, "bot", "The documentation does not cover this; shall I ask a human?",
+            now=at + MINUTE, data={"kind": "handoff", "handoff": True, "confidence": 0.2},
         )  # fmt: skip
-        summary.answers += 1
-        if rng.random() < 0.45 and at + 2 * MINUTE < now:
-            ctx.conversations.add_message(
-                conv.id, "user", "", now=at + 2 * MINUTE, data={"action": "solved"}
-            )
-            ctx.conversations.update(conv.id, now=at + 2 * MINUTE, state={"solved": True})
-        elif rng.random() < 0.3 and at + 3 * HOUR < now:
-            key = _ticket_after_answer(ctx, account, conv.id, question, at=at + 3 * HOUR)
-            summary.tickets.append(key)
-            summary.open += 1
+        ctx.gaps.record(
+            question, now=at, channel="web", account_id=account.id,
+            conversation_id=conv.id, top_score=round(rng.uniform(0.1, 0.35), 2),
+        )  # fmt: skip
+        summary.gaps += 1
+        return
+    question = rng.choice(script.ANSWERED)
+    ctx.conversations.add_message(conv.id, "user", question, now=at)
+    ctx.conversations.add_message(
+        conv.id, "bot", f"Here is how: see the guide [1]. ({question})", now=at + MINUTE,
+        data={"kind": "answer", "handoff": False, "confidence": 0.8, "citations": []},
+    )  # fmt: skip
+    summary.answers += 1
+    if rng.random() < 0.45 and at + 2 * MINUTE < now:
+        ctx.conversations.add_message(
+            conv.id, "user", "", now=at + 2 * MINUTE, data={"action": "solved"}
+        )
+        ctx.conversations.update(conv.id, now=at + 2 * MINUTE, state={"solved": True})
+    elif rng.random() < 0.3 and at + 3 * HOUR < now:
+        ticket = _ticket_after_answer(ctx, account, conv.id, question, at=at + 3 * HOUR)
+        _count(summary, _lifecycle(ctx, rng, ticket, now=now))
 
 
 def _ticket_after_answer(
     ctx: AppContext, account: Account, conversation_id: str, question: str, *, at: dt.datetime
-) -> str:
+) -> Ticket:
     """The answer did not help: the user asks for a human and a ticket opens (not deflected)."""
     ctx.conversations.add_message(
         conversation_id, "user", "That did not work for us.", now=at, data={"action": "human"}
@@ -257,4 +267,4 @@ def _ticket_after_answer(
         conversation_id, "bot", f"I opened {ticket.key} for you.", now=at + MINUTE,
         data={"kind": "ticket_opened", "handoff": True, "ticket": ticket.key},
     )  # fmt: skip
-    return ticket.key
+    return ticket
