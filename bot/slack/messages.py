@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from bot.conversation.types import Inbound, Reply
+from bot.errors import ServiceUnavailable
 from bot.slack.announce import announce_ticket
-from bot.slack.blocks import LOOKING, apology, reply_message
+from bot.slack.blocks import LOOKING, apology, mrkdwn, reply_message, sections
 from bot.slack.files import fetch_uploads
 from bot.slack.runtime import SlackRuntime
 
@@ -134,7 +136,7 @@ def answer(rt: SlackRuntime, turn: Turn) -> None:
             uploads=tuple(fetched.uploads),
             external_id=turn.ts,
         )
-        reply = rt.service().handle(inbound, now=rt.now())
+        reply = converse(rt, inbound, channel=turn.channel, placeholder=placeholder)
         show(rt, turn, reply, placeholder=placeholder)
     except Exception:
         log.exception("answering %s failed", turn.ref)
@@ -146,6 +148,29 @@ def answer(rt: SlackRuntime, turn: Turn) -> None:
                 _post(rt, turn, text=fallback, blocks=blocks)
         except (SlackApiError, OSError):
             log.exception("could not even apologise in %s", turn.ref)
+
+
+def converse(rt: SlackRuntime, inbound: Inbound, *, channel: str, placeholder: str) -> Reply:
+    """The service's reply; a streamed (LLM) answer grows in the progress note meanwhile, at
+    most one ``chat.update`` per ``rt.stream_interval`` seconds (Slack rate-limits updates)."""
+    service = rt.service()
+    stream = getattr(service, "stream", None)
+    if stream is None:
+        return service.handle(inbound, now=rt.now())
+    shown = ""
+    last = time.monotonic()
+    for piece in stream(inbound, now=rt.now()):
+        if isinstance(piece, Reply):
+            return piece
+        shown += piece
+        if shown.strip() and time.monotonic() - last >= rt.stream_interval:
+            partial = mrkdwn(shown) + " …"
+            try:
+                _update(rt, channel, placeholder, partial, sections(partial))
+            except SlackApiError as exc:
+                log.info("skipped a streaming update: %s", exc)
+            last = time.monotonic()
+    raise ServiceUnavailable("the conversation ended without a reply")
 
 
 def show(rt: SlackRuntime, turn: Turn, reply: Reply, *, placeholder: str | None) -> None:

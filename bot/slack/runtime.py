@@ -23,7 +23,8 @@ Clock = Callable[[], dt.datetime]
 
 
 class ConversationHandler(Protocol):
-    """The conversation service's seam (``bot.conversation.service.ConversationService``)."""
+    """The conversation service's seam (``bot.conversation.service.ConversationService``).
+    A ``stream(inbound, now=)`` method, when present, is used for answers in Slack."""
 
     def handle(self, inbound: Inbound, *, now: dt.datetime) -> Reply: ...
 
@@ -39,6 +40,7 @@ class SlackRuntime:
     clock: Clock = utc_now
     conversation: ConversationHandler | None = None
     bot_user_id: str | None = None
+    stream_interval: float = 1.0  # seconds between chat.update calls of a streamed answer
     _identity_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def now(self) -> dt.datetime:

@@ -3,11 +3,14 @@ signed requests to the service and the Web API stub."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 
 from bot.context import AppContext
+from bot.conversation.types import Inbound, Reply
 from bot.errors import IndexUnavailable, LLMUnavailable
 from bot.service.app import create_app
 from bot.settings import EXAMPLE_CONFIG, Settings
@@ -193,3 +196,30 @@ def test_slack_route_says_clearly_when_slack_is_off_or_not_running(ctx: AppConte
         response = client.post("/slack/events", content="{}")
     assert response.status_code == 503
     assert "not running" in response.json()["error"]
+
+
+class Streaming:
+    """A conversation service whose answer arrives in pieces, as with an LLM."""
+
+    def handle(self, inbound: Inbound, *, now: dt.datetime) -> Reply:
+        raise AssertionError("Slack should use stream() when the service has it")
+
+    def stream(self, inbound: Inbound, *, now: dt.datetime) -> Iterator[str | Reply]:
+        yield "Call join() "
+        yield "after connect()."
+        yield Reply(kind="answer", text="Call join() after connect().", conversation_id="c1")
+
+
+def test_a_streamed_answer_grows_in_the_progress_note(
+    slack_client: TestClient, slack_stub: SlackStub
+) -> None:
+    runtime = slack_client.app.state.slack.runtime  # type: ignore[attr-defined]
+    runtime.conversation, runtime.stream_interval = Streaming(), 0.0
+    post_event(slack_client, message("How do I join?"))
+    updates = slack_stub.wait_for("chat.update", count=3)
+    assert [u["text"] for u in updates] == [
+        "Call join()  …",
+        "Call join() after connect(). …",
+        "Call join() after connect().",
+    ]
+    assert {u["ts"] for u in updates} == {"1763431200.000001"}
