@@ -36,6 +36,17 @@ def parse_now(text: str | None) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def _iso(value: Any) -> Any:
+    """Dates and times as ISO 8601 strings, everything else as it is."""
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_iso(v) for v in value]
+    if isinstance(value, dt.date):  # datetimes are dates too
+        return value.isoformat()
+    return value
+
+
 def digest(
     csm: str | None = typer.Option(None, "--csm", help="One CSM's id; default: every CSM."),
     date: str | None = typer.Option(
@@ -76,14 +87,14 @@ def digest(
                     rendered.append({"csm": person.id, "day": str(local_day), "sent": False})
                     texts.append(f"{person.id}: the digest for {local_day} was already sent")
                 else:
-                    rendered.append({**dataclasses.asdict(sent), "sent": True})
+                    rendered.append(_iso({**dataclasses.asdict(sent), "sent": True}))
                     texts.append(
                         f"{person.id}: {sent.pages} message(s) queued for {local_day} "
                         f"via {sent.transport} to {sent.target}"
                     )
                 continue
             result = build_digest(ctx, person.id, as_of=as_of, day=local_day)
-            rendered.append(dataclasses.asdict(result))
+            rendered.append(_iso(dataclasses.asdict(result)))
             texts.append(render_markdown(result))
     if as_json:
         emit_json({"sent" if send else "digests": rendered})

@@ -66,8 +66,9 @@ def test_digest_renders_every_csm_or_one(run: Invoke, ctx: AppContext) -> None:
     assert one.exit_code == 0, one.output
     (digest,) = json.loads(one.stdout)["digests"]
     assert digest["csm_id"] == "csm-miller"
-    assert digest["as_of"].startswith("2026-11-17 14:00:00"), "09:00 in New York that day"
+    assert digest["as_of"] == "2026-11-17T14:00:00+00:00", "09:00 in New York that day"
     assert [a["account_id"] for a in digest["accounts"]] == ["streamly"]
+    assert digest["day"] == "2026-11-17" and digest["since"] == "2026-11-16T14:00:00+00:00"
 
 
 def test_digest_send_claims_once(run: Invoke, ctx: AppContext) -> None:
