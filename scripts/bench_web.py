@@ -6,7 +6,7 @@ sample knowledge base indexed first), then runs ``--sessions`` concurrent sessio
 ``--turns`` questions through ``POST /api/chat``. The same number of concurrent clients then hit
 ``/healthz`` as a baseline, so the ratio says what the chat itself costs on this machine.
 
-    .venv/bin/python scripts/bench_web.py                 # 50 sessions x 4 turns, 1 s think time
+    .venv/bin/python scripts/bench_web.py                 # 50 sessions x 4 turns, 3 s think time
     .venv/bin/python scripts/bench_web.py --think 0       # flat out: saturation, not users
     .venv/bin/python scripts/bench_web.py --embedder minilm --json
 
