@@ -35,7 +35,8 @@ class SlackPage:
     blocks: list[Block]
 
     def payload(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": self.blocks}
+        """The outbox payload the Slack notifier posts as it is (``kind: message``)."""
+        return {"kind": "message", "text": self.text, "blocks": self.blocks}
 
 
 def render_blocks(digest: Digest, *, max_blocks: int = MAX_BLOCKS) -> list[SlackPage]:

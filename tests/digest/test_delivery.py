@@ -41,7 +41,7 @@ def test_a_second_run_and_a_second_worker_send_nothing(desk_ctx: AppContext) -> 
     items = desk_ctx.notifications.items()
     assert sorted(i.target for i in items) == ["U0CSMMILL", "U0CSMWANG"]
     wang = next(i for i in items if i.target == "U0CSMWANG")
-    assert wang.transport == "slack"
+    assert wang.transport == "slack" and wang.payload["kind"] == "message"
     assert wang.payload["text"].startswith("Morning digest for Wang Fang")
     assert any("SUP-1001" in str(b) for b in wang.payload["blocks"])
 
