@@ -127,13 +127,15 @@ def _account_digest(
     unanswered_after: dt.timedelta,
 ) -> AccountDigest:
     def item(ticket: Ticket, *, escalated: bool = False) -> TicketItem:
-        clock = breached_clock(ticket, as_of) or next_due_clock(ticket)
+        breached = breached_clock(ticket, as_of)
+        clock = breached or next_due_clock(ticket)
         return TicketItem(
             key=ticket.key, subject=ticket.subject, priority=ticket.priority,
             status=ticket.status, stage=ticket.stage, kind=ticket.kind,
             url=ticket_url(ticket, public_url=public_url), opened_at=ticket.opened_at,
             due_at=clock.due_at if clock else None, clock=clock.name if clock else None,
             escalations=_escalations(ctx, ticket) if escalated else (),
+            breached=breached is not None,
         )  # fmt: skip
 
     open_tickets = [t for t in tickets if t.is_open]

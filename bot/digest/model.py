@@ -25,6 +25,7 @@ class TicketItem:
     # Escalation steps already fired for this ticket, e.g. "first_response 80% → csm, oncall".
     escalations: tuple[str, ...] = ()
     waiting_since: dt.datetime | None = None  # unanswered customer message time
+    breached: bool = False  # ``clock`` is the clock that breached
 
 
 @dataclass(frozen=True)

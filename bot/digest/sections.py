@@ -115,7 +115,7 @@ def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
             "Opened",
             tuple(entry(i, f"{i.kind}, {i.status.replace('_', ' ')}") for i in account.opened),
         ),
-        Section("Resolved", tuple(entry(i, i.kind) for i in account.resolved)),
+        Section("Resolved", tuple(entry(i, _resolved(i)) for i in account.resolved)),
         Section(
             "Open by priority",
             tuple(
@@ -139,6 +139,12 @@ def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
         ),
     ]
     return [s for s in sections if s.entries]
+
+
+def _resolved(item: TicketItem) -> str:
+    if item.breached and item.clock:
+        return f"{item.kind}, after its {item.clock.replace('_', ' ')} SLA breached"
+    return item.kind
 
 
 def _clip(text: str, limit: int) -> str:

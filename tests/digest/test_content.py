@@ -56,7 +56,8 @@ def _seed(ctx: AppContext) -> dict[str, str]:
     upgrade = ctx.desk.agent_reply(upgrade, agent="csm-wang", body="sure", now=AS_OF - 29 * D)
     upgrade = ctx.desk.set_stage(upgrade, stage="reviewing", by="csm-wang", now=AS_OF - 28 * D)
     keys["upgrade"] = upgrade.key
-    fixed = open_ticket(ctx, "pixelpals", at=AS_OF - 3 * D, priority="P3", fr_hours=8)
+    fixed = open_ticket(ctx, "pixelpals", at=AS_OF - 3 * D, priority="P3", fr_hours=8,
+                        subject="Late fix")  # fmt: skip
     fixed = ctx.desk.agent_reply(fixed, agent="eng-park", body="fixed", now=AS_OF - 2 * D)
     fixed = ctx.desk.resolve(fixed, by="eng-park", now=AS_OF - 10 * H)
     keys["fixed"] = fixed.key
@@ -133,6 +134,7 @@ def test_markdown_links_each_item_and_collapses_quiet_accounts(desk_ctx: AppCont
     assert f"[{k['outage']}](https://slack.com/app_redirect?channel=C0ACMEGAMES)" in markdown
     assert f"[{k['risky']}](http://127.0.0.1:8000/tickets/{k['risky']})" in markdown
     assert "Quiet: Tianqi Health (1 open)" in markdown
+    assert f"{k['fixed']}) P3 Late fix — bug, after its first response SLA breached" in markdown
     assert "## Tianqi Health" not in markdown
     assert "3 tickets in the last 7 days, 3 more than the 7 days before (0)" in markdown
     # Times are in the CSM's zone: the outage's first response was due 05:00 Shanghai.
