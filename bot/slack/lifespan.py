@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from slack_bolt import App
 
 from bot.context import AppContext
+from bot.settings import Settings
 from bot.slack.app import build_bolt_app
 from bot.slack.client import web_client
 from bot.slack.notifier import SlackNotifier, build_notifier
@@ -61,7 +62,7 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
     app.state.slack = service
     # The outbox worker finds its notifiers here, by transport.
     ctx.extras.setdefault("notifiers", {})["slack"] = service.notifier
-    socket = _start_socket_mode(service.bolt, ctx)
+    socket = await _start_socket_mode(service.bolt, settings)
     log.info("slack enabled", extra={"socket_mode": socket is not None})
     try:
         yield
@@ -74,12 +75,19 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
         executor.shutdown(wait=True, cancel_futures=False)
 
 
-def _start_socket_mode(bolt: App, ctx: AppContext) -> Any:
-    token = ctx.settings.slack_app_token
+async def _start_socket_mode(bolt: App, settings: Settings) -> Any:
+    """Connect over Socket Mode when ``SLACK_APP_TOKEN`` is set. A failure is logged, not
+    fatal: HTTP mode keeps working and the service still starts."""
+    token = settings.slack_app_token
     if token is None:
         return None
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from starlette.concurrency import run_in_threadpool
 
-    handler = SocketModeHandler(bolt, token.get_secret_value())
-    handler.connect()  # returns at once; the client runs on its own threads
+    handler = SocketModeHandler(bolt, token.get_secret_value(), web_client=bolt.client)
+    try:
+        await run_in_threadpool(handler.connect)  # the client then runs on its own threads
+    except Exception:
+        log.exception("slack socket mode could not connect; HTTP mode only")
+        return None
     return handler

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import yaml
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
+from bot.context import AppContext
+from bot.service.app import create_app
 from bot.settings import Settings
 from bot.slack.app import COMMAND, SHORTCUT_ID
 from bot.slack.client import api_base_url
@@ -72,3 +75,16 @@ def test_manifest_matches_the_listeners() -> None:
         settings["interactivity"]["request_url"],
     }
     assert {u.rsplit("/", 2)[-2:] == ["slack", "events"] for u in urls} == {True}
+
+
+def test_socket_mode_failure_leaves_http_mode_working(
+    ctx: AppContext, slack_stub: SlackStub, conversation: Recorder
+) -> None:
+    slack_stub.fail("apps.connections.open", status=200, error="invalid_auth")
+    settings = ctx.settings.model_copy(update={"slack_app_token": SecretStr("xapp-test")})
+    ctx.extras["conversation"] = conversation
+    app = create_app(settings, context=ctx, lifespan_modules=("bot.slack.lifespan",))
+    with TestClient(app) as client:
+        assert slack_stub.calls_to("apps.connections.open")
+        post_event(client, message("still here?"))
+        slack_stub.wait_for("chat.update")
