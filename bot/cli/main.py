@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bot.cli.docs_cmd",
     "bot.cli.triage_cmd",
     "bot.cli.sla_cmd",
+    "bot.cli.sla_ops_cmd",
     "bot.cli.digest_cmd",
     "bot.cli.stats_cmd",
     "bot.cli.demo_cmd",

@@ -1,0 +1,292 @@
+"""``deskbot sla explain`` and ``deskbot sla check``: a ticket's clocks, and one scan by hand.
+
+Added to the ``sla`` group that :mod:`bot.cli.sla_cmd` registers (this module is listed after
+it in ``COMMAND_MODULES``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from bot.cli.common import JsonOption, emit_json, settings, user_errors
+from bot.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from bot.context import AppContext
+    from bot.store.records import Escalation, Ticket
+    from sla import ClockState
+
+AtOption = typer.Option(
+    None, "--at", help="Evaluate at this instant (ISO 8601 with offset) instead of now."
+)
+
+
+def register(app: typer.Typer) -> None:
+    group = _sla_group(app)
+    group.command("explain")(explain)
+    group.command("check")(check)
+
+
+def _sla_group(app: typer.Typer) -> typer.Typer:
+    """The ``sla`` group made by ``bot.cli.sla_cmd`` (exported or found on the root app)."""
+    exported = getattr(importlib.import_module("bot.cli.sla_cmd"), "group", None)
+    if isinstance(exported, typer.Typer):
+        return exported
+    for info in app.registered_groups:
+        if info.name == "sla" and info.typer_instance is not None:
+            return info.typer_instance
+    group = typer.Typer(help="SLA targets, calendars and clocks.", no_args_is_help=True)
+    app.add_typer(group, name="sla")
+    return group
+
+
+def _context() -> AppContext:
+    from bot.context import build_context
+
+    return build_context(settings())
+
+
+def _instant(text: str | None) -> dt.datetime:
+    if text is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"--at {text!r} is not an ISO 8601 time") from None
+    if value.tzinfo is None:
+        raise InvalidInput(f"--at {text!r} has no UTC offset; add one, e.g. +08:00 or Z")
+    return value.astimezone(dt.UTC)
+
+
+# -- explain -------------------------------------------------------------------------------
+def explain(
+    ref: str = typer.Argument(..., help="Ticket key, e.g. SUP-1042"),
+    at: str | None = AtOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """A ticket's SLA clocks: target, calendar, pauses, time used and left, escalations."""
+    with user_errors():
+        now = _instant(at)
+        ctx = _context()
+        try:
+            doc = explain_ticket(ctx, ref, now=now)
+        finally:
+            ctx.close()
+    if as_json:
+        emit_json(doc)
+        return
+    _print_explain(doc)
+
+
+def explain_ticket(ctx: AppContext, ref: str, *, now: dt.datetime) -> dict[str, Any]:
+    """The document behind ``sla explain`` (JSON-safe)."""
+    from bot.scheduler.scanner import SlaScanner
+
+    ticket = ctx.tickets.get(ref)
+    keeper = SlaScanner.from_context(ctx).keeper
+    sla = keeper.account_sla(ticket.account_id)
+    events = ctx.tickets.events(ticket.id)
+    fired = ctx.notifications.escalations(ticket.id)
+    fired_keys = {(e.clock, e.level) for e in fired}
+    clocks = [
+        _clock_doc(state, ticket, keeper.steps(state, ticket), fired, fired_keys)
+        for state in keeper.state(ticket, events, now=now).clocks
+    ]
+    return {
+        "ticket": ticket.key,
+        "account": ticket.account_id,
+        "tier": sla.tier,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "now": now.isoformat(),
+        "clocks": clocks,
+    }
+
+
+def _clock_doc(
+    state: ClockState,
+    ticket: Ticket,
+    steps: list[Any],
+    fired: list[Escalation],
+    fired_keys: set[tuple[str, int]],
+) -> dict[str, Any]:
+    from bot.sla_clocks import escalation_clock
+    from sla import format_duration, format_target
+
+    name = escalation_clock(state)
+    target = state.target
+    pending = [s for s in steps if (name, s.level) not in fired_keys]
+    upcoming = pending[0] if pending else None
+    mine = [e for e in fired if e.clock.split("#")[0] == state.name]
+    return {
+        "name": state.name,
+        "escalation_clock": name,
+        "target": format_target(target) if target else "none",
+        "calendar": state.calendar.name if target and target.calendar == "business" else "24x7",
+        "started_at": _iso(state.started_at),
+        "due_at": _iso(state.due_at),
+        "projected_due_at": _iso(state.projected_due_at),
+        "stopped_at": _iso(state.stopped_at),
+        "stop_reason": state.stop_reason,
+        "state": _status(state),
+        "paused": state.paused,
+        "pauses": [[_iso(p.start), _iso(p.end)] for p in state.pauses],
+        "restarts": [_iso(r) for r in state.restarts],
+        "elapsed_seconds": int(state.elapsed.total_seconds()),
+        "elapsed": format_duration(state.elapsed),
+        "remaining_seconds": int(state.remaining.total_seconds()) if state.remaining else None,
+        "remaining": format_duration(state.remaining) if state.remaining is not None else None,
+        "breached": state.breached,
+        "met": state.met,
+        "next_escalation": None
+        if upcoming is None
+        else {
+            "level": upcoming.level,
+            "fraction": upcoming.fraction,
+            "fire_at": _iso(upcoming.fire_at),
+            "recipients": list(upcoming.recipients),
+        },
+        "escalations": [
+            {
+                "clock": e.clock,
+                "level": e.level,
+                "fraction": e.fraction,
+                "due_at": _iso(e.due_at),
+                "fired_at": _iso(e.fired_at),
+                "late": e.late,
+                "recipients": list(e.recipients),
+            }
+            for e in mine
+        ],
+    }
+
+
+def _status(state: ClockState) -> str:
+    if state.target is None:
+        return "no target"
+    if state.stopped_at is not None:
+        return "breached" if state.breached else "met"
+    if state.paused:
+        return "paused"
+    return "breached" if state.breached else "running"
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _print_explain(doc: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=False)
+    console.print(
+        f"[bold]{doc['ticket']}[/bold] {doc['priority']} · {doc['account']} ({doc['tier']}) · "
+        f"{doc['status']} · at {doc['now']}"
+    )
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("")
+    for clock in doc["clocks"]:
+        table.add_column(clock["name"].replace("_", " "))
+    rows: list[tuple[str, Any]] = [
+        ("target", lambda c: c["target"]),
+        ("calendar", lambda c: c["calendar"]),
+        ("state", lambda c: c["state"]),
+        ("started", lambda c: c["started_at"]),
+        ("due", lambda c: c["due_at"] or (f"{c['projected_due_at']} if resumed now"
+                                          if c["paused"] and c["projected_due_at"] else "-")),
+        ("stopped", lambda c: f"{c['stopped_at']} ({c['stop_reason']})" if c["stopped_at"]
+                              else "-"),
+        ("paused", lambda c: "\n".join(f"{s} → {e or 'now'}" for s, e in c["pauses"]) or "-"),
+        ("restarted", lambda c: "\n".join(c["restarts"]) or "-"),
+        ("elapsed", lambda c: c["elapsed"]),
+        ("remaining", lambda c: "-" if c["stopped_at"] else c["remaining"] or "-"),
+        ("next escalation", _next_text),
+        ("escalations fired", _fired_text),
+    ]  # fmt: skip
+    for label, cell in rows:
+        table.add_row(label, *(str(cell(c)) for c in doc["clocks"]))
+    console.print(table)
+
+
+def _next_text(clock: dict[str, Any]) -> str:
+    step = clock["next_escalation"]
+    if step is None:
+        return "-"
+    who = ", ".join(step["recipients"])
+    return f"{round(step['fraction'] * 100)}% at {step['fire_at']} → {who}"
+
+
+def _fired_text(clock: dict[str, Any]) -> str:
+    lines = [
+        f"{round(e['fraction'] * 100)}% {e['clock']} at {e['fired_at']} → "
+        f"{', '.join(e['recipients']) or 'nobody'}" + (" (late)" if e["late"] else "")
+        for e in clock["escalations"]
+    ]
+    return "\n".join(lines) or "-"
+
+
+# -- check ---------------------------------------------------------------------------------
+def check(at: str | None = AtOption, as_json: bool = JsonOption) -> None:
+    """Run one SLA scan and one outbox delivery pass now (for cron instead of the scheduler)."""
+    with user_errors():
+        now = _instant(at)
+        ctx = _context()
+        try:
+            doc = run_check(ctx, now=now)
+        finally:
+            ctx.close()
+    if as_json:
+        emit_json(doc)
+        return
+    scan = doc["scan"]
+    typer.echo(
+        f"scanned {scan['tickets']} due ticket(s): fired {len(scan['fired'])} escalation(s)"
+        + (f", {len(scan['errors'])} error(s)" if scan["errors"] else "")
+    )
+    for step in scan["fired"]:
+        late = " (late)" if step["late"] else ""
+        who = ", ".join(step["recipients"]) or "nobody"
+        share = round(step["fraction"] * 100)
+        typer.echo(f"  {step['ticket']} {step['clock']} {share}% → {who}{late}")
+    for error in scan["errors"]:
+        typer.echo(f"  error: {error}", err=True)
+    typer.echo(f"delivered {doc['delivered']} notification(s); outbox {doc['outbox']}")
+    for item in doc["failed"]:
+        typer.echo(f"  failed: #{item['id']} {item['transport']} {item['target']}: {item['error']}")
+    typer.echo(f"next escalation: {scan['next_wakeup'] or 'none pending'}")
+
+
+def run_check(ctx: AppContext, *, now: dt.datetime) -> dict[str, Any]:
+    """One scan and one delivery pass at ``now``; the document ``sla check --json`` prints."""
+    from bot.notify.registry import build_notifiers, close_notifiers
+    from bot.scheduler.outbox import OutboxWorker
+    from bot.scheduler.scanner import SlaScanner
+
+    report = SlaScanner.from_context(ctx).scan(now)
+    notifiers = build_notifiers(ctx)
+    try:
+        delivered = OutboxWorker.from_context(ctx, notifiers).deliver_due(now)
+    finally:
+        close_notifiers(notifiers)
+    failed = ctx.notifications.items(status="failed", limit=20)
+    return {
+        "scan": report.as_dict(),
+        "delivered": delivered,
+        "transports": sorted(notifiers),
+        "outbox": ctx.notifications.counts(),
+        "failed": [
+            {
+                "id": i.id,
+                "transport": i.transport,
+                "target": i.target,
+                "attempts": i.attempts,
+                "error": i.last_error,
+            }
+            for i in failed
+        ],
+    }

@@ -1,0 +1,98 @@
+"""``deskbot sla explain`` and ``deskbot sla check`` through typer's CliRunner (both DBs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli.main import app
+from bot.context import AppContext
+from bot.settings import EXAMPLE_CONFIG
+from tests.conftest import NOW
+from tests.scheduler.conftest import H, M, open_ticket
+
+S = dt.timedelta(seconds=1)
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> AppContext:
+    """The CLI builds its own context from the environment: point it at the test database."""
+    monkeypatch.setenv("DESKBOT_HOME", str(ctx.settings.home))
+    monkeypatch.setenv("DESKBOT_CONFIG", str(EXAMPLE_CONFIG))
+    monkeypatch.setenv("DESKBOT_DATABASE_URL", ctx.db.url)
+    return ctx
+
+
+def _run(*args: str) -> dict[str, Any]:
+    result = runner.invoke(app, ["sla", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_explain_shows_pauses_elapsed_remaining_and_the_next_step(cli_env: AppContext) -> None:
+    ctx = cli_env
+    ticket = open_ticket(ctx)
+    ticket = ctx.desk.acknowledge(ticket, agent="eng-li", now=NOW + 10 * M)
+    ticket = ctx.desk.wait_on_customer(ticket, agent="eng-li", now=NOW + H)
+    ctx.desk.customer_reply(ticket, author="U0CUSTOMER", body="here", now=NOW + 3 * H)
+    doc = _run("explain", ticket.key.lower(), "--at", (NOW + 4 * H).isoformat())
+    assert doc["ticket"] == ticket.key and doc["tier"] == "enterprise"
+    first, resolution = doc["clocks"]
+    assert first["name"] == "first_response" and first["state"] == "met"
+    assert first["stopped_at"] == (NOW + 10 * M).isoformat()
+    assert resolution["target"] == "8h 24x7" and resolution["calendar"] == "24x7"
+    assert resolution["pauses"] == [[(NOW + H).isoformat(), (NOW + 3 * H).isoformat()]]
+    assert resolution["elapsed_seconds"] == 2 * 3600  # 4 h minus 2 h paused
+    assert resolution["remaining_seconds"] == 6 * 3600
+    assert resolution["due_at"] == (NOW + 10 * H).isoformat()
+    assert resolution["next_escalation"]["fire_at"] == (NOW + 6 * H).isoformat()
+    assert resolution["next_escalation"]["recipients"] == ["assignee"]
+
+
+def test_check_fires_and_delivers_then_explain_lists_the_escalations(
+    cli_env: AppContext,
+) -> None:
+    ticket = open_ticket(cli_env)
+    doc = _run("check", "--at", (NOW + 45 * M + 30 * S).isoformat())
+    fired = [(f["clock"], f["level"], f["late"]) for f in doc["scan"]["fired"]]
+    assert fired == [("first_response", 0, True), ("first_response", 1, False)]
+    assert doc["delivered"] == 2 and doc["outbox"] == {"sent": 2}
+    assert doc["transports"] == ["log"]
+    assert doc["scan"]["next_wakeup"] == (NOW + 60 * M).isoformat()
+    assert _run("check", "--at", (NOW + 50 * M).isoformat())["scan"]["fired"] == []
+    explained = _run("explain", ticket.key, "--at", (NOW + 55 * M).isoformat())
+    first = explained["clocks"][0]
+    assert [(e["level"], e["late"]) for e in first["escalations"]] == [(0, True), (1, False)]
+    assert first["escalations"][1]["recipients"] == ["csm-wang", "eng-chen"]
+    assert first["next_escalation"]["level"] == 2
+
+
+def test_explain_as_a_table(cli_env: AppContext) -> None:
+    ticket = open_ticket(cli_env)
+    result = runner.invoke(app, ["sla", "explain", ticket.key, "--at", (NOW + 31 * M).isoformat()])
+    assert result.exit_code == 0, result.output
+    for text in ("first response", "resolution", "8h 24x7", "next escalation", "remaining"):
+        assert text in result.stdout
+
+
+def test_check_as_text(cli_env: AppContext) -> None:
+    open_ticket(cli_env)
+    result = runner.invoke(app, ["sla", "check", "--at", (NOW + 31 * M).isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "fired 1 escalation" in result.stdout and "delivered 1" in result.stdout
+
+
+def test_unknown_ticket_and_bad_time_are_one_line_errors(cli_env: AppContext) -> None:
+    missing = runner.invoke(app, ["sla", "explain", "SUP-9999"])
+    assert missing.exit_code == 1 and "SUP-9999" in missing.stderr
+    assert "Traceback" not in missing.output
+    bad = runner.invoke(app, ["sla", "check", "--at", "tomorrow"])
+    assert bad.exit_code == 2 and "--at" in bad.stderr
+    naive = runner.invoke(app, ["sla", "check", "--at", "2026-11-18T10:00:00"])
+    assert naive.exit_code == 2 and "offset" in naive.stderr
