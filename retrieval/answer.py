@@ -59,8 +59,11 @@ class Answerer:
         self, question: str, filters: SearchFilters | None
     ) -> tuple[list[SearchHit], float]:
         ranked, evidence = self.searcher.rank(question, k=LLM_PASSAGES, filters=filters)
-        reliable = self.searcher.embedder.multilingual or not has_chinese(question)
-        return [to_hit(r) for r in ranked], confidence(evidence, dense_reliable=reliable)
+        embedder = self.searcher.embedder
+        midpoint = getattr(embedder, "midpoint", None)
+        if has_chinese(question) and not embedder.multilingual:
+            midpoint = None
+        return [to_hit(r) for r in ranked], confidence(evidence, midpoint=midpoint)
 
     def ask(self, question: str, *, filters: SearchFilters | None = None) -> Answer:
         return self.ask_stream(question, filters=filters).result()

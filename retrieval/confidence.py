@@ -16,9 +16,11 @@ from retrieval.search import Evidence
 HANDOFF_BELOW = 0.5
 
 
-def confidence(evidence: Evidence, *, dense_reliable: bool) -> float:
+def confidence(evidence: Evidence, *, midpoint: float | None) -> float:
+    """``midpoint``: the embedder's cosine for an even chance of relevance; ``None`` when its
+    scores mean nothing for this question (hash embedder, Chinese on an English model)."""
     z = 4.0 * (evidence.coverage - 0.55)
-    if dense_reliable:
-        z += 10.0 * (evidence.dense_top - 0.45)
+    if midpoint is not None:
+        z += 10.0 * (evidence.dense_top - midpoint)
     z -= 0.9 * len(evidence.unknown_terms)
     return 1.0 / (1.0 + math.exp(-z))

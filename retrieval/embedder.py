@@ -47,6 +47,8 @@ class MiniLMEmbedder:
     name = "all-MiniLM-L6-v2"
     dim = 384
     multilingual = False
+    # Cosine at which a passage is as likely on-topic as not (calibrated on dev questions).
+    midpoint: float | None = 0.45
 
     # The model was trained on 128 word pieces; longer inputs cost time and add little.
     def __init__(self, *, batch_size: int = 64, max_seq_length: int = 128) -> None:
@@ -97,6 +99,7 @@ class E5Embedder:
     name = "multilingual-e5-small-4bit"
     dim = 384
     multilingual = True
+    midpoint: float | None = 0.82  # e5 scores crowd into 0.7-0.95
 
     def __init__(self) -> None:
         self._model: Any = None
@@ -122,6 +125,7 @@ class HashEmbedder:
 
     name = "hash"
     multilingual = True
+    midpoint: float | None = None  # no semantics: confidence comes from lexical evidence only
 
     def __init__(self, *, dim: int = 256) -> None:
         self.dim = dim
@@ -155,6 +159,7 @@ class CachedEmbedder:
         self.cache_tag = str(getattr(inner, "cache_tag", inner.name))
         self.dim = inner.dim
         self.multilingual = inner.multilingual
+        self.midpoint: float | None = getattr(inner, "midpoint", None)
         self.computed = 0
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False)
