@@ -19,7 +19,14 @@ from bot.web import auth
 from bot.web.pages import set_session_cookie
 from bot.web.render import page
 from bot.web.tickets import account_zone, display_name
-from bot.web.views import breach_at, clock_view, queue_order, span_text, staff_timeline
+from bot.web.views import (
+    breach_at,
+    clock_plan,
+    clock_view,
+    queue_order,
+    span_text,
+    staff_timeline,
+)
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 ACTIONS = ("acknowledge", "assign", "wait", "resolve", "reply")
@@ -109,7 +116,7 @@ def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
         ticket=found,
         tz=tz,
         account=ctx.config.account(found.account_id),
-        clocks=[(c, clock_view(c, tz, now=now)) for c in found.clocks],
+        clocks=[(clock_view(c, tz, now=now), clock_plan(c, tz, now=now)) for c in found.clocks],
         timeline=staff_timeline(events, escalations),
         escalations=escalations,
         attachments=ctx.attachments.for_ticket(found.id),

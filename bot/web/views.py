@@ -171,3 +171,42 @@ def _item(event: TicketEvent) -> TimelineItem:
 
 def _aware(when: dt.datetime) -> dt.datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class ClockPlan:
+    """What the SLA keeper recorded about a clock: target, pauses, planned escalations."""
+
+    target: str | None
+    pauses: list[tuple[str, str | None]]  # local start, local end (None: still paused)
+    steps: list[tuple[int, int, str, str, bool]]  # level, percent, when, recipients, fired
+
+
+def clock_plan(clock: ClockRecord, tz: str, *, now: dt.datetime) -> ClockPlan:
+    state = clock.state or {}
+    pauses = []
+    for pause in state.get("pauses") or []:
+        start, end = [*pause, None, None][:2] if isinstance(pause, list) else (None, None)
+        if start:
+            pauses.append((_when(start, tz, now), _when(end, tz, now) if end else None))
+    steps = []
+    for step in state.get("steps") or []:
+        if isinstance(step, dict) and step.get("fire_at"):
+            steps.append(
+                (
+                    int(step.get("level", 0)),
+                    round(float(step.get("fraction", 0)) * 100),
+                    _when(step["fire_at"], tz, now),
+                    ", ".join(str(r) for r in step.get("recipients") or []),
+                    bool(step.get("fired")),
+                )
+            )
+    target = state.get("target")
+    return ClockPlan(target=str(target) if target else None, pauses=pauses, steps=steps)
+
+
+def _when(iso: str, tz: str, now: dt.datetime) -> str:
+    try:
+        return due_text(dt.datetime.fromisoformat(iso), tz, now=now)
+    except (TypeError, ValueError):
+        return str(iso)

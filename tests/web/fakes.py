@@ -32,6 +32,18 @@ class FakeKeeper:
             target_seconds=4 * 3600,
             due_at=opened + dt.timedelta(hours=4),
             stopped_at=ticket.first_response_at,
+            state={
+                "target": "4h 24x7",
+                "steps": [
+                    {
+                        "level": 1,
+                        "fraction": 0.5,
+                        "fire_at": (opened + dt.timedelta(hours=2)).isoformat(),
+                        "recipients": ["assignee"],
+                        "fired": True,
+                    }
+                ],
+            },
         )
         waiting = ticket.status == "waiting_on_customer"
         resolution = ClockRecord(

@@ -166,7 +166,9 @@ def test_ticket_timeline_shows_clocks_pauses_notes_and_escalations(
     html = clients(staff=True).get(f"/staff/tickets/{ticket.key}").text
     assert "first response at 50% (late) → eng-chen" in html
     assert "internal: check the TURN server" in html
-    assert "paused 1×" in html
+    assert "target 4h 24x7" in html
+    assert "paused 10:05 Wed 18 Nov CST → now" in html
+    assert re.search(r"<strong>50%</strong> 12:00 Wed 18 Nov CST → assignee.*?sent", html, re.S)
     # The customer never sees internal notes.
     customer_html = clients(account="acme-games").get(f"/tickets/{ticket.key}").text
     assert "TURN server" not in customer_html

@@ -10,6 +10,8 @@ import json
 import time
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from bot.settings import Settings
 from bot.store.records import ClockRecord, Ticket
 from bot.web import signing
@@ -51,7 +53,7 @@ def test_session_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
     first = signing.session_key(settings)
     assert len(first) == 64 and signing.session_key(settings) == first
     assert (tmp_path / "home" / "session_secret").stat().st_mode & 0o777 == 0o600
-    configured = Settings(home=tmp_path / "home", session_secret="from-the-environment")
+    configured = Settings(home=tmp_path / "home", session_secret=SecretStr("from-the-environment"))
     assert signing.session_key(configured) == b"from-the-environment"
 
 
