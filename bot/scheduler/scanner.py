@@ -168,6 +168,7 @@ class SlaScanner:
         ticket = self.tickets.get(ticket_id)
         events = self.tickets.events(ticket_id)
         fired = self.notifications.fired_keys(ticket_id)
+        audit: list[EventSpec] = []
         for state in self.keeper.state(ticket, events, now=now).clocks:
             name = escalation_clock(state)
             for step in self.keeper.steps(state, ticket):
@@ -181,10 +182,23 @@ class SlaScanner:
                     recipients=tuple(self.recipients.resolve(step.recipients, ticket, now=now)),
                     late=step.is_late(now, LATE_AFTER),
                 )
-                self._fire(facts, now, report)
-        return self.desk.recompute(ticket)
+                event = self._fire(facts, now, report)
+                if event is not None:
+                    audit.append(event)
+        if not audit:
+            return self.desk.recompute(ticket)
+        # The audit events and the re-derived clocks (next step, breach) in as few
+        # transactions as the store allows: the clocks are recomputed with the last event.
+        for event in audit[:-1]:
+            self.tickets.record(ticket.id, event)
+        updated = self.tickets.record(ticket.id, audit[-1], recompute=self.keeper.clocks)
+        for listener in self.desk.listeners:
+            listener(updated)
+        return updated
 
-    def _fire(self, facts: StepFacts, now: dt.datetime, report: ScanReport) -> None:
+    def _fire(self, facts: StepFacts, now: dt.datetime, report: ScanReport) -> EventSpec | None:
+        """Record the step with its outbox items; the audit event to append, or None when
+        the step was fired already (by another scanner or an earlier run)."""
         step = facts.step
         deliveries = step_deliveries(facts, config=self.config, slack=self.slack)
         record = EscalationStep(
@@ -197,16 +211,7 @@ class SlaScanner:
         )
         if self.notifications.fire(record, deliveries, now=now, late=facts.late) is None:
             report.already_fired += 1
-            return
-        payload = base_payload(facts, self.config)
-        self.tickets.record(
-            facts.ticket.id,
-            EventSpec(
-                "escalated", now, "system", "deskbot", body=payload["text"],
-                data={k: payload[k] for k in ("clock", "escalation_clock", "level", "fraction",
-                                              "fire_at", "due_at", "late", "recipients")},
-            ),
-        )  # fmt: skip
+            return None
         report.fired.append(
             FiredStep(
                 ticket=facts.ticket.key,
@@ -219,3 +224,9 @@ class SlaScanner:
                 outbox_items=len(deliveries),
             )
         )
+        payload = base_payload(facts, self.config)
+        return EventSpec(
+            "escalated", now, "system", "deskbot", body=payload["text"],
+            data={k: payload[k] for k in ("clock", "escalation_clock", "level", "fraction",
+                                          "fire_at", "due_at", "late", "recipients")},
+        )  # fmt: skip
