@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from bot.triage import signals as s
 from bot.triage.lexicon import spaced
@@ -31,7 +32,7 @@ class Classification:
 
 
 def _count(pattern: re.Pattern[str], text: str, cap: int) -> int:
-    return min(cap, sum(1 for _ in pattern.finditer(text)))
+    return sum(1 for _ in islice(pattern.finditer(text), cap))
 
 
 def ticket_reference(text: str) -> str | None:

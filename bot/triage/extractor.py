@@ -38,7 +38,7 @@ _NUMBERED = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、]|步骤\s*\d)\s*(?P<item>\S.*)
 # "Steps: 1. join 2. publish" inside a chat message
 _INLINE_STEPS = re.compile(
     r"(?i)\b(?:steps(?: to reproduce)?|to reproduce|repro)\s*[:：]\s*(?P<v>[^\n]{10,})"
-    r"|(?P<n>\b1[.)、]\s*\S[^\n]{2,}?\s2[.)、]\s*\S[^\n]*)"
+    r"|(?P<n>\b1[.)、]\s*\S[^\n]{2,200}?\s2[.)、]\s*\S[^\n]*)"
 )
 _TRIGGER = re.compile(
     r"(?i)\b(?:when(?:ever)?|after|each time|every time)\s+(?:i|we|the user|users?|a user|"

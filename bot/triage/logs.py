@@ -14,8 +14,7 @@ _LOG_LINE = re.compile(
             r"\bThread \d+(?: Crashed)?\b.*:",
             r"File \"[^\"]+\", line \d+|Traceback \(most recent call last\)",
             # TypeError: x, java.lang.NoSuchMethodError: x
-            r"\b[\w$.]*(?:Exception|"
-            r"Error)\b\s*:\s*\S",
+            r"(?:Exception|Error)\s*:\s*\S",
             r"\b(?:SIGABRT|SIGSEGV|SIGBUS|SIGILL|SIGTRAP|SIGKILL|EXC_BAD_ACCESS|EXC_CRASH|"
             r"EXC_BREAKPOINT)\b|null pointer dereference|FATAL EXCEPTION|Fatal Exception|"
             r"\bANR in\b|\bsignal \d+ \(SIG",
@@ -28,8 +27,8 @@ _LOG_LINE = re.compile(
             r"(?:^|\s|\[)(?:ERROR|WARN(?:ING)?|FATAL|CRITICAL|PANIC)(?:\]|:|\s)",
             r"Error Domain=\w+ Code=-?\d+",
             r"[\"']?[eE]rror_?[cC]ode[\"']?\s*[:=]\s*-?\d+|\[code:\s*\d+",
-            r"\b[\w-]+\.(?:so|dylib|dll)\b(?:!|\s|$)|\bbase\.apk!",
-            r"\w+\.(?:kt|java|swift|m|mm|js|ts|tsx|jsx|dart|go|py|cpp|cc|c|rs):\d+\b",
+            r"(?<=\w)\.(?:so|dylib|dll)\b(?:!|\s|$)|\bbase\.apk!",
+            r"(?<=\w)\.(?:kt|java|swift|m|mm|js|ts|tsx|jsx|dart|go|py|cpp|cc|c|rs):\d+\b",
             r"`[^`\n]*(?:error|exception|failed|unknown|undefined|null)[^`\n]*`",
             r"was called on null|Tried calling:|Receiver: null",
             r"(?:报错|错误码|异常)[:：]\s*\S",
@@ -52,12 +51,13 @@ _ERROR_CODES = (
     re.compile(r"(?i)\b(?:error|err|code)\s*(?:code)?\s*[:=#]\s*(-?\d{2,})\b"),
     re.compile(r"\b((?:ERR|E)_[A-Z][A-Z0-9_]{2,})\b"),
     re.compile(r"\b(SIGABRT|SIGSEGV|SIGBUS|SIGILL|EXC_BAD_ACCESS|EXC_CRASH)\b"),
-    re.compile(r"\b((?:[a-z]+\.)+[A-Z]\w*(?:Exception|Error))\b"),
-    re.compile(r"(?<![\w.])([A-Z]\w*(?:Exception|Error))(?=:)"),
+    re.compile(r"(?<![\w.])((?:[a-z]\w{0,30}\.){1,10}[A-Z]\w{0,60}(?:Exception|Error))\b"),
+    re.compile(r"(?<![\w.])([A-Z]\w{0,60}(?:Exception|Error))(?=:)"),
     re.compile(r"错误码\s*[:：]?\s*(-?\d+)"),
 )
 
 MAX_LOG_CHARS = 4000
+_LINE_HEAD = 400
 # The lines worth showing from a long log file: errors, fatals, exceptions, crash signals.
 _SEVERE = re.compile(
     # case-sensitive and without leading \w* on purpose: this runs over megabytes
@@ -88,7 +88,8 @@ def log_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
         if _LOG_INTRO.match(line):
             in_block = True
             continue
-        if in_block or inside_fence or _LOG_LINE.search(line):
+        # only the head of a line is matched: bounds the cost of pathological long lines
+        if in_block or inside_fence or _LOG_LINE.search(line[:_LINE_HEAD]):
             piece = stripped[:500]
             if piece.startswith("```"):
                 continue
@@ -145,7 +146,7 @@ def error_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
     for start in _candidate_lines(text):
         end = text.find("\n", start)
         line = text[start : end if end != -1 else len(text)]
-        if not _SEVERE.search(line):
+        if not _SEVERE.search(line[:_LINE_HEAD]):
             continue
         piece = line.strip()[:500]
         picked.append(piece)

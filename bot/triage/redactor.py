@@ -80,7 +80,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "url_password",
-        _r(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]+:([^\s/@]+)@"),
+        _r(r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,20}://[^\s/:@]{1,200}:([^\s/@]{1,200})@"),
         group=1,
         hints=("://",),
     ),
@@ -111,7 +111,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "email",
-        _r(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+        _r(
+            r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}"
+            r"\.[A-Za-z]{2,24}\b"
+        ),
         category="email",
         hints=("@",),
     ),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 # "[e.g. iOS 8.1]", "(e.g. Samsung S8)", "<e.g. 12>", "[例如 ...]"
 _PLACEHOLDER_SPAN = re.compile(
     r"[\[(<]\s*(?:e\.?\s?g\.?|eg|ex\.?|example|for example|such as|例如|比如|"
-    r"如)[\s:：,.][^\])>\n]*[\])>]",
+    r"如)[\s:：,.][^\])>\n]{0,200}[\])>]",
     re.I,
 )
 _EMPTY_VALUES = {

@@ -20,13 +20,14 @@ _VERSION = re.compile(
     r"(?![\w]|\.\d|\s?(?:MB|KB|GB|ms|fps|kbps|Mbps|Hz|px|dp|sec|%|x\b))"
 )
 _MAVEN = re.compile(
-    r"\b(?P<group>[a-z][\w-]*(?:\.[\w-]+)+):(?P<artifact>[\w.-]+):(?P<v>\d+\.\d+[\w.-]*)"
+    r"(?<![\w.-])(?P<group>[a-z][\w-]{0,60}(?:\.[\w-]{1,60}){1,8}):(?P<artifact>[\w.-]{1,80}):"
+    r"(?P<v>\d+\.\d+[\w.-]*)"
 )
 _PACKAGE_JSON = re.compile(
     r"[\"'](?P<name>@?[\w./-]+)[\"']\s*:\s*[\"'][\^~>=<v ]*(?P<v>\d+\.\d+[\w.-]*)[\"']"
 )
 _PACKAGE_PLAIN = re.compile(
-    r"(?<![\w@/.-])(?P<name>@?[a-z][\w./-]*[-_/][\w./-]+|[a-z][\w-]*sdk[\w-]*)"
+    r"(?<![\w@/.-])(?P<name>@?[a-z][\w./-]{1,80})"
     r"\s*(?:@|:|==|>=|\s)\s*[\^~]?v?(?P<v>\d+\.\d+(?:\.\d+)?[\w.-]*)"
 )
 _UPGRADE = re.compile(
@@ -108,6 +109,9 @@ def sdk_versions(text: str, *, title: str = "") -> list[SdkVersion]:
             found.append(SdkVersion(match.group("v"), match.group("name"), 3))
     for match in _PACKAGE_PLAIN.finditer(text):
         name = match.group("name")
+        # a package-looking name: scoped, dashed, underscored or with "sdk" in it
+        if not re.search(r"[-_/]|sdk", name) or name.endswith((".", "/", "-")):
+            continue
         if not _NOT_SDK_PACKAGES.match(name) and not _MAVEN.match(text, match.start()):
             found.append(SdkVersion(match.group("v"), name, 2))
     for match in _UPGRADE.finditer(text):

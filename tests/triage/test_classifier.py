@@ -56,3 +56,23 @@ def test_followup_in_thread_leans_on_context(triage: Any) -> None:
         context=["Our Android app crashes when a user leaves the room"],
     )
     assert result.kind == "bug"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text", ["a-" * 200_000, "1." * 200_000, "[e.g. " * 50_000, "E/x: y\n" * 100_000]
+)
+def test_huge_or_pathological_messages_stay_fast(triage: Any, text: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    result = triage(text)
+    assert result.kind in ("bug", "other", "question")
+    assert time.perf_counter() - start < 5.0
+
+
+def test_empty_message_is_invalid_input(triage: Any) -> None:
+    from bot.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="empty"):
+        triage("   ")
