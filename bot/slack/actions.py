@@ -39,7 +39,8 @@ def on_customer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
             account_id=account.id if account else None,
             action=name,
         )
-        reply = rt.service().handle(inbound, now=rt.now())
+        with rt.turn_lock(ref):
+            reply = rt.service().handle(inbound, now=rt.now())
         _retire_buttons(rt, body, f"<@{user}> chose *{ACTION_BUTTONS[name][0]}*")
         text, blocks = reply_message(reply, value=ref, now=rt.now())
         rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)

@@ -40,7 +40,13 @@ def announce_ticket(
     ctx: AppContext, notifier: Notifier, ticket: Ticket, *, now: dt.datetime
 ) -> None:
     """Deliver now (engineers should not wait for the next outbox sweep); whatever fails is
-    left queued in the outbox with its retry time, visible and retried by the worker."""
+    left queued in the outbox with its retry time, visible and retried by the worker.
+
+    Once per ticket: a later reply about the same ticket (e.g. "Talk to a human" after it
+    opened) does not post it again.
+    """
+    if not ctx.inbound.first_time("slack-new-ticket", ticket.key, now=now):
+        return
     for delivery in new_ticket_deliveries(ctx, ticket, now=now):
         item = ctx.notifications.enqueue(delivery, now=now, ticket_id=ticket.id)
         try:

@@ -136,7 +136,8 @@ def answer(rt: SlackRuntime, turn: Turn) -> None:
             uploads=tuple(fetched.uploads),
             external_id=turn.ts,
         )
-        reply = converse(rt, inbound, channel=turn.channel, placeholder=placeholder)
+        with rt.turn_lock(turn.ref):
+            reply = converse(rt, inbound, channel=turn.channel, placeholder=placeholder)
         show(rt, turn, reply, placeholder=placeholder)
     except Exception:
         log.exception("answering %s failed", turn.ref)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -41,6 +42,9 @@ class SlackRuntime:
     conversation: ConversationHandler | None = None
     bot_user_id: str | None = None
     stream_interval: float = 1.0  # seconds between chat.update calls of a streamed answer
+    identity_retry: float = 60.0  # after a failed auth.test, seconds before asking again
+    _identity_next_try: float = field(default=0.0, repr=False)
+    _turn_locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
     _identity_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def now(self) -> dt.datetime:
@@ -64,12 +68,22 @@ class SlackRuntime:
         if self.bot_user_id is not None:
             return self.bot_user_id
         with self._identity_lock:
-            if self.bot_user_id is None:
+            # While Slack is unreachable, do not make every request wait for auth.test.
+            if self.bot_user_id is None and time.monotonic() >= self._identity_next_try:
                 try:
                     self.bot_user_id = self.client.auth_test().get("user_id")
                 except (SlackApiError, OSError) as exc:
+                    self._identity_next_try = time.monotonic() + self.identity_retry
                     log.warning("auth.test failed; bot identity unknown for now: %s", exc)
             return self.bot_user_id
+
+    def turn_lock(self, conversation_ref: str) -> threading.Lock:
+        """One turn at a time per conversation in this process, so a double click or two quick
+        messages cannot, say, open two tickets."""
+        with self._identity_lock:
+            if len(self._turn_locks) > 10_000:
+                self._turn_locks = {k: v for k, v in self._turn_locks.items() if v.locked()}
+            return self._turn_locks.setdefault(conversation_ref, threading.Lock())
 
     def account_for(self, channel: str | None) -> Account | None:
         """The account a channel belongs to, else the organisation's default account."""

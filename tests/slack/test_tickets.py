@@ -154,3 +154,25 @@ def test_customer_solved_button_goes_to_the_conversation(
     assert reply["thread_ts"] == THREAD
     conversation = ctx.conversations.find("slack", ref)
     assert conversation is not None and ctx.tickets.query() == []
+
+
+def test_open_a_ticket_button_opens_one_and_engineers_hear_once(
+    slack_client: TestClient, slack_stub: SlackStub, ctx: AppContext
+) -> None:
+    post_event(slack_client, message("How do I enable simulcast on web?"))
+    slack_stub.wait_for("chat.update")
+    ref = f"{SUPPORT_CHANNEL}:{THREAD}"
+    # "Talk to a human" right after it: still one ticket, and engineers hear of it once.
+    for n, action in enumerate(["deskbot_open_ticket", "deskbot_human"]):
+        click = _click(action, ref, user="U0DEV1", channel=SUPPORT_CHANNEL, ts="1763431200.000001")
+        post_interaction(slack_client, click)
+        slack_stub.wait_for(  # the "looking…" note, then one reply per click
+            "chat.postMessage", count=n + 2, where=lambda a: a["channel"] == SUPPORT_CHANNEL
+        )
+    (ticket,) = wait_until(lambda: ctx.tickets.query())
+    assert ticket.channel_ref == SUPPORT_CHANNEL and ticket.thread_ref == THREAD
+    to_engineers = lambda: [  # noqa: E731
+        p for p in slack_stub.calls_to("chat.postMessage") if p["channel"] != SUPPORT_CHANNEL
+    ]
+    wait_until(lambda: len(to_engineers()) >= 2)
+    assert sorted(p["channel"] for p in to_engineers()) == ["C0STREAMLY-INT", "D0ENGCHEN"]

@@ -13,7 +13,8 @@ from bot.context import AppContext
 from bot.service.app import create_app
 from bot.settings import Settings
 from bot.slack.app import COMMAND, SHORTCUT_ID
-from bot.slack.client import api_base_url
+from bot.slack.client import api_base_url, web_client
+from bot.slack.runtime import SlackRuntime
 from tests.slack.conftest import Recorder, message, post_event, post_form, sign
 from tests.slack.stub import SlackStub
 
@@ -88,3 +89,16 @@ def test_socket_mode_failure_leaves_http_mode_working(
         assert slack_stub.calls_to("apps.connections.open")
         post_event(client, message("still here?"))
         slack_stub.wait_for("chat.update")
+
+
+def test_bot_identity_is_looked_up_once_and_not_hammered_when_slack_fails(
+    ctx: AppContext, slack_stub: SlackStub
+) -> None:
+    rt = SlackRuntime(ctx=ctx, client=web_client(ctx.settings))
+    slack_stub.fail("auth.test", status=500)
+    assert rt.identity() is None and rt.identity() is None
+    assert len(slack_stub.calls_to("auth.test")) == 1  # the second call waited
+    rt.identity_retry = 0.0
+    rt._identity_next_try = 0.0
+    assert rt.identity() == "UBOT" and rt.identity() == "UBOT"
+    assert len(slack_stub.calls_to("auth.test")) == 2
