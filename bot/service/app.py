@@ -21,7 +21,7 @@ from bot.settings import Settings
 log = logging.getLogger("deskbot.service")
 
 # Modules with ``router`` (an APIRouter) mounted at creation.
-ROUTER_MODULES: tuple[str, ...] = ("bot.service.health", "bot.slack.routes")
+ROUTER_MODULES: tuple[str, ...] = ("bot.service.health", "bot.web.routes", "bot.slack.routes")
 # Modules with ``async def lifespan(app, ctx)`` (an async context manager) started in order:
 # the scheduler, Slack, the knowledge base warm-up...
 LIFESPAN_MODULES: tuple[str, ...] = ("bot.slack.lifespan", "bot.scheduler.lifespan")
