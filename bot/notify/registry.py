@@ -1,8 +1,8 @@
 """The notifiers of this deployment, built from the organisation file and the settings.
 
 ``log`` is always there; ``webhook`` when webhooks are configured; ``pagerduty`` when
-``notifications.pagerduty`` is set; ``slack`` when a bot token is set and the Slack transport
-(:mod:`bot.slack.notifier`) is installed. An outbox item of a transport not built here fails
+``notifications.pagerduty`` is set; ``slack`` when the Slack lifespan registered one in
+``ctx.extras["notifiers"]``, or else a bot token is set and :mod:`bot.slack.notifier` exists. An outbox item of a transport not built here fails
 visibly in the outbox instead of disappearing.
 """
 
@@ -33,13 +33,15 @@ def build_notifiers(ctx: AppContext) -> dict[str, Notifier]:
         from bot.notify.pagerduty import PagerDutyNotifier
 
         notifiers["pagerduty"] = PagerDutyNotifier(config.pagerduty)
-    if settings_.slack_bot_token is not None and _has_module("bot.slack.notifier"):
+    # Notifiers other parts registered (the Slack lifespan puts its own, built on its runtime's
+    # client, in ``ctx.extras["notifiers"]``) take precedence.
+    notifiers.update(ctx.extras.get("notifiers") or {})
+    wants_slack = settings_.slack_bot_token is not None and "slack" not in notifiers
+    if wants_slack and _has_module("bot.slack.notifier"):
         from bot.slack.client import web_client
-        from bot.slack.notifier import SlackNotifier
+        from bot.slack.notifier import build_notifier
 
-        notifiers["slack"] = SlackNotifier(
-            client=web_client(settings_), config=ctx.config, tickets=ctx.tickets
-        )
+        notifiers["slack"] = build_notifier(ctx, client=web_client(settings_))
     log.debug("notifiers", extra={"transports": sorted(notifiers)})
     return notifiers
 

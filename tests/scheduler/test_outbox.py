@@ -134,3 +134,29 @@ def test_escalations_end_to_end_through_the_log_notifier(ctx: AppContext) -> Non
     assert worker.max_attempts == 8
     assert worker.deliver_due(NOW + 30 * M) == 1
     assert ctx.notifications.counts() == {"sent": 1}
+
+
+def test_registry_uses_notifiers_registered_by_other_parts(ctx: AppContext) -> None:
+    from bot.notify.registry import build_notifiers
+
+    slack = ScriptedNotifier("slack")
+    ctx.extras.setdefault("notifiers", {})["slack"] = slack
+    notifiers = build_notifiers(ctx)
+    assert notifiers["slack"] is slack and set(notifiers) == {"log", "slack"}
+
+
+def test_registry_builds_webhook_and_pagerduty_from_config(ctx: AppContext) -> None:
+    from bot.config.model import NotificationsConfig, PagerDutyConfig, WebhookTarget
+    from bot.notify.registry import build_notifiers, close_notifiers
+
+    ctx.config = ctx.config.model_copy(
+        update={
+            "notifications": NotificationsConfig(
+                webhooks=[WebhookTarget(url="https://hooks.example/x")],
+                pagerduty=PagerDutyConfig(),
+            )
+        }
+    )
+    notifiers = build_notifiers(ctx)
+    assert set(notifiers) == {"log", "webhook", "pagerduty"}
+    close_notifiers(notifiers)
