@@ -2,8 +2,9 @@
 
 ``log`` is always there; ``webhook`` when webhooks are configured; ``pagerduty`` when
 ``notifications.pagerduty`` is set; ``slack`` when the Slack lifespan registered one in
-``ctx.extras["notifiers"]``, or else a bot token is set and :mod:`bot.slack.notifier` exists. An outbox item of a transport not built here fails
-visibly in the outbox instead of disappearing.
+``ctx.extras["notifiers"]``, or else a bot token is set and :mod:`bot.slack.notifier` exists.
+An outbox item of a transport not built here fails visibly in the outbox instead of
+disappearing.
 """
 
 from __future__ import annotations
