@@ -72,6 +72,20 @@ _LOG_HINT = {
     "Flutter": "`flutter logs`, or logcat / the Xcode console for the native side",
     "React Native": "Metro output plus logcat / the Xcode console",
 }
+_HINT_ZH = {
+    "sdk_version": (
+        "准确的版本号（如 4.2.1）：见 build.gradle / Podfile.lock / package.json / pubspec.lock"
+    ),
+    "os_version": "系统及版本，如 Android 14、iOS 17.4（设置 › 关于本机）",
+    "platform": "Android、iOS、Web、小程序、Flutter、React Native、Unity、Electron 或服务端",
+    "repro_steps": "触发问题的步骤（1. 2. 3.）或最小代码片段",
+    "actual": "看到的报错信息、错误码、崩溃或异常现象",
+    "expected": "期望的结果",
+    "impact": "影响多少用户、是否线上、从什么时候开始",
+    "device": "机型，如 小米 13、iPhone 14",
+    "summary": "一句话描述问题",
+    "sdk": "SDK 包名",
+}
 _HINT = {
     "platform": "Android, iOS, Web, Flutter, React Native, Unity, Electron or server — and the "
     "framework if any",
@@ -164,8 +178,18 @@ def follow_up_message(
     labels = _LABELS.get(lang, _LABELS["en"])
     lines = []
     for name in missing:
-        text = hint(name, platform=fields.platform, logs_url=logs_url, max_upload_mb=max_upload_mb)
-        lines.append(f"• {labels[name]}: {text}")
+        if lang == "zh" and name in _HINT_ZH:
+            text = _HINT_ZH[name]
+        elif lang == "zh" and name == "logs":
+            text = (
+                f"日志获取方法见 {logs_url}；可上传 .log/.txt/.gz/.zip，最大 {max_upload_mb} MB"
+                "（token、密钥会被自动脱敏）"
+            )
+        else:
+            text = hint(
+                name, platform=fields.platform, logs_url=logs_url, max_upload_mb=max_upload_mb
+            )
+        lines.append(f"• {labels[name]}：{text}" if lang == "zh" else f"• {labels[name]}: {text}")
     if lang == "zh":
         head = "为了让工程师尽快处理，请在一条消息里补充以下信息："
         tail = "如果某项无法提供，直接说明即可（例如“没有日志”），我会先提交工单。"

@@ -6,6 +6,8 @@ on the returned :class:`IntakeDecision`:
 
 - ``answer``: a question — let the docs bot answer it (no ticket).
 - ``ask``: send ``message`` (one follow-up asking for every missing field at once).
+  For bugs, ``lookup_query`` is what to search the knowledge base with: when it documents a
+  known issue, show that answer and offer to open the ticket.
 - ``open``: open a ticket of ``kind`` at ``priority`` with ``reason``, ``fields`` and the
   ``missing`` fields marked; ``message`` (if any) is a note to send along.
 - ``update``: the ticket is already open; append the message and the merged fields.
@@ -52,6 +54,11 @@ class IntakeDecision(BaseModel):
     message: str | None = None
     ticket_ref: str | None = None
     rounds: int = 0
+    lookup_query: str | None = Field(
+        default=None,
+        description="For bugs/outages: what to search the knowledge base for a known issue "
+        "(summary, error codes, SDK version), already redacted.",
+    )
     triage: TriageResult
 
 
@@ -116,6 +123,7 @@ class IntakeSession(BaseModel):
             message=message,
             ticket_ref=result.ticket_ref,
             rounds=self.rounds,
+            lookup_query=self._lookup_query(result) if self.kind in ("bug", "outage") else None,
             triage=result,
         )
 
@@ -145,6 +153,12 @@ class IntakeSession(BaseModel):
         assert self.kind is not None
         joined = "\n".join(self.transcript)
         return prioritise(joined, kind=self.kind, tier=self.tier, has_logs=bool(self.fields.logs))
+
+    def _lookup_query(self, result: TriageResult) -> str:
+        parts = [self.fields.summary or "", *result.error_codes[:3]]
+        if self.fields.sdk_version:
+            parts.append(self.fields.sdk_version)
+        return " ".join(p for p in parts if p)[:300]
 
     def _follow_up(self, missing: list[str]) -> str | None:
         return follow_up_message(

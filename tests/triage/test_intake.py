@@ -125,3 +125,13 @@ def test_transcript_is_redacted_and_session_round_trips() -> None:
     stored = session.to_json()
     assert "jane@example.com" not in stored and "abcdefghijklmnop" not in stored
     assert IntakeSession.from_json(stored) == session
+
+
+def test_bug_decisions_carry_a_known_issue_lookup_query() -> None:
+    decision = IntakeSession().step(
+        "Android app crashes on join with java.lang.IllegalStateException, SDK 2.3.1", engine=ENGINE
+    )
+    assert decision.lookup_query is not None
+    assert "2.3.1" in decision.lookup_query
+    assert "java.lang.IllegalStateException" in decision.lookup_query
+    assert IntakeSession().step("How do I mute?", engine=ENGINE).lookup_query is None

@@ -113,3 +113,22 @@ def test_function_calling_method_with_tool_calls() -> None:
         result = engine.triage(TriageRequest(text=MESSAGE))
     assert result.engine == "llm"
     assert result.fields.platform == "Android"
+
+
+def test_attachments_and_context_are_redacted_before_the_llm() -> None:
+    from bot.triage.models import Attachment
+
+    log = Attachment(
+        name="app.log",
+        size=100,
+        text=f"E/Auth: Bearer {SECRET_TOKEN}\nI/Db: postgres://u:pa55word99@db/x\nuser 13812345678",
+    )
+    with OpenAIStub(reply=json.dumps(ANSWER)) as stub:
+        _engine(stub).triage(
+            TriageRequest(
+                text="crash on join", attachments=[log], context=["call me: +1 415-555-0132"]
+            )
+        )
+        sent = json.dumps(stub.requests, ensure_ascii=False)
+    for secret in (SECRET_TOKEN, "pa55word99", "13812345678", "415-555-0132"):
+        assert secret not in sent
