@@ -17,7 +17,7 @@ def spaced(text: str) -> str:
 PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
-        ("React Native", r"(?i)\breact[\s-]?native\b|\bRN\s?0\.\d+"),
+        ("React Native", r"(?i)\breact[\s-]?native\b|\bexpo\b|\bRN\s?0\.\d+"),
         (
             "Flutter",
             r"(?i)(?<![\w-])flutter(?![\w-])|(?<![.\w])Dart\b|was called on null|Tried calling:",

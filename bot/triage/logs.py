@@ -41,6 +41,11 @@ _LOG_INTRO = re.compile(
     r"(?im)^\s*(?:error|errors|log|logs|logcat|stack ?trace|crash(?: log| snippet| report)?|"
     r"console(?: output)?|output|trace|exception|日志|报错|错误信息|堆栈)\s*[:：]\s*$"
 )
+# "... I get an error" / "the following error:" at the end of a line: the next lines are it
+_ERROR_ANNOUNCE = re.compile(
+    r"(?i)\b(?:get|got|getting|see|seeing|throws?|shows?|returns?|following|this)\s+"
+    r"(?:an?\s+|the\s+|this\s+|following\s+)?(?:error|exception|crash)(?:\s+message)?\s*[:：]?\s*$"
+)
 _CODE_FENCE = re.compile(r"```[\w-]*\n(.*?)(?:```|\Z)", re.S)
 
 _ERROR_CODES = (
@@ -72,22 +77,25 @@ def log_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
     """The log-looking lines of ``text`` (stack traces, crash lines, pasted logs), capped."""
     picked: list[str] = []
     size = 0
-    in_block = False
+    in_block = armed = False
     fenced = {m.start(1): m.end(1) for m in _CODE_FENCE.finditer(text)}
     fenced_text = "".join(text[s:e] for s, e in fenced.items())
-    fence_is_log = bool(fenced_text and _LOG_LINE.search(fenced_text))
+    fence_is_log = any(
+        _LOG_LINE.search(line[:_LINE_HEAD]) for line in fenced_text.splitlines()[:2000]
+    )
     position = 0
     for line in text.splitlines(keepends=True):
         start = position
         position += len(line)
         stripped = line.strip()
         if not stripped:
-            in_block = False
+            in_block = armed  # blank lines right after an intro do not end the block
             continue
         inside_fence = fence_is_log and any(s <= start < e for s, e in fenced.items())
-        if _LOG_INTRO.match(line):
-            in_block = True
+        if _LOG_INTRO.match(line) or _ERROR_ANNOUNCE.search(line[-120:]):
+            in_block = armed = True
             continue
+        armed = False
         # only the head of a line is matched: bounds the cost of pathological long lines
         if in_block or inside_fence or _LOG_LINE.search(line[:_LINE_HEAD]):
             piece = stripped[:500]

@@ -148,3 +148,13 @@ def test_mixed_chinese_and_english_words() -> None:
     fields = extract("android部分集成后崩溃，版本4.2.1")
     assert fields.platform == "Android"
     assert fields.sdk_version == "4.2.1"
+
+
+def test_error_announced_then_pasted_is_logs() -> None:
+    text = (
+        "After adding the package and calling registerGlobals() I get an error\n\n"
+        "Your JavaScript code tried to access a native module that doesn't exist\n\n"
+        "Any idea?"
+    )
+    fields = extract(text)
+    assert fields.logs == "Your JavaScript code tried to access a native module that doesn't exist"
