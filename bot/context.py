@@ -54,9 +54,7 @@ class AppContext:
         return service
 
     def close(self) -> None:
-        knowledge = self.extras.pop("knowledge", None)
-        if knowledge is not None and hasattr(knowledge, "close"):
-            knowledge.close()
+        # The knowledge base is shared by the process (bot.knowledge caches it): not closed here.
         self.db.dispose()
 
 

@@ -33,16 +33,19 @@ def build_conversation(
 
 
 def lazy_knowledge(ctx: AppContext) -> Callable[[], Answerer]:
-    """The knowledge base, opened on first use and then shared (loading the model is slow)."""
+    """The knowledge base, opened on first use and then shared (loading the model is slow).
+
+    ``bot.knowledge`` caches it per process, so every context of these settings shares one.
+    """
     lock = threading.Lock()
 
     def get() -> Answerer:
         with lock:
             kb = ctx.extras.get("knowledge")
             if kb is None:
-                from bot.knowledge import open_knowledge
+                from bot.knowledge import build_knowledge
 
-                kb = ctx.extras["knowledge"] = open_knowledge(ctx.settings)
+                kb = ctx.extras["knowledge"] = build_knowledge(ctx.settings)
             return kb
 
     return get

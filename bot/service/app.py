@@ -24,7 +24,11 @@ log = logging.getLogger("deskbot.service")
 ROUTER_MODULES: tuple[str, ...] = ("bot.service.health", "bot.web.routes", "bot.slack.routes")
 # Modules with ``async def lifespan(app, ctx)`` (an async context manager) started in order:
 # the scheduler, Slack, the knowledge base warm-up...
-LIFESPAN_MODULES: tuple[str, ...] = ("bot.slack.lifespan", "bot.scheduler.lifespan")
+LIFESPAN_MODULES: tuple[str, ...] = (
+    "bot.service.warmup",
+    "bot.slack.lifespan",
+    "bot.scheduler.lifespan",
+)
 
 
 def create_app(

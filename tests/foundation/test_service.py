@@ -52,3 +52,22 @@ def test_building_the_app_connects_to_nothing(tmp_path: object) -> None:
     settings = Settings(home=tmp_path, database_url="postgresql+psycopg://x@127.0.0.1:9/none")  # type: ignore[arg-type]
     app = create_app(settings)
     assert app.title == "deskbot"
+
+
+def test_warmup_loads_the_docs_bot_and_exposes_stats(ctx: AppContext) -> None:
+    import threading
+
+    loaded = threading.Event()
+
+    class Conversation:
+        def knowledge(self) -> object:
+            loaded.set()
+            return object()
+
+    ctx.extras["conversation"] = Conversation()
+    with TestClient(
+        create_app(ctx.settings, context=ctx, lifespan_modules=("bot.service.warmup",))
+    ) as c:
+        assert loaded.wait(10), "the knowledge base is loaded at start-up"
+        body = c.get("/metrics").text
+    assert "deskbot_stats_up 1.0" in body

@@ -1,0 +1,35 @@
+"""Load the docs bot (embedding model, indexes) in the background when the service starts.
+
+The first question should not wait for the model; a failure here is logged, and the question
+that needs the index gets the polite error reply instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bot.context import AppContext
+
+log = logging.getLogger("deskbot.warmup")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
+    from bot.analytics import StatsCollector
+
+    app.state.metrics.registry.register(StatsCollector(ctx))
+
+    def load() -> None:
+        try:
+            ctx.conversation.knowledge()
+            log.info("knowledge base ready")
+        except Exception:
+            log.exception("knowledge base failed to load; answers will apologise until fixed")
+
+    threading.Thread(target=load, name="deskbot-warmup", daemon=True).start()
+    yield
