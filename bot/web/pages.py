@@ -25,6 +25,7 @@ def chat_page(request: Request, ctx: ContextDep) -> HTMLResponse:
     return page(
         request,
         "chat.html",
+        embeddable=True,
         embed=embed,
         public=ctx.config.web.public_questions,
         max_upload_mb=ctx.settings.max_upload_mb,

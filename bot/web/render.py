@@ -47,7 +47,14 @@ def markdown(text: str | None) -> Markup:
     return Markup(_markdown_renderer().render(text or ""))
 
 
-def page(request: Request, template: str, *, status: int = 200, **values: Any) -> HTMLResponse:
+def page(
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    embeddable: bool = False,
+    **values: Any,
+) -> HTMLResponse:
     """Render ``template`` with the organisation, the language and the user's principal."""
     from bot.web import auth
 
@@ -68,4 +75,17 @@ def page(request: Request, template: str, *, status: int = 200, **values: Any) -
             **values,
         )
     )
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    # Only our own scripts and styles; inline style attributes are used for progress bars.
+    # Only the chat page may be framed (the widget); staff forms never (clickjacking).
+    policy = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        f"frame-ancestors {'*' if embeddable else chr(39) + 'none' + chr(39)}"
+    )
+    headers = {
+        "Cache-Control": "no-store",
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+    }
+    return HTMLResponse(html, status_code=status, headers=headers)

@@ -169,16 +169,26 @@ def test_markup_in_messages_is_not_executed(browser: Any, server: LiveServer) ->
 
 def test_widget_embeds_the_chat(browser: Any, server: LiveServer) -> None:
     page = _page(browser)
-    # A vendor page on another origin would do the same; a data: URL has no origin at all.
+    # The vendor's page, served by the browser itself. It shares the server's origin because
+    # Chromium's local-network-access checks refuse a script from 127.0.0.1 on any other
+    # origin without a permission prompt; a real vendor site loads deskbot from its public URL.
+    vendor = server.url + "/vendor-console"
     html = (
         "<!doctype html><title>vendor</title><h1>Vendor console</h1>"
         f'<script src="{server.url}/widget.js" data-account-key="demo-key-streamly"></script>'
     )
-    page.set_content(html)
+    page.route(
+        vendor,
+        lambda route: route.fulfill(status=200, content_type="text/html", body=html),
+    )
+    page.goto(vendor)
     page.get_by_role("button", name="Support").click()
     frame = page.frame_locator("iframe")
     frame.locator("#input").wait_for()
     assert frame.locator(".embed-head").inner_text().startswith("N")
+    # The key in the iframe's fragment was exchanged for a customer session.
+    inner = next(f for f in page.frames if "embed=1" in f.url)
+    inner.wait_for_function("document.getElementById('chat-app').dataset.signedIn === 'true'")
     page.screenshot(path=str(ARTIFACTS / "widget.png"))
     page.context.close()
 

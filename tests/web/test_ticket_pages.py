@@ -180,3 +180,11 @@ def test_chat_page_widget_and_assets(client: TestClient) -> None:
     assert client.get("/static/..%2Fpages.py").status_code == 404
     assert client.get("/static/__init__.py").status_code == 404
     assert "embed" in client.get("/?embed=1").text
+
+
+def test_pages_send_a_content_security_policy(clients: ClientFactory) -> None:
+    chat = clients().get("/")
+    assert "script-src 'self'" in chat.headers["content-security-policy"]
+    assert "frame-ancestors *" in chat.headers["content-security-policy"]
+    login = clients().get("/staff/login")
+    assert "frame-ancestors 'none'" in login.headers["content-security-policy"]

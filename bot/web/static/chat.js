@@ -18,7 +18,7 @@
       account_key: "Account key", your_name: "Your name (optional)",
       error: "Something went wrong: ", offline: "Cannot reach the server. Check your connection and try again.",
       remove: "Remove", signed_in_as: "Signed in · {account}", copy: "Copy", copied: "Copied",
-      suggest: ["How do I generate a user token?", "What does error NC-1003 mean?", "My Android app crashes when joining a room"]
+      suggest: ["How long is a token valid?", "How do I enable screen sharing on Android?", "My Android app crashes when joining a room"]
     },
     zh: {
       support: "技术支持", send: "发送", attach: "上传日志", cancel: "取消", sign_in: "登录",
@@ -35,7 +35,7 @@
       account_key: "账户密钥", your_name: "您的称呼（可选）",
       error: "出错了：", offline: "无法连接服务器，请检查网络后重试。",
       remove: "移除", signed_in_as: "已登录 · {account}", copy: "复制", copied: "已复制",
-      suggest: ["如何生成用户 Token？", "错误码 NC-1003 是什么意思？", "Android 加入房间时崩溃"]
+      suggest: ["Token 的有效期是多久？", "Android 如何开启屏幕共享？", "Android 加入房间时崩溃"]
     }
   };
 
