@@ -19,8 +19,10 @@ HANDOFF_BELOW = 0.5
 def confidence(evidence: Evidence, *, midpoint: float | None) -> float:
     """``midpoint``: the embedder's cosine for an even chance of relevance; ``None`` when its
     scores mean nothing for this question (hash embedder, Chinese on an English model)."""
-    z = 4.0 * (evidence.coverage - 0.55)
-    if midpoint is not None:
-        z += 10.0 * (evidence.dense_top - midpoint)
-    z -= 0.9 * len(evidence.unknown_terms)
+    if midpoint is None:
+        # Lexical evidence only: a page sharing some rare words, and no unknown names.
+        z = 1.5 + 2.0 * (evidence.coverage - 0.3) - 1.5 * len(evidence.unknown_terms)
+    else:
+        z = 4.0 * (evidence.coverage - 0.55) + 10.0 * (evidence.dense_top - midpoint)
+        z -= 0.9 * len(evidence.unknown_terms)
     return 1.0 / (1.0 + math.exp(-z))

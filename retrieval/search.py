@@ -12,12 +12,14 @@ from retrieval.embedder import Embedder
 from retrieval.lexical import LexicalIndex
 from retrieval.platforms import platform_of
 from retrieval.store import ChunkStore
-from retrieval.tokenizer import has_chinese, tokenize
+from retrieval.tokenizer import has_chinese, is_rare_word, tokenize
 from retrieval.types import Chunk, SearchFilters, SearchHit
 from retrieval.vector_index import VectorIndex
 
 RRF_K = 60
 CANDIDATES = 100
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_QUOTED = re.compile(r"[\"'`“‘「]([^\"'`”’」]{8,200})[\"'`”’」]")
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,18 @@ class Searcher:
         self, query: str, *, k: int = 5, filters: SearchFilters | None = None
     ) -> tuple[list[Ranked], Evidence]:
         terms = tokenize(query)
-        chinese = has_chinese(query)
-        dense_hits = self.vectors.query(self.embedder.embed_query(query), CANDIDATES)
+        dense_query = query
+        if has_chinese(query) and not self.embedder.multilingual:
+            # An English-only model reads Chinese as [UNK]: let it see only the Latin words
+            # (identifiers, error texts), the same cut its passages got at ingestion.
+            dense_query = " ".join(_CJK_RUN.sub(" ", query).split())
+        dense_hits: list[tuple[str, float]] = []
+        if len(re.findall(r"\w+", dense_query)) >= 2:
+            dense_hits = self.vectors.query(self.embedder.embed_query(dense_query), CANDIDATES)
         lexical_hits = self.lexical.search(terms, CANDIDATES)
-        # An English-only model reads Chinese as [UNK]: trust BM25 (jieba) for those queries.
-        w_dense = 0.35 if chinese and not self.embedder.multilingual else 1.0
+        w_dense = 1.0 if dense_query == query else 0.5
         w_lex = 1.0
+        phrases = [p.lower() for p in _QUOTED.findall(query) if len(p) >= 8]
         fused: dict[str, float] = {}
         dense_score = dict(dense_hits)
         lexical_score = dict(lexical_hits)
@@ -77,6 +85,8 @@ class Searcher:
             chunk = self.store.chunks.get(cid)
             if chunk is None or not _passes(chunk, filters):
                 continue
+            if phrases and any(p in chunk.text.lower() for p in phrases):
+                score += 1.0 / (RRF_K + 1)  # a pasted error message, found verbatim
             chunk_platform = chunk.metadata.get("platform")
             if platform and chunk_platform:
                 score *= 1.15 if chunk_platform == platform else 0.9
@@ -94,6 +104,14 @@ class Searcher:
         results, _ = self.rank(query, k=k, filters=filters)
         return [to_hit(r) for r in results]
 
+    def _salient_unknown(self, term: str) -> bool:
+        """A question word the corpus never uses and that names something specific."""
+        if term.startswith("~") or self.lexical.contains(term):
+            return False
+        if has_chinese(term):
+            return not self.lexical.contains("~" + term[:2]) and is_rare_word(term)
+        return len(term) >= 3 and not term.isdigit()
+
     def _evidence(
         self,
         terms: list[str],
@@ -108,7 +126,7 @@ class Searcher:
             top_tokens.update(self.lexical.tokens_of(r.chunk.id))
         total = sum(weights.values()) or 1.0
         coverage = sum(w for t, w in weights.items() if t in top_tokens) / total
-        unknown = [t for t in unique if not self.lexical.contains(t) and re.search(r"\w", t)]
+        unknown = [t for t in unique if self._salient_unknown(t)]
         return Evidence(
             dense_top=float(dense_hits[0][1]) if dense_hits else 0.0,
             lexical_top=float(lexical_hits[0][1]) if lexical_hits else 0.0,

@@ -12,14 +12,17 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_]+(?:[.\-:/][A-Za-z0-9_]+)*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _STOPWORD_TEXT = """
-a an and are as at be been but by can could do does did for from has have how i if in into
-is it its me my of on or our so than that the their them then there these they this to us
-was we were what when where which while who why will with would you your just any all also
-about after before get got getting im it's i'm ve don dont does doesn should there here
-some very really like want need use using used way one ones 的 了 是 吗 呢 啊 吧 和 与 及 在 我 我们 你
-你们 他 她 它 这 那 这个 那个 怎么 什么 如何 为什么 有 没有 会 能 可以 要 就 都 也 还 对 把 被 让 给 从 到 个 么 啥 咋 请问 一下 一个 时候
+a an and are as at be been but by can could do does did for from has have how i if in
+into is it its me my of on or our so than that the their them then there these they this
+to us was we were what when where which while who why will with would you your just any
+all also about after before get got getting im it's i'm ve don dont does doesn should
+there here some very really like want need use using used way one ones 的 了 是 吗 呢 啊
+吧 和 与 及 在 我 我们 你 你们 他 她 它 这 那 这个 那个 怎么 什么 如何 为什么 有 没有
+有没有 哪个 哪些 多久 多少 还会 是否 咋办 怎么办 好像 会 能 可以 要 就 都 也 还 对 把 被
+让 给 从 到 个 么 啥 咋 请问 一下 一个 时候
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_STOP_CHARS = frozenset("的了是吗呢啊吧和与及在我你他她它这那么个就都也还把被让给从到啥咋")
 
 _jieba: Any = None
 _jieba_lock = threading.Lock()
@@ -57,7 +60,14 @@ def tokenize(text: str) -> list[str]:
     for match in _TOKEN.finditer(text):
         raw = match.group(0)
         if _CJK.match(raw):
-            tokens.extend(w for w in _cut_chinese(raw) if w not in STOPWORDS)
+            # jieba words for precision, plus character bigrams so a word jieba cut
+            # differently in the question and in the page still matches.
+            tokens.extend(w for w in _cut_chinese(raw) if w not in STOPWORDS and len(w) > 1)
+            tokens.extend(
+                "~" + raw[i : i + 2]
+                for i in range(len(raw) - 1)
+                if raw[i] not in _STOP_CHARS and raw[i + 1] not in _STOP_CHARS
+            )
             continue
         lowered = raw.lower()
         parts = re.split(r"[.\-:/_]", raw)
@@ -79,3 +89,13 @@ def tokenize(text: str) -> list[str]:
 
 def has_chinese(text: str) -> bool:
     return _CJK.search(text) is not None
+
+
+def is_rare_word(word: str) -> bool:
+    """A Chinese word jieba's dictionary knows as uncommon (a product or feature name, usually),
+    as opposed to an everyday word or a segmentation fragment it has never seen."""
+    if not _CJK.match(word):
+        return False
+    _cut_chinese("")
+    freq = _jieba.dt.FREQ.get(word) if _jieba is not None else None
+    return freq is not None and 0 < freq < 400

@@ -8,7 +8,9 @@ from retrieval.tokenizer import tokenize
 
 def test_error_code_and_identifier_found_lexically(docs: Path, make_kb) -> None:
     kb = make_kb()
-    kb.ingest([docs], )
+    kb.ingest(
+        [docs],
+    )
     hits = kb.search("getting 40104 when calling renewToken", k=3)
     assert hits[0].source in {"errors.html", "zh/token.md"}
     assert any(h.source == "errors.html" for h in hits)

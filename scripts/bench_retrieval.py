@@ -1,0 +1,198 @@
+"""Speed and memory of retrieval on a real corpus, against the LangChain-tutorial baseline.
+
+    .venv/bin/python scripts/bench_retrieval.py [--corpus ably-docs] [--limit-files N] [--warm]
+
+Measures, in one run: ingest time and chunks/s (cold embedding cache unless --warm), re-ingest
+with nothing changed, search p50/p95 in-process, extractive ask p95, and the resident memory
+of a serving process (a child that opens the index and answers queries). The baseline
+(RecursiveCharacterTextSplitter(1000, 200) + MiniLM + Chroma) is timed the same way and the
+JSON carries ratios ours/baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPORA = ROOT.parent / "shared" / "corpora"
+QUESTIONS = ROOT.parent / "shared" / "eval" / "questions-dev.jsonl"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def queries_for(corpus: str) -> list[str]:
+    rows = [json.loads(line) for line in QUESTIONS.open(encoding="utf-8") if line.strip()]
+    base = [r["question"] for r in rows if r["corpus"] == corpus] or [r["question"] for r in rows]
+    # Repeat with small variations so timings are not a handful of samples.
+    return [q for q in base] + [q.lower() for q in base] + [q.split("?")[0] for q in base]
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def serve_probe(index: str, cache: str, corpus: str) -> dict[str, Any]:
+    """Run in a child process: what a serving worker holds after answering questions."""
+    from retrieval import KnowledgeBase
+
+    kb = KnowledgeBase.open(Path(index), embedder="minilm", embedding_cache=Path(cache))
+    for q in queries_for(corpus)[:20]:
+        kb.search(q, k=10)
+        kb.ask(q)
+    return {"rss_mb": round(rss_mb(), 1)}
+
+
+def bench_ours(folder: Path, files: set[Path], cache: Path, corpus: str) -> dict[str, Any]:
+    from retrieval import KnowledgeBase, SourceConfig
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="deskbot-bench-") as home:
+        index = Path(home) / "index"
+        kb = KnowledgeBase.open(index, embedder="minilm", embedding_cache=cache)
+        kb.embedder.embed_query("warm up")  # model load is not ingestion
+        started = time.perf_counter()
+        report = kb.ingest([SourceConfig(folder)], only=lambda p: p.resolve() in files)
+        seconds = time.perf_counter() - started
+        out["ingest_seconds"] = round(seconds, 2)
+        out["chunks"] = report.chunks
+        out["embedded"] = report.embedded
+        out["chunks_per_second"] = round(report.chunks / max(seconds, 1e-9), 1)
+        started = time.perf_counter()
+        again = kb.ingest([SourceConfig(folder)], only=lambda p: p.resolve() in files)
+        out["reingest_unchanged_seconds"] = round(time.perf_counter() - started, 2)
+        out["reingest_embedded"] = again.embedded
+        queries = queries_for(corpus)
+        for q in queries[:3]:
+            kb.search(q)
+        search_ms, ask_ms = [], []
+        for q in queries:
+            t = time.perf_counter()
+            kb.search(q, k=10)
+            search_ms.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            kb.ask(q)
+            ask_ms.append((time.perf_counter() - t) * 1000)
+        out["search_ms_p50"] = round(statistics.median(search_ms), 1)
+        out["search_ms_p95"] = round(percentile(search_ms, 95), 1)
+        out["ask_ms_p50"] = round(statistics.median(ask_ms), 1)
+        out["ask_ms_p95"] = round(percentile(ask_ms, 95), 1)
+        kb.close()
+        probe = subprocess.run(
+            [sys.executable, __file__, "--probe", str(index), str(cache), corpus],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out.update(json.loads(probe.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def bench_baseline(folder: Path, files: list[Path], cache: Path, corpus: str) -> dict[str, Any]:
+    import chromadb
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from retrieval.embedder import CachedEmbedder, MiniLMEmbedder
+
+    embedder = CachedEmbedder(MiniLMEmbedder(max_seq_length=256), path=cache)
+    embedder.embed_query("warm up")
+    started = time.perf_counter()
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    texts: list[str] = []
+    for path in files:
+        texts.extend(splitter.split_text(path.read_text(encoding="utf-8", errors="replace")))
+    vectors = embedder.embed_documents(texts)
+    client = chromadb.EphemeralClient()
+    collection = client.create_collection(f"bench-{time.time_ns()}", embedding_function=None)
+    for start in range(0, len(texts), 4000):
+        collection.add(
+            ids=[str(i) for i in range(start, min(start + 4000, len(texts)))],
+            embeddings=vectors[start : start + 4000].tolist(),
+        )
+    seconds = time.perf_counter() - started
+    search_ms = []
+    for q in queries_for(corpus):
+        t = time.perf_counter()
+        collection.query(query_embeddings=[embedder.embed_query(q).tolist()], n_results=10)
+        search_ms.append((time.perf_counter() - t) * 1000)
+    embedder.close()
+    return {
+        "ingest_seconds": round(seconds, 2),
+        "chunks": len(texts),
+        "embedded": embedder.computed,
+        "chunks_per_second": round(len(texts) / max(seconds, 1e-9), 1),
+        "search_ms_p50": round(statistics.median(search_ms), 1),
+        "search_ms_p95": round(percentile(search_ms, 95), 1),
+    }
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--probe":
+        print(json.dumps(serve_probe(sys.argv[2], sys.argv[3], sys.argv[4])))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default="ably-docs")
+    parser.add_argument("--limit-files", type=int, default=None)
+    parser.add_argument("--warm", action="store_true", help="reuse the eval vector caches")
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+    folder = CORPORA / args.corpus
+    if not folder.is_dir():
+        print(json.dumps({"error": f"missing {folder}"}))
+        return 1
+    from retrieval.loaders import is_document
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and is_document(p))
+    files = files[: args.limit_files] if args.limit_files else files
+    source_bytes = sum(p.stat().st_size for p in files)
+    with tempfile.TemporaryDirectory(prefix="deskbot-bench-cache-") as scratch:
+        eval_cache = ROOT / ".deskbot" / "eval-cache"
+        ours_cache = eval_cache / "vectors.sqlite" if args.warm else Path(scratch) / "v.sqlite"
+        base_cache = eval_cache / "baseline-vectors.sqlite" if args.warm else Path(scratch) / "b"
+        result: dict[str, Any] = {
+            "corpus": args.corpus,
+            "files": len(files),
+            "source_mb": round(source_bytes / 1e6, 2),
+            "embedding_cache": "warm" if args.warm else "cold",
+            "cpus": os.cpu_count(),
+            "load_average_at_start": os.getloadavg()[0],
+        }
+        result["ours"] = bench_ours(folder, {p.resolve() for p in files}, ours_cache, args.corpus)
+        if not args.no_baseline:
+            result["baseline"] = bench_baseline(folder, files, base_cache, args.corpus)
+            result["ratios_ours_over_baseline"] = {
+                key: round(result["ours"][key] / max(result["baseline"][key], 1e-9), 3)
+                for key in ("ingest_seconds", "search_ms_p50", "search_ms_p95")
+            }
+    result["targets"] = {
+        "ingest_le_300s": result["ours"]["ingest_seconds"] <= 300,
+        "reingest_le_10s": result["ours"]["reingest_unchanged_seconds"] <= 10,
+        "search_p50_le_30ms": result["ours"]["search_ms_p50"] <= 30,
+        "search_p95_le_60ms": result["ours"]["search_ms_p95"] <= 60,
+        "ask_p95_le_100ms": result["ours"]["ask_ms_p95"] <= 100,
+        "rss_le_1536mb": result["ours"]["rss_mb"] <= 1536,
+    }
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
