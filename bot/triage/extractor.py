@@ -78,7 +78,7 @@ _IMPACT = re.compile(
     r"\bsince\s+(?:\d{1,2}:\d{2}(?:\s?(?:[AaPp][Mm]|UTC|GMT))?|yesterday|today|last\s+\w+|"
     r"v?\d[\w.]*|\w+day|this morning|the (?:update|upgrade|release))|\b(?:a few|\d+) (?:hours|days|"
     r"weeks) ago\b|"
-    r"线上|生产环境|所有用户|全部用户|大量用户|部分用户|大面积|全部|所有"
+    r"线上|生产环境|所有用户|全部用户|大量用户|部分用户|大面积"
 )
 _ATTACHMENT_HEAD = 16 * 1024
 _CHECKBOX_UNCHECKED = re.compile(r"(?m)^\s*[-*]\s*\[ \][^\n]*$")

@@ -107,7 +107,7 @@ REGRESSION = _any(
     r"\bregression\b|\bstarted (?:crashing|failing|happening)\b",
     r"\bon (?:the )?latest version\b|\bupdated (?:\w+ )?(?:sdk )?from\b",
     r"\bwhen I updated\b|\bafter update\b",
-    r"升级后|更新后|之前(?:版本)?(?:是)?正常|以前正常",
+    r"升级后|更新后|升级(?:到|至)?[^，。\n]{0,12}(?:以后|之后)|(?:之前|以前)[^。\n]{0,15}正常",
 )
 EVERY_TIME = _any(
     r"\bevery ?time\b|\balways\b|\bon (?:app )?launch\b|\bon (?:opening|startup|start)\b|"

@@ -54,3 +54,9 @@ def test_chinese_outage_keywords(triage: Any) -> None:
     result = triage("线上崩溃，所有用户进房间就闪退")
     assert result.kind == "outage"
     assert result.priority == "P1"
+
+
+def test_chinese_regression_phrasing() -> None:
+    decision = prioritise("升级到 4.0 以后 Android 推送收不到了，之前 3.8 一切正常", kind="bug")
+    assert decision.priority == "P2"
+    assert "regression" in decision.reason
