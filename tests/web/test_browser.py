@@ -247,5 +247,11 @@ def test_readme_screenshots(browser: Any, server: LiveServer) -> None:
     staff.wait_for_url("**/staff")
     assert staff.locator("table.queue tbody tr").count() >= 5
     staff.screenshot(path=str(ARTIFACTS / "readme-dashboard.png"))
+    for name in ("accounts", "gaps", "analytics", "digest/csm-wang"):
+        staff.goto(f"{server.url}/staff/{name}")
+        assert staff.locator("h1").count() == 1
+        staff.screenshot(
+            path=str(ARTIFACTS / f"staff-{name.replace('/', '-')}.png"), full_page=True
+        )
     chat.context.close()
     staff.context.close()
