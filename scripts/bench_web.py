@@ -178,7 +178,7 @@ def main() -> int:
     parser.add_argument(
         "--think",
         type=float,
-        default=1.0,
+        default=3.0,
         help="seconds a user reads before the next turn (0: flat out)",
     )
     parser.add_argument("--embedder", default="hash", help="hash | minilm | e5")
