@@ -158,13 +158,15 @@ def converse(rt: SlackRuntime, inbound: Inbound, *, channel: str, placeholder: s
     stream = getattr(service, "stream", None)
     if stream is None:
         return service.handle(inbound, now=rt.now())
-    shown = ""
+    shown, pieces = "", 0
     last = time.monotonic()
     for piece in stream(inbound, now=rt.now()):
         if isinstance(piece, Reply):
             return piece
         shown += piece
-        if shown.strip() and time.monotonic() - last >= rt.stream_interval:
+        pieces += 1
+        # A one-piece "stream" (extractive answers) goes straight to the final reply.
+        if pieces > 1 and shown.strip() and time.monotonic() - last >= rt.stream_interval:
             partial = mrkdwn(shown) + " …"
             try:
                 _update(rt, channel, placeholder, partial, sections(partial))
