@@ -60,13 +60,13 @@ _ACTION_VERBS = re.compile(
 )
 _FAILURE = s.FAILURE
 _EXPECT_INLINE = re.compile(
-    r"(?i)\b(?:expected(?: result| behaviou?r| output)?\s*[:：]\s*|"
+    r"(?i)\b(?:expected(?: result| behaviou?r| output)?[ \t]*[:：][ \t]*|"
     r"i (?:would )?expect(?:ed)?\s+(?:it\s+|"
     r"that\s+)?|"
     r"it should\s+|期望|预期)(?P<v>[^\n]{6,200})"
 )
 _ACTUAL_INLINE = re.compile(
-    r"(?i)\b(?:actual(?: result| behaviou?r| output)?|instead)\s*[:：,]\s*(?P<v>[^\n]{4,200})"
+    r"(?i)\b(?:actual(?: result| behaviou?r| output)?|instead)[ \t]*[:：,][ \t]*(?P<v>[^\n]{4,200})"
 )
 _IMPACT = re.compile(
     r"(?i)\b(?:all|every|most|many|some|several|"
@@ -117,7 +117,12 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
     if inline:
         return _short(inline.group("v") or inline.group("n"))
     items = [m.group("item") for m in _NUMBERED.finditer(text)]
-    steps = [i for i in items if not re.match(r"[^:：]{1,60}[:：]", i)]
+    # template items ("**Android Version:**", "**Is the bug in the demo?**") are not steps
+    steps = [
+        i
+        for i in items
+        if not re.match(r"[^:：]{1,60}[:：]", i) and not re.fullmatch(r"\*\*[^*]+\*\*\s*", i)
+    ]
     if len(steps) >= 2:
         return _short("\n".join(f"{n}. {s}" for n, s in enumerate(steps, 1)))
     if len(_SCENARIO.findall(text)) >= 2:
@@ -175,7 +180,7 @@ def _platforms(text: str) -> str | None:
 
 def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | None:
     value = label_matching(labels, DEVICE_LABEL) or section_matching(parts, DEVICE_LABEL)
-    first = value.splitlines()[0].strip() if value else ""
+    first = value.splitlines()[0].strip().lstrip("-*• ").strip() if value else ""
     # a "Device Info" heading holds label lines, not a model name
     labelled = bool(re.match(r"[-*]?\s*[\w ]{1,30}[:：]", first))
     if first and not labelled and not re.fullmatch(r"(?i)all|any|所有|全部|各种", first):
@@ -251,7 +256,7 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
         platform=platform,
         os_version=os_version,
         device=_device(labels, parts, plain),
-        repro_steps=_repro(parts, labels, full),
+        repro_steps=_repro(parts, labels, strip_placeholders(full)),
         expected=_expected(parts, labels, plain),
         actual=_actual(parts, labels, plain, summary),
         logs=logs,

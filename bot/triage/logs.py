@@ -44,7 +44,8 @@ _LOG_INTRO = re.compile(
 # "... I get an error" / "the following error:" at the end of a line: the next lines are it
 _ERROR_ANNOUNCE = re.compile(
     r"(?i)\b(?:get|got|getting|see|seeing|throws?|shows?|returns?|following|this)\s+"
-    r"(?:an?\s+|the\s+|this\s+|following\s+)?(?:error|exception|crash)(?:\s+message)?\s*[:：]?\s*$"
+    r"(?:(?:an?|the|this|following)\s+(?:error|exception|crash)(?:\s+message)?\s*[:：]?"
+    r"|(?:error|exception|crash)(?:\s+message)?\s*[:：])\s*$"
 )
 _CODE_FENCE = re.compile(r"```[\w-]*\n(.*?)(?:```|\Z)", re.S)
 

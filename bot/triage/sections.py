@@ -56,7 +56,7 @@ _LABEL_LINE = re.compile(
     r"^\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?(?:\*\*|__)?(?:【(?P<zh>[^】\n]{1,30})】|"
     r"(?P<cjk>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9 ]{0,15}?)|"
     r"(?P<label>[A-Za-z][\w /&()'-]{1,50}?))"
-    r"\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(?P<value>[^\n]*)$",
+    r"[ \t]*(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(?P<value>[^\n]*)$",
     re.M,
 )
 
@@ -76,8 +76,21 @@ _TEMPLATE_BLOCK = re.compile(
 _ZH_EXAMPLE_VALUE = re.compile(r"([】:：]\s*)(?:如|例如|比如)(?!果|何|此|下|上)[^\n]*")
 
 
+# Default text of the GitHub bug template that reporters leave in place.
+_TEMPLATE_LINE = re.compile(
+    r"(?im)^[^\n]*(?:a clear and concise description|add any other context|"
+    r"if applicable, add screenshots|please complete the following information|"
+    r"'\.{3,}'|'…'|\[screenshot (?:image )?link\])[^\n]*$"
+    r"|^\s*steps to reproduce the behaviou?r:?\s*$"
+)
+
+
 def strip_placeholders(text: str) -> str:
     """The text with unfilled template placeholders and template guidance removed."""
+    if any(
+        k in text for k in ("'...", "concise", "context", "applicable", "behavior", "behaviour")
+    ):
+        text = _TEMPLATE_LINE.sub("", text)
     if "<!--" in text or "```" in text:
         text = _TEMPLATE_BLOCK.sub("", text)
     if "如" in text:

@@ -158,3 +158,26 @@ def test_error_announced_then_pasted_is_logs() -> None:
     )
     fields = extract(text)
     assert fields.logs == "Your JavaScript code tried to access a native module that doesn't exist"
+
+
+def test_unfilled_github_template_gives_no_fields() -> None:
+    text = (
+        "**Describe the bug**\nA clear and concise description of what the bug is.\n\n"
+        "**To Reproduce**\nSteps to reproduce the behavior:\n\n1. Go to '...'\n"
+        "2. Click on '....'\n3. Scroll down to '....'\n4. See error\n\n"
+        "**Expected behavior**\nA clear and concise description of what you expected to happen.\n"
+    )
+    fields = extract(text, title="test")
+    assert fields.repro_steps is None
+    assert fields.expected is None
+    assert fields.logs is None
+
+
+def test_empty_numbered_template_gives_no_fields() -> None:
+    text = (
+        "1. **Is the bug present in the demo project?**\n\n3. **Android Version:**\n\n"
+        "4. **Steps taken to reproduce the problem:**\n\n5. **Expected result:**\n\n"
+        "6. **Actual result:**\n"
+    )
+    fields = extract(text, title="Hey")
+    assert (fields.repro_steps, fields.expected, fields.os_version) == (None, None, None)
