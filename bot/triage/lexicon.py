@@ -51,7 +51,8 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 OS_VERSION = re.compile(
     r"(?i)(?<![\w.:-])(?P<os>android|ios|ipados|macos|mac os x?|os x|windows|ubuntu|debian|centos|"
     r"harmonyos|watchos|tvos|api(?:\s?level)?)"
-    r"(?:[ \t]?(?:version|ver\.?|版本))?[ \t]*[:：]?[ \t]*v?(?P<ver>\d{1,2}(?:\.\d{1,3}){0,2})(?!\w|\.\d)"
+    r"(?:[ \t]?(?:version|ver\.?|版本))?[ \t]*[:：]?[ \t]*v?"
+    r"(?P<ver>\d{1,2}(?:\.\d{1,3}){0,2})(?!\w|\.\d)"
     r"(?!\s*(?:sdk|SDK))"
 )
 OS_LABEL = re.compile(

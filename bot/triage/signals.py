@@ -131,7 +131,8 @@ COSMETIC = _any(
     r"\bcosmetic\b|\btypo\b|\bmisaligned\b|\balignment\b|\bspacing\b|\bpadding\b|\bmargin\b|"
     r"\bdivider\b|\bcolou?r\b|\bfont\b",
     r"\bwarning\b|\bdeprecat\w*|\blint\b",
-    r"\b(?:docs?|documentation|readme) (?:is|are|seems?) (?:wrong|outdated|incorrect|missing|unclear)",
+    r"\b(?:docs?|documentation|readme) (?:is|are|seems?) "
+    r"(?:wrong|outdated|incorrect|missing|unclear)",
     r"\b(?:wrong|outdated|incorrect|broken|missing) (?:docs?|documentation|link)\b",
     r"样式|文档(?:错误|有误|过时)|错别字|警告",
 )
