@@ -158,13 +158,12 @@ def converse(rt: SlackRuntime, inbound: Inbound, *, channel: str, placeholder: s
     stream = getattr(service, "stream", None)
     if stream is None:
         return service.handle(inbound, now=rt.now())
-    shown, pieces = "", 0
+    shown = ""
     last = time.monotonic()
-    for piece in stream(inbound, now=rt.now()):
+    for pieces, piece in enumerate(stream(inbound, now=rt.now()), start=1):
         if isinstance(piece, Reply):
             return piece
         shown += piece
-        pieces += 1
         # A one-piece "stream" (extractive answers) goes straight to the final reply.
         if pieces > 1 and shown.strip() and time.monotonic() - last >= rt.stream_interval:
             partial = mrkdwn(shown) + " …"
