@@ -84,10 +84,10 @@ def explain(
 
 def explain_ticket(ctx: AppContext, ref: str, *, now: dt.datetime) -> dict[str, Any]:
     """The document behind ``sla explain`` (JSON-safe)."""
-    from bot.scheduler.scanner import SlaScanner
+    from bot.scheduler.scanner import sla_keeper
 
     ticket = ctx.tickets.get(ref)
-    keeper = SlaScanner.from_context(ctx).keeper
+    keeper = sla_keeper(ctx)
     sla = keeper.account_sla(ticket.account_id)
     events = ctx.tickets.events(ticket.id)
     fired = ctx.notifications.escalations(ticket.id)

@@ -20,13 +20,14 @@ import datetime as dt
 import importlib
 import logging
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 
+from bot.notify import Notifier
 from bot.scheduler.lease import RENEW_EVERY, SchedulerLease
 from bot.scheduler.outbox import OutboxWorker
 from bot.scheduler.scanner import ScanReport, SlaScanner, utc_now
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("deskbot.scheduler")
 
 Clock = Callable[[], dt.datetime]
-Digests = Callable[[Any, dt.datetime], object]
 
 SCAN_EVERY = dt.timedelta(seconds=30)
 OUTBOX_EVERY = dt.timedelta(seconds=10)
@@ -89,7 +89,7 @@ class SchedulerRunner:
         cls,
         ctx: AppContext,
         *,
-        notifiers: dict[str, Any],
+        notifiers: Mapping[str, Notifier],
         scheduler: BaseScheduler | None = None,
         clock: Clock = utc_now,
         holder: str | None = None,

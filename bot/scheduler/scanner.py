@@ -89,6 +89,14 @@ class ScanReport:
         }
 
 
+def sla_keeper(ctx: AppContext) -> SlaClockKeeper:
+    """The context's SLA keeper (a fresh one if the desk runs without clocks)."""
+    keeper = ctx.desk.keeper
+    if isinstance(keeper, SlaClockKeeper):
+        return keeper
+    return SlaClockKeeper(ctx.config, fired_keys=ctx.notifications.fired_keys)
+
+
 class SlaScanner:
     """Finds due escalation steps and fires them; safe to run from several processes."""
 
@@ -116,14 +124,11 @@ class SlaScanner:
 
     @classmethod
     def from_context(cls, ctx: AppContext, *, clock: Clock = utc_now) -> SlaScanner:
-        keeper = ctx.desk.keeper
-        if not isinstance(keeper, SlaClockKeeper):
-            keeper = SlaClockKeeper(ctx.config, fired_keys=ctx.notifications.fired_keys)
         return cls(
             tickets=ctx.tickets,
             notifications=ctx.notifications,
             desk=ctx.desk,
-            keeper=keeper,
+            keeper=sla_keeper(ctx),
             config=ctx.config,
             slack=ctx.settings.slack_bot_token is not None,
             clock=clock,
