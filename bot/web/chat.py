@@ -7,15 +7,16 @@ back out as JSON or as server-sent events.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from bot.conversation.types import Inbound, Reply, Upload
@@ -123,7 +124,8 @@ async def chat(request: Request, ctx: ContextDep, principal: PrincipalDep) -> Re
     service = conversation_service(ctx)
     if "text/event-stream" in request.headers.get("accept", ""):
         return _sse(service, inbound)
-    reply: Reply = await run_in_threadpool(service.handle, inbound, now=dt.datetime.now(dt.UTC))
+    handle = functools.partial(service.handle, inbound, now=dt.datetime.now(dt.UTC))
+    reply: Reply = await anyio.to_thread.run_sync(handle, limiter=_limiter(request, ctx))
     return JSONResponse(chat_response(reply).model_dump(mode="json"))
 
 
@@ -143,6 +145,16 @@ def chat_stream(
     """For ``EventSource``: ``delta`` events ({"text"}), then ``reply`` or ``error``."""
     body = _parse({"session_id": session_id, "message": message, "action": action})
     return _sse(conversation_service(ctx), _inbound(ctx, principal, body, ()))
+
+
+def _limiter(request: Request, ctx: Any) -> anyio.CapacityLimiter:
+    """Turns run a few at a time: SQLite takes one writer at a time, and threads piling up
+    on its lock (and on the GIL) make the slowest answers much slower than waiting in line."""
+    limiter = getattr(request.app.state, "chat_limiter", None)
+    if limiter is None:
+        sqlite = ctx.settings.db_url.startswith("sqlite")
+        limiter = request.app.state.chat_limiter = anyio.CapacityLimiter(4 if sqlite else 16)
+    return limiter
 
 
 def _parse(fields: Any) -> ChatRequest:
