@@ -119,7 +119,8 @@ class SlaClockKeeper:
             due_at=state.due_at,
             stopped_at=state.stopped_at,
             paused=state.paused,
-            breached=state.breached,
+            # A fired breach step is a breach even at the exact due instant.
+            breached=state.breached or any(s.is_breach and (name, s.level) in fired for s in steps),
             cycle=len(state.restarts),
             next_escalation_at=pending[0].fire_at if pending else None,
             state={

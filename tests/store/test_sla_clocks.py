@@ -71,3 +71,13 @@ def test_reopen_starts_a_new_escalation_cycle(ctx: AppContext) -> None:
     assert resolution is not None and resolution.cycle == 1
     assert resolution.state["escalation_clock"] == "resolution#1"
     assert resolution.due_at == NOW + 60 * M + dt.timedelta(hours=8)
+
+
+def test_a_fired_breach_step_marks_the_clock_breached_at_the_due_instant(ctx: AppContext) -> None:
+    ticket = _open(ctx, "acme-games", "P2")  # first response due in 1 h
+    due = NOW + 60 * M
+    step = EscalationStep(ticket.id, "first_response", 2, 1.0, due, ["csm"])  # type: ignore[attr-defined]
+    ctx.notifications.fire(step, [], now=due, late=False)
+    ticket = ctx.desk.recompute(ticket)  # type: ignore[arg-type]
+    assert ticket.clock("first_response").breached  # type: ignore[union-attr]
+    assert not ticket.clock("resolution").breached  # type: ignore[union-attr]
