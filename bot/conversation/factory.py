@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from bot.conversation.service import Answerer, ConversationService
 
 if TYPE_CHECKING:
     from bot.context import AppContext
+    from bot.store.records import Ticket
 
 
 def build_conversation(
@@ -29,7 +31,22 @@ def build_conversation(
         attachments=ctx.attachments,
         knowledge=knowledge or lazy_knowledge(ctx),
         intake=TriageIntake(engine=engine, max_upload_bytes=ctx.settings.max_upload_mb * 2**20),
+        on_ticket_opened=lambda ticket: announce_to_engineers(ctx, ticket),
     )
+
+
+def announce_to_engineers(ctx: AppContext, ticket: Ticket) -> None:
+    """Queue the new-ticket posts (on-call DM, account's internal channel) for web and CLI
+    tickets; Slack's own adapter posts its tickets at once. Once per ticket either way."""
+    if ticket.channel == "slack" or not ctx.settings.slack_enabled:
+        return
+    from bot.slack.announce import new_ticket_deliveries
+
+    now = dt.datetime.now(dt.UTC)
+    if not ctx.inbound.first_time("slack-new-ticket", ticket.key, now=now):
+        return
+    for delivery in new_ticket_deliveries(ctx, ticket, now=now):
+        ctx.notifications.enqueue(delivery, now=now, ticket_id=ticket.id)
 
 
 def lazy_knowledge(ctx: AppContext) -> Callable[[], Answerer]:

@@ -173,6 +173,15 @@ class ConversationService:
         ticket = self._open_ticket_of(conv)
         if ticket is not None and inbound.action is None:
             return self._add_to_ticket(conv, ticket, inbound, turn, now=now, lang=lang)
+        if ticket is not None and inbound.action in ("open_ticket", "go_ahead"):
+            # A second click (or a retried one): the conversation already has its ticket.
+            summary = self.summary(ticket)
+            return Reply(
+                kind="status",
+                text=f"Your ticket is already open.\n\n{ticket_lines(summary)}",
+                conversation_id=conv.id,
+                ticket=summary,
+            )
         if inbound.action in ("human", "open_ticket", "go_ahead") or conv.state.get("intake"):
             if account is None:
                 return Reply(

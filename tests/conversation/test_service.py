@@ -171,3 +171,32 @@ def test_solved_is_recorded(ctx: AppContext) -> None:
     done = service.handle(_in("", action="solved"), now=NOW + M)
     assert done.kind == "acknowledged"
     assert ctx.conversations.get(answer.conversation_id).state["solved"] is True
+
+
+def test_a_second_open_ticket_click_does_not_open_another(ctx: AppContext) -> None:
+    service = _service(ctx)
+    service.handle(_in("Do you support WebTransport on Unity?"), now=NOW)
+    first = service.handle(_in("", action="open_ticket"), now=NOW + M)
+    again = service.handle(_in("", action="open_ticket"), now=NOW + 2 * M)
+    assert first.kind == "ticket_opened" and again.kind == "status"
+    assert first.ticket and again.ticket and again.ticket.key == first.ticket.key
+    assert len(ctx.tickets.query()) == 1
+
+
+def test_web_tickets_are_announced_to_engineers_once(ctx: AppContext) -> None:
+    from bot.conversation.factory import build_conversation
+    from bot.settings import Settings
+
+    ctx.settings = Settings(
+        home=ctx.settings.home,
+        config=ctx.settings.config,
+        embedder="hash",
+        slack_bot_token="xoxb-1-2",
+        slack_signing_secret="s3cret",
+    )  # type: ignore[call-arg]
+    service = build_conversation(ctx, knowledge=lambda: FakeAnswerer(ANSWERS))
+    service.handle(_in("We want to upgrade to enterprise"), now=NOW)
+    targets = sorted(i.target for i in ctx.notifications.items())
+    # on-call engineer (any) and Streamly's internal channel, each once
+    assert "C0STREAMLY-INT" in targets and len(targets) == 2
+    assert all(i.payload["kind"] == "new_ticket" for i in ctx.notifications.items())
