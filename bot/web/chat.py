@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
@@ -123,7 +123,7 @@ async def chat(request: Request, ctx: ContextDep, principal: PrincipalDep) -> Re
     inbound = _inbound(ctx, principal, body, uploads)
     service = conversation_service(ctx)
     if "text/event-stream" in request.headers.get("accept", ""):
-        return _sse(service, inbound)
+        return _sse(service, inbound, _limiter(request, ctx))
     handle = functools.partial(service.handle, inbound, now=dt.datetime.now(dt.UTC))
     reply: Reply = await anyio.to_thread.run_sync(handle, limiter=_limiter(request, ctx))
     return JSONResponse(chat_response(reply).model_dump(mode="json"))
@@ -136,6 +136,7 @@ async def chat(request: Request, ctx: ContextDep, principal: PrincipalDep) -> Re
     response_class=StreamingResponse,
 )
 def chat_stream(
+    request: Request,
     ctx: ContextDep,
     principal: PrincipalDep,
     session_id: str = Query(),
@@ -144,7 +145,8 @@ def chat_stream(
 ) -> Response:
     """For ``EventSource``: ``delta`` events ({"text"}), then ``reply`` or ``error``."""
     body = _parse({"session_id": session_id, "message": message, "action": action})
-    return _sse(conversation_service(ctx), _inbound(ctx, principal, body, ()))
+    inbound = _inbound(ctx, principal, body, ())
+    return _sse(conversation_service(ctx), inbound, _limiter(request, ctx))
 
 
 def _limiter(request: Request, ctx: Any) -> anyio.CapacityLimiter:
@@ -217,8 +219,9 @@ async def _read_multipart(
     return fields, tuple(uploads)
 
 
-def _sse(service: Any, inbound: Inbound) -> StreamingResponse:
-    def events() -> Iterator[str]:
+def _sse(service: Any, inbound: Inbound, limiter: anyio.CapacityLimiter) -> StreamingResponse:
+    def produce() -> Iterator[str]:
+        # Runs in worker threads, one piece at a time, under the same limiter as plain turns.
         try:
             if hasattr(service, "stream"):
                 pieces = service.stream(inbound, now=dt.datetime.now(dt.UTC))
@@ -231,6 +234,13 @@ def _sse(service: Any, inbound: Inbound) -> StreamingResponse:
                     yield _event("delta", {"text": piece})
         except DeskbotError as exc:
             yield _event("error", {"error": str(exc)})
+
+    async def events() -> AsyncIterator[str]:
+        source = produce()
+        while (
+            chunk := await anyio.to_thread.run_sync(next, source, None, limiter=limiter)
+        ) is not None:
+            yield chunk
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
