@@ -12,11 +12,13 @@ from retrieval.embedder import Embedder
 from retrieval.lexical import LexicalIndex
 from retrieval.platforms import platform_of
 from retrieval.store import ChunkStore
-from retrieval.tokenizer import has_chinese, is_rare_word, tokenize
+from retrieval.tokenizer import has_chinese, is_common_english, is_rare_word, tokenize
 from retrieval.types import Chunk, SearchFilters, SearchHit
 from retrieval.vector_index import VectorIndex
 
 RRF_K = 60
+_HISTORY_PAGE = re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I)
+_HISTORY_QUERY = re.compile(r"release|changelog|version|since|history|新版本|版本|更新日志", re.I)
 CANDIDATES = 100
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _QUOTED = re.compile(r"[\"'`“‘「]([^\"'`”’」]{8,200})[\"'`”’」]")
@@ -71,6 +73,7 @@ class Searcher:
         lexical_hits = self.lexical.search(terms, CANDIDATES)
         w_dense = 1.0 if dense_query == query else 0.5
         w_lex = 1.0
+        wants_history = bool(_HISTORY_QUERY.search(query))
         phrases = [p.lower() for p in _QUOTED.findall(query) if len(p) >= 8]
         fused: dict[str, float] = {}
         dense_score = dict(dense_hits)
@@ -87,6 +90,8 @@ class Searcher:
                 continue
             if phrases and any(p in chunk.text.lower() for p in phrases):
                 score += 1.0 / (RRF_K + 1)  # a pasted error message, found verbatim
+            if not wants_history and _HISTORY_PAGE.search(chunk.source):
+                score *= 0.8  # changelogs mention everything; prefer the guide itself
             chunk_platform = chunk.metadata.get("platform")
             if platform and chunk_platform:
                 score *= 1.15 if chunk_platform == platform else 0.9
@@ -110,7 +115,9 @@ class Searcher:
             return False
         if has_chinese(term):
             return not self.lexical.contains("~" + term[:2]) and is_rare_word(term)
-        return len(term) >= 3 and not term.isdigit()
+        if not re.fullmatch(r"[a-z][a-z0-9]{2,}", term) or term.isdigit():
+            return False
+        return not is_common_english(term)
 
     def _evidence(
         self,

