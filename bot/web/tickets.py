@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import UploadFile
 
 from bot.context import AppContext
@@ -100,13 +100,53 @@ def get_ticket(key: str, ctx: ContextDep, me: CustomerDep) -> TicketDetail:
     return _detail(ctx, load_ticket(ctx, me, key), events=True)
 
 
-@router.post("/api/tickets/{key}/comments", response_model=TicketDetail, responses=_ERRORS)
-def comment_api(key: str, body: CommentIn, ctx: ContextDep, me: CustomerDep) -> TicketDetail:
-    """Add a comment; a ticket waiting on you resumes its resolution clock."""
-    ticket = load_ticket(ctx, me, key)
-    ticket = ctx.desk.customer_reply(
-        ticket, author=me.name or me.user, body=body.body.strip(), now=dt.datetime.now(dt.UTC)
-    )
+_COMMENT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/CommentIn"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "body": {"type": "string"},
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/api/tickets/{key}/comments",
+    response_model=TicketDetail,
+    responses={
+        **_ERRORS,
+        413: {"model": ErrorOut, "description": "A file is too large."},
+        415: {"model": ErrorOut, "description": "A file type we do not accept."},
+    },
+    openapi_extra=_COMMENT_BODY,
+)
+async def comment_api(key: str, request: Request, ctx: ContextDep, me: CustomerDep) -> TicketDetail:
+    """Add a comment (JSON ``{"body"}``) or files (multipart ``body``, ``files``); a ticket
+    waiting on you resumes its resolution clock."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        check_length(request, max_mb=ctx.settings.max_upload_mb)
+        form = await request.form(max_files=MAX_FILES, max_fields=10)
+        try:
+            ticket = await _comment(
+                ctx, me, key, str(form.get("body") or ""), form.getlist("files")
+            )
+        finally:
+            await form.close()
+    else:
+        try:
+            comment = CommentIn.model_validate(await request.json())
+        except (ValueError, ValidationError):
+            raise InvalidInput('send {"body": "..."} (1 to 8000 characters)') from None
+        ticket = await _comment(ctx, me, key, comment.body, [])
     return _detail(ctx, ticket, events=True)
 
 
@@ -145,33 +185,36 @@ async def comment_form(key: str, request: Request, ctx: ContextDep) -> Response:
     form = await request.form(max_files=MAX_FILES, max_fields=10)
     try:
         auth.check_csrf(ctx, me, str(form.get("csrf") or ""))
-        ticket = load_ticket(ctx, me, key)
-        body = str(form.get("body") or "").strip()[:8000]
-        files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-        if not body and not files:
-            raise InvalidInput("write a comment or attach a file")
-        now = dt.datetime.now(dt.UTC)
-        names = []
-        for upload in files:
-            data = await upload.read()
-            filename = upload.filename or "file"
-            check_upload(
-                filename, upload.content_type or "", len(data), max_mb=ctx.settings.max_upload_mb
-            )
-            ctx.attachments.save(
-                data,
-                filename=filename,
-                content_type=upload.content_type or "application/octet-stream",
-                now=now,
-                ticket_id=ticket.id,
-            )
-            names.append(filename)
-        if names:
-            body = (body + "\n\n" if body else "") + "Attached: " + ", ".join(names)
-        ctx.desk.customer_reply(ticket, author=me.name or me.user, body=body, now=now)
+        ticket = await _comment(ctx, me, key, str(form.get("body") or ""), form.getlist("files"))
     finally:
         await form.close()
     return RedirectResponse(f"/tickets/{ticket.key}", status_code=303)
+
+
+async def _comment(ctx: AppContext, me: Principal, key: str, body: str, parts: list[Any]) -> Ticket:
+    """Store the files on the ticket and add the comment as the customer's reply."""
+    ticket = load_ticket(ctx, me, key)
+    body = body.strip()[:8000]
+    files = [f for f in parts if isinstance(f, UploadFile) and f.filename]
+    if not body and not files:
+        raise InvalidInput("write a comment or attach a file")
+    now = dt.datetime.now(dt.UTC)
+    uploads = []
+    for upload in files:
+        data = await upload.read()
+        filename = upload.filename or "file"
+        kind = upload.content_type or ""
+        check_upload(filename, kind, len(data), max_mb=ctx.settings.max_upload_mb)
+        uploads.append((filename, kind or "application/octet-stream", data))
+    # Checked all files before storing any, so a refused file leaves nothing half-done.
+    for filename, kind, data in uploads:
+        ctx.attachments.save(
+            data, filename=filename, content_type=kind, now=now, ticket_id=ticket.id
+        )
+    if uploads:
+        names = ", ".join(name for name, _, _ in uploads)
+        body = (body + "\n\n" if body else "") + "Attached: " + names
+    return ctx.desk.customer_reply(ticket, author=me.name or me.user, body=body, now=now)
 
 
 def ticket_values(ctx: AppContext, ticket: Ticket) -> dict[str, Any]:

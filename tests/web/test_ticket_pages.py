@@ -188,3 +188,33 @@ def test_pages_send_a_content_security_policy(clients: ClientFactory) -> None:
     assert "frame-ancestors *" in chat.headers["content-security-policy"]
     login = clients().get("/staff/login")
     assert "frame-ancestors 'none'" in login.headers["content-security-policy"]
+
+
+def test_comment_api_takes_files_too(
+    clients: ClientFactory, open_ticket: Callable[..., Ticket], web_ctx: AppContext
+) -> None:
+    ticket = open_ticket("pixelpals")
+    customer = clients(account="pixelpals")
+    r = customer.post(
+        f"/api/tickets/{ticket.key}/comments",
+        data={"body": "new log"},
+        files={"files": ("again.log", b"E/Nimbus: NR-2002", "text/plain")},
+    )
+    assert r.status_code == 200
+    assert r.json()["events"][-1]["body"] == "new log\n\nAttached: again.log"
+    refused = customer.post(
+        f"/api/tickets/{ticket.key}/comments",
+        files=[
+            ("files", ("ok.log", b"fine", "text/plain")),
+            ("files", ("tool.exe", b"MZ", "application/x-msdownload")),
+        ],
+    )
+    assert refused.status_code == 415
+    # Nothing of a refused upload is kept.
+    assert [a.filename for a in web_ctx.attachments.for_ticket(ticket.id)] == ["again.log"]
+    assert customer.post(f"/api/tickets/{ticket.key}/comments", content=b"{").status_code == 422
+    theirs = open_ticket("streamly")
+    r = customer.post(
+        f"/api/tickets/{theirs.key}/comments", files={"files": ("a.log", b"x", "text/plain")}
+    )
+    assert r.status_code == 404
