@@ -26,9 +26,12 @@ from bot.web import auth
 from bot.web.auth import Principal, PrincipalDep
 from bot.web.port import conversation_service
 from bot.web.schemas import (
+    ChatHistory,
     ChatRequest,
     ChatResponse,
+    CitationOut,
     ErrorOut,
+    HistoryMessage,
     SessionOut,
     SessionRequest,
     chat_response,
@@ -159,6 +162,39 @@ def _limiter(request: Request, ctx: Any) -> anyio.CapacityLimiter:
     return limiter
 
 
+@router.get(
+    "/api/chat/history", response_model=ChatHistory, responses=_ERRORS, summary="A chat so far"
+)
+def history(
+    ctx: ContextDep, principal: PrincipalDep, session_id: str = Query(max_length=64)
+) -> ChatHistory:
+    """The messages of this user's chat ``session_id`` (empty for anyone else's)."""
+    body = _parse({"session_id": session_id, "action": "solved"})
+    found = ctx.conversations.find("web", _ref(principal, body.session_id))
+    if found is None:
+        return ChatHistory()
+    messages = []
+    for m in found.messages[-100:]:
+        data = m.data or {}
+        citations = [
+            CitationOut(source=str(c.get("source", "")), heading=str(c.get("heading", "")),
+                        url=c.get("url"))
+            for c in data.get("citations") or [] if isinstance(c, dict)
+        ]  # fmt: skip
+        messages.append(
+            HistoryMessage(
+                role=m.role, text=m.text, at=m.at, kind=data.get("kind"), citations=citations,
+                ticket=data.get("ticket"),
+            )
+        )  # fmt: skip
+    return ChatHistory(conversation_id=found.id, messages=messages)
+
+
+def _ref(principal: Principal, session_id: str) -> str:
+    # The ref carries who is talking, so one user cannot continue another's conversation.
+    return f"{principal.account_id or '-'}/{principal.user}/{session_id}"
+
+
 def _parse(fields: Any) -> ChatRequest:
     if not isinstance(fields, dict):
         raise InvalidInput("the body must be a JSON object")
@@ -180,8 +216,7 @@ def _inbound(
         raise auth.NotSignedIn("sign in with your account key to open tickets or attach files")
     if not body.message.strip() and body.action is None and not uploads:
         raise InvalidInput("message: write a message, click a button or attach a file")
-    # The ref carries who is talking, so one user cannot continue another's conversation.
-    ref = f"{principal.account_id or '-'}/{principal.user}/{body.session_id}"
+    ref = _ref(principal, body.session_id)
     return Inbound(
         channel="web",
         conversation_ref=ref,

@@ -114,3 +114,17 @@ def chat_response(reply: Reply) -> ChatResponse:
         ticket=ticket_out(reply.ticket) if reply.ticket else None,
         missing=list(reply.missing),
     )
+
+
+class HistoryMessage(BaseModel):
+    role: str = Field(description="user | bot")
+    text: str
+    at: dt.datetime
+    kind: str | None = None
+    citations: list[CitationOut] = []
+    ticket: str | None = Field(default=None, description="Key of a ticket this reply opened.")
+
+
+class ChatHistory(BaseModel):
+    conversation_id: str | None = None
+    messages: list[HistoryMessage] = []

@@ -80,6 +80,10 @@ def test_question_gets_a_cited_answer(browser: Any, server: LiveServer) -> None:
     labels = answer.locator(".actions button").all_inner_texts()
     assert "Solved" in labels or "Talk to a human" in labels
     page.screenshot(path=str(ARTIFACTS / "chat.png"))
+    # A reload keeps the conversation, sources included.
+    page.reload()
+    page.locator(".msg.bot .citations li").first.wait_for()
+    assert page.locator(".msg.user").first.inner_text().startswith("How do I generate")
     page.context.close()
 
 

@@ -305,3 +305,14 @@ def test_openapi_documents_the_chat_api(client: TestClient) -> None:
     assert {"401", "413", "415", "422"} <= set(chat["responses"])
     assert "/api/chat/stream" in spec["paths"] and "/api/tickets/{key}" in spec["paths"]
     assert "/staff" not in spec["paths"]
+
+
+def test_history_is_per_user(clients: ClientFactory) -> None:
+    a, b = clients(account="pixelpals"), clients(account="streamly")
+    a.post("/api/chat", json={"session_id": SESSION, "message": "How do I make a token?"})
+    mine = a.get("/api/chat/history", params={"session_id": SESSION}).json()
+    assert [m["role"] for m in mine["messages"]] == ["user"]  # the fake stores only the user turn
+    assert mine["messages"][0]["text"] == "How do I make a token?"
+    theirs = b.get("/api/chat/history", params={"session_id": SESSION}).json()
+    assert theirs == {"conversation_id": None, "messages": []}
+    assert a.get("/api/chat/history", params={"session_id": "bad id"}).status_code == 422

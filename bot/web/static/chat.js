@@ -78,9 +78,11 @@
   // ---- session --------------------------------------------------------------------------
   var store = { get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
                 set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } } };
+  var resumed = false;
   var sessionId = (function () {
     var id = null;
     try { id = sessionStorage.getItem("deskbot.chat"); } catch (e) { /* ignore */ }
+    resumed = !!id;
     if (!id) {
       var bytes = new Uint8Array(12); crypto.getRandomValues(bytes);
       id = "c" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
@@ -415,6 +417,20 @@
       })
       .catch(function (err) { var box = document.getElementById("signin-error"); box.textContent = err.message; box.hidden = false; });
   });
+
+  // A reload keeps the chat: fetch what was said in this tab's session.
+  if (resumed) {
+    ready.then(function () {
+      return fetch("/api/chat/history?session_id=" + encodeURIComponent(sessionId), {
+        headers: authHeaders({ Accept: "application/json" }), credentials: "same-origin"
+      });
+    }).then(function (r) { return r.ok ? r.json() : { messages: [] }; }).then(function (data) {
+      data.messages.forEach(function (m) {
+        if (m.role === "user") { if (m.text) { addUser(m.text, []); } return; }
+        finish(addBot(), { kind: m.kind || "answer", text: m.text, citations: m.citations, actions: [], missing: [] });
+      });
+    }).catch(function () { /* a fresh chat is fine */ });
+  }
 
   input.focus();
 })();
