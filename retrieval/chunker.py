@@ -35,7 +35,14 @@ def chunk_document(
     metadata.setdefault("kind", doc.kind)
     seen: dict[str, int] = {}
     pieces: list[tuple[Section, str]] = []
-    for section in doc.sections:
+    summary = _summary(doc)
+    if summary:
+        # The page's own description says what it answers: give it to the intro chunk.
+        intro = doc.sections[0] if doc.sections and not doc.sections[0].heading_path else None
+        pieces.append((intro or Section((), ""), summary + ("\n\n" + intro.text if intro else "")))
+    for section in doc.sections[
+        1 if summary and doc.sections and not doc.sections[0].heading_path else 0 :
+    ]:
         texts = [section.text] if doc.kind == "faq" else _split(section.text, max_chars)
         pieces.extend((section, text) for text in texts)
     if doc.kind != "faq":
@@ -60,6 +67,14 @@ def chunk_document(
             )
         )
     return chunks
+
+
+def _summary(doc: Document) -> str:
+    parts = [
+        doc.metadata.get(key, "").strip()
+        for key in ("description", "meta_description", "summary", "meta_keywords", "keywords")
+    ]
+    return "\n".join(p for p in parts if p)
 
 
 def _merge_small(pieces: list[tuple[Section, str]], *, limit: int) -> list[tuple[Section, str]]:

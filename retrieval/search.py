@@ -16,7 +16,8 @@ from retrieval.tokenizer import has_chinese, is_common_english, is_rare_word, to
 from retrieval.types import Chunk, SearchFilters, SearchHit
 from retrieval.vector_index import VectorIndex
 
-RRF_K = 60
+RRF_K = 20
+W_LEX = 0.6  # dense first: BM25 mostly settles ties and exact identifiers
 _HISTORY_PAGE = re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I)
 _HISTORY_QUERY = re.compile(r"release|changelog|version|since|history|新版本|版本|更新日志", re.I)
 CANDIDATES = 100
@@ -72,7 +73,7 @@ class Searcher:
             dense_hits = self.vectors.query(self.embedder.embed_query(dense_query), CANDIDATES)
         lexical_hits = self.lexical.search(terms, CANDIDATES)
         w_dense = 1.0 if dense_query == query else 0.5
-        w_lex = 1.0
+        w_lex = W_LEX
         wants_history = bool(_HISTORY_QUERY.search(query))
         phrases = [p.lower() for p in _QUOTED.findall(query) if len(p) >= 8]
         fused: dict[str, float] = {}
