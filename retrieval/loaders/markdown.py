@@ -70,6 +70,8 @@ def load_markdown(path: Path, *, source: str, root: Path, depth: int = 0) -> Doc
             if level == 1 and not title and not path_stack and not "".join(buffer).strip():
                 title = text
                 continue
+            if level == 1 and text.casefold() == title.casefold():
+                continue  # the page's own title repeated as its H1 is not a section
             flush()
             while path_stack and path_stack[-1][0] >= level:
                 path_stack.pop()

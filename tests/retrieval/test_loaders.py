@@ -97,3 +97,12 @@ def test_partials_licences_and_unknown_types_are_not_documents(tmp_path: Path) -
     assert not is_document(tmp_path / "LICENSE.txt")
     assert not is_document(tmp_path / "photo.png")
     assert is_document(FIXTURES / "quickstart.mdx")
+
+
+def test_h1_repeating_the_front_matter_title_is_not_a_section(tmp_path: Path) -> None:
+    page = tmp_path / "logs.md"
+    page.write_text(
+        "---\ntitle: Collect logs\n---\n\n# Collect logs\n\nIntro.\n\n## Android\n\nadb.\n"
+    )
+    doc = load_document(page, source="logs.md", root=tmp_path)
+    assert [s.heading_path for s in doc.sections] == [(), ("Android",)]
