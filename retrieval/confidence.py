@@ -24,5 +24,5 @@ def confidence(evidence: Evidence, *, midpoint: float | None) -> float:
         z = 1.5 + 2.0 * (evidence.coverage - 0.3) - 1.5 * len(evidence.unknown_terms)
     else:
         z = 4.0 * (evidence.coverage - 0.55) + 10.0 * (evidence.dense_top - midpoint)
-        z -= 0.9 * len(evidence.unknown_terms)
+        z -= 1.2 * len(evidence.unknown_terms)
     return 1.0 / (1.0 + math.exp(-z))

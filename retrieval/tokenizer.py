@@ -120,4 +120,17 @@ def is_common_english(word: str) -> bool:
         except (ImportError, OSError):
             pass
         _common = frozenset(words)
-    return word.lower() in _common
+    word = word.lower()
+    if word in _common:
+        return True
+    # Inflected or slangy forms of everyday words ('laggy', 'cluttering') count as everyday.
+    for suffix in ("ing", "ed", "es", "s", "y", "er", "ly", "able"):
+        root = word[: -len(suffix)]
+        if not word.endswith(suffix) or len(root) < 3:
+            continue
+        roots = {root, root + "e"}
+        if root[-1] == root[-2]:
+            roots.add(root[:-1])  # 'laggy' -> 'lag'
+        if roots & _common:
+            return True
+    return False
