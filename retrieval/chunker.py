@@ -69,6 +69,14 @@ def chunk_document(
     return chunks
 
 
+def page_summary(doc: Document, *, limit: int = EMBED_CHARS) -> str:
+    """One text for the whole page (title, description, its headings): the page-level vector
+    that answers 'which page is about this?' better than any single section."""
+    headings = list(dict.fromkeys(h for s in doc.sections for h in s.heading_path))
+    parts = [doc.title, _summary(doc), "; ".join(headings)]
+    return "\n".join(p for p in parts if p)[:limit]
+
+
 def _summary(doc: Document) -> str:
     parts = [
         doc.metadata.get(key, "").strip()

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.chunker import chunk_document, embed_text, lexical_text
+from retrieval.chunker import chunk_document, embed_text, lexical_text, page_summary
 from retrieval.embedder import Embedder
 from retrieval.lexical import LexicalIndex
 from retrieval.loaders import LoadError, is_document, load_document
@@ -19,7 +19,7 @@ from retrieval.types import Chunk, IngestReport, Skipped
 from retrieval.vector_index import VectorIndex
 
 # Bumped when loaders or the chunker change, so every file is re-read once after an upgrade.
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 EMBED_BATCH = 256
 
 Progress = Callable[[str, int, int], None]
@@ -61,6 +61,7 @@ def ingest(
     report = IngestReport()
     pending: list[Chunk] = []
     stale: list[str] = []
+    pending_pages: list[tuple[str, str]] = []
     for source in sources:
         root = source.root.resolve()
         base = root.parent if root.is_file() else root
@@ -88,11 +89,20 @@ def ingest(
             except LoadError as exc:
                 report.skipped.append(Skipped(path=rel, reason=str(exc)))
                 continue
+            page_text = page_summary(doc)
+            page_id = (
+                "page-" + hashlib.sha1(f"{root_key}|{rel}|{page_text}".encode()).hexdigest()[:20]
+            )
+            if record is not None and record.page_id and record.page_id != page_id:
+                stale.append(record.page_id)
+                store.pages.pop(record.page_id, None)
+            if chunks and (record is None or record.page_id != page_id):
+                pending_pages.append((page_id, page_text))
             old_ids = set(record.chunk_ids) if record else set()
             new_ids = {c.id for c in chunks}
             stale.extend(old_ids - new_ids)
             pending.extend(c for c in chunks if c.id not in old_ids)
-            store.put_file(root_key, rel, digest, chunks)
+            store.put_file(root_key, rel, digest, chunks, page_id if chunks else "")
             if record is None:
                 report.added += 1
             else:
@@ -100,7 +110,9 @@ def ingest(
         for rel, record in known.items():
             if rel not in seen:
                 stale.extend(record.chunk_ids)
-                store.delete_file(root_key, rel)
+                if record.page_id:
+                    stale.append(record.page_id)
+                store.delete_file(root_key, rel, record.page_id)
                 report.removed += 1
     pending_ids = {c.id for c in pending}
     stale = [cid for cid in dict.fromkeys(stale) if cid not in pending_ids]
@@ -108,6 +120,9 @@ def ingest(
         vectors.delete(stale)
         lexical.remove(stale)
         store.delete_chunks(stale)
+    for start in range(0, len(pending_pages), EMBED_BATCH):
+        pages = pending_pages[start : start + EMBED_BATCH]
+        vectors.upsert([p[0] for p in pages], embedder.embed_documents([p[1] for p in pages]))
     before = getattr(embedder, "computed", 0)
     for start in range(0, len(pending), EMBED_BATCH):
         batch = pending[start : start + EMBED_BATCH]

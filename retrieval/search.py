@@ -17,6 +17,7 @@ from retrieval.types import Chunk, SearchFilters, SearchHit
 from retrieval.vector_index import VectorIndex
 
 RRF_K = 20
+W_PAGE = 0.5
 W_LEX = 0.6  # dense first: BM25 mostly settles ties and exact identifiers
 _HISTORY_PAGE = re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I)
 _HISTORY_QUERY = re.compile(r"release|changelog|version|since|history|新版本|版本|更新日志", re.I)
@@ -79,10 +80,13 @@ class Searcher:
         fused: dict[str, float] = {}
         dense_score = dict(dense_hits)
         lexical_score = dict(lexical_hits)
+        pages = [(cid, score) for cid, score in dense_hits if cid in self.store.pages]
+        dense_hits = [(cid, score) for cid, score in dense_hits if cid not in self.store.pages]
         for rank, (cid, _) in enumerate(dense_hits):
             fused[cid] = fused.get(cid, 0.0) + w_dense / (RRF_K + rank + 1)
         for rank, (cid, _) in enumerate(lexical_hits):
             fused[cid] = fused.get(cid, 0.0) + w_lex / (RRF_K + rank + 1)
+        self._lift_pages(fused, pages, weight=w_dense * W_PAGE)
         platform = (filters.platform if filters else None) or platform_of(query)
         ranked: list[Ranked] = []
         for cid, score in fused.items():
@@ -109,6 +113,24 @@ class Searcher:
     ) -> list[SearchHit]:
         results, _ = self.rank(query, k=k, filters=filters)
         return [to_hit(r) for r in results]
+
+    def _lift_pages(
+        self, fused: dict[str, float], pages: list[tuple[str, float]], *, weight: float
+    ) -> None:
+        """A page whose overall vector matches lends its rank to its candidate chunks (or,
+        with none among the candidates, to its first chunk)."""
+        if not pages or weight <= 0:
+            return
+        by_source: dict[str, list[str]] = {}
+        for cid in fused:
+            chunk = self.store.chunks.get(cid)
+            if chunk is not None:
+                by_source.setdefault(chunk.source, []).append(cid)
+        for rank, (page_id, _) in enumerate(pages):
+            source, first = self.store.pages[page_id]
+            bonus = weight / (RRF_K + rank + 1)
+            for cid in by_source.get(source) or [first]:
+                fused[cid] = fused.get(cid, 0.0) + bonus
 
     def _salient_unknown(self, term: str) -> bool:
         """A question word the corpus never uses and that names something specific."""

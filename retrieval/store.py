@@ -17,6 +17,7 @@ from retrieval.types import Chunk
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     root TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, chunk_ids TEXT NOT NULL,
+    page_id TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (root, path)
 );
 CREATE TABLE IF NOT EXISTS chunks (
@@ -34,6 +35,7 @@ class FileRecord:
     path: str
     hash: str
     chunk_ids: list[str]
+    page_id: str = ""
 
 
 class ChunkStore:
@@ -41,7 +43,16 @@ class ChunkStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
+        if "page_id" not in columns:  # an index written before page vectors existed
+            self._db.execute("ALTER TABLE files ADD COLUMN page_id TEXT NOT NULL DEFAULT ''")
         self.chunks: dict[str, Chunk] = {}
+        # page vector id -> (source, first chunk id): lets a page-level match lift its chunks
+        self.pages: dict[str, tuple[str, str]] = {}
+        for path_, ids, page_id in self._db.execute("SELECT path, chunk_ids, page_id FROM files"):
+            first = json.loads(ids)
+            if page_id and first:
+                self.pages[page_id] = (path_, first[0])
         for row in self._db.execute(
             "SELECT id, source, title, heading_path, text, url, metadata, content_hash FROM chunks"
         ):
@@ -59,18 +70,23 @@ class ChunkStore:
 
     def files(self, root: str) -> dict[str, FileRecord]:
         rows = self._db.execute(
-            "SELECT root, path, hash, chunk_ids FROM files WHERE root = ?", (root,)
+            "SELECT root, path, hash, chunk_ids, page_id FROM files WHERE root = ?", (root,)
         ).fetchall()
-        return {r[1]: FileRecord(r[0], r[1], r[2], json.loads(r[3])) for r in rows}
+        return {r[1]: FileRecord(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows}
 
     def file_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM files").fetchone()[0])
 
-    def put_file(self, root: str, path: str, file_hash: str, chunks: list[Chunk]) -> None:
+    def put_file(
+        self, root: str, path: str, file_hash: str, chunks: list[Chunk], page_id: str = ""
+    ) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO files (root, path, hash, chunk_ids) VALUES (?, ?, ?, ?)",
-            (root, path, file_hash, json.dumps([c.id for c in chunks])),
+            "INSERT OR REPLACE INTO files (root, path, hash, chunk_ids, page_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (root, path, file_hash, json.dumps([c.id for c in chunks]), page_id),
         )
+        if page_id and chunks:
+            self.pages[page_id] = (path, chunks[0].id)
         self._db.executemany(
             "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -91,7 +107,8 @@ class ChunkStore:
         for chunk in chunks:
             self.chunks[chunk.id] = chunk
 
-    def delete_file(self, root: str, path: str) -> None:
+    def delete_file(self, root: str, path: str, page_id: str = "") -> None:
+        self.pages.pop(page_id, None)
         self._db.execute("DELETE FROM files WHERE root = ? AND path = ?", (root, path))
 
     def delete_chunks(self, ids: Iterable[str]) -> None:
@@ -110,6 +127,7 @@ class ChunkStore:
     def clear(self) -> None:
         self._db.executescript("DELETE FROM files; DELETE FROM chunks; DELETE FROM meta;")
         self.chunks.clear()
+        self.pages.clear()
 
     def commit(self) -> None:
         self._db.commit()
