@@ -98,3 +98,15 @@ def test_empty_folder_is_fine(tmp_path: Path, make_kb) -> None:
 def test_hash_embedder_is_deterministic_and_normalised() -> None:
     a = HashEmbedder().embed_documents(["token expired", "token expired"])
     assert np.allclose(a[0], a[1]) and np.isclose(np.linalg.norm(a[0]), 1.0)
+
+
+def test_page_vectors_follow_their_files(docs: Path, make_kb) -> None:
+    kb = make_kb()
+    kb.ingest([docs])
+    assert len(kb.store.pages) == 7
+    assert kb.vectors.count() == kb.chunk_count + 7
+    (docs / "changelog.txt").unlink()
+    kb.ingest([docs])
+    assert len(kb.store.pages) == 6
+    assert kb.vectors.count() == kb.chunk_count + 6
+    assert "changelog.txt" not in {source for source, _ in kb.store.pages.values()}
