@@ -33,7 +33,7 @@ def test_extractive_answer_quotes_sentences_with_heading_and_link(docs: Path, ma
 def test_question_the_docs_do_not_cover_is_handed_off(docs: Path, make_kb) -> None:
     kb = make_kb()
     kb.ingest([docs])
-    answer = kb.ask("Is there a Unity plugin for PlayStation consoles?")
+    answer = kb.ask("Is there a Tizen build for Bixby smartwatches?")
     assert answer.handoff and answer.citations == []
     assert answer.answer.startswith(HANDOFF_TEXT)
     assert answer.confidence < 0.5
