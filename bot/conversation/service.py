@@ -469,22 +469,7 @@ class ConversationService:
     # -- helpers ---------------------------------------------------------------------------
     def summary(self, ticket: Ticket) -> TicketSummary:
         account = self.config.account(ticket.account_id)
-        first = ticket.clock("first_response")
-        resolution = ticket.clock("resolution")
-        return TicketSummary(
-            key=ticket.key,
-            kind=ticket.kind,
-            priority=ticket.priority,
-            priority_reason=ticket.priority_reason,
-            status=ticket.status,
-            stage=ticket.stage,
-            subject=ticket.subject,
-            account_id=ticket.account_id,
-            missing=list(ticket.missing),
-            first_response_due=first.due_at if first and not first.stopped_at else None,
-            resolution_due=resolution.due_at if resolution and not resolution.stopped_at else None,
-            timezone=account.timezone if account else "UTC",
-        )
+        return TicketSummary.of(ticket, timezone=account.timezone if account else "UTC")
 
     def _open(self, conv: Conversation, new: NewTicket, turn: _Turn, *, now: dt.datetime) -> Ticket:
         ticket = self.desk.open(new, now=now)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.store.records import Ticket
 
 Channel = Literal["web", "slack", "cli"]
 # Buttons a channel shows under a reply, and the clicks it sends back.
@@ -59,6 +62,25 @@ class TicketSummary:
     first_response_due: dt.datetime | None = None
     resolution_due: dt.datetime | None = None
     timezone: str = "UTC"  # the account's, to show due times in the customer's own time
+
+    @classmethod
+    def of(cls, ticket: Ticket, *, timezone: str) -> TicketSummary:
+        """A ticket as the customer sees it; a stopped clock has no due time to show."""
+        first, resolution = ticket.clock("first_response"), ticket.clock("resolution")
+        return cls(
+            key=ticket.key,
+            kind=ticket.kind,
+            priority=ticket.priority,
+            priority_reason=ticket.priority_reason,
+            status=ticket.status,
+            stage=ticket.stage,
+            subject=ticket.subject,
+            account_id=ticket.account_id,
+            missing=list(ticket.missing),
+            first_response_due=first.due_at if first and not first.stopped_at else None,
+            resolution_due=resolution.due_at if resolution and not resolution.stopped_at else None,
+            timezone=timezone,
+        )
 
 
 @dataclass(frozen=True)

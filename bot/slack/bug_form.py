@@ -174,21 +174,7 @@ def on_submit(rt: SlackRuntime, body: dict[str, Any]) -> Ticket:
 
 
 def summary_of(ticket: Ticket, *, timezone: str) -> TicketSummary:
-    first, resolution = ticket.clock("first_response"), ticket.clock("resolution")
-    return TicketSummary(
-        key=ticket.key,
-        kind=ticket.kind,
-        priority=ticket.priority,
-        priority_reason=ticket.priority_reason,
-        status=ticket.status,
-        stage=ticket.stage,
-        subject=ticket.subject,
-        account_id=ticket.account_id,
-        missing=list(ticket.missing),
-        first_response_due=first.due_at if first else None,
-        resolution_due=resolution.due_at if resolution else None,
-        timezone=timezone,
-    )
+    return TicketSummary.of(ticket, timezone=timezone)
 
 
 def _priority(fields: dict[str, str], *, tier: str) -> tuple[str, str, list[str]]:
