@@ -172,6 +172,7 @@ def run_ours(
     out.update(metrics(ranked, questions))
     out["handoff"] = handoff_metrics(flags, questions)
     out["questions"] = details
+    out["flags"] = flags
     return out
 
 
@@ -214,6 +215,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         report["corpora"][name] = entry
         print(json.dumps({name: entry}, ensure_ascii=False), file=sys.stderr)
+    flags_all: list[bool] = []
+    questions_all: list[dict[str, Any]] = []
+    for name in names:
+        ours = report["corpora"][name].get("ours")
+        if ours and "flags" in ours:
+            flags_all.extend(ours["flags"])
+            questions_all.extend(q for q in all_questions if q["corpus"] == name)
+    for entry in report["corpora"].values():
+        if "ours" in entry:
+            entry["ours"].pop("flags", None)
+    if flags_all:
+        report["handoff_overall"] = handoff_metrics(flags_all, questions_all)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
 
