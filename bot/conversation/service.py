@@ -11,53 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from bot.config import Account, OrgConfig
+from bot.conversation.answers import Answerer, DocsAnswers, error_reply
+from bot.conversation.requests import Intake, TicketRequests
 from bot.conversation.texts import language, say, ticket_lines
-from bot.conversation.types import Action, CitationRef, Inbound, Reply, TicketSummary, Upload
+from bot.conversation.types import Inbound, Reply, TicketSummary, Turn
 from bot.desk import TicketDesk
-from bot.errors import DeskbotError, InvalidInput, NotFound
+from bot.errors import DeskbotError, InvalidInput
 from bot.store.attachments import AttachmentStore
 from bot.store.conversations import ConversationStore
 from bot.store.gaps import GapStore
-from bot.store.records import Conversation, NewTicket, Ticket
-from bot.store.tickets import TicketFilter, TicketStore
-from retrieval.types import Answer
+from bot.store.records import Conversation, Ticket
+from bot.store.tickets import TicketStore
 
 log = logging.getLogger("deskbot.conversation")
 
 MAX_TEXT = 20_000  # characters read from one message; the whole text is kept as a file
-ANSWER_ACTIONS: list[Action] = ["solved", "open_ticket", "human"]
-HANDOFF_ACTIONS: list[Action] = ["open_ticket", "human"]
-
-
-class Answerer(Protocol):
-    """The docs bot (``retrieval.KnowledgeBase`` satisfies it)."""
-
-    def ask(self, question: str) -> Answer: ...
-
-
-class Intake(Protocol):
-    """Bug intake and triage (``bot.conversation.intake.TriageIntake`` satisfies it)."""
-
-    def classify(self, text: str, *, tier: str, context: Sequence[str]) -> Any: ...
-
-    def step(
-        self,
-        state: dict[str, Any] | None,
-        text: str,
-        *,
-        tier: str,
-        attachments: Sequence[Any],
-        go_ahead: bool = False,
-    ) -> Any: ...
-
-    def read_upload(self, upload: Upload) -> Any: ...
-
-    def redact(self, text: str) -> str: ...
 
 
 class ConversationService:
@@ -83,6 +55,16 @@ class ConversationService:
         self.knowledge = knowledge
         self.intake = intake
         self.on_ticket_opened = on_ticket_opened
+        self.docs = DocsAnswers(knowledge=knowledge, gaps=gaps)
+        self.requests = TicketRequests(
+            config=config,
+            conversations=conversations,
+            tickets=tickets,
+            desk=desk,
+            attachments=attachments,
+            intake=intake,
+            on_ticket_opened=on_ticket_opened,
+        )
 
     # -- the entry point -------------------------------------------------------------------
     def handle(self, inbound: Inbound, *, now: dt.datetime) -> Reply:
@@ -106,10 +88,10 @@ class ConversationService:
             reply = self._route(conv, inbound, turn, lang=lang, now=now)
         except DeskbotError as exc:
             log.warning("turn failed", extra={"conversation": conv.id, "error": str(exc)})
-            reply = self._error(conv, str(exc), lang)
+            reply = error_reply(conv, str(exc), lang)
         except Exception as exc:  # the user must hear back whatever broke
             log.exception("turn crashed", extra={"conversation": conv.id})
-            reply = self._error(conv, type(exc).__name__, lang)
+            reply = error_reply(conv, type(exc).__name__, lang)
         self._remember(conv, reply, now=now)
         return reply
 
@@ -122,7 +104,7 @@ class ConversationService:
     # -- steps -----------------------------------------------------------------------------
     def _receive(
         self, conv: Conversation, inbound: Inbound, text: str, *, now: dt.datetime
-    ) -> _Turn:
+    ) -> Turn:
         """Store the redacted message and the uploaded files; read logs for triage."""
         safe = self.intake.redact(text)
         notes: list[str] = []
@@ -161,18 +143,18 @@ class ConversationService:
         self.conversations.add_message(
             conv.id, "user", safe, now=now, author=inbound.user_ref, data=data
         )
-        return _Turn(text=safe, attachments=read, attachment_ids=saved, notes=notes)
+        return Turn(text=safe, attachments=read, attachment_ids=saved, notes=notes)
 
     def _route(
-        self, conv: Conversation, inbound: Inbound, turn: _Turn, *, lang: str, now: dt.datetime
+        self, conv: Conversation, inbound: Inbound, turn: Turn, *, lang: str, now: dt.datetime
     ) -> Reply:
         account = self._account(conv)
         if inbound.action == "solved":
             self.conversations.update(conv.id, now=now, state={**conv.state, "solved": True})
             return Reply(kind="acknowledged", text=say("solved", lang), conversation_id=conv.id)
-        ticket = self._open_ticket_of(conv)
+        ticket = self.requests.open_ticket_of(conv)
         if ticket is not None and inbound.action is None:
-            return self._add_to_ticket(conv, ticket, inbound, turn, now=now, lang=lang)
+            return self.requests.add_to_ticket(conv, ticket, inbound, turn, now=now, lang=lang)
         if ticket is not None and inbound.action in ("open_ticket", "go_ahead"):
             # A second click (or a retried one): the conversation already has its ticket.
             summary = self.summary(ticket)
@@ -191,8 +173,8 @@ class ConversationService:
                     handoff=True,
                 )
             if inbound.action == "human":
-                return self._open_for_human(conv, account, inbound, now=now)
-            return self._continue_intake(
+                return self.requests.open_for_human(conv, account, inbound, now=now)
+            return self.requests.continue_intake(
                 conv, account, inbound, turn, now=now, go_ahead=inbound.action is not None
             )
         tier = account.tier if account else "free"
@@ -200,314 +182,29 @@ class ConversationService:
         result = self.intake.classify(turn.text, tier=tier, context=history)
         kind = result.kind
         if kind in ("bug", "outage"):
-            known = self._known_issue(turn.text)
+            known = self.docs.known_issue(turn.text)
             if known is not None:
                 return known(conv)
             if account is None:
-                return self._answer(conv, turn, lang=lang, now=now)
-            return self._continue_intake(conv, account, inbound, turn, now=now, go_ahead=False)
+                return self.docs.answer(conv, turn, lang=lang, now=now)
+            return self.requests.continue_intake(
+                conv, account, inbound, turn, now=now, go_ahead=False
+            )
         if kind in ("feature", "upgrade") and account is not None:
-            return self._open_request(
+            return self.requests.open_request(
                 conv, account, inbound, turn, kind=kind, result=result, now=now, lang=lang
             )
         if kind == "status":
-            return self._status(conv, account, getattr(result, "ticket_ref", None), lang=lang)
-        return self._answer(conv, turn, lang=lang, now=now)
+            return self.requests.status(
+                conv, account, getattr(result, "ticket_ref", None), lang=lang
+            )
+        return self.docs.answer(conv, turn, lang=lang, now=now)
 
-    def _answer(self, conv: Conversation, turn: _Turn, *, lang: str, now: dt.datetime) -> Reply:
-        try:
-            answer = self.knowledge().ask(turn.text)
-        except DeskbotError as exc:
-            return self._error(conv, str(exc), lang)
-        except Exception as exc:  # index or model failure
-            log.exception("answer failed")
-            return self._error(conv, type(exc).__name__, lang)
-        citations = [CitationRef(c.source, c.heading, c.url) for c in answer.citations]
-        if answer.handoff:
-            top = answer.passages[0] if answer.passages else None
-            self.gaps.record(
-                turn.text,
-                now=now,
-                channel=conv.channel,
-                account_id=conv.account_id,
-                conversation_id=conv.id,
-                top_score=top.score if top else None,
-                top_source=top.source if top else None,
-            )
-            return Reply(
-                kind="handoff",
-                text=say("handoff", lang),
-                conversation_id=conv.id,
-                confidence=answer.confidence,
-                handoff=True,
-                actions=HANDOFF_ACTIONS,
-            )
-        text = "\n\n".join([answer.answer, *turn.notes])
-        return Reply(
-            kind="answer",
-            text=text,
-            conversation_id=conv.id,
-            citations=citations,
-            confidence=answer.confidence,
-            actions=ANSWER_ACTIONS,
-        )
-
-    def _known_issue(self, text: str) -> Callable[[Conversation], Reply] | None:
-        """A bug the docs already describe (release notes, known issues) gets the answer."""
-        try:
-            answer = self.knowledge().ask(text)
-        except Exception:
-            return None
-        if answer.handoff or answer.confidence < 0.6:
-            return None
-        known = [
-            c
-            for c in answer.citations
-            if "known issue" in c.heading.lower() or "release-notes" in c.source.lower()
-        ]
-        if not known:
-            return None
-        citations = [CitationRef(c.source, c.heading, c.url) for c in answer.citations]
-        body = (
-            f"This looks like a known issue:\n\n{answer.answer}\n\n"
-            "If this doesn't match what you see, I can open a ticket."
-        )
-        return lambda conv: Reply(
-            kind="answer",
-            text=body,
-            conversation_id=conv.id,
-            citations=citations,
-            confidence=answer.confidence,
-            actions=["solved", "open_ticket", "human"],
-        )
-
-    def _continue_intake(
-        self,
-        conv: Conversation,
-        account: Account,
-        inbound: Inbound,
-        turn: _Turn,
-        *,
-        now: dt.datetime,
-        go_ahead: bool,
-    ) -> Reply:
-        text = turn.text
-        state = conv.state.get("intake")
-        if state is None and inbound.action == "open_ticket" and not text:
-            # "Open a ticket" under an answer: the question asked is the report.
-            text = next(
-                (m.text for m in reversed(conv.messages) if m.role == "user" and m.text), ""
-            )
-        step = self.intake.step(
-            state, text, tier=account.tier, attachments=turn.attachments, go_ahead=go_ahead
-        )
-        if not step.open_ticket:
-            self.conversations.update(conv.id, now=now, state={**conv.state, "intake": step.state})
-            return Reply(
-                kind="follow_up",
-                text=step.message,
-                conversation_id=conv.id,
-                missing=list(step.missing),
-                actions=["go_ahead"],
-            )
-        result = step.result
-        fields = {k: v for k, v in result.fields.model_dump().items() if v}
-        new = NewTicket(
-            account_id=account.id,
-            kind=result.kind,
-            priority=result.priority,
-            priority_reason=result.reason,
-            subject=(fields.get("summary") or text or "Bug report")[:300],
-            requester=inbound.user_ref or "anonymous",
-            requester_name=inbound.user_name,
-            fields=fields,
-            missing=list(step.missing),
-            **_refs(inbound),
-            conversation_id=conv.id,
-            stage="new",
-            body=self._transcript(conv, text),
-        )
-        ticket = self._open(conv, new, turn, now=now)
-        state = {k: v for k, v in conv.state.items() if k != "intake"}
-        self.conversations.update(conv.id, now=now, state=state, ticket_id=ticket.id)
-        summary = self.summary(ticket)
-        text = f"I've opened a ticket for you.\n\n{ticket_lines(summary)}"
-        if step.message:  # e.g. an outage: opened at once, and we still ask for the rest
-            text = f"{text}\n\n{step.message}"
-        return Reply(
-            kind="ticket_opened",
-            text=text,
-            conversation_id=conv.id,
-            ticket=summary,
-            missing=list(step.missing),
-        )
-
-    def _open_for_human(
-        self, conv: Conversation, account: Account, inbound: Inbound, *, now: dt.datetime
-    ) -> Reply:
-        ticket = self._open_ticket_of(conv)
-        if ticket is None:
-            question = next(
-                (m.text for m in reversed(conv.messages) if m.role == "user" and m.text), ""
-            )
-            new = NewTicket(
-                account_id=account.id,
-                kind="question",
-                priority="P3",
-                priority_reason="the customer asked for a person; the docs did not settle it",
-                subject=(question or "Customer asked for a human")[:300],
-                requester=inbound.user_ref or "anonymous",
-                requester_name=inbound.user_name,
-                conversation_id=conv.id,
-                stage="new",
-                **_refs(inbound),
-                body=self._transcript(conv, question),
-            )
-            ticket = self._open(conv, new, _Turn(question, [], [], []), now=now)
-            self.conversations.update(conv.id, now=now, ticket_id=ticket.id)
-        summary = self.summary(ticket)
-        return Reply(
-            kind="ticket_opened",
-            conversation_id=conv.id,
-            ticket=summary,
-            handoff=True,
-            text=f"A person from our support team will pick this up.\n\n{ticket_lines(summary)}",
-        )
-
-    def _open_request(
-        self,
-        conv: Conversation,
-        account: Account,
-        inbound: Inbound,
-        turn: _Turn,
-        *,
-        kind: str,
-        result: Any,
-        now: dt.datetime,
-        lang: str,
-    ) -> Reply:
-        upgrade = kind == "upgrade"
-        new = NewTicket(
-            account_id=account.id,
-            kind=kind,
-            priority=result.priority if not upgrade else "P3",
-            priority_reason="plan upgrade request" if upgrade else getattr(result, "reason", ""),
-            subject=turn.text[:300],
-            requester=inbound.user_ref or "anonymous",
-            requester_name=inbound.user_name,
-            conversation_id=conv.id,
-            **_refs(inbound),
-            stage="submitted" if upgrade else "new",
-            assignee_id=account.csm if upgrade else None,
-            body=turn.text,
-        )
-        ticket = self._open(conv, new, turn, now=now)
-        self.conversations.update(conv.id, now=now, ticket_id=ticket.id)
-        summary = self.summary(ticket)
-        if upgrade:
-            text = (
-                "I've passed your upgrade request to your account team"
-                f"{' (' + account.csm + ')' if account.csm else ''}.\n\n{ticket_lines(summary)}"
-            )
-        else:
-            text = say("feature", lang, key=ticket.key)
-        return Reply(kind="ticket_opened", text=text, conversation_id=conv.id, ticket=summary)
-
-    def _add_to_ticket(
-        self,
-        conv: Conversation,
-        ticket: Ticket,
-        inbound: Inbound,
-        turn: _Turn,
-        *,
-        now: dt.datetime,
-        lang: str,
-    ) -> Reply:
-        ticket = self.desk.customer_reply(
-            ticket, author=inbound.user_ref or "anonymous", body=turn.text, now=now
-        )
-        if turn.attachment_ids:
-            self.attachments.link(turn.attachment_ids, ticket.id)
-        summary = self.summary(ticket)
-        nxt = ticket_lines(summary)
-        return Reply(
-            kind="ticket_updated",
-            text=say("ticket_added", lang, key=ticket.key, next=nxt),
-            conversation_id=conv.id,
-            ticket=summary,
-        )
-
-    def _status(
-        self, conv: Conversation, account: Account | None, ref: str | None, *, lang: str
-    ) -> Reply:
-        if account is None:
-            return Reply(
-                kind="handoff",
-                text=say("need_account", lang),
-                conversation_id=conv.id,
-                handoff=True,
-            )
-        if ref:
-            try:
-                ticket = self.tickets.get(ref, account_id=account.id)
-            except NotFound:
-                return Reply(
-                    kind="status",
-                    text=say("status_unknown", lang, ref=ref),
-                    conversation_id=conv.id,
-                )
-            summary = self.summary(ticket)
-            return Reply(
-                kind="status", text=ticket_lines(summary), conversation_id=conv.id, ticket=summary
-            )
-        tickets = self.tickets.query(TicketFilter(account_id=account.id, open_only=True, limit=10))
-        if not tickets:
-            return Reply(kind="status", text=say("status_none", lang), conversation_id=conv.id)
-        text = "\n\n".join(ticket_lines(self.summary(t)) for t in tickets)
-        return Reply(kind="status", text=text, conversation_id=conv.id)
-
-    # -- helpers ---------------------------------------------------------------------------
     def summary(self, ticket: Ticket) -> TicketSummary:
-        account = self.config.account(ticket.account_id)
-        return TicketSummary.of(ticket, timezone=account.timezone if account else "UTC")
-
-    def _open(self, conv: Conversation, new: NewTicket, turn: _Turn, *, now: dt.datetime) -> Ticket:
-        ticket = self.desk.open(new, now=now)
-        ids = turn.attachment_ids + [
-            a.id for a in self.attachments.for_conversation(conv.id) if a.ticket_id is None
-        ]
-        if ids:
-            self.attachments.link(sorted(set(ids)), ticket.id)
-        if self.on_ticket_opened is not None:
-            try:
-                self.on_ticket_opened(ticket)
-            except Exception:  # a failed notification must not lose the ticket
-                log.exception("on_ticket_opened failed", extra={"ticket": ticket.key})
-        return ticket
-
-    def _open_ticket_of(self, conv: Conversation) -> Ticket | None:
-        if conv.ticket_id is None:
-            return None
-        ticket = self.tickets.find(conv.ticket_id)
-        return ticket if ticket is not None and ticket.is_open else None
+        return self.requests.summary(ticket)
 
     def _account(self, conv: Conversation) -> Account | None:
         return self.config.account(conv.account_id) if conv.account_id else None
-
-    def _transcript(self, conv: Conversation, latest: str) -> str:
-        lines = [f"{m.role}: {m.text}" for m in conv.messages if m.text]
-        if latest and (not lines or not lines[-1].endswith(latest)):
-            lines.append(f"user: {latest}")
-        return "\n".join(lines)[-20_000:]
-
-    def _error(self, conv: Conversation, what: str, lang: str) -> Reply:
-        return Reply(
-            kind="error",
-            text=say("error", lang, what=what[:200]),
-            conversation_id=conv.id,
-            handoff=True,
-            actions=["human"],
-        )
 
     def _remember(self, conv: Conversation, reply: Reply, *, now: dt.datetime) -> None:
         data = {
@@ -523,24 +220,4 @@ class ConversationService:
             log.warning("could not store the bot reply", extra={"conversation": conv.id})
 
 
-def _refs(inbound: Inbound) -> dict[str, Any]:
-    """Where the ticket lives: the channel, and for Slack the channel id and thread ts."""
-    if inbound.channel != "slack":
-        return {"channel": inbound.channel}
-    channel_ref, _, thread_ref = inbound.conversation_ref.partition(":")
-    return {"channel": "slack", "channel_ref": channel_ref, "thread_ref": thread_ref or None}
-
-
-class _Turn:
-    """One user turn after storage: redacted text, logs read, attachment ids, notes."""
-
-    def __init__(
-        self, text: str, attachments: list[Any], attachment_ids: list[int], notes: list[str]
-    ) -> None:
-        self.text = text
-        self.attachments = attachments
-        self.attachment_ids = attachment_ids
-        self.notes = notes
-
-
-__all__ = ["Answerer", "ConversationService", "Intake", "replace"]
+__all__ = ["Answerer", "ConversationService", "Intake"]

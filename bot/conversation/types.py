@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from bot.store.records import Ticket
@@ -103,3 +103,13 @@ class Reply:
     actions: list[Action] = field(default_factory=list)
     ticket: TicketSummary | None = None
     missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    """One user turn after storage: redacted text, logs read, attachment ids, notes."""
+
+    text: str
+    attachments: list[Any]
+    attachment_ids: list[int]
+    notes: list[str]

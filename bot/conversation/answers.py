@@ -1,0 +1,112 @@
+"""Answers from the docs: cited, or an honest handoff recorded as a knowledge gap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from bot.conversation.texts import say
+from bot.conversation.types import Action, CitationRef, Reply, Turn
+from bot.errors import DeskbotError
+from bot.store.gaps import GapStore
+from bot.store.records import Conversation
+from retrieval.types import Answer
+
+log = logging.getLogger("deskbot.conversation")
+
+ANSWER_ACTIONS: list[Action] = ["solved", "open_ticket", "human"]
+HANDOFF_ACTIONS: list[Action] = ["open_ticket", "human"]
+
+
+class Answerer(Protocol):
+    """The docs bot (``retrieval.KnowledgeBase`` satisfies it)."""
+
+    def ask(self, question: str) -> Answer: ...
+
+
+def error_reply(conv: Conversation, what: str, lang: str) -> Reply:
+    """Something failed: say so, keep nothing back, offer a person."""
+    return Reply(
+        kind="error",
+        text=say("error", lang, what=what[:200]),
+        conversation_id=conv.id,
+        handoff=True,
+        actions=["human"],
+    )
+
+
+class DocsAnswers:
+    """The docs bot as the conversation uses it."""
+
+    def __init__(self, *, knowledge: Callable[[], Answerer], gaps: GapStore) -> None:
+        self.knowledge = knowledge
+        self.gaps = gaps
+
+    def answer(self, conv: Conversation, turn: Turn, *, lang: str, now: dt.datetime) -> Reply:
+        try:
+            answer = self.knowledge().ask(turn.text)
+        except DeskbotError as exc:
+            return error_reply(conv, str(exc), lang)
+        except Exception as exc:  # index or model failure
+            log.exception("answer failed")
+            return error_reply(conv, type(exc).__name__, lang)
+        citations = [CitationRef(c.source, c.heading, c.url) for c in answer.citations]
+        if answer.handoff:
+            top = answer.passages[0] if answer.passages else None
+            self.gaps.record(
+                turn.text,
+                now=now,
+                channel=conv.channel,
+                account_id=conv.account_id,
+                conversation_id=conv.id,
+                top_score=top.score if top else None,
+                top_source=top.source if top else None,
+            )
+            return Reply(
+                kind="handoff",
+                text=say("handoff", lang),
+                conversation_id=conv.id,
+                confidence=answer.confidence,
+                handoff=True,
+                actions=HANDOFF_ACTIONS,
+            )
+        text = "\n\n".join([answer.answer, *turn.notes])
+        return Reply(
+            kind="answer",
+            text=text,
+            conversation_id=conv.id,
+            citations=citations,
+            confidence=answer.confidence,
+            actions=ANSWER_ACTIONS,
+        )
+
+    def known_issue(self, text: str) -> Callable[[Conversation], Reply] | None:
+        """A bug the docs already describe (release notes, known issues) gets the answer."""
+        try:
+            answer = self.knowledge().ask(text)
+        except Exception:
+            return None
+        if answer.handoff or answer.confidence < 0.6:
+            return None
+        known = [
+            c
+            for c in answer.citations
+            if "known issue" in c.heading.lower() or "release-notes" in c.source.lower()
+        ]
+        if not known:
+            return None
+        citations = [CitationRef(c.source, c.heading, c.url) for c in answer.citations]
+        body = (
+            f"This looks like a known issue:\n\n{answer.answer}\n\n"
+            "If this doesn't match what you see, I can open a ticket."
+        )
+        return lambda conv: Reply(
+            kind="answer",
+            text=body,
+            conversation_id=conv.id,
+            citations=citations,
+            confidence=answer.confidence,
+            actions=["solved", "open_ticket", "human"],
+        )
