@@ -46,15 +46,13 @@ class ConversationService:
         intake: Intake,
         on_ticket_opened: Callable[[Ticket], None] | None = None,
     ) -> None:
+        # The service keeps what a turn itself needs; answering and ticket work live in
+        # their own parts, which hold the rest.
         self.config = config
         self.conversations = conversations
-        self.tickets = tickets
-        self.desk = desk
-        self.gaps = gaps
         self.attachments = attachments
-        self.knowledge = knowledge
         self.intake = intake
-        self.on_ticket_opened = on_ticket_opened
+        self.knowledge = knowledge  # also warmed up at service start
         self.docs = DocsAnswers(knowledge=knowledge, gaps=gaps)
         self.requests = TicketRequests(
             config=config,

@@ -11,7 +11,7 @@ import json
 import logging
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from bot.triage.engine import TriageRequest
 from bot.triage.models import FIELD_NAMES, BugFields, Kind, TriageResult
@@ -36,24 +36,14 @@ Fields: copy only what the text states; null when absent. Template placeholders 
 Text marked [REDACTED:...] was removed on purpose; never guess it."""
 
 
-class LLMTriage(BaseModel):
-    """The schema the model fills (kept flat: small models handle it better)."""
+class LLMTriage(BugFields):
+    """The schema the model fills: the bug-report fields plus kind and severity. Inheriting
+    keeps it flat (small models handle flat schemas better) without restating the fields."""
 
     kind: Literal["question", "bug", "outage", "feature", "upgrade", "status", "other"]
     severity: Literal["critical", "high", "normal", "low"]
     severity_reason: str = Field(description="One short line.")
     ticket_ref: str | None = Field(default=None, description="e.g. SUP-1042 when named")
-    summary: str | None = None
-    sdk: str | None = None
-    sdk_version: str | None = None
-    platform: str | None = None
-    os_version: str | None = None
-    device: str | None = None
-    repro_steps: str | None = None
-    expected: str | None = None
-    actual: str | None = None
-    logs: str | None = None
-    impact: str | None = None
 
 
 def _prompt(title: str, text: str, context: list[str], attached: list[str]) -> str:
