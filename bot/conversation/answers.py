@@ -44,9 +44,19 @@ class DocsAnswers:
         self.knowledge = knowledge
         self.gaps = gaps
 
-    def answer(self, conv: Conversation, turn: Turn, *, lang: str, now: dt.datetime) -> Reply:
+    def answer(
+        self,
+        conv: Conversation,
+        turn: Turn,
+        *,
+        lang: str,
+        now: dt.datetime,
+        found: Answer | None = None,
+    ) -> Reply:
+        """A cited answer, or a handoff recorded as a knowledge gap. ``found`` reuses an
+        answer already looked up for this turn (the known-issue check)."""
         try:
-            answer = self.knowledge().ask(turn.text)
+            answer = found if found is not None else self.knowledge().ask(turn.text)
         except DeskbotError as exc:
             return error_reply(conv, str(exc), lang)
         except Exception as exc:  # index or model failure
@@ -82,31 +92,35 @@ class DocsAnswers:
             actions=ANSWER_ACTIONS,
         )
 
-    def known_issue(self, text: str) -> Callable[[Conversation], Reply] | None:
-        """A bug the docs already describe (release notes, known issues) gets the answer."""
+    def known_issue(self, conv: Conversation, text: str) -> tuple[Reply | None, Answer | None]:
+        """A bug the docs already describe (release notes, known issues) gets the answer.
+
+        Returns the reply (None when it is not a known issue) and the docs' answer, so the
+        caller can reuse it rather than ask again.
+        """
         try:
             answer = self.knowledge().ask(text)
         except Exception:
-            return None
+            return None, None
         if answer.handoff or answer.confidence < 0.6:
-            return None
+            return None, answer
         known = [
             c
             for c in answer.citations
             if "known issue" in c.heading.lower() or "release-notes" in c.source.lower()
         ]
         if not known:
-            return None
-        citations = [CitationRef(c.source, c.heading, c.url) for c in answer.citations]
+            return None, answer
         body = (
             f"This looks like a known issue:\n\n{answer.answer}\n\n"
             "If this doesn't match what you see, I can open a ticket."
         )
-        return lambda conv: Reply(
+        reply = Reply(
             kind="answer",
             text=body,
             conversation_id=conv.id,
-            citations=citations,
+            citations=[CitationRef(c.source, c.heading, c.url) for c in answer.citations],
             confidence=answer.confidence,
             actions=["solved", "open_ticket", "human"],
         )
+        return reply, answer

@@ -180,11 +180,11 @@ class ConversationService:
         result = self.intake.classify(turn.text, tier=tier, context=history)
         kind = result.kind
         if kind in ("bug", "outage"):
-            known = self.docs.known_issue(turn.text)
+            known, found = self.docs.known_issue(conv, turn.text)
             if known is not None:
-                return known(conv)
+                return known
             if account is None:
-                return self.docs.answer(conv, turn, lang=lang, now=now)
+                return self.docs.answer(conv, turn, lang=lang, now=now, found=found)
             return self.requests.continue_intake(
                 conv, account, inbound, turn, now=now, go_ahead=False
             )

@@ -200,3 +200,10 @@ def test_web_tickets_are_announced_to_engineers_once(ctx: AppContext) -> None:
     # on-call engineer (any) and Streamly's internal channel, each once
     assert "C0STREAMLY-INT" in targets and len(targets) == 2
     assert all(i.payload["kind"] == "new_ticket" for i in ctx.notifications.items())
+
+
+def test_an_anonymous_bug_report_asks_the_docs_once(ctx: AppContext) -> None:
+    answerer = FakeAnswerer(ANSWERS)
+    reply = _service(ctx, answerer).handle(_in("The app crashes on start", account=None), now=NOW)
+    assert reply.kind == "handoff"
+    assert answerer.asked == ["The app crashes on start"]
