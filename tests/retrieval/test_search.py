@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from retrieval import SearchFilters
+from retrieval.search import aspects
 from retrieval.tokenizer import tokenize
 
 
@@ -47,3 +51,38 @@ def test_platform_filter_is_applied(docs: Path, make_kb) -> None:
     hits = kb.search("install the sdk", k=10, filters=SearchFilters(platform="ios"))
     assert all(h.metadata.get("platform") in (None, "ios") for h in hits)
     assert not any(h.source == "quickstart.mdx" for h in hits)
+
+
+def test_a_question_of_several_parts_is_split_into_them() -> None:
+    question = (
+        "Does screen sharing from the web SDK work in Firefox on Mac? "
+        "And what's the minimum Chrome version?"
+    )
+    assert aspects(question) == [
+        "Does screen sharing from the web SDK work in Firefox on Mac?",
+        "And what's the minimum Chrome version?",
+    ]
+    assert aspects("how do I renew a token before it expires?") == []
+    assert aspects("Token expired. Help?") == []  # fragments too short to ask anything
+
+
+def test_each_part_of_a_question_is_searched_too(docs: Path, make_kb) -> None:
+    kb = make_kb()
+    kb.ingest([docs])
+    seen: list[list[str]] = []
+    embed_queries = kb.embedder.embed_queries
+
+    def spy(texts: Sequence[str]) -> np.ndarray:
+        seen.append(list(texts))
+        return embed_queries(texts)
+
+    kb.embedder.embed_queries = spy  # type: ignore[method-assign]
+    hits = kb.search("How long does a token last? Can I connect from two phones at once?", k=5)
+    assert seen == [
+        [
+            "How long does a token last? Can I connect from two phones at once?",
+            "How long does a token last?",
+            "Can I connect from two phones at once?",
+        ]
+    ]
+    assert hits
