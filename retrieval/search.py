@@ -26,6 +26,7 @@ _SENTENCE_END = re.compile(r"(?<=[?.!;])\s+")
 _HISTORY_PAGE = re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I)
 _HISTORY_QUERY = re.compile(r"release|changelog|version|since|history|新版本|版本|更新日志", re.I)
 CANDIDATES = 100
+ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _QUOTED = re.compile(r"[\"'`“‘「]([^\"'`”’」]{8,200})[\"'`”’」]")
 
@@ -77,9 +78,9 @@ class Searcher:
         aspect_hits: list[list[tuple[str, float]]] = []
         if len(re.findall(r"\w+", dense_query)) >= 2:
             parts = aspects(dense_query)
-            query_vectors = self.embedder.embed_queries([dense_query, *parts])
+            query_vectors = self.embedder.embed_query_parts(dense_query, parts)
             dense_hits = self.vectors.query(query_vectors[0], CANDIDATES)
-            aspect_hits = [self.vectors.query(v, CANDIDATES) for v in query_vectors[1:]]
+            aspect_hits = [self.vectors.query(v, ASPECT_CANDIDATES) for v in query_vectors[1:]]
         lexical_hits = self.lexical.search(terms, CANDIDATES)
         w_dense = 1.0 if dense_query == query else 0.5
         w_lex = W_LEX

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import KnowledgeBase
+from retrieval.embedder import MiniLMEmbedder
 
 
 @pytest.mark.slow
@@ -24,3 +25,17 @@ def test_minilm_with_chroma_persists_and_answers(docs: Path, tmp_path: Path) -> 
     assert not answer.handoff and answer.citations[0].source == "limits.rst"
     assert "32 KB" in answer.answer
     reopened.close()
+
+
+@pytest.mark.slow
+def test_question_parts_come_from_one_pass_over_the_question() -> None:
+    embedder = MiniLMEmbedder()
+    question = "Does screen sharing work in Firefox? What is the maximum size of one message?"
+    parts = ["Does screen sharing work in Firefox?", "What is the maximum size of one message?"]
+    whole, screen, size = embedder.embed_query_parts(question, parts)
+    assert float(whole @ embedder.embed_query(question)) == pytest.approx(1.0, abs=1e-4)
+    alone = embedder.embed_documents(parts)
+    # Each part's vector is about that part, not the average of the question.
+    assert float(screen @ alone[0]) > float(screen @ alone[1])
+    assert float(size @ alone[1]) > float(size @ alone[0])
+    assert float(size @ alone[1]) > float(whole @ alone[1])

@@ -70,13 +70,13 @@ def test_each_part_of_a_question_is_searched_too(docs: Path, make_kb) -> None:
     kb = make_kb()
     kb.ingest([docs])
     seen: list[list[str]] = []
-    embed_queries = kb.embedder.embed_queries
+    embed_query_parts = kb.embedder.embed_query_parts
 
-    def spy(texts: Sequence[str]) -> np.ndarray:
-        seen.append(list(texts))
-        return embed_queries(texts)
+    def spy(text: str, parts: Sequence[str]) -> np.ndarray:
+        seen.append([text, *parts])
+        return embed_query_parts(text, parts)
 
-    kb.embedder.embed_queries = spy  # type: ignore[method-assign]
+    kb.embedder.embed_query_parts = spy  # type: ignore[method-assign]
     hits = kb.search("How long does a token last? Can I connect from two phones at once?", k=5)
     assert seen == [
         [
