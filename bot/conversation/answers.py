@@ -56,7 +56,7 @@ class DocsAnswers:
         """A cited answer, or a handoff recorded as a knowledge gap. ``found`` reuses an
         answer already looked up for this turn (the known-issue check)."""
         try:
-            answer = found if found is not None else self.knowledge().ask(turn.text)
+            answer = found if found is not None else self.knowledge().ask(turn.question)
         except DeskbotError as exc:
             return error_reply(conv, str(exc), lang)
         except Exception as exc:  # index or model failure
@@ -66,7 +66,7 @@ class DocsAnswers:
         if answer.handoff:
             top = answer.passages[0] if answer.passages else None
             self.gaps.record(
-                turn.text,
+                turn.question,
                 now=now,
                 channel=conv.channel,
                 account_id=conv.account_id,

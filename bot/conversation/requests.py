@@ -71,7 +71,7 @@ class TicketRequests:
         now: dt.datetime,
         go_ahead: bool,
     ) -> Reply:
-        text = turn.text
+        text = turn.report  # with the earlier thread messages, so intake does not ask again
         state = conv.state.get("intake")
         if state is None and inbound.action == "open_ticket" and not text:
             # "Open a ticket" under an answer: the question asked is the report.
@@ -105,7 +105,7 @@ class TicketRequests:
             **_refs(inbound),
             conversation_id=conv.id,
             stage="new",
-            body=self._transcript(conv, text),
+            body=self._transcript(conv, turn.text or text),
         )
         ticket = self._open(conv, new, turn, now=now)
         state = {k: v for k, v in conv.state.items() if k != "intake"}
@@ -172,14 +172,14 @@ class TicketRequests:
             kind=kind,
             priority=result.priority if not upgrade else "P3",
             priority_reason="plan upgrade request" if upgrade else getattr(result, "reason", ""),
-            subject=turn.text[:300],
+            subject=turn.question[:300],
             requester=inbound.user_ref or "anonymous",
             requester_name=inbound.user_name,
             conversation_id=conv.id,
             **_refs(inbound),
             stage="submitted" if upgrade else "new",
             assignee_id=account.csm if upgrade else None,
-            body=turn.text,
+            body=turn.report,
         )
         ticket = self._open(conv, new, turn, now=now)
         self.conversations.update(conv.id, now=now, ticket_id=ticket.id)

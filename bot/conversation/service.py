@@ -67,7 +67,7 @@ class ConversationService:
     # -- the entry point -------------------------------------------------------------------
     def handle(self, inbound: Inbound, *, now: dt.datetime) -> Reply:
         """Answer one turn. Never raises for content or for a failing dependency."""
-        lang = language(inbound.text)
+        lang = language(inbound.text if inbound.text.strip() else "".join(inbound.context[:1]))
         conv = self.conversations.open(
             inbound.channel,
             inbound.conversation_ref,
@@ -79,10 +79,14 @@ class ConversationService:
         if inbound.account_id and conv.account_id != inbound.account_id:
             conv = self.conversations.update(conv.id, now=now, account_id=inbound.account_id)
         text = inbound.text.strip()
-        if not text and not inbound.uploads and inbound.action is None:
+        if not text and not inbound.uploads and inbound.action is None and not inbound.context:
             return Reply(kind="follow_up", text=say("empty", lang), conversation_id=conv.id)
         try:
-            turn = self._receive(conv, inbound, text, now=now)
+            context: list[str] = []
+            if inbound.context and not conv.messages:
+                context = self._take_context(conv, inbound.context, now=now)
+                conv = self.conversations.get(conv.id)
+            turn = self._receive(conv, inbound, text, now=now, context=context)
             reply = self._route(conv, inbound, turn, lang=lang, now=now)
         except DeskbotError as exc:
             log.warning("turn failed", extra={"conversation": conv.id, "error": str(exc)})
@@ -100,8 +104,32 @@ class ConversationService:
         yield reply
 
     # -- steps -----------------------------------------------------------------------------
+    def _take_context(
+        self, conv: Conversation, earlier: tuple[str, ...], *, now: dt.datetime
+    ) -> list[str]:
+        """Store the earlier messages (redacted) before this turn's, as the conversation's
+        start: history, triage and the ticket's transcript then read them like any other.
+        Channels bound them; ``MAX_TEXT`` characters in all are read here whatever comes."""
+        taken: list[str] = []
+        left = MAX_TEXT
+        for text in earlier:
+            safe = self.intake.redact(text.strip())[:left]
+            if safe:
+                left -= len(safe)
+                self.conversations.add_message(
+                    conv.id, "user", safe, now=now, data={"context": True}
+                )
+                taken.append(safe)
+        return taken
+
     def _receive(
-        self, conv: Conversation, inbound: Inbound, text: str, *, now: dt.datetime
+        self,
+        conv: Conversation,
+        inbound: Inbound,
+        text: str,
+        *,
+        now: dt.datetime,
+        context: list[str] | None = None,
     ) -> Turn:
         """Store the redacted message and the uploaded files; read logs for triage."""
         safe = self.intake.redact(text)
@@ -141,7 +169,13 @@ class ConversationService:
         self.conversations.add_message(
             conv.id, "user", safe, now=now, author=inbound.user_ref, data=data
         )
-        return Turn(text=safe, attachments=read, attachment_ids=saved, notes=notes)
+        return Turn(
+            text=safe,
+            attachments=read,
+            attachment_ids=saved,
+            notes=notes,
+            context=list(context or []),
+        )
 
     def _route(
         self, conv: Conversation, inbound: Inbound, turn: Turn, *, lang: str, now: dt.datetime
@@ -176,11 +210,13 @@ class ConversationService:
                 conv, account, inbound, turn, now=now, go_ahead=inbound.action is not None
             )
         tier = account.tier if account else "free"
-        history = [m.text for m in conv.messages if m.role == "user"][-6:]
-        result = self.intake.classify(turn.text, tier=tier, context=history)
+        # A turn that brings the thread's earlier messages is classified with them: "can you
+        # help?" under a crash report is a bug report.
+        history = [] if turn.context else [m.text for m in conv.messages if m.role == "user"]
+        result = self.intake.classify(turn.report, tier=tier, context=history[-6:])
         kind = result.kind
         if kind in ("bug", "outage"):
-            known, found = self.docs.known_issue(conv, turn.text)
+            known, found = self.docs.known_issue(conv, turn.question)
             if known is not None:
                 return known
             if account is None:

@@ -46,6 +46,9 @@ class Inbound:
     uploads: tuple[Upload, ...] = ()
     action: Action | None = None  # a button click instead of (or with) text
     external_id: str | None = None  # Slack ts / web message id, for de-duplication
+    # Earlier messages the bot did not see, oldest first: e.g. the Slack thread it was
+    # @mentioned in mid-way. Taken into the conversation only when it starts with this turn.
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,21 @@ class Reply:
 
 @dataclass
 class Turn:
-    """One user turn after storage: redacted text, logs read, attachment ids, notes."""
+    """One user turn after storage: redacted text, logs read, attachment ids, notes, and the
+    earlier messages it came with (redacted, oldest first; see ``Inbound.context``)."""
 
     text: str
     attachments: list[Any]
     attachment_ids: list[int]
     notes: list[str]
+    context: list[str] = field(default_factory=list)
+
+    @property
+    def question(self) -> str:
+        """What to search the docs for: the thread's opening message, then this one."""
+        return "\n\n".join(p for p in [*self.context[:1], self.text] if p)
+
+    @property
+    def report(self) -> str:
+        """What intake reads: everything said so far, so it does not ask for it again."""
+        return "\n\n".join(p for p in [*self.context, self.text] if p)

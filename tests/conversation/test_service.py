@@ -207,3 +207,31 @@ def test_an_anonymous_bug_report_asks_the_docs_once(ctx: AppContext) -> None:
     reply = _service(ctx, answerer).handle(_in("The app crashes on start", account=None), now=NOW)
     assert reply.kind == "handoff"
     assert answerer.asked == ["The app crashes on start"]
+
+
+def test_earlier_thread_messages_start_the_conversation(ctx: AppContext) -> None:
+    """A mention mid-thread brings what the thread said: the docs are asked with its first
+    message, the messages are stored (redacted) before the turn's, and only once."""
+    answerer = FakeAnswerer(ANSWERS)
+    service = _service(ctx, answerer)
+    earlier = ("Why does our token stop working after a day?", "we pass secret-token each time")
+    reply = service.handle(_in("can you help?", context=earlier), now=NOW)
+    assert reply.kind == "answer"
+    assert answerer.asked == [f"{earlier[0]}\n\ncan you help?"]
+    conv = ctx.conversations.get(reply.conversation_id)
+    said = [m.text for m in conv.messages if m.role == "user"]
+    assert said == [earlier[0], "we pass [redacted] each time", "can you help?"]
+    # The conversation is under way: context sent again is not taken twice.
+    service.handle(_in("and on iOS?", context=earlier), now=NOW + M)
+    conv = ctx.conversations.get(reply.conversation_id)
+    assert [m.text for m in conv.messages if m.role == "user"][3:] == ["and on iOS?"]
+
+
+def test_a_bug_report_from_earlier_messages_is_not_asked_for_again(ctx: AppContext) -> None:
+    earlier = ("The app crashes when I leave a room", "android, sdk version 2.14.2")
+    reply = _service(ctx).handle(_in("can you help?", context=earlier), now=NOW)
+    assert reply.kind == "ticket_opened" and reply.ticket is not None
+    (ticket,) = ctx.tickets.query()
+    assert ticket.fields["platform"] == "Android"
+    opened = ctx.tickets.events(ticket.id)[0]
+    assert all(text in (opened.body or "") for text in earlier)
