@@ -141,8 +141,9 @@ def on_submit(rt: SlackRuntime, body: dict[str, Any]) -> Ticket:
         )
         thread_ts = str(posted["ts"])
     ref = f"{channel}:{thread_ts}" if channel else f"slack-form:{user}:{now.timestamp()}"
+    name = rt.user_name(user)
     conversation = rt.ctx.conversations.open(
-        "slack", ref, now=now, account_id=account.id, user_ref=user
+        "slack", ref, now=now, account_id=account.id, user_ref=user, user_name=name
     )
     ticket = rt.ctx.desk.open(
         NewTicket(
@@ -152,6 +153,7 @@ def on_submit(rt: SlackRuntime, body: dict[str, Any]) -> Ticket:
             priority_reason=reason,
             subject=fields["summary"],
             requester=user,
+            requester_name=name,
             fields=dict(fields),
             missing=missing,
             channel="slack",

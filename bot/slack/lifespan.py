@@ -3,7 +3,7 @@
 HTTP mode is always on (``POST /slack/events``, :mod:`bot.slack.routes`); with
 ``SLACK_APP_TOKEN`` the app also connects over Socket Mode, for workspaces that cannot reach
 the service from the internet. Nothing talks to Slack here: the bot identity is looked up on
-the first event.
+the first event. Slack delivery ids older than a week are forgotten at start.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from slack_bolt import App
+from starlette.concurrency import run_in_threadpool
 
 from bot.context import AppContext
 from bot.settings import Settings
@@ -62,6 +63,10 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
     app.state.slack = service
     # The outbox worker finds its notifiers here, by transport.
     ctx.extras.setdefault("notifiers", {})["slack"] = service.notifier
+    # Old delivery ids go at start-up and then every few hundred events (SlackRuntime).
+    pruned = await run_in_threadpool(service.runtime.prune_deliveries)
+    if pruned:
+        log.info("forgot %d old slack delivery ids", pruned)
     socket = await _start_socket_mode(service.bolt, settings)
     log.info("slack enabled", extra={"socket_mode": socket is not None})
     try:
@@ -82,7 +87,6 @@ async def _start_socket_mode(bolt: App, settings: Settings) -> Any:
     if token is None:
         return None
     from slack_bolt.adapter.socket_mode import SocketModeHandler
-    from starlette.concurrency import run_in_threadpool
 
     handler = SocketModeHandler(bolt, token.get_secret_value(), web_client=bolt.client)
     try:

@@ -10,12 +10,14 @@ Rules (so nothing loops and nothing is answered twice):
     * a configured staff member replying in a thread that has a ticket is an agent reply (the
       first response), not a question; staff top-level posts are questions only with a mention;
     * a delivery is processed once per ``event_id`` (Slack retries after 3 s without an ack).
+
+A mention in a thread we do not hold yet (started before we were asked) is answered with the
+thread's earlier messages as context (:mod:`bot.slack.thread`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -28,10 +30,10 @@ from bot.slack.announce import announce_ticket
 from bot.slack.blocks import LOOKING, apology, mrkdwn, reply_message, sections
 from bot.slack.files import fetch_uploads
 from bot.slack.runtime import SlackRuntime
+from bot.slack.thread import Earlier, earlier_messages
 
 log = logging.getLogger("deskbot.slack.messages")
 _HANDLED_SUBTYPES = {None, "file_share", "thread_broadcast"}
-_MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Turn:
     files: list[dict[str, Any]]
     mentioned: bool = False
     direct: bool = False
+    joined_late: bool = False  # a reply in a thread we hold nothing of: read what it said
 
     @property
     def ref(self) -> str:
@@ -59,7 +62,7 @@ def on_event(rt: SlackRuntime, event: dict[str, Any], body: dict[str, Any], *, k
     if turn is None:
         return
     event_id = str(body.get("event_id") or f"{turn.channel}:{turn.ts}")
-    if not rt.ctx.inbound.first_time("slack", event_id, now=rt.now()):
+    if not rt.first_delivery(event_id):
         log.info("duplicate delivery %s ignored", event_id)
         return
     person = rt.ctx.config.person_for_slack_user(turn.user)
@@ -67,7 +70,8 @@ def on_event(rt: SlackRuntime, event: dict[str, Any], body: dict[str, Any], *, k
         conversation = rt.ctx.conversations.find("slack", turn.ref)
         if conversation is not None and conversation.ticket_id is not None:
             ticket = rt.ctx.tickets.get(conversation.ticket_id)
-            rt.ctx.desk.agent_reply(ticket, agent=person.id, body=turn.text, now=rt.now())
+            said = rt.readable(turn.text)
+            rt.ctx.desk.agent_reply(ticket, agent=person.id, body=said, now=rt.now())
             return
         if not (turn.mentioned or turn.direct):
             return  # staff talking in a customer's thread; not a question for the bot
@@ -109,11 +113,12 @@ def select(rt: SlackRuntime, event: dict[str, Any], *, kind: str) -> Turn | None
         thread_ts=thread_ts,
         ts=str(ts),
         user=str(user),
-        text=_MENTION.sub("", text).strip(),
+        text=text,  # Slack markup; made readable after the de-duplication (names cost calls)
         account_id=account.id if account else None,
         files=list(event.get("files") or []),
         mentioned=mentioned or kind == "app_mention",
         direct=is_dm,
+        joined_late=not known and not top_level,
     )
 
 
@@ -123,8 +128,13 @@ def answer(rt: SlackRuntime, turn: Turn) -> None:
     placeholder: str | None = None
     try:
         placeholder = _post(rt, turn, text=LOOKING, blocks=None)
-        fetched = fetch_uploads(rt, turn.files)
-        text = turn.text
+        earlier = Earlier()
+        if turn.joined_late:
+            earlier = earlier_messages(
+                rt, channel=turn.channel, thread_ts=turn.thread_ts, before=turn.ts
+            )
+        fetched = fetch_uploads(rt, [*earlier.files, *turn.files])
+        text = rt.readable(turn.text)
         if fetched.skipped:
             text += "\n\n(files not attached: " + "; ".join(fetched.skipped) + ")"
         inbound = Inbound(
@@ -132,9 +142,11 @@ def answer(rt: SlackRuntime, turn: Turn) -> None:
             conversation_ref=turn.ref,
             text=text,
             user_ref=turn.user,
+            user_name=rt.user_name(turn.user),
             account_id=turn.account_id,
             uploads=tuple(fetched.uploads),
             external_id=turn.ts,
+            context=earlier.texts,
         )
         with rt.turn_lock(turn.ref):
             reply = converse(rt, inbound, channel=turn.channel, placeholder=placeholder)

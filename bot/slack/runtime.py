@@ -18,6 +18,7 @@ from bot.config import Account
 from bot.context import AppContext
 from bot.conversation.types import Inbound, Reply
 from bot.errors import ServiceUnavailable
+from bot.slack.people import UserNames, limited, readable
 
 log = logging.getLogger("deskbot.slack")
 Clock = Callable[[], dt.datetime]
@@ -43,12 +44,55 @@ class SlackRuntime:
     bot_user_id: str | None = None
     stream_interval: float = 1.0  # seconds between chat.update calls of a streamed answer
     identity_retry: float = 60.0  # after a failed auth.test, seconds before asking again
+    names: UserNames | None = None  # users.info, cached; built on the client when not given
+    # Processed delivery ids are kept this long (Slack retries within minutes) and pruned
+    # once every ``prune_every`` new deliveries in this process.
+    deliveries_kept: dt.timedelta = dt.timedelta(days=7)
+    prune_every: int = 500
+    _deliveries: int = field(default=0, repr=False)
     _identity_next_try: float = field(default=0.0, repr=False)
     _turn_locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
     _identity_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.names is None:
+            self.names = UserNames(self.client)
+
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def user_name(self, user: str) -> str | None:
+        """A Slack user's name: staff by their name in the config, others from Slack; None
+        when Slack will not say (show the id then)."""
+        person = self.ctx.config.person_for_slack_user(user)
+        if person is not None:
+            return person.name
+        assert self.names is not None
+        return self.names.name(user)
+
+    def readable(self, text: str, *, lookups: int = 5) -> str:
+        """A message's text without our own mention, with people's names for theirs."""
+        return readable(text, names=limited(self.user_name, lookups), drop=self.identity())
+
+    def first_delivery(self, event_id: str) -> bool:
+        """True the first time Slack delivers ``event_id`` (a retry is False); now and then
+        forgets old ids, so the table stays small without a job of its own."""
+        fresh = self.ctx.inbound.first_time("slack", event_id, now=self.now())
+        if fresh:
+            with self._identity_lock:
+                self._deliveries += 1
+                due = self._deliveries % self.prune_every == 0
+            if due:
+                self.prune_deliveries()
+        return fresh
+
+    def prune_deliveries(self) -> int:
+        """Forget Slack delivery ids older than ``deliveries_kept``; a failure only logs."""
+        try:
+            return self.ctx.inbound.forget_before(self.now() - self.deliveries_kept, source="slack")
+        except Exception as exc:  # housekeeping must never cost anyone an answer
+            log.warning("could not prune old slack delivery ids: %s", exc)
+            return 0
 
     def service(self) -> ConversationHandler:
         """The conversation service: one handed in, else the context's (built by the lead's

@@ -59,9 +59,16 @@ class InboundEvents:
         except IntegrityError:
             return False
 
-    def forget_before(self, cutoff: dt.datetime) -> None:
+    def forget_before(self, cutoff: dt.datetime, *, source: str | None = None) -> int:
+        """Drop the ids received before ``cutoff`` (of one ``source``, or all); returns how
+        many. A retry older than the cutoff would be processed again, so keep well past the
+        sender's retry window."""
+        query = delete(InboundEventRow).where(InboundEventRow.received_at < cutoff)
+        if source is not None:
+            query = query.where(InboundEventRow.source == source)
         with self.db.session() as session:
-            session.execute(delete(InboundEventRow).where(InboundEventRow.received_at < cutoff))
+            result = session.execute(query)
+            return int(getattr(result, "rowcount", 0) or 0)
 
 
 class DailyRuns:

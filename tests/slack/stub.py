@@ -1,5 +1,6 @@
 """A local Slack Web API: real HTTP on 127.0.0.1 that answers the methods deskbot calls with
-canned JSON, records every call, serves private file downloads, and can be told to fail
+canned JSON, records every call, serves private file downloads, threads
+(``conversations.replies``, paginated) and people (``users.info``), and can be told to fail
 (HTTP 429 with ``Retry-After``, 5xx, or an ``ok: false`` error) — after bolt-python's
 ``tests/mock_web_api_server``."""
 
@@ -50,6 +51,8 @@ class SlackStub:
     calls: list[Call] = field(default_factory=list)
     files: dict[str, StoredFile] = field(default_factory=dict)
     downloads: list[str] = field(default_factory=list)
+    threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -101,12 +104,22 @@ class SlackStub:
         error: str | None = None,
         times: int = 1,
     ) -> None:
-        """The next ``times`` calls of ``method`` fail this way."""
+        """The next ``times`` calls of ``method`` fail this way (``status=0``: the connection
+        is closed without an answer, a network error for the client)."""
         with self._lock:
             self._failures.setdefault(method, []).append(Failure(status, retry_after, error, times))
 
     def add_file(self, file_id: str, name: str, data: bytes, *, size: int | None = None) -> None:
         self.files[file_id] = StoredFile(file_id, name, data, size=size)
+
+    def add_thread(self, channel: str, messages: list[dict[str, Any]]) -> None:
+        """A thread as ``conversations.replies`` returns it; the first message starts it."""
+        parent = str(messages[0]["ts"])
+        self.threads[(channel, parent)] = [{"thread_ts": parent, **m} for m in messages]
+
+    def add_user(self, user_id: str, *, display_name: str = "", real_name: str = "") -> None:
+        profile = {"display_name": display_name, "real_name": real_name}
+        self.users[user_id] = {"id": user_id, "name": user_id.lower(), "profile": profile}
 
     # -- inspection ------------------------------------------------------------------------
     def calls_to(self, method: str) -> list[dict[str, Any]]:
@@ -152,6 +165,9 @@ class SlackStub:
             self.calls.append(Call(method, args, headers, time.monotonic()))
             failure = self._take_failure(method)
         if failure is not None:
+            if failure.status == 0:  # the connection drops without an answer
+                handler.close_connection = True
+                return
             if failure.status != 200:
                 extra = {}
                 if failure.retry_after is not None:
@@ -204,7 +220,32 @@ class SlackStub:
             return {"ok": True, "file": info}
         if method in ("views.open", "views.publish"):
             return {"ok": True, "view": {"id": "V0VIEW"}}
+        if method == "conversations.replies":
+            return self._replies(args)
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         return {"ok": True}
+
+    def _replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Oldest first, ``limit`` a page, the cursor is the next index; ``latest`` (with
+        ``inclusive``) leaves out later messages, as Slack does."""
+        thread = self.threads.get((str(args.get("channel")), str(args.get("ts"))))
+        if thread is None:
+            return {"ok": False, "error": "thread_not_found"}
+        latest = args.get("latest")
+        if latest is not None:
+            inclusive = str(args.get("inclusive")).lower() in ("1", "true")
+            thread = [
+                m for m in thread
+                if float(m["ts"]) < float(latest) or (inclusive and m["ts"] == latest)
+            ]  # fmt: skip
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 1000)
+        page = thread[start : start + limit]
+        more = start + limit < len(thread)
+        meta = {"next_cursor": str(start + limit) if more else ""}
+        return {"ok": True, "messages": page, "has_more": more, "response_metadata": meta}
 
     def _download(self, handler: BaseHTTPRequestHandler, file_id: str) -> None:
         stored = self.files.get(file_id)

@@ -72,6 +72,7 @@ def test_shortcut_opens_the_form_prefilled_from_the_message(
 def test_form_submission_opens_a_ticket_in_the_thread(
     slack_client: TestClient, slack_stub: SlackStub, ctx: AppContext
 ) -> None:
+    slack_stub.add_user("U0DEV1", display_name="Dana")
     meta = {"channel": SUPPORT_CHANNEL, "thread_ts": "1763431000.000100", "user": "U0DEV1"}
     values = {"summary": "Crash when joining a room", "sdk": "Android SDK", "sdk_version": "4.2.1",
               "platform": "Android", "impact": "30% of users, production"}  # fmt: skip
@@ -82,6 +83,7 @@ def test_form_submission_opens_a_ticket_in_the_thread(
     assert ticket.kind == "bug" and ticket.account_id == "streamly"
     assert ticket.fields["sdk_version"] == "4.2.1" and ticket.thread_ref == "1763431000.000100"
     assert ticket.priority_reason
+    assert ticket.requester == "U0DEV1" and ticket.requester_name == "Dana"
     posted = slack_stub.wait_for("chat.postMessage", where=lambda a: ticket.key in a["text"])
     in_thread = [p for p in posted if p["channel"] == SUPPORT_CHANNEL]
     assert in_thread[0]["thread_ts"] == "1763431000.000100"

@@ -71,6 +71,8 @@ def test_manifest_matches_the_listeners() -> None:
     assert {"app_mention", "app_home_opened", "message.channels", "message.im"} <= events
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"chat:write", "commands", "files:read", "im:write", "app_mentions:read"} <= scopes
+    # conversations.replies (a thread joined mid-way) and users.info (people's names)
+    assert {"channels:history", "groups:history", "im:history", "users:read"} <= scopes
     urls = {
         settings["event_subscriptions"]["request_url"],
         settings["interactivity"]["request_url"],
