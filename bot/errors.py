@@ -6,6 +6,7 @@
     ├── NotFound                 a ticket, account, person or conversation does not exist
     │   └── AccessDenied         ... or exists but belongs to someone else (same message)
     ├── InvalidInput             a message, file or argument we cannot accept
+    ├── RateLimited              too many requests from one client; says when to come back
     └── ServiceUnavailable       a dependency (database, index, LLM, Slack) failed
         ├── StoreUnavailable
         ├── IndexUnavailable
@@ -42,6 +43,16 @@ class AccessDenied(NotFound):
 class InvalidInput(DeskbotError):
     exit_code = 2
     http_status = 422
+
+
+class RateLimited(DeskbotError):
+    """Over a rate limit; ``retry_after`` is the whole seconds until one more is allowed."""
+
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
 
 
 class ServiceUnavailable(DeskbotError):

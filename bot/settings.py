@@ -39,6 +39,26 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=20, gt=0)
     redact_emails: bool = Field(default=True, description="Triage redacts e-mail addresses.")
     redact_phones: bool = Field(default=True, description="Triage redacts phone numbers.")
+    # Rate limits on the public web endpoints (see docs/web.md): a ``limits`` rate such as
+    # "20/minute" or "10 per 15 minutes" (several with ";"), or "off" / "0".
+    rate_limits: bool = Field(default=True, description="false turns every rate limit off.")
+    rate_limit_chat_session: str = Field(default="20/minute", description="Chat turns per session.")
+    rate_limit_chat_ip: str = Field(default="60/minute", description="Chat turns per address.")
+    rate_limit_session_ip: str = Field(
+        default="30/minute", description="New sessions (POST /api/session) per address."
+    )
+    rate_limit_signin_ip: str = Field(
+        default="10/15 minutes", description="Failed sign-ins per address."
+    )
+    rate_limit_signin_user: str = Field(
+        default="10/15 minutes", description="Failed staff sign-ins per login name."
+    )
+    rate_limit_storage_uri: str = Field(
+        default="memory://", description="Where counts live; redis://... shares them."
+    )
+    client_ip_header: str | None = Field(
+        default=None, description="Header a trusted proxy sets to the client address."
+    )
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "DESKBOT_SLACK_BOT_TOKEN")
@@ -69,6 +89,28 @@ class Settings(BaseSettings):
         }:
             raise ValueError("is a placeholder; set the real secret or leave it unset")
         return value
+
+    @field_validator(
+        "rate_limit_chat_session",
+        "rate_limit_chat_ip",
+        "rate_limit_session_ip",
+        "rate_limit_signin_ip",
+        "rate_limit_signin_user",
+    )
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        text = value.strip()
+        if text.lower() in {"", "0", "off", "none", "false", "no"}:
+            return "off"
+        from limits import parse_many
+
+        try:
+            items = parse_many(text)
+        except ValueError:
+            raise ValueError(
+                f"{text!r} is not a rate; write e.g. '20/minute' or '10 per 15 minutes', or 'off'"
+            ) from None
+        return text if any(item.amount > 0 for item in items) else "off"
 
     @property
     def db_url(self) -> str:

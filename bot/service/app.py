@@ -14,9 +14,10 @@ from fastapi.responses import JSONResponse
 
 from bot import __version__
 from bot.context import AppContext, build_context
-from bot.errors import DeskbotError
+from bot.errors import DeskbotError, RateLimited
 from bot.service.metrics import Metrics
 from bot.settings import Settings
+from bot.web.ratelimit import RateLimits
 
 log = logging.getLogger("deskbot.service")
 
@@ -60,12 +61,22 @@ def create_app(
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    app.state.rate_limits = RateLimits.from_settings(settings)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
 
     @app.exception_handler(DeskbotError)
     async def _deskbot_error(request: Request, exc: DeskbotError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=exc.http_status)
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
+        seconds = exc.retry_after
+        return JSONResponse(
+            {"error": str(exc), "retry_after": seconds},
+            status_code=exc.http_status,
+            headers={"Retry-After": str(seconds)},
+        )
 
     @app.middleware("http")
     async def _observe(

@@ -12,6 +12,12 @@ class Metrics:
         self.requests = Counter(
             "deskbot_http_requests", "HTTP requests", ["method", "route", "status"], registry=r
         )
+        self.rate_limited = Counter(
+            "deskbot_rate_limited",
+            "Requests refused by a rate limit",
+            ["route", "rule"],
+            registry=r,
+        )
         self.latency = Histogram(
             "deskbot_http_request_seconds", "HTTP request latency", ["route"], registry=r
         )
