@@ -102,6 +102,15 @@ def staff_from_password(ctx: AppContext, login: str, password: str) -> Principal
     raise NotSignedIn("wrong name or password")
 
 
+def login_name(ctx: AppContext, login: str) -> str:
+    """One name per person whether they typed their id or their e-mail (for counting failures)."""
+    wanted = login.strip().lower()
+    for person in ctx.config.people:
+        if wanted in {person.id.lower(), (person.email or "").lower()}:
+            return person.id.lower()
+    return wanted
+
+
 def vendor_token(ctx: AppContext, token: str, *, now: float) -> Principal | None:
     """A customer identity from a token minted by the vendor's site (see docs/web.md)."""
     env = ctx.config.web.token_secret_env

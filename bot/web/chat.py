@@ -20,9 +20,9 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from bot.conversation.types import Inbound, Reply, Upload
-from bot.errors import DeskbotError, InvalidInput
+from bot.errors import DeskbotError, InvalidInput, RateLimited
 from bot.service.deps import ContextDep
-from bot.web import auth
+from bot.web import auth, ratelimit
 from bot.web.auth import Principal, PrincipalDep
 from bot.web.port import conversation_service
 from bot.web.schemas import (
@@ -32,6 +32,7 @@ from bot.web.schemas import (
     CitationOut,
     ErrorOut,
     HistoryMessage,
+    RateLimitedOut,
     SessionOut,
     SessionRequest,
     chat_response,
@@ -50,6 +51,14 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         503: "The chat service is not available.",
     }.items()
 }
+_LIMITED: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    429: {
+        "model": RateLimitedOut,
+        "description": "Too many requests: wait the seconds in the Retry-After header.",
+    },
+}
+_TOO_FAST = "you are sending messages too fast"
 _CHAT_BODY = {
     "requestBody": {
         "required": True,
@@ -73,20 +82,41 @@ _CHAT_BODY = {
 
 
 @router.post(
-    "/api/session", response_model=SessionOut, responses=_ERRORS, summary="Start a session"
+    "/api/session", response_model=SessionOut, responses=_LIMITED, summary="Start a session"
 )
-def start_session(body: SessionRequest, ctx: ContextDep, response: Response) -> SessionOut:
+def start_session(
+    body: SessionRequest, request: Request, ctx: ContextDep, response: Response
+) -> SessionOut:
     """Exchange an account key (or a vendor token) for a signed session; none = anonymous."""
+    address = ratelimit.client_address(request)
+    ratelimit.enforce(
+        request, [("session_ip", address)], message="too many new sessions from your address"
+    )
     now = time.time()
+    if body.token or body.account_key:
+        # Guessing keys or tokens here counts like guessing them on the sign-in form.
+        wait = ratelimit.signin_wait(request)
+        if wait:
+            raise RateLimited(
+                f"too many failed sign-in attempts; try again in {wait} s", retry_after=wait
+            )
+        try:
+            principal = _credentials(ctx, body, now=now)
+        except auth.NotSignedIn:
+            ratelimit.signin_failed(request)
+            raise
+    else:
+        principal = auth.visitor()
+    return _issue(ctx, principal, response, now=now)
+
+
+def _credentials(ctx: Any, body: SessionRequest, *, now: float) -> Principal:
     if body.token:
         principal = auth.vendor_token(ctx, body.token, now=now)
         if principal is None:
             raise auth.NotSignedIn("the token is invalid or expired")
-    elif body.account_key:
-        principal = auth.customer_from_key(ctx, body.account_key, user=body.user, name=body.name)
-    else:
-        principal = auth.visitor()
-    return _issue(ctx, principal, response, now=now)
+        return principal
+    return auth.customer_from_key(ctx, body.account_key or "", user=body.user, name=body.name)
 
 
 @router.get("/api/session", response_model=SessionOut, summary="Who am I")
@@ -104,12 +134,14 @@ def sign_out(response: Response) -> Response:
 @router.post(
     "/api/chat",
     response_model=ChatResponse,
-    responses={**_ERRORS, 200: {"content": {"text/event-stream": {}}}},
+    responses={**_LIMITED, 200: {"content": {"text/event-stream": {}}}},
     openapi_extra=_CHAT_BODY,
     summary="Send a chat message",
 )
 async def chat(request: Request, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Answer one turn. ``Accept: text/event-stream`` streams ``delta`` events then ``reply``."""
+    # The address limit comes before reading (maybe large) uploads; the session one needs them.
+    _limit_address(request)
     content_type = request.headers.get("content-type", "")
     uploads: tuple[Upload, ...] = ()
     if content_type.startswith("multipart/form-data"):
@@ -123,6 +155,7 @@ async def chat(request: Request, ctx: ContextDep, principal: PrincipalDep) -> Re
     else:
         raise InvalidInput("send application/json or multipart/form-data")
     body = _parse(fields)
+    _limit_session(request, principal, body)
     inbound = _inbound(ctx, principal, body, uploads)
     service = conversation_service(ctx)
     if "text/event-stream" in request.headers.get("accept", ""):
@@ -134,7 +167,7 @@ async def chat(request: Request, ctx: ContextDep, principal: PrincipalDep) -> Re
 
 @router.get(
     "/api/chat/stream",
-    responses={**_ERRORS, 200: {"content": {"text/event-stream": {}}}},
+    responses={**_LIMITED, 200: {"content": {"text/event-stream": {}}}},
     summary="Stream an answer (EventSource)",
     response_class=StreamingResponse,
 )
@@ -147,9 +180,21 @@ def chat_stream(
     action: str | None = Query(default=None),
 ) -> Response:
     """For ``EventSource``: ``delta`` events ({"text"}), then ``reply`` or ``error``."""
+    _limit_address(request)
     body = _parse({"session_id": session_id, "message": message, "action": action})
+    _limit_session(request, principal, body)
     inbound = _inbound(ctx, principal, body, ())
     return _sse(conversation_service(ctx), inbound, _limiter(request, ctx))
+
+
+def _limit_address(request: Request) -> None:
+    address = ratelimit.client_address(request)
+    ratelimit.enforce(request, [("chat_ip", address)], message=_TOO_FAST)
+
+
+def _limit_session(request: Request, principal: Principal, body: ChatRequest) -> None:
+    key = ratelimit.session_key(principal, body.session_id)
+    ratelimit.enforce(request, [("chat_session", key)], message=_TOO_FAST)
 
 
 def _limiter(request: Request, ctx: Any) -> anyio.CapacityLimiter:

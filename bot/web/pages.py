@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from bot.errors import NotFound
 from bot.service.deps import ContextDep
-from bot.web import auth
+from bot.web import auth, ratelimit
+from bot.web.i18n import language, translate
 from bot.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -67,9 +69,13 @@ def signin(
     name: str = Form(default="", max_length=80),
     next: str = Form(default="/tickets", max_length=300),
 ) -> Response:
+    wait = ratelimit.signin_wait(request)
+    if wait:
+        return signin_refused(request, "signin.html", wait, next=_next(next))
     try:
         principal = auth.customer_from_key(ctx, account_key, name=name or None)
     except auth.NotSignedIn as exc:
+        ratelimit.signin_failed(request)
         return page(request, "signin.html", status=401, error=str(exc), next=_next(next))
     redirect = RedirectResponse(_next(next), status_code=303)
     set_session_cookie(ctx, redirect, principal)
@@ -90,6 +96,15 @@ def set_session_cookie(ctx: object, response: Response, principal: auth.Principa
     response.set_cookie(
         auth.COOKIE, token, max_age=ttl, httponly=True, samesite="lax", secure=secure, path="/"
     )
+
+
+def signin_refused(request: Request, template: str, wait: int, *, next: str) -> HTMLResponse:
+    """The sign-in form again, with 429 and how long to wait, in the reader's language."""
+    lang = language(request.headers.get("accept-language", ""), request.query_params.get("lang"))
+    error = translate(lang, "too_many_signins", minutes=math.ceil(wait / 60))
+    response = page(request, template, status=429, error=error, next=next)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _next(target: str | None) -> str:

@@ -18,6 +18,10 @@ class ErrorOut(BaseModel):
     error: str = Field(description="One sentence saying what is wrong and what to do.")
 
 
+class RateLimitedOut(ErrorOut):
+    retry_after: int = Field(description="Seconds to wait; the Retry-After header says the same.")
+
+
 class ChatRequest(BaseModel):
     """One turn of a web chat. Send files as multipart/form-data with the same fields."""
 

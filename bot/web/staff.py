@@ -15,8 +15,8 @@ from bot.errors import InvalidInput, NotFound
 from bot.service.deps import ContextDep
 from bot.store.records import Ticket
 from bot.store.tickets import TicketFilter
-from bot.web import auth
-from bot.web.pages import set_session_cookie
+from bot.web import auth, ratelimit
+from bot.web.pages import set_session_cookie, signin_refused
 from bot.web.render import page
 from bot.web.tickets import account_zone, display_name
 from bot.web.views import (
@@ -56,10 +56,18 @@ def login(
     password: str = Form(default="", max_length=200),
     next: str = Form(default="/staff", max_length=300),
 ) -> Response:
+    # While an address or a login name is locked out, not even the right password is checked:
+    # the answer would tell a guesser when they hit it.
+    who = auth.login_name(ctx, login)
+    wait = ratelimit.signin_wait(request, who)
+    if wait:
+        return signin_refused(request, "staff_login.html", wait, next=_next(next))
     try:
         principal = auth.staff_from_password(ctx, login, password)
     except auth.NotSignedIn as exc:
+        ratelimit.signin_failed(request, who)
         return page(request, "staff_login.html", status=401, error=str(exc), next=_next(next))
+    ratelimit.signin_succeeded(request, who)
     redirect = RedirectResponse(_next(next), status_code=303)
     set_session_cookie(ctx, redirect, principal)
     return redirect
