@@ -171,6 +171,38 @@ def test_markup_in_messages_is_not_executed(browser: Any, server: LiveServer) ->
     page.context.close()
 
 
+@pytest.mark.parametrize(
+    ("locale", "notice"),
+    [
+        ("en-US", "You're sending messages too fast — try again in 12 s."),
+        ("zh-CN", "消息发送过于频繁，请 12 秒后再试。"),
+    ],
+)
+def test_too_fast_is_said_and_the_message_goes_back_in_the_box(
+    browser: Any, server: LiveServer, locale: str, notice: str
+) -> None:
+    page = _page(browser, locale=locale)
+    refused = '{"error": "you are sending messages too fast; try again in 12 s", "retry_after": 12}'
+    page.route(
+        "**/api/chat",
+        lambda route: route.fulfill(
+            status=429, headers={"Retry-After": "12"}, content_type="application/json", body=refused
+        ),
+    )
+    page.goto(server.url + "/")
+    _ask(page, "How long is a token valid?")
+    bubble = page.locator(".msg.bot.rate-limited .bubble")
+    bubble.wait_for()
+    assert bubble.inner_text() == notice
+    assert page.input_value("#input") == "How long is a token valid?"
+    assert page.locator(".msg.user").count() == 0  # not shown as sent
+    page.unroute("**/api/chat")
+    page.press("#input", "Enter")
+    page.locator(".msg.bot.kind-answer").last.wait_for()
+    assert page.locator(".msg.user .bubble").all_inner_texts() == ["How long is a token valid?"]
+    page.context.close()
+
+
 def test_widget_embeds_the_chat(browser: Any, server: LiveServer) -> None:
     page = _page(browser)
     # The vendor's page, served by the browser itself. It shares the server's origin because

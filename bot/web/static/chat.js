@@ -17,6 +17,8 @@
       signin_text: "Use the account key from your console (Settings → Support).",
       account_key: "Account key", your_name: "Your name (optional)",
       error: "Something went wrong: ", offline: "Cannot reach the server. Check your connection and try again.",
+      too_fast: "You're sending messages too fast — try again in {s} s.",
+      too_many_signins: "Too many failed sign-in attempts — try again in {min} min.",
       remove: "Remove", signed_in_as: "Signed in · {account}", copy: "Copy", copied: "Copied",
       suggest: ["How long is a token valid?", "How do I enable screen sharing on Android?", "My Android app crashes when joining a room"]
     },
@@ -34,6 +36,8 @@
       signin_text: "请使用控制台中的账户密钥（设置 → 支持）。",
       account_key: "账户密钥", your_name: "您的称呼（可选）",
       error: "出错了：", offline: "无法连接服务器，请检查网络后重试。",
+      too_fast: "消息发送过于频繁，请 {s} 秒后再试。",
+      too_many_signins: "登录失败次数过多，请 {min} 分钟后再试。",
       remove: "移除", signed_in_as: "已登录 · {account}", copy: "复制", copied: "已复制",
       suggest: ["Token 的有效期是多久？", "Android 如何开启屏幕共享？", "Android 加入房间时崩溃"]
     }
@@ -98,6 +102,7 @@
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin"
     }).then(function (r) {
       return r.json().then(function (data) {
+        if (r.status === 429) { throw new Error(t("too_many_signins", { min: Math.ceil(retryAfter(r, data) / 60) })); }
         if (!r.ok) { throw new Error(data.error || r.statusText); }
         token = data.token; store.set("deskbot.token", token);
         app.dataset.signedIn = data.kind === "customer" ? "true" : "false";
@@ -118,6 +123,10 @@
     ready = startSession({}).catch(function () { return null; });
   } else {
     ready = Promise.resolve(null);
+  }
+  function retryAfter(response, data) {
+    var n = parseInt((data && data.retry_after) || response.headers.get("Retry-After"), 10);
+    return n > 0 ? n : 1;
   }
   function authHeaders(extra) {
     var h = extra || {};
@@ -201,6 +210,7 @@
       el.appendChild(f);
     }
     messages.appendChild(el); scrollDown();
+    return el;
   }
   function addBot() {
     hideWelcome();
@@ -327,9 +337,18 @@
     if (!text && !files.length && !opts.action) { input.focus(); return; }
     if (files.length && app.dataset.signedIn !== "true") { openSignin(function () { send(opts); }); return; }
     busy = true; sendButton.disabled = true;
-    addUser(opts.label || text, files);
+    var mine = addUser(opts.label || text, files);
     if (!opts.action) { input.value = ""; autosize(); pendingFiles = []; renderChips(); }
     var el = addBot();
+    var accepted = false;
+    // The server did not take the message: it goes back into the box (unless the user has
+    // started another), so nothing typed or attached is lost.
+    function giveBack() {
+      mine.remove();
+      if (opts.action) { return; }
+      if (!input.value.trim()) { input.value = text; autosize(); }
+      if (!pendingFiles.length) { pendingFiles = files; renderChips(); }
+    }
     ready.then(function () {
       var request;
       if (files.length) {
@@ -349,18 +368,20 @@
       }
       return request.then(function (response) {
         var type = response.headers.get("content-type") || "";
-        if (response.ok && type.indexOf("text/event-stream") === 0) { return readSse(response, el); }
+        if (response.ok && type.indexOf("text/event-stream") === 0) { accepted = true; return readSse(response, el); }
         return response.json().then(function (data) {
-          if (response.ok) { finish(el, data); return; }
+          if (response.ok) { accepted = true; finish(el, data); return; }
+          giveBack();
           if (response.status === 401) {
             el.remove();
             openSignin(function () { send(opts); });
             return;
           }
+          if (response.status === 429) { el.classList.add("rate-limited"); fail(el, t("too_fast", { s: retryAfter(response, data) })); return; }
           fail(el, t("error") + (data.error || response.statusText));
         });
       });
-    }).catch(function () { fail(el, t("offline")); })
+    }).catch(function () { if (!accepted) { giveBack(); } fail(el, t("offline")); })
       .then(function () { busy = false; sendButton.disabled = false; input.focus(); });
   }
 
