@@ -70,7 +70,9 @@ class TicketRequests:
         *,
         now: dt.datetime,
         go_ahead: bool,
-    ) -> Reply:
+    ) -> Reply | None:
+        """The next intake step, or None when intake finds nothing to ask (the turn is a
+        question or a status check, not part of a report): the router answers it instead."""
         text = turn.report  # with the earlier thread messages, so intake does not ask again
         state = conv.state.get("intake")
         if state is None and inbound.action == "open_ticket" and not text:
@@ -82,6 +84,8 @@ class TicketRequests:
             state, text, tier=account.tier, attachments=turn.attachments, go_ahead=go_ahead
         )
         if not step.open_ticket:
+            if not step.message:
+                return None
             self.conversations.update(conv.id, now=now, state={**conv.state, "intake": step.state})
             return Reply(
                 kind="follow_up",

@@ -206,9 +206,12 @@ class ConversationService:
                 )
             if inbound.action == "human":
                 return self.requests.open_for_human(conv, account, inbound, now=now)
-            return self.requests.continue_intake(
+            step = self.requests.continue_intake(
                 conv, account, inbound, turn, now=now, go_ahead=inbound.action is not None
             )
+            if step is not None:
+                return step
+            # Mid-report, a question or a status check: answered below, the report kept.
         tier = account.tier if account else "free"
         # A turn that brings the thread's earlier messages is classified with them: "can you
         # help?" under a crash report is a bug report.
@@ -221,9 +224,12 @@ class ConversationService:
                 return known
             if account is None:
                 return self.docs.answer(conv, turn, lang=lang, now=now, found=found)
-            return self.requests.continue_intake(
+            step = self.requests.continue_intake(
                 conv, account, inbound, turn, now=now, go_ahead=False
             )
+            if step is not None:
+                return step
+            return self.docs.answer(conv, turn, lang=lang, now=now, found=found)
         if kind in ("feature", "upgrade") and account is not None:
             return self.requests.open_request(
                 conv, account, inbound, turn, kind=kind, result=result, now=now, lang=lang

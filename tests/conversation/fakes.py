@@ -91,6 +91,8 @@ class FakeIntake:
         self, state: dict[str, Any] | None, text: str, *, tier: str, attachments: Sequence[Any],
         go_ahead: bool = False,
     ) -> FakeStep:  # fmt: skip
+        if "just a question" in text.lower():  # intake's own reading: not part of a report
+            return FakeStep(False, "", [], dict(state or {}), FakeResult(kind="question"))
         seen = " ".join([*(state or {}).get("texts", []), text])
         missing = [
             f

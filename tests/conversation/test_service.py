@@ -235,3 +235,26 @@ def test_a_bug_report_from_earlier_messages_is_not_asked_for_again(ctx: AppConte
     assert ticket.fields["platform"] == "Android"
     opened = ctx.tickets.events(ticket.id)[0]
     assert all(text in (opened.body or "") for text in earlier)
+
+
+def test_a_crash_word_in_a_question_intake_declines_gets_an_answer(ctx: AppContext) -> None:
+    # The router hears "crash", intake reads the whole turn as a question and asks nothing:
+    # the docs answer it (before, an empty reply failed to store and the user got an apology).
+    reply = _service(ctx).handle(
+        _in("No crash here, just a question: how long does a token last?"), now=NOW
+    )
+    assert reply.kind == "answer" and reply.text
+    assert reply.citations[0].source == "docs/auth/tokens.md"
+    assert "intake" not in ctx.conversations.get(reply.conversation_id).state
+    assert ctx.tickets.query() == []
+
+
+def test_a_question_in_the_middle_of_a_report_is_answered_and_the_report_kept(
+    ctx: AppContext,
+) -> None:
+    service = _service(ctx)
+    service.handle(_in("The app crashes when I leave a room"), now=NOW)
+    aside = service.handle(_in("Just a question: how long does a token last?"), now=NOW + M)
+    assert aside.kind == "answer" and aside.citations[0].source == "docs/auth/tokens.md"
+    done = service.handle(_in("on android, sdk version 2.14.2"), now=NOW + 2 * M)
+    assert done.kind == "ticket_opened" and done.ticket is not None
