@@ -57,7 +57,12 @@ def _settings(home: Path, embedder: str) -> object:
     from bot.settings import EXAMPLE_CONFIG, Settings
 
     return Settings(
-        home=home, config=EXAMPLE_CONFIG, embedder=embedder, scheduler=False, log_level="WARNING"
+        home=home,
+        config=EXAMPLE_CONFIG,
+        embedder=embedder,
+        scheduler=False,
+        log_level="WARNING",
+        rate_limits=False,  # one client sending for 50 users: measure the desk, not the limiter
     )
 
 
