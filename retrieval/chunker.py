@@ -10,6 +10,7 @@ from retrieval.platforms import platform_of
 from retrieval.types import Chunk, Document, Section
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 DEFAULT_MAX_CHARS = 1500
 MERGE_CHARS = 1000
 # Only this much of a chunk is embedded: MiniLM reads ~256 word pieces and indexing time grows
@@ -138,7 +139,8 @@ def _split(text: str, max_chars: int) -> list[str]:
     pieces: list[str] = []
     current: list[str] = []
     size = 0
-    for block in _blocks(text):
+    blocks = [piece for block in _blocks(text) for piece in _split_block(block, max_chars)]
+    for block in blocks:
         if current and size + len(block) > max_chars:
             pieces.append("\n\n".join(current))
             current, size = [], 0
@@ -147,6 +149,28 @@ def _split(text: str, max_chars: int) -> list[str]:
     if current:
         pieces.append("\n\n".join(current))
     return pieces
+
+
+def _split_block(block: str, max_chars: int) -> list[str]:
+    """A long table or list, split between its rows (a table's header repeated on each piece),
+    so an error-code table becomes pieces a question about one code can find. Code blocks stay
+    whole."""
+    if len(block) <= max_chars or _FENCE.match(block):
+        return [block]
+    lines = block.splitlines()
+    header: list[str] = []
+    if len(lines) > 2 and lines[0].lstrip().startswith("|") and _TABLE_RULE.match(lines[1]):
+        header, lines = lines[:2], lines[2:]
+    budget = max(max_chars - sum(len(h) + 1 for h in header), max_chars // 3)
+    pieces: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if pieces[-1] and size + len(line) > budget:
+            pieces.append([])
+            size = 0
+        pieces[-1].append(line)
+        size += len(line) + 1
+    return ["\n".join(header + piece) for piece in pieces if piece]
 
 
 def _blocks(text: str) -> list[str]:

@@ -6,6 +6,7 @@ import pytest
 
 from retrieval.chunker import chunk_document
 from retrieval.loaders import LoadError, is_document, load_document
+from retrieval.types import Document, Section
 
 from .conftest import FIXTURES
 
@@ -106,3 +107,24 @@ def test_h1_repeating_the_front_matter_title_is_not_a_section(tmp_path: Path) ->
     )
     doc = load_document(page, source="logs.md", root=tmp_path)
     assert [s.heading_path for s in doc.sections] == [(), ("Android",)]
+
+
+def test_a_long_table_is_split_between_rows_with_its_header_on_each_piece() -> None:
+    rows = [
+        f"| {4000 + n} | `failure{n}` | Something failed in step {n} of the call. |"
+        for n in range(80)
+    ]
+    long_code = "```\n" + "\n".join(f"line {n} of a long sample" for n in range(120)) + "\n```"
+    table = "| Code | Name | Meaning |\n| ---- | ---- | ------- |\n" + "\n".join(rows)
+    doc = Document(
+        source="errors.md",
+        title="Error codes",
+        sections=[Section(("Error code list",), table), Section(("Sample",), long_code)],
+    )
+    chunks = chunk_document(doc)
+    pieces = [c for c in chunks if c.heading_path == ("Error code list",)]
+    assert len(pieces) > 1 and all(len(c.text) <= 1500 for c in pieces)
+    assert all(c.text.startswith("| Code | Name | Meaning |\n| ---- |") for c in pieces)
+    assert sum(c.text.count("| 40") for c in pieces) == 80  # every row once
+    (sample,) = [c for c in chunks if c.heading_path == ("Sample",)]
+    assert sample.text == long_code  # code is never split
