@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
 
+from bot.store.bulk import insert_rows
 from bot.store.db import Database
 from bot.store.models import EscalationRow, OutboxRow
 from bot.store.records import Escalation, OutboxItem
@@ -51,21 +52,8 @@ class NotificationStore:
         Returns None when the step was already fired (by an earlier run or another worker):
         the unique key on (ticket, clock, level) makes firing idempotent.
         """
-        try:
-            with self.db.session() as session:
-                row = EscalationRow(
-                    ticket_id=step.ticket_id, clock=step.clock, level=step.level,
-                    fraction=step.fraction, due_at=step.due_at, fired_at=now, late=late,
-                    recipients=list(step.recipients),
-                )  # fmt: skip
-                session.add(row)
-                session.flush()
-                for delivery in deliveries:
-                    session.add(self._outbox_row(delivery, now, step.ticket_id, row.id))
-                session.flush()
-                return _escalation(row)
-        except IntegrityError:
-            return None
+        with self.db.session() as session:
+            return record_steps(session, [StepRecord(step, tuple(deliveries), late)], now=now)[0]
 
     def enqueue(
         self, delivery: Delivery, *, now: dt.datetime, ticket_id: int | None = None
@@ -89,12 +77,7 @@ class NotificationStore:
 
     def fired_keys(self, ticket_id: int) -> set[tuple[str, int]]:
         with self.db.session() as session:
-            rows = session.execute(
-                select(EscalationRow.clock, EscalationRow.level).where(
-                    EscalationRow.ticket_id == ticket_id
-                )
-            )
-            return {(str(c), int(lv)) for c, lv in rows}
+            return fired_keys_of(session, [ticket_id])[ticket_id]
 
     def due(self, now: dt.datetime, *, limit: int = 100) -> list[OutboxItem]:
         """Pending deliveries whose next attempt time has come."""
@@ -141,11 +124,91 @@ class NotificationStore:
     def _outbox_row(
         delivery: Delivery, now: dt.datetime, ticket_id: int | None, escalation_id: int | None
     ) -> OutboxRow:
-        return OutboxRow(
-            escalation_id=escalation_id, ticket_id=ticket_id, transport=delivery.transport,
-            target=delivery.target, payload=dict(delivery.payload), status="pending",
-            attempts=0, next_attempt_at=now, created_at=now,
+        return OutboxRow(**_outbox_values(delivery, now, ticket_id, escalation_id))
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """A step to record with the deliveries to queue if it is new."""
+
+    step: EscalationStep
+    deliveries: tuple[Delivery, ...]
+    late: bool
+
+
+def fired_keys_of(session: Session, ticket_ids: Sequence[int]) -> dict[int, set[tuple[str, int]]]:
+    """(clock, level) of every step already fired, per ticket (every id is a key)."""
+    out: dict[int, set[tuple[str, int]]] = {int(t): set() for t in ticket_ids}
+    if not out:
+        return out
+    rows = session.execute(
+        select(EscalationRow.ticket_id, EscalationRow.clock, EscalationRow.level).where(
+            EscalationRow.ticket_id.in_(list(out))
+        )
+    )
+    for ticket_id, clock, level in rows:
+        out[int(ticket_id)].add((str(clock), int(level)))
+    return out
+
+
+def record_steps(
+    session: Session, steps: Sequence[StepRecord], *, now: dt.datetime
+) -> list[Escalation | None]:
+    """Record many steps and queue the deliveries of the new ones, in ``session``'s
+    transaction; for each step its record, or None when it had been fired already.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING`` on the unique (ticket, clock, level) key: a step
+    another worker fired first — even one committed while this transaction ran — is skipped
+    without aborting the others (PostgreSQL waits for an uncommitted rival, then skips).
+    """
+    if not steps:
+        return []
+    values = [
+        {
+            "ticket_id": s.step.ticket_id, "clock": s.step.clock, "level": s.step.level,
+            "fraction": s.step.fraction, "due_at": s.step.due_at, "fired_at": now,
+            "late": s.late, "recipients": list(s.step.recipients),
+        }
+        for s in steps
+    ]  # fmt: skip
+    rows = insert_rows(
+        session,
+        cast(Table, EscalationRow.__table__),
+        values,
+        skip_conflicts_on=("ticket_id", "clock", "level"),
+        returning=("id", "ticket_id", "clock", "level"),
+    )
+    created = {(int(r.ticket_id), str(r.clock), int(r.level)): int(r.id) for r in rows}
+    out: list[Escalation | None] = []
+    outbox: list[dict[str, Any]] = []
+    for item in steps:
+        step = item.step
+        # pop: the same step twice in one call is recorded once
+        row_id = created.pop((step.ticket_id, step.clock, step.level), None)
+        if row_id is None:
+            out.append(None)
+            continue
+        out.append(
+            Escalation(
+                id=row_id, ticket_id=step.ticket_id, clock=step.clock, level=step.level,
+                fraction=step.fraction, due_at=step.due_at, fired_at=now, late=item.late,
+                recipients=list(step.recipients),
+            )
         )  # fmt: skip
+        outbox.extend(_outbox_values(d, now, step.ticket_id, row_id) for d in item.deliveries)
+    insert_rows(session, cast(Table, OutboxRow.__table__), outbox)
+    return out
+
+
+def _outbox_values(
+    delivery: Delivery, now: dt.datetime, ticket_id: int | None, escalation_id: int | None
+) -> dict[str, Any]:
+    return {
+        "escalation_id": escalation_id, "ticket_id": ticket_id, "transport": delivery.transport,
+        "target": delivery.target, "payload": dict(delivery.payload), "status": "pending",
+        "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": None,
+        "sent_at": None,
+    }  # fmt: skip
 
 
 def _escalation(row: EscalationRow) -> Escalation:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,7 +204,7 @@ class TicketStore:
                 .where(TicketEventRow.ticket_id == ticket_id)
                 .order_by(TicketEventRow.id)
             )
-            return [_event(r) for r in rows]
+            return [event_record(r) for r in rows]
 
     def due_clocks(self, now: dt.datetime, *, limit: int = 500) -> list[tuple[int, str]]:
         """(ticket id, clock name) whose next escalation time has come, oldest first."""
@@ -234,7 +234,7 @@ class TicketStore:
     def _recompute(self, session: Session, row: TicketRow, recompute: Recompute | None) -> None:
         if recompute is None:
             return
-        events = [_event(e) for e in row.events]
+        events = [event_record(e) for e in row.events]
         clocks = recompute(_ticket(row), events)
         existing = {c.name: c for c in row.clocks}
         for clock in clocks:
@@ -253,14 +253,16 @@ class TicketStore:
         session.flush()
 
 
-def _event(row: TicketEventRow) -> TicketEvent:
+def event_record(row: Any) -> TicketEvent:
+    """An event from an ORM row or a Core row of ``ticket_events``."""
     return TicketEvent(
-        id=row.id, kind=row.kind, at=row.at, actor_kind=row.actor_kind,  # type: ignore[arg-type]
+        id=row.id, kind=row.kind, at=row.at, actor_kind=row.actor_kind,
         actor=row.actor, body=row.body, data=dict(row.data or {}),
     )  # fmt: skip
 
 
-def _clock(row: SlaClockRow) -> ClockRecord:
+def clock_record(row: Any) -> ClockRecord:
+    """A clock from an ORM row or a Core row of ``sla_clocks``."""
     return ClockRecord(
         name=row.name, calendar=row.calendar, started_at=row.started_at,
         target_seconds=row.target_seconds, due_at=row.due_at, stopped_at=row.stopped_at,
@@ -270,6 +272,11 @@ def _clock(row: SlaClockRow) -> ClockRecord:
 
 
 def _ticket(row: TicketRow) -> Ticket:
+    return ticket_record(row, sorted((clock_record(c) for c in row.clocks), key=lambda c: c.name))
+
+
+def ticket_record(row: Any, clocks: Iterable[ClockRecord] = ()) -> Ticket:
+    """A ticket from an ORM row or a Core row of ``tickets``, with its clocks."""
     return Ticket(
         id=row.id, key=row.key, account_id=row.account_id, kind=row.kind,
         priority=row.priority, priority_reason=row.priority_reason, status=row.status,
@@ -279,6 +286,5 @@ def _ticket(row: TicketRow) -> Ticket:
         channel_ref=row.channel_ref, thread_ref=row.thread_ref,
         conversation_id=row.conversation_id, opened_at=row.opened_at,
         updated_at=row.updated_at, first_response_at=row.first_response_at,
-        resolved_at=row.resolved_at,
-        clocks=tuple(sorted((_clock(c) for c in row.clocks), key=lambda c: c.name)),
+        resolved_at=row.resolved_at, clocks=tuple(clocks),
     )  # fmt: skip
