@@ -9,7 +9,7 @@ due work with one indexed query.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -98,14 +98,28 @@ class SlaClockKeeper:
     def clocks(self, ticket: Ticket, events: Sequence[TicketEvent]) -> Sequence[ClockRecord]:
         if not events:
             return ()
-        now = max(e.at for e in events)
-        fired = self.fired_keys(ticket.id)
-        return [
-            self.record(ticket, state, fired)
-            for state in self.state(ticket, events, now=now).clocks
-        ]
+        return self.derive(ticket, events, self.fired_keys(ticket.id))
 
-    def record(self, ticket: Ticket, state: ClockState, fired: set[tuple[str, int]]) -> ClockRecord:
+    def derive(
+        self,
+        ticket: Ticket,
+        events: Sequence[TicketEvent],
+        fired: Set[tuple[str, int]],
+        *,
+        at: dt.datetime | None = None,
+        clocks: TicketClocks | None = None,
+    ) -> list[ClockRecord]:
+        """The stored clocks of ``ticket`` given the steps already fired, evaluated ``at`` its
+        latest event (default: the latest of ``events``). No database access: the SLA scan
+        passes what it loaded for a whole batch, and ``clocks`` when it has replayed the
+        history at that instant already."""
+        if not events:
+            return []
+        at = at if at is not None else max(e.at for e in events)
+        states = clocks if clocks is not None else self.state(ticket, events, now=at)
+        return [self.record(ticket, state, fired) for state in states.clocks]
+
+    def record(self, ticket: Ticket, state: ClockState, fired: Set[tuple[str, int]]) -> ClockRecord:
         """The stored form of one clock, with the earliest ladder step not fired yet."""
         name = escalation_clock(state)
         steps = self.steps(state, ticket)

@@ -90,9 +90,12 @@ def base_payload(facts: StepFacts, config: OrgConfig) -> dict[str, Any]:
     }
 
 
-def step_deliveries(facts: StepFacts, *, config: OrgConfig, slack: bool) -> list[Delivery]:
-    """Every outbox item for one step (see the module docstring)."""
-    payload = base_payload(facts, config)
+def step_deliveries(
+    facts: StepFacts, *, config: OrgConfig, slack: bool, payload: dict[str, Any] | None = None
+) -> list[Delivery]:
+    """Every outbox item for one step (see the module docstring); ``payload`` is
+    :func:`base_payload` when the caller has it already."""
+    payload = payload if payload is not None else base_payload(facts, config)
     out: list[Delivery] = []
     if slack:
         out.extend(_slack(facts.recipients, payload))

@@ -2,12 +2,18 @@
 
 Each clock stores the fire time of its earliest unfired ladder step
 (``ClockRecord.next_escalation_at``, indexed), so a scan loads only the tickets with due work:
-with 100,000 open tickets and a handful due it reads a handful. For each due ticket the scan
-replays its clocks at ``now``, fires every due step not fired yet — the escalation record and
-its outbox items in one transaction, unique per (ticket, clock, level), so a second scanner or
-a restart cannot fire it again — appends an ``escalated`` event to the ticket's history, and
-re-derives the clocks so ``next_escalation_at`` moves to the next step (and a breach is
-recorded). A step whose time passed while nobody was scanning fires once, marked ``late``.
+with 100,000 open tickets and a handful due it reads a handful. The due tickets are handled in
+chunks (``chunk``, default 500), each in one transaction (:mod:`bot.store.sla_batch`): the
+chunk's tickets are locked and loaded with one query per table, each ticket's clocks are
+replayed at ``now`` and every due step not fired yet is planned — the escalation record, unique
+per (ticket, clock, level) so a second scanner or a restart cannot fire it again, its outbox
+items, and an ``escalated`` event for the ticket's history — and the clocks are re-derived so
+``next_escalation_at`` moves to the next step (and a breach is recorded). A step whose time
+passed while nobody was scanning fires once, marked ``late``.
+
+A ticket whose data cannot be planned is reported and skipped; any other failure of a chunk
+rolls it back and the chunk is retried in halves, so one bad ticket costs only itself. Failed
+tickets stay due and are retried by the next scan.
 
 Delivery is not done here: the outbox worker (:mod:`bot.scheduler.outbox`) sends the items.
 """
@@ -17,18 +23,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.config import OrgConfig
 from bot.desk import TicketDesk
+from bot.errors import StoreUnavailable
 from bot.scheduler.deliveries import StepFacts, base_payload, step_deliveries
 from bot.scheduler.recipients import RecipientResolver
 from bot.sla_clocks import SlaClockKeeper, escalation_clock
-from bot.store.notifications import EscalationStep, NotificationStore
-from bot.store.records import Ticket
+from bot.store.notifications import EscalationStep
+from bot.store.records import ClockRecord, Ticket, TicketEvent
+from bot.store.sla_batch import DueTicket, FiredKey, Firing, SlaBatchStore
 from bot.store.tickets import EventSpec, TicketStore
+from sla import TicketClocks
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -104,29 +113,31 @@ class SlaScanner:
         self,
         *,
         tickets: TicketStore,
-        notifications: NotificationStore,
         desk: TicketDesk,
         keeper: SlaClockKeeper,
         config: OrgConfig,
+        batches: SlaBatchStore | None = None,
         slack: bool = True,
         clock: Clock = utc_now,
         batch: int = 500,
+        chunk: int = 500,
     ) -> None:
         self.tickets = tickets
-        self.notifications = notifications
+        self.batches = batches if batches is not None else SlaBatchStore(tickets.db)
         self.desk = desk
         self.keeper = keeper
         self.config = config
         self.slack = slack
         self.clock = clock
-        self.batch = batch
+        self.batch = batch  # due clocks read per query
+        self.chunk = chunk  # tickets per transaction
         self.recipients = RecipientResolver(config)
 
     @classmethod
     def from_context(cls, ctx: AppContext, *, clock: Clock = utc_now) -> SlaScanner:
         return cls(
             tickets=ctx.tickets,
-            notifications=ctx.notifications,
+            batches=SlaBatchStore(ctx.db),
             desk=ctx.desk,
             keeper=sla_keeper(ctx),
             config=ctx.config,
@@ -145,16 +156,10 @@ class SlaScanner:
             fresh = [(t, c) for t, c in due if t not in done]
             report.due_clocks += len(fresh)
             ids = list(dict.fromkeys(t for t, _ in fresh))
-            for ticket_id in ids:
-                done.add(ticket_id)
-                report.tickets += 1
-                try:
-                    self.scan_ticket(ticket_id, now, report)
-                except Exception as exc:
-                    # One broken ticket must not hold back the others; it stays due and is
-                    # retried by the next scan.
-                    log.exception("sla scan failed for a ticket", extra={"ticket_id": ticket_id})
-                    report.errors.append(f"ticket {ticket_id}: {exc}")
+            done.update(ids)
+            report.tickets += len(ids)
+            for start in range(0, len(ids), self.chunk):
+                self.fire_tickets(ids[start : start + self.chunk], now, report)
             # A full batch of only known tickets means they are stuck: stop, retry next scan.
             if not ids or len(due) < self.batch:
                 break
@@ -168,16 +173,78 @@ class SlaScanner:
             )  # fmt: skip
         return report
 
-    def scan_ticket(self, ticket_id: int, now: dt.datetime, report: ScanReport) -> Ticket:
-        """Fire the due steps of one ticket and re-derive its clocks."""
-        ticket = self.tickets.get(ticket_id)
-        events = self.tickets.events(ticket_id)
-        fired = self.notifications.fired_keys(ticket_id)
-        audit: list[EventSpec] = []
-        for state in self.keeper.state(ticket, events, now=now).clocks:
+    def fire_tickets(self, ticket_ids: list[int], now: dt.datetime, report: ScanReport) -> None:
+        """Fire the due steps of ``ticket_ids`` in one transaction and re-derive their clocks.
+
+        One broken ticket must not hold back the others: a ticket whose data cannot be planned
+        is reported by the batch itself; when the transaction fails, the chunk is retried in
+        halves down to the single ticket that fails, which is reported and stays due.
+        """
+        replayed: dict[int, TicketClocks] = {}  # each ticket's clocks at ``now``, from plan
+
+        def plan(due: DueTicket) -> list[Firing]:
+            replayed[due.ticket.id] = self.keeper.state(due.ticket, due.events, now=now)
+            return self.plan(due, now, clocks=replayed[due.ticket.id])
+
+        def derive(
+            ticket: Ticket, events: Sequence[TicketEvent], fired: Set[FiredKey], at: dt.datetime
+        ) -> list[ClockRecord]:
+            # Usually evaluated at ``now`` (an escalated event was appended): no second replay.
+            clocks = replayed.get(ticket.id) if at == now else None
+            return self.keeper.derive(ticket, events, fired, at=at, clocks=clocks)
+
+        try:
+            result = self.batches.fire(ticket_ids, now=now, plan=plan, derive=derive)
+        except StoreUnavailable as exc:
+            # The database is down or locked: splitting would only hammer it.
+            log.error("sla scan: database unavailable", extra={"tickets": len(ticket_ids)})
+            report.errors.extend(f"ticket {t}: {exc}" for t in ticket_ids)
+            return
+        except Exception as exc:
+            if len(ticket_ids) == 1:
+                log.exception("sla scan failed for a ticket", extra={"ticket_id": ticket_ids[0]})
+                report.errors.append(f"ticket {ticket_ids[0]}: {exc}")
+                return
+            log.warning(
+                "sla scan chunk failed; retrying it in halves",
+                extra={"tickets": len(ticket_ids), "error": f"{type(exc).__name__}: {exc}"},
+            )
+            middle = len(ticket_ids) // 2
+            self.fire_tickets(ticket_ids[:middle], now, report)
+            self.fire_tickets(ticket_ids[middle:], now, report)
+            return
+        for ticket_id, error in result.failed.items():
+            log.error(
+                "sla scan failed for a ticket", exc_info=error, extra={"ticket_id": ticket_id}
+            )
+            report.errors.append(f"ticket {ticket_id}: {error}")
+        for outcome in result.outcomes:
+            report.already_fired += len(outcome.already_fired)
+            for firing, _record in outcome.fired:
+                step = firing.step
+                report.fired.append(
+                    FiredStep(
+                        ticket=outcome.ticket.key, clock=step.clock, level=step.level,
+                        fraction=step.fraction, fire_at=step.due_at, late=firing.late,
+                        recipients=tuple(step.recipients), outbox_items=len(firing.deliveries),
+                    )
+                )  # fmt: skip
+            for listener in self.desk.listeners:
+                listener(outcome.ticket)
+
+    def plan(
+        self, due: DueTicket, now: dt.datetime, *, clocks: TicketClocks | None = None
+    ) -> list[Firing]:
+        """The steps of one ticket to fire at ``now``: due, and not fired yet. ``clocks``: its
+        clocks replayed at ``now`` already."""
+        ticket = due.ticket
+        if clocks is None:
+            clocks = self.keeper.state(ticket, due.events, now=now)
+        out: list[Firing] = []
+        for state in clocks.clocks:
             name = escalation_clock(state)
             for step in self.keeper.steps(state, ticket):
-                if step.fire_at > now or (name, step.level) in fired:
+                if step.fire_at > now or (name, step.level) in due.fired:
                     continue
                 facts = StepFacts(
                     ticket=ticket,
@@ -187,25 +254,12 @@ class SlaScanner:
                     recipients=tuple(self.recipients.resolve(step.recipients, ticket, now=now)),
                     late=step.is_late(now, LATE_AFTER),
                 )
-                event = self._fire(facts, now, report)
-                if event is not None:
-                    audit.append(event)
-        if not audit:
-            return self.desk.recompute(ticket)
-        # The audit events and the re-derived clocks (next step, breach) in as few
-        # transactions as the store allows: the clocks are recomputed with the last event.
-        for event in audit[:-1]:
-            self.tickets.record(ticket.id, event)
-        updated = self.tickets.record(ticket.id, audit[-1], recompute=self.keeper.clocks)
-        for listener in self.desk.listeners:
-            listener(updated)
-        return updated
+                out.append(self._firing(facts, now))
+        return out
 
-    def _fire(self, facts: StepFacts, now: dt.datetime, report: ScanReport) -> EventSpec | None:
-        """Record the step with its outbox items; the audit event to append, or None when
-        the step was fired already (by another scanner or an earlier run)."""
+    def _firing(self, facts: StepFacts, now: dt.datetime) -> Firing:
         step = facts.step
-        deliveries = step_deliveries(facts, config=self.config, slack=self.slack)
+        payload = base_payload(facts, self.config)
         record = EscalationStep(
             ticket_id=facts.ticket.id,
             clock=facts.escalation_clock,
@@ -214,24 +268,10 @@ class SlaScanner:
             due_at=step.fire_at,
             recipients=[r.target for r in facts.recipients],
         )
-        if self.notifications.fire(record, deliveries, now=now, late=facts.late) is None:
-            report.already_fired += 1
-            return None
-        report.fired.append(
-            FiredStep(
-                ticket=facts.ticket.key,
-                clock=facts.escalation_clock,
-                level=step.level,
-                fraction=step.fraction,
-                fire_at=step.fire_at,
-                late=facts.late,
-                recipients=tuple(record.recipients),
-                outbox_items=len(deliveries),
-            )
-        )
-        payload = base_payload(facts, self.config)
-        return EventSpec(
+        audit = EventSpec(
             "escalated", now, "system", "deskbot", body=payload["text"],
             data={k: payload[k] for k in ("clock", "escalation_clock", "level", "fraction",
                                           "fire_at", "due_at", "late", "recipients")},
         )  # fmt: skip
+        deliveries = step_deliveries(facts, config=self.config, slack=self.slack, payload=payload)
+        return Firing(record, tuple(deliveries), facts.late, audit)

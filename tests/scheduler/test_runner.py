@@ -115,9 +115,7 @@ def test_a_stuck_ticket_does_not_make_the_wakeup_spin(ctx: AppContext) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database hiccup")
 
-    runner.scanner.notifications = SimpleNamespace(  # type: ignore[assignment]
-        fired_keys=lambda ticket_id: set(), fire=broken
-    )
+    runner.scanner.batches = SimpleNamespace(fire=broken)  # type: ignore[assignment]
     report = runner.run_scan()
     assert report is not None and report.errors
     assert runner.armed_at is None, "the periodic scan retries; no immediate wake-up"

@@ -196,24 +196,27 @@ def test_the_second_scanner_skips_a_step_fired_between_its_query_and_its_fire(
 ) -> None:
     ticket = open_ticket(ctx)
     slow, fast = SlaScanner.from_context(ctx), SlaScanner.from_context(ctx)
-    # The slow scanner read the ticket's fired keys before the fast one fired the step.
-    slow.notifications = _Racing(slow.notifications, lambda: fast.scan(NOW + 30 * M))  # type: ignore[assignment]
+    # The slow scanner found the ticket due; the fast one fires it before the slow one's batch.
+    slow.tickets = _Racing(slow.tickets, lambda: fast.scan(NOW + 30 * M))  # type: ignore[assignment]
     report = slow.scan(NOW + 30 * M)
-    assert report.fired == [] and report.already_fired == 1
+    assert report.tickets == 1 and report.fired == [] and report.errors == []
     assert _steps(ctx, ticket.id) == [("first_response", 0, False)]
     assert len([e for e in ctx.tickets.events(ticket.id) if e.kind == "escalated"]) == 1
+    assert ctx.notifications.counts() == {"pending": 1}
 
 
 class _Racing:
-    """The real store, with another scanner cutting in after ``fired_keys`` is read."""
+    """The real ticket store, with another scanner cutting in after the first due query."""
 
     def __init__(self, inner: object, cut_in: object) -> None:
         self._inner, self._cut_in = inner, cut_in
 
-    def fired_keys(self, ticket_id: int) -> set[tuple[str, int]]:
-        keys = self._inner.fired_keys(ticket_id)  # type: ignore[attr-defined]
-        self._cut_in()  # type: ignore[operator]
-        return keys
+    def due_clocks(self, now: dt.datetime, *, limit: int = 500) -> list[tuple[int, str]]:
+        due = self._inner.due_clocks(now, limit=limit)  # type: ignore[attr-defined]
+        cut_in, self._cut_in = self._cut_in, None
+        if cut_in is not None:
+            cut_in()  # type: ignore[operator]
+        return due  # type: ignore[no-any-return]
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)
@@ -242,7 +245,7 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
         }
     )
     scanner = SlaScanner(
-        tickets=ctx.tickets, notifications=ctx.notifications, desk=ctx.desk,
+        tickets=ctx.tickets, desk=ctx.desk,
         keeper=SlaScanner.from_context(ctx).keeper, config=config, slack=True,
     )  # fmt: skip
     ticket = open_ticket(ctx, assignee="eng-park")
