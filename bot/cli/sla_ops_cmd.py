@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -18,7 +19,7 @@ from bot.errors import InvalidInput
 if TYPE_CHECKING:
     from bot.context import AppContext
     from bot.store.records import Escalation, Ticket
-    from sla import ClockState
+    from sla import Calendar, ClockState
 
 AtOption = typer.Option(
     None, "--at", help="Evaluate at this instant (ISO 8601 with offset) instead of now."
@@ -68,7 +69,10 @@ def explain(
     at: str | None = AtOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """A ticket's SLA clocks: target, calendar, pauses, time used and left, escalations."""
+    """A ticket's SLA clocks: target, calendar, pauses, time used and left, escalations.
+
+    Times are in the account's time zone; --json gives them in UTC with the zone's name.
+    """
     with user_errors():
         now = _instant(at)
         ctx = _context()
@@ -89,6 +93,7 @@ def explain_ticket(ctx: AppContext, ref: str, *, now: dt.datetime) -> dict[str, 
     ticket = ctx.tickets.get(ref)
     keeper = sla_keeper(ctx)
     sla = keeper.account_sla(ticket.account_id)
+    zone = account_zone(ctx, ticket.account_id, sla.calendar)
     events = ctx.tickets.events(ticket.id)
     fired = ctx.notifications.escalations(ticket.id)
     fired_keys = {(e.clock, e.level) for e in fired}
@@ -102,9 +107,28 @@ def explain_ticket(ctx: AppContext, ref: str, *, now: dt.datetime) -> dict[str, 
         "tier": sla.tier,
         "priority": ticket.priority,
         "status": ticket.status,
+        "timezone": zone_name(zone),
         "now": now.isoformat(),
         "clocks": clocks,
     }
+
+
+def account_zone(ctx: AppContext, account_id: str, calendar: Calendar) -> dt.tzinfo:
+    """The zone a ticket's times are shown in: its account's calendar's, else the account's."""
+    from zoneinfo import ZoneInfo
+
+    from bot.sla_setup import DEFAULT_TIMEZONE
+
+    tz = getattr(calendar, "tz", None)
+    if isinstance(tz, dt.tzinfo):
+        return tz
+    account = ctx.config.account(account_id)
+    return ZoneInfo(account.timezone if account is not None else DEFAULT_TIMEZONE)
+
+
+def zone_name(zone: dt.tzinfo) -> str:
+    """``Asia/Shanghai`` for a zone from the tz database, else what the zone calls itself."""
+    return getattr(zone, "key", None) or str(zone)
 
 
 def _clock_doc(
@@ -180,13 +204,18 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def _print_explain(doc: dict[str, Any]) -> None:
+    """The document as a table, every time in the account's zone (the JSON stays in UTC)."""
+    from zoneinfo import ZoneInfo
+
     from rich.console import Console
     from rich.table import Table
 
+    local = _localiser(ZoneInfo(doc["timezone"]))
+    doc = {**doc, "now": local(doc["now"]), "clocks": [_localised(c, local) for c in doc["clocks"]]}
     console = Console(highlight=False, soft_wrap=False)
     console.print(
         f"[bold]{doc['ticket']}[/bold] {doc['priority']} · {doc['account']} ({doc['tier']}) · "
-        f"{doc['status']} · at {doc['now']}"
+        f"{doc['status']} · at {doc['now']} · times in {doc['timezone']}"
     )
     table = Table(show_header=True, header_style="bold")
     table.add_column("")
@@ -211,6 +240,39 @@ def _print_explain(doc: dict[str, Any]) -> None:
     for label, cell in rows:
         table.add_row(label, *(str(cell(c)) for c in doc["clocks"]))
     console.print(table)
+
+
+def _localiser(zone: dt.tzinfo) -> Callable[[str | None], str | None]:
+    """ISO 8601 text -> ``2026-11-18 10:00 +08:00`` in ``zone`` (seconds only when not 0)."""
+
+    def local(text: str | None) -> str | None:
+        if text is None:
+            return None
+        value = dt.datetime.fromisoformat(text).astimezone(zone)
+        pattern = "%Y-%m-%d %H:%M:%S" if value.second or value.microsecond else "%Y-%m-%d %H:%M"
+        offset = value.strftime("%z")
+        return f"{value.strftime(pattern)} {offset[:3]}:{offset[3:]}"
+
+    return local
+
+
+def _localised(clock: dict[str, Any], local: Callable[[str | None], str | None]) -> dict[str, Any]:
+    """A copy of one clock of the document with its times shown by ``local``."""
+    out = dict(clock)
+    for name in ("started_at", "due_at", "projected_due_at", "stopped_at"):
+        out[name] = local(clock[name])
+    out["pauses"] = [[local(start), local(end)] for start, end in clock["pauses"]]
+    out["restarts"] = [local(r) for r in clock["restarts"]]
+    if clock["next_escalation"] is not None:
+        out["next_escalation"] = {
+            **clock["next_escalation"],
+            "fire_at": local(clock["next_escalation"]["fire_at"]),
+        }
+    out["escalations"] = [
+        {**e, "due_at": local(e["due_at"]), "fired_at": local(e["fired_at"])}
+        for e in clock["escalations"]
+    ]
+    return out
 
 
 def _next_text(clock: dict[str, Any]) -> str:

@@ -96,3 +96,39 @@ def test_unknown_ticket_and_bad_time_are_one_line_errors(cli_env: AppContext) ->
     assert bad.exit_code == 2 and "--at" in bad.stderr
     naive = runner.invoke(app, ["sla", "check", "--at", "2026-11-18T10:00:00"])
     assert naive.exit_code == 2 and "offset" in naive.stderr
+
+
+def test_explain_shows_times_in_the_accounts_zone_and_json_keeps_utc_offsets(
+    cli_env: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line per cell
+    shanghai = open_ticket(cli_env)  # acme-games: Asia/Shanghai
+    cli_env.desk.acknowledge(shanghai, agent="eng-li", now=NOW + 20 * M + 15 * S)
+    result = runner.invoke(app, ["sla", "explain", shanghai.key, "--at", (NOW + H).isoformat()])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "at 2026-11-18 11:00 +08:00 · times in Asia/Shanghai" in out
+    assert "2026-11-18 10:00 +08:00" in out  # started: NOW is 10:00 in Shanghai
+    assert "2026-11-18 10:20:15 +08:00 (acknowledged)" in out  # seconds kept when not 0
+    assert "2026-11-18 18:00 +08:00" in out  # resolution due (8 h 24x7)
+    assert "+00:00" not in out and "UTC" not in out
+    doc = _run("explain", shanghai.key, "--at", (NOW + H).isoformat())
+    assert doc["timezone"] == "Asia/Shanghai" and doc["now"] == (NOW + H).isoformat()
+    first, resolution = doc["clocks"]
+    assert first["started_at"] == "2026-11-18T02:00:00+00:00"
+    assert first["stopped_at"] == (NOW + 20 * M + 15 * S).isoformat()
+    assert resolution["due_at"] == (NOW + 8 * H).isoformat()
+
+
+def test_explain_uses_the_zone_of_the_accounts_calendar(
+    cli_env: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    ticket = open_ticket(cli_env, account="streamly")  # us-business, America/New_York
+    result = runner.invoke(app, ["sla", "explain", ticket.key, "--at", (NOW + H).isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "times in America/New_York" in result.stdout
+    assert "2026-11-17 21:00 -05:00" in result.stdout  # opened: Tuesday 21:00 in New York
+    # 4 business hours from Wednesday's opening: 09:00-12:30, lunch, then 13:30-14:00
+    assert "2026-11-18 14:00 -05:00" in result.stdout
+    assert _run("explain", ticket.key)["timezone"] == "America/New_York"
