@@ -12,13 +12,14 @@ from markupsafe import Markup
 
 from bot.context import AppContext
 from bot.errors import InvalidInput, NotFound
+from bot.names import ticket_names
 from bot.service.deps import ContextDep
 from bot.store.records import Ticket
 from bot.store.tickets import TicketFilter
 from bot.web import auth, ratelimit
 from bot.web.pages import set_session_cookie, signin_refused
 from bot.web.render import page
-from bot.web.tickets import account_zone, display_name
+from bot.web.tickets import account_zone
 from bot.web.views import (
     breach_at,
     clock_plan,
@@ -118,6 +119,7 @@ def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
     now = dt.datetime.now(dt.UTC)
     events = ctx.tickets.events(found.id)
     escalations = ctx.notifications.escalations(found.id)
+    names = ticket_names(ctx.config, ctx.conversations, found)
     return page(
         request,
         "staff_ticket.html",
@@ -130,7 +132,7 @@ def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
         attachments=ctx.attachments.for_ticket(found.id),
         people=[p for p in ctx.config.people if "engineer" in p.roles or "manager" in p.roles],
         person=ctx.config.person,
-        who=lambda item: display_name(ctx, found, item.actor, item.actor_kind),
+        who=lambda item: names.name(item.actor, item.actor_kind),
         section="queue",
     )
 

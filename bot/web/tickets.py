@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 
 from bot.context import AppContext
 from bot.errors import InvalidInput, NotFound
+from bot.names import ticket_names
 from bot.service.deps import ContextDep
 from bot.store.records import Ticket
 from bot.store.tickets import TicketFilter
@@ -221,6 +222,7 @@ def ticket_values(ctx: AppContext, ticket: Ticket) -> dict[str, Any]:
     """What the customer ticket page shows."""
     tz = account_zone(ctx, ticket.account_id)
     now = dt.datetime.now(dt.UTC)
+    names = ticket_names(ctx.config, ctx.conversations, ticket)
     return {
         "ticket": ticket,
         "tz": tz,
@@ -231,18 +233,8 @@ def ticket_values(ctx: AppContext, ticket: Ticket) -> dict[str, Any]:
         "opened": due_text(ticket.opened_at, tz, now=now),
         "local": lambda when: due_text(when, tz, now=now),
         "account": ctx.config.account(ticket.account_id),
-        "who": lambda item: display_name(ctx, ticket, item.actor, item.actor_kind),
+        "who": lambda item: names.name(item.actor, item.actor_kind),
     }
-
-
-def display_name(ctx: AppContext, ticket: Ticket, actor: str | None, actor_kind: str) -> str:
-    """A person's name for an event: staff from the config, the requester by their name."""
-    if actor_kind == "bot":
-        return ctx.config.organisation.name
-    if actor and actor == ticket.requester and ticket.requester_name:
-        return ticket.requester_name
-    person = ctx.config.person(actor) if actor else None
-    return person.name if person else (actor or actor_kind)
 
 
 def _detail(ctx: AppContext, ticket: Ticket, *, events: bool) -> TicketDetail:

@@ -224,3 +224,17 @@ def test_digest_and_analytics_pages_render_their_fragments(
     analytics = staff.get("/staff/analytics", params={"days": "30"})
     assert analytics.status_code == 200 and 'class="analytics"' in analytics.text
     assert staff.get("/staff/analytics", params={"days": "nope"}).status_code == 200
+
+
+def test_ticket_timeline_names_customers_and_staff(
+    clients: ClientFactory, open_ticket: Callable[..., Ticket], web_ctx: AppContext
+) -> None:
+    ticket = open_ticket("acme-games", requester_name="Dana Lee")
+    web_ctx.desk.customer_reply(ticket, author="U0CAROL", body="and me", now=NOW)
+    # A staff member known by their Slack id, and one by their person id.
+    web_ctx.desk.note(ticket, agent="U0ENGCHEN", body="on it", now=NOW)
+    web_ctx.desk.acknowledge(ticket, agent="eng-li", now=NOW)
+    html = clients(staff=True).get(f"/staff/tickets/{ticket.key}").text
+    who = re.findall(r'<div class="event-head"><strong>([^<]*)</strong>', html)
+    assert who[:4] == ["Dana Lee", "U0CAROL", "Chen Hao", "Li Na"]
+    assert "dev@acme-games" not in html

@@ -218,3 +218,22 @@ def test_comment_api_takes_files_too(
         f"/api/tickets/{theirs.key}/comments", files={"files": ("a.log", b"x", "text/plain")}
     )
     assert r.status_code == 404
+
+
+def test_ticket_page_names_the_people_in_the_history(
+    clients: ClientFactory, open_ticket: Callable[..., Ticket], web_ctx: AppContext
+) -> None:
+    # Alice started the conversation (her name is kept with it); Dana opened the ticket from
+    # it; Carol's name is nowhere in the store, so she is shown by her id.
+    conv = web_ctx.conversations.open(
+        "web", "web:pixelpals:alice", now=NOW, account_id="pixelpals",
+        user_ref="U0ALICE", user_name="Alice Wong",
+    )  # fmt: skip
+    ticket = open_ticket("pixelpals", requester_name="Dana Lee", conversation_id=conv.id)
+    web_ctx.desk.customer_reply(ticket, author="U0ALICE", body="same here", now=NOW)
+    web_ctx.desk.customer_reply(ticket, author="U0CAROL", body="and me", now=NOW)
+    web_ctx.desk.agent_reply(ticket, agent="eng-li", body="looking", now=NOW)
+    html = clients(account="pixelpals").get(f"/tickets/{ticket.key}").text
+    who = re.findall(r'<div class="event-head"><strong>([^<]*)</strong>', html)
+    assert who == ["Dana Lee", "Alice Wong", "U0CAROL", "Li Na"]
+    assert "U0ALICE" not in html
