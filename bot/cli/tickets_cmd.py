@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from bot.cli.common import JsonOption, emit_json, settings, user_errors
+
+if TYPE_CHECKING:
+    from bot.names import TicketNames
+    from bot.store.records import Ticket
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +36,7 @@ def list_tickets(
     as_json: bool = JsonOption,
 ) -> None:
     """List tickets, newest first."""
+    from bot.names import TicketNames
     from bot.store.tickets import TicketFilter
 
     with user_errors():
@@ -43,7 +48,7 @@ def list_tickets(
             )
         )  # fmt: skip
     if as_json:
-        emit_json({"tickets": [_ticket_json(t) for t in tickets]})
+        emit_json({"tickets": [_ticket_json(t, TicketNames(ctx.config, t)) for t in tickets]})
         return
     if not tickets:
         typer.echo("no tickets")
@@ -56,22 +61,30 @@ def show(
     ref: str = typer.Argument(..., help="Ticket key, e.g. SUP-1042"), as_json: bool = JsonOption
 ) -> None:
     """Show one ticket with its fields, clocks and history."""
+    from bot.names import ticket_names
+
     with user_errors():
         ctx = _context()
         ticket = ctx.tickets.get(ref)
         events = ctx.tickets.events(ticket.id)
+        names = ticket_names(ctx.config, ctx.conversations, ticket)
     if as_json:
         emit_json(
             {
-                "ticket": _ticket_json(ticket),
-                "events": [dataclasses.asdict(e) for e in events],
+                "ticket": _ticket_json(ticket, names),
+                "events": [
+                    {**dataclasses.asdict(e), "actor_name": names.name(e.actor, e.actor_kind)}
+                    for e in events
+                ],
             }
         )
         return
     typer.echo(f"{ticket.key}  {ticket.priority}  {ticket.status} / {ticket.stage}")
     typer.echo(f"  {ticket.subject}")
-    assignee = ticket.assignee_id or "-"
-    typer.echo(f"  account {ticket.account_id}, requester {ticket.requester}, assignee {assignee}")
+    requester = _who(names.requester, ticket.requester)
+    assignee = ticket.assignee_id
+    assignee = _who(names.name(assignee, "agent"), assignee) if assignee else "-"
+    typer.echo(f"  account {ticket.account_id}, requester {requester}, assignee {assignee}")
     if ticket.priority_reason:
         typer.echo(f"  why {ticket.priority}: {ticket.priority_reason}")
     for name, value in ticket.fields.items():
@@ -81,12 +94,19 @@ def show(
         due = clock.due_at.isoformat() if clock.due_at else "no target"
         typer.echo(f"  clock {clock.name}: due {due}{' (paused)' if clock.paused else ''}")
     for e in events:
-        typer.echo(
-            f"  {e.at:%Y-%m-%d %H:%M} {e.kind:<20} {e.actor_kind}:{e.actor or ''} {e.body[:80]}"
-        )
+        who = names.name(e.actor, e.actor_kind) if e.actor else ""
+        typer.echo(f"  {e.at:%Y-%m-%d %H:%M} {e.kind:<20} {e.actor_kind}:{who} {e.body[:80]}")
 
 
-def _ticket_json(ticket: Any) -> dict[str, Any]:
+def _who(name: str, ref: str) -> str:
+    """``Name (ref)``, or the bare ref when no name is known."""
+    return ref if name == ref else f"{name} ({ref})"
+
+
+def _ticket_json(ticket: Ticket, names: TicketNames) -> dict[str, Any]:
+    """The stored fields (ids as they are) with ``requester_name`` the shown name: the
+    stored one, a staff member's, or the requester id when no name is known."""
     data = dataclasses.asdict(ticket)
     data["clocks"] = [dataclasses.asdict(c) for c in ticket.clocks]
+    data["requester_name"] = names.requester
     return data

@@ -9,6 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.main import app
+from bot.context import AppContext
+from bot.settings import EXAMPLE_CONFIG
+from bot.store.records import NewTicket
+from tests.conftest import NOW
 
 runner = CliRunner()
 
@@ -82,3 +86,59 @@ def test_chat_runs_intake_and_opens_a_ticket(home: Path) -> None:
 def test_chat_rejects_an_unknown_account(home: Path) -> None:
     result = runner.invoke(app, ["chat", "--account", "nope"], input="hi\n")
     assert result.exit_code == 2 and "no account 'nope'" in result.output
+
+
+@pytest.fixture
+def ctx_home(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> AppContext:
+    """The CLI pointed at ``ctx``'s database (SQLite and PostgreSQL) and config."""
+    monkeypatch.setenv("DESKBOT_HOME", str(ctx.settings.home))
+    monkeypatch.setenv("DESKBOT_DATABASE_URL", ctx.db.url)
+    monkeypatch.setenv("DESKBOT_CONFIG", str(EXAMPLE_CONFIG))
+    monkeypatch.setenv("DESKBOT_EMBEDDER", "hash")
+    return ctx
+
+
+def test_tickets_show_names_people_and_json_keeps_the_ids(ctx_home: AppContext) -> None:
+    ctx = ctx_home
+    ticket = ctx.desk.open(
+        NewTicket(
+            account_id="streamly", kind="bug", priority="P2", subject="Crash on join",
+            requester="U0DEV1", requester_name="Dana Smith", assignee_id="eng-li",
+            channel="slack", channel_ref="C0STREAMLY", thread_ref="1763431000.000100",
+        ),
+        now=NOW,
+    )  # fmt: skip
+    ctx.desk.agent_reply(ticket, agent="U0ENGCHEN", body="looking", now=NOW)
+    ctx.desk.customer_reply(ticket, author="U0CAROL", body="me too", now=NOW)
+
+    text = runner.invoke(app, ["tickets", "show", ticket.key])
+    assert text.exit_code == 0, text.output
+    assert "requester Dana Smith (U0DEV1), assignee Li Na (eng-li)" in text.stdout
+    assert "customer:Dana Smith" in text.stdout  # opened
+    assert "agent:Chen Hao looking" in text.stdout
+    assert "customer:U0CAROL me too" in text.stdout  # no name known: the id
+
+    shown = runner.invoke(app, ["tickets", "show", ticket.key, "--json"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["ticket"]["requester"] == "U0DEV1"
+    assert data["ticket"]["requester_name"] == "Dana Smith"
+    assert data["ticket"]["assignee_id"] == "eng-li"
+    events = [(e["actor"], e["actor_name"]) for e in data["events"]]
+    assert events == [
+        ("U0DEV1", "Dana Smith"), ("U0ENGCHEN", "Chen Hao"), ("U0CAROL", "U0CAROL")
+    ]  # fmt: skip
+    listed = json.loads(runner.invoke(app, ["tickets", "list", "--json"]).stdout)
+    assert [t["requester_name"] for t in listed["tickets"]] == ["Dana Smith"]
+
+
+def test_tickets_show_falls_back_to_the_requester_id(ctx_home: AppContext) -> None:
+    ticket = ctx_home.desk.open(
+        NewTicket(account_id="streamly", kind="question", priority="P3", subject="How?",
+                  requester="web-3f2a"),
+        now=NOW,
+    )  # fmt: skip
+    text = runner.invoke(app, ["tickets", "show", ticket.key])
+    assert "requester web-3f2a, assignee -" in text.stdout
+    data = json.loads(runner.invoke(app, ["tickets", "show", ticket.key, "--json"]).stdout)
+    assert data["ticket"]["requester"] == data["ticket"]["requester_name"] == "web-3f2a"
