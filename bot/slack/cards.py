@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from bot.config import OrgConfig
+from bot.names import TicketNames, is_slack_user
 from bot.slack.blocks import Block, due_phrase
 from bot.store.records import Ticket
 
@@ -85,7 +86,11 @@ def ticket_card(
     blocks: list[Block] = [
         {
             "type": "section",
-            "text": {"type": "mrkdwn", "text": f"*{_esc(title)}*\n{_esc(ticket.subject)}"},
+            "text": {
+                "type": "mrkdwn",
+                "text": f"*{_esc(title)}*\n{_esc(ticket.subject)}\n"
+                f"Reported by {_reporter(ticket, config)}",
+            },
         },
         {"type": "section", "fields": _facts(ticket, config=config, tier=tier, now=now)},
     ]
@@ -211,6 +216,14 @@ def _person_name(config: OrgConfig, person_id: str | None) -> str | None:
         return None
     person = config.person(person_id)
     return person.name if person else person_id
+
+
+def _reporter(ticket: Ticket, config: OrgConfig) -> str:
+    """The requester in mrkdwn: a Slack user as a mention (Slack shows their name), anyone
+    else by name (see ``bot.names``)."""
+    if ticket.channel == "slack" and is_slack_user(ticket.requester):
+        return f"<@{ticket.requester}>"
+    return _esc(TicketNames(config, ticket).requester)
 
 
 def _field(label: str, value: str) -> Block:

@@ -61,6 +61,28 @@ def test_escalation_dm_carries_the_facts_a_link_and_acknowledge(
     assert buttons[0] == "deskbot_ack"
 
 
+def test_new_ticket_card_names_the_reporter(ctx: AppContext, slack_stub: SlackStub) -> None:
+    notifier = _notifier(ctx, at=NOW)
+    slack = _ticket(ctx)
+    _, blocks = notifier.render({"kind": "new_ticket", "ticket": slack.key})
+    assert blocks[0]["text"]["text"].endswith("\nReported by <@U0DEV9>")
+    # Not a Slack user: the name, as plain (escaped) text; without a name, the id.
+    web = ctx.desk.open(
+        NewTicket(account_id="acme-games", kind="bug", priority="P2", subject="Crash",
+                  requester="web-3f2a", requester_name="Dana <Lee>"),
+        now=NOW,
+    )  # fmt: skip
+    _, blocks = notifier.render({"kind": "new_ticket", "ticket": web.key})
+    assert blocks[0]["text"]["text"].endswith("\nReported by Dana &lt;Lee&gt;")
+    anonymous = ctx.desk.open(
+        NewTicket(account_id="acme-games", kind="question", priority="P3", subject="Hi",
+                  requester="anonymous"),
+        now=NOW,
+    )  # fmt: skip
+    _, blocks = notifier.render({"kind": "new_ticket", "ticket": anonymous.key})
+    assert blocks[0]["text"]["text"].endswith("\nReported by anonymous")
+
+
 def test_breach_in_a_channel_says_how_late(ctx: AppContext, slack_stub: SlackStub) -> None:
     ticket = _ticket(ctx)
     payload = _escalation(ticket, fraction=1.0, late=True, due_at=NOW.isoformat())

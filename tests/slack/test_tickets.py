@@ -75,6 +75,8 @@ def test_new_ticket_is_posted_to_oncall_dm_and_internal_channel(
         assert "Streamly Inc." in rendered and "4.2.1" in rendered
         assert "deskbot_ack" in rendered and "deskbot_take" in rendered
         assert "https://nimbus.slack.com/archives/C0STREAMLY/p1763431000000100" in rendered
+        # The reporter as a mention: Slack shows their name.
+        assert "Reported by <@U0DEV1>" in post["blocks"][0]["text"]["text"]
     wait_until(lambda: ctx.notifications.counts().get("sent") == 2)
 
 
