@@ -69,7 +69,8 @@ def send_digest(
     now: dt.datetime,
     as_of: dt.datetime | None = None,
 ) -> SentDigest | None:
-    """Claim (CSM, day) and queue its pages; None when that day's digest was already claimed.
+    """Claim (CSM, day) and queue its pages in one transaction; None when that day's digest was
+    already claimed.
 
     The digest is built before the claim so a failure leaves the day unclaimed (and retried a
     minute later) rather than silently lost.
@@ -80,12 +81,12 @@ def send_digest(
     digest = build_digest(ctx, csm_id, as_of=as_of or now, day=day)
     pages = render_blocks(digest)
     transport, target = _route(person)
-    if not ctx.daily_runs.claim(csm_id, day, now=now, data={"pages": len(pages)}):
-        return None
-    ids = tuple(
-        ctx.notifications.enqueue(Delivery(transport, target, page.payload()), now=now).id
-        for page in pages
+    deliveries = [Delivery(transport, target, page.payload()) for page in pages]
+    ids = ctx.daily_runs.claim_and_queue(
+        csm_id, day, deliveries, now=now, data={"pages": len(pages)}
     )
+    if ids is None:
+        return None
     log.info(
         "digest queued",
         extra={"csm": csm_id, "day": day.isoformat(), "pages": len(pages), "via": transport},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -10,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import Database
 from bot.store.models import DigestRunRow, InboundEventRow, LeaseRow
+from bot.store.notifications import Delivery, outbox_row
 
 
 class Leases:
@@ -80,12 +82,30 @@ class DailyRuns:
     def claim(
         self, csm_id: str, day: dt.date, *, now: dt.datetime, data: dict[str, Any] | None = None
     ) -> bool:
+        return self.claim_and_queue(csm_id, day, (), now=now, data=data) is not None
+
+    def claim_and_queue(
+        self,
+        csm_id: str,
+        day: dt.date,
+        deliveries: Sequence[Delivery],
+        *,
+        now: dt.datetime,
+        data: dict[str, Any] | None = None,
+    ) -> tuple[int, ...] | None:
+        """Claim (CSM, day) and queue its deliveries in one transaction — both or neither, so a
+        crash in between can neither lose the day's digest nor send it twice. Returns the
+        outbox ids, or None when the day was claimed already."""
         try:
             with self.db.session() as session:
                 session.add(DigestRunRow(csm_id=csm_id, day=day, sent_at=now, data=data or {}))
-            return True
+                session.flush()  # the unique (CSM, day) key decides before anything is queued
+                rows = [outbox_row(delivery, now) for delivery in deliveries]
+                session.add_all(rows)
+                session.flush()
+                return tuple(row.id for row in rows)
         except IntegrityError:
-            return False
+            return None
 
     def claimed(self, csm_id: str, day: dt.date) -> bool:
         """Whether (CSM, day) was claimed already: a cheap check before building a digest."""

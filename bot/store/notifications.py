@@ -124,7 +124,7 @@ class NotificationStore:
     def _outbox_row(
         delivery: Delivery, now: dt.datetime, ticket_id: int | None, escalation_id: int | None
     ) -> OutboxRow:
-        return OutboxRow(**_outbox_values(delivery, now, ticket_id, escalation_id))
+        return outbox_row(delivery, now, ticket_id=ticket_id, escalation_id=escalation_id)
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,17 @@ def record_steps(
         outbox.extend(_outbox_values(d, now, step.ticket_id, row_id) for d in item.deliveries)
     insert_rows(session, cast(Table, OutboxRow.__table__), outbox)
     return out
+
+
+def outbox_row(
+    delivery: Delivery,
+    now: dt.datetime,
+    *,
+    ticket_id: int | None = None,
+    escalation_id: int | None = None,
+) -> OutboxRow:
+    """A pending outbox row, for a caller queueing inside its own transaction."""
+    return OutboxRow(**_outbox_values(delivery, now, ticket_id, escalation_id))
 
 
 def _outbox_values(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+import pytest
 
 from bot.context import AppContext, build_context
 from bot.digest import digest_moment, send_due_digests
@@ -85,3 +88,28 @@ def test_a_csm_without_accounts_gets_no_daily_message(desk_ctx: AppContext) -> N
     ]
     desk_ctx.config = desk_ctx.config.model_copy(update={"accounts": accounts})
     assert _sent(desk_ctx, _utc("2026-11-18T15:00")) == [("csm-wang", "2026-11-18")]
+
+
+def test_a_digest_that_fails_to_queue_leaves_its_day_unclaimed(
+    desk_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Claim and queue are one transaction: a failure while queueing must not leave the day
+    # claimed with nothing sent (the CSM would silently get no digest that morning).
+    import bot.store.coordination as coordination
+
+    real = coordination.outbox_row
+    calls = {"n": 0}
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("outbox write failed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coordination, "outbox_row", flaky)
+    now = _utc("2026-11-17T13:59")  # csm-wang's 09:00 has come
+    assert _sent(desk_ctx, now) == []
+    assert not desk_ctx.daily_runs.claimed("csm-wang", dt.date(2026, 11, 17))
+    assert desk_ctx.notifications.items() == []
+    assert _sent(desk_ctx, now + dt.timedelta(seconds=30)) == [("csm-wang", "2026-11-17")]
+    assert [i.target for i in desk_ctx.notifications.items()] == ["U0CSMWANG"]
