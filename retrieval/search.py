@@ -78,9 +78,14 @@ class Searcher:
         aspect_hits: list[list[tuple[str, float]]] = []
         if len(re.findall(r"\w+", dense_query)) >= 2:
             parts = aspects(dense_query)
-            query_vectors = self.embedder.embed_query_parts(dense_query, parts)
-            dense_hits = self.vectors.query(query_vectors[0], CANDIDATES)
-            aspect_hits = [self.vectors.query(v, ASPECT_CANDIDATES) for v in query_vectors[1:]]
+            query_vectors = (
+                self.embedder.embed_query_parts(dense_query, parts)
+                if parts
+                else self.embedder.embed_query(dense_query)[None, :]
+            )
+            # One round trip for the question and its parts; a part keeps only its top ranks.
+            dense_hits, *aspect_hits = self.vectors.query_many(query_vectors, CANDIDATES)
+            aspect_hits = [hits[:ASPECT_CANDIDATES] for hits in aspect_hits]
         lexical_hits = self.lexical.search(terms, CANDIDATES)
         w_dense = 1.0 if dense_query == query else 0.5
         w_lex = W_LEX

@@ -26,6 +26,10 @@ class VectorIndex(Protocol):
         """Top ``k`` (id, cosine similarity) pairs, best first."""
         ...
 
+    def query_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        """:meth:`query` for each row of ``vectors``, in one round trip."""
+        ...
+
     def count(self) -> int: ...
 
     def reset(self) -> None: ...
@@ -98,21 +102,27 @@ class ChromaIndex:
             raise IndexError_(f"vector index delete failed: {exc}") from exc
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        return self.query_many(np.asarray(vector)[None, :], k)[0]
+
+    def query_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         coll = self._coll()
         total = coll.count()
         if total == 0:
-            return []
+            return [[] for _ in range(len(vectors))]
         try:
             result = coll.query(
-                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                query_embeddings=np.asarray(vectors, dtype=np.float32).tolist(),
                 n_results=min(k, total),
                 include=["distances"],
             )
         except Exception as exc:
             raise IndexError_(f"vector search failed: {exc}") from exc
-        ids = result["ids"][0]
-        distances = (result.get("distances") or [[]])[0]
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
+        out = []
+        for ids, distances in zip(
+            result["ids"], result.get("distances") or [[]] * len(vectors), strict=False
+        ):
+            out.append([(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)])
+        return out
 
     def count(self) -> int:
         return int(self._coll().count())
@@ -157,6 +167,9 @@ class MemoryIndex:
         scores = self._matrix @ np.asarray(vector, dtype=np.float32)
         top = np.argsort(-scores)[:k]
         return [(self._ids[i], float(scores[i])) for i in top]
+
+    def query_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        return [self.query(vector, k) for vector in vectors]
 
     def count(self) -> int:
         return len(self._vectors)
