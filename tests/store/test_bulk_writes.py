@@ -13,21 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from bot.context import AppContext
 from bot.store.bulk import insert_rows, update_rows
 from bot.store.models import SlaClockRow
-from bot.store.notifications import Delivery, EscalationStep, StepRecord, record_steps
-from bot.store.records import NewTicket, Ticket
+from bot.store.notifications import Delivery, StepRecord, record_steps
 from tests.conftest import NOW
+from tests.store.steps import open_ticket as _open
+from tests.store.steps import step as _step
 
 M = dt.timedelta(minutes=1)
-
-
-def _open(ctx: AppContext) -> Ticket:
-    new = NewTicket(account_id="acme-games", kind="bug", priority="P2", subject="s", requester="u")
-    return ctx.desk.open(new, now=NOW)
-
-
-def _step(ticket: Ticket, level: int) -> EscalationStep:
-    fraction = (0.5, 0.75, 1.0)[level]
-    return EscalationStep(ticket.id, "first_response", level, fraction, NOW + 60 * fraction * M, [])
 
 
 def test_record_steps_skips_a_fired_step_without_failing_the_others(ctx: AppContext) -> None:

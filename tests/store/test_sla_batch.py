@@ -7,23 +7,15 @@ from collections.abc import Sequence
 
 from bot.context import AppContext
 from bot.sla_clocks import SlaClockKeeper
-from bot.store.notifications import Delivery, EscalationStep
-from bot.store.records import NewTicket, Ticket
+from bot.store.notifications import Delivery
+from bot.store.records import Ticket
 from bot.store.sla_batch import DueTicket, Firing, SlaBatchStore
 from bot.store.tickets import EventSpec
 from tests.conftest import NOW
+from tests.store.steps import open_ticket as _open
+from tests.store.steps import step as _step
 
 M = dt.timedelta(minutes=1)
-
-
-def _open(ctx: AppContext) -> Ticket:
-    new = NewTicket(account_id="acme-games", kind="bug", priority="P2", subject="s", requester="u")
-    return ctx.desk.open(new, now=NOW)
-
-
-def _step(ticket: Ticket, level: int) -> EscalationStep:
-    fraction = (0.5, 0.75, 1.0)[level]
-    return EscalationStep(ticket.id, "first_response", level, fraction, NOW + 60 * fraction * M, [])
 
 
 def _firing(ticket: Ticket, level: int, at: dt.datetime) -> Firing:
