@@ -1,6 +1,6 @@
 """Benchmark the SLA library and ``deskbot sla due``; prints one JSON document.
 
-Part 1 (this file today): pure-library speed and CLI wall time.
+Pure-library speed, CLI wall time, and the database half:
 
 - ``due``: first-response and resolution due times for N tickets (random tier, priority and
   opening instant over two years, default CN business calendar), against a trivial baseline
@@ -9,10 +9,12 @@ Part 1 (this file today): pure-library speed and CLI wall time.
   the escalation ladder for N/10 tickets.
 - ``cli``: wall time of ``deskbot sla due --json`` in a fresh process (min and median).
 
-The database half (due-step query and scan over 100,000 open tickets in SQLite and
-PostgreSQL) comes with the scheduler.
+- ``database``: ``scripts/bench_sla_db.py`` in a child process — the due-step query and scans
+  (nothing due, 10 due, 1% due at once) over 100,000 open tickets in SQLite, and in PostgreSQL
+  when ``DESKBOT_TEST_POSTGRES_URL`` is set (``scripts/with_postgres.sh`` sets it).
 
-Usage: ``.venv/bin/python scripts/bench_sla.py [--tickets 100000] [--cli-runs 5] [--out F]``
+Usage: ``scripts/with_postgres.sh .venv/bin/python scripts/bench_sla.py [--tickets 100000]
+[--cli-runs 5] [--no-db] [--out F]``
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -145,20 +148,37 @@ def bench_cli(runs: int) -> dict[str, object]:
     }
 
 
+def bench_database(tickets: int) -> dict[str, Any]:
+    """The database benchmark in a fresh process (its own imports and memory)."""
+    script = ROOT / "scripts" / "bench_sla_db.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--tickets", str(tickets)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        return {"error": done.stderr.strip()[-500:]}
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--cli-runs", type=int, default=5)
+    parser.add_argument("--no-db", action="store_true", help="Skip the database half.")
     parser.add_argument("--out", type=Path, default=None, help="Also write the JSON here.")
     options = parser.parse_args()
-    report = {
+    report: dict[str, Any] = {
         "benchmark": "sla",
-        "part": "library+cli",
         "python": sys.version.split()[0],
         "due": bench_due(options.tickets),
         "replay_and_ladder": bench_replay(max(1, options.tickets // 10)),
         "cli": bench_cli(options.cli_runs),
     }
+    if not options.no_db:
+        report["database"] = bench_database(options.tickets)
     text = json.dumps(report, indent=2, ensure_ascii=False)
     if options.out:
         options.out.write_text(text + "\n", encoding="utf-8")
