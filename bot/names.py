@@ -7,7 +7,8 @@ Who a reference (a person id, a Slack user id, a web user id, "anonymous") is, i
    ``slack_user`` whoever acted, a person id only for staff and system actions (a customer
    cannot take a staff member's name by choosing it as their web user id);
 3. the ticket's requester is ``requester_name``;
-4. other customers are the name kept with the ticket's conversation (who started it);
+4. other customers are the names kept with the ticket's conversation (who started it, and
+   the author of each message, e.g. a colleague writing in the Slack thread);
 5. anyone else is their reference: never blank.
 
 Nothing heavy is imported here, so ``bot.web``, ``bot.cli`` and ``bot.slack`` can all use it.
@@ -93,4 +94,8 @@ def ticket_names(
     customers: dict[str, str] = {}
     if conv is not None and conv.user_ref and (conv.user_name or "").strip():
         customers[conv.user_ref] = (conv.user_name or "").strip()
+    for message in conv.messages if conv is not None else ():
+        name = str(message.data.get("author_name") or "").strip()
+        if message.role == "user" and message.author and name:
+            customers.setdefault(message.author, name)
     return TicketNames(config, ticket, customers=customers)

@@ -166,6 +166,8 @@ class ConversationService:
             )
             saved.append(stored.id)
         data = {"action": inbound.action, "external_id": inbound.external_id, "attachments": saved}
+        if inbound.user_name:
+            data["author_name"] = inbound.user_name  # who wrote it, for the ticket's pages
         self.conversations.add_message(
             conv.id, "user", safe, now=now, author=inbound.user_ref, data=data
         )

@@ -31,9 +31,8 @@ def _service(ctx: AppContext, answerer: FakeAnswerer | None = None) -> Conversat
 
 
 def _in(text: str, ref: str = "s1", account: str | None = "streamly", **kw: object) -> Inbound:
-    return Inbound(
-        channel="web", conversation_ref=ref, text=text, user_ref="dev-1", account_id=account, **kw
-    )  # type: ignore[arg-type]
+    fields: dict[str, object] = {"user_ref": "dev-1", **kw}
+    return Inbound(channel="web", conversation_ref=ref, text=text, account_id=account, **fields)  # type: ignore[arg-type]
 
 
 def test_question_gets_a_cited_answer_with_buttons(ctx: AppContext) -> None:
@@ -258,3 +257,17 @@ def test_a_question_in_the_middle_of_a_report_is_answered_and_the_report_kept(
     assert aside.kind == "answer" and aside.citations[0].source == "docs/auth/tokens.md"
     done = service.handle(_in("on android, sdk version 2.14.2"), now=NOW + 2 * M)
     assert done.kind == "ticket_opened" and done.ticket is not None
+
+
+def test_each_message_keeps_its_authors_name(ctx: AppContext) -> None:
+    service = _service(ctx)
+    first = service.handle(_in("How long does a token last?", user_name="Dana Smith"), now=NOW)
+    service.handle(_in("and for RTC?", user_ref="dev-2", user_name="Bob Lee"), now=NOW + M)
+    service.handle(_in("thanks", user_ref="dev-3"), now=NOW + 2 * M)
+    conv = ctx.conversations.get(first.conversation_id)
+    users = [m for m in conv.messages if m.role == "user"]
+    assert [(m.author, m.data.get("author_name")) for m in users] == [
+        ("dev-1", "Dana Smith"),
+        ("dev-2", "Bob Lee"),
+        ("dev-3", None),
+    ]

@@ -7,7 +7,7 @@ import dataclasses
 from bot.config import OrgConfig
 from bot.errors import NotFound
 from bot.names import TicketNames, is_slack_user, ticket_names
-from bot.store.records import Conversation, Ticket
+from bot.store.records import Conversation, Message, Ticket
 from tests.conftest import NOW
 
 TICKET = Ticket(
@@ -78,3 +78,24 @@ def test_slack_user_ids() -> None:
     assert is_slack_user("U0123ABC") and is_slack_user("W0123ABC")
     assert not is_slack_user("eng-chen") and not is_slack_user("u0123abc")
     assert not is_slack_user(None) and not is_slack_user("U")
+
+
+def test_a_colleague_writing_in_the_thread_is_named_from_their_message(
+    example_config: OrgConfig,
+) -> None:
+    def said(author: str, name: str | None, role: str = "user") -> Message:
+        return Message(1, role, author, "text", NOW, {"author_name": name} if name else {})
+
+    conv = dataclasses.replace(
+        _conversation("U0DEV1", "Dana Smith"),
+        messages=(
+            said("U0DEV1", "Dana Smith"),
+            said("U0BOB", "Bob Lee"),
+            said("U0EVE", None),
+            said("U0BOT", "Not A Customer", role="bot"),
+        ),
+    )
+    names = ticket_names(example_config, _Conversations(conv), TICKET)
+    assert names.name("U0BOB", "customer") == "Bob Lee"
+    assert names.name("U0EVE", "customer") == "U0EVE"
+    assert names.name("U0BOT", "customer") == "U0BOT"
