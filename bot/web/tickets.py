@@ -52,6 +52,7 @@ class EventOut(BaseModel):
     kind: str
     actor_kind: str
     actor: str | None = None
+    actor_name: str = Field(default="", description="Who, as the ticket page shows them.")
     body: str = ""
 
 
@@ -242,6 +243,7 @@ def _detail(ctx: AppContext, ticket: Ticket, *, events: bool) -> TicketDetail:
     now = dt.datetime.now(dt.UTC)
     clocks = [clock_view(c, tz, now=now) for c in ticket.clocks]
     history = customer_history(ctx.tickets.events(ticket.id)) if events else []
+    names = ticket_names(ctx.config, ctx.conversations, ticket) if history else None
     return TicketDetail(
         key=ticket.key,
         subject=ticket.subject,
@@ -256,7 +258,14 @@ def _detail(ctx: AppContext, ticket: Ticket, *, events: bool) -> TicketDetail:
             ClockOut(name=c.name, state=c.state, due_at=c.due_at, due_local=c.due) for c in clocks
         ],
         events=[
-            EventOut(at=e.at, kind=e.kind, actor_kind=e.actor_kind, actor=e.actor, body=e.body)
+            EventOut(
+                at=e.at,
+                kind=e.kind,
+                actor_kind=e.actor_kind,
+                actor=e.actor,
+                actor_name=names.name(e.actor, e.actor_kind) if names else "",
+                body=e.body,
+            )
             for e in history
         ],
         url=f"/tickets/{ticket.key}",

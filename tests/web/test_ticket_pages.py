@@ -237,3 +237,10 @@ def test_ticket_page_names_the_people_in_the_history(
     who = re.findall(r'<div class="event-head"><strong>([^<]*)</strong>', html)
     assert who == ["Dana Lee", "Alice Wong", "U0CAROL", "Li Na"]
     assert "U0ALICE" not in html
+    # The JSON API names them the same way, ids kept beside the names.
+    events = clients(account="pixelpals").get(f"/api/tickets/{ticket.key}").json()["events"]
+    assert [(e["actor"], e["actor_name"]) for e in events][1:] == [
+        ("U0ALICE", "Alice Wong"),
+        ("U0CAROL", "U0CAROL"),
+        ("eng-li", "Li Na"),
+    ]
