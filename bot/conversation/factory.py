@@ -37,16 +37,13 @@ def build_conversation(
 
 def announce_to_engineers(ctx: AppContext, ticket: Ticket) -> None:
     """Queue the new-ticket posts (on-call DM, account's internal channel) for web and CLI
-    tickets; Slack's own adapter posts its tickets at once. Once per ticket either way."""
+    tickets, for the outbox worker. A Slack ticket is left to the Slack adapter, which queues
+    the same posts through the same function after its reply and delivers them at once."""
     if ticket.channel == "slack" or not ctx.settings.slack_enabled:
         return
-    from bot.slack.announce import new_ticket_deliveries
+    from bot.slack.announce import queue_announcement
 
-    now = dt.datetime.now(dt.UTC)
-    if not ctx.inbound.first_time("slack-new-ticket", ticket.key, now=now):
-        return
-    for delivery in new_ticket_deliveries(ctx, ticket, now=now):
-        ctx.notifications.enqueue(delivery, now=now, ticket_id=ticket.id)
+    queue_announcement(ctx, ticket, now=dt.datetime.now(dt.UTC))
 
 
 def lazy_knowledge(ctx: AppContext) -> Callable[[], Answerer]:

@@ -10,7 +10,7 @@ from bot.context import AppContext
 from bot.errors import DeskbotError
 from bot.notify import DeliveryError, Notifier
 from bot.store.notifications import Delivery
-from bot.store.records import Ticket
+from bot.store.records import OutboxItem, Ticket
 
 log = logging.getLogger("deskbot.slack.announce")
 DEFAULT_RETRY = dt.timedelta(seconds=60)
@@ -36,19 +36,23 @@ def new_ticket_deliveries(ctx: AppContext, ticket: Ticket, *, now: dt.datetime) 
     return out
 
 
+def queue_announcement(ctx: AppContext, ticket: Ticket, *, now: dt.datetime) -> list[OutboxItem]:
+    """Queue the new-ticket posts, once per ticket whichever channel opened it: a later reply
+    about the same ticket (e.g. "Talk to a human" after it opened) does not post it again."""
+    if not ctx.inbound.first_time("slack-new-ticket", ticket.key, now=now):
+        return []
+    return [
+        ctx.notifications.enqueue(delivery, now=now, ticket_id=ticket.id)
+        for delivery in new_ticket_deliveries(ctx, ticket, now=now)
+    ]
+
+
 def announce_ticket(
     ctx: AppContext, notifier: Notifier, ticket: Ticket, *, now: dt.datetime
 ) -> None:
-    """Deliver now (engineers should not wait for the next outbox sweep); whatever fails is
-    left queued in the outbox with its retry time, visible and retried by the worker.
-
-    Once per ticket: a later reply about the same ticket (e.g. "Talk to a human" after it
-    opened) does not post it again.
-    """
-    if not ctx.inbound.first_time("slack-new-ticket", ticket.key, now=now):
-        return
-    for delivery in new_ticket_deliveries(ctx, ticket, now=now):
-        item = ctx.notifications.enqueue(delivery, now=now, ticket_id=ticket.id)
+    """Queue and deliver at once (engineers should not wait for the next outbox sweep);
+    whatever fails stays queued with its retry time, visible and retried by the worker."""
+    for item in queue_announcement(ctx, ticket, now=now):
         try:
             notifier.deliver(item)
         except DeliveryError as exc:
@@ -56,6 +60,6 @@ def announce_ticket(
             ctx.notifications.mark_retry(
                 item.id, error=str(exc), retry_at=now + wait, give_up=exc.permanent
             )
-            log.warning("new-ticket post to %s failed: %s", delivery.target, exc)
+            log.warning("new-ticket post to %s failed: %s", item.target, exc)
         else:
             ctx.notifications.mark_sent(item.id, now=now)
