@@ -19,7 +19,7 @@ from retrieval.types import Chunk, IngestReport, Skipped
 from retrieval.vector_index import VectorIndex
 
 # Bumped when loaders or the chunker change, so every file is re-read once after an upgrade.
-PIPELINE_VERSION = "9"
+PIPELINE_VERSION = "10"
 EMBED_BATCH = 256
 
 Progress = Callable[[str, int, int], None]

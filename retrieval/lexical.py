@@ -25,21 +25,22 @@ class LexicalIndex:
         self._tokens: dict[str, list[str]] = {}
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._dirty = True
+        self._chinese_share: float | None = None
 
     # -- building -------------------------------------------------------------------------
     def add(self, items: Iterable[tuple[str, Sequence[str]]]) -> None:
         for chunk_id, tokens in items:
             self._tokens[chunk_id] = list(tokens)
-        self._dirty = True
+        self._dirty, self._chinese_share = True, None
 
     def remove(self, ids: Iterable[str]) -> None:
         for chunk_id in ids:
             self._tokens.pop(chunk_id, None)
-        self._dirty = True
+        self._dirty, self._chinese_share = True, None
 
     def clear(self) -> None:
         self._tokens.clear()
-        self._dirty = True
+        self._dirty, self._chinese_share = True, None
 
     def __len__(self) -> int:
         return len(self._tokens)
@@ -77,6 +78,13 @@ class LexicalIndex:
         if self._dirty:
             self._build()
         return term in self._postings
+
+    def chinese_share(self) -> float:
+        """The share of chunks with Chinese text (their character bigrams start with "~")."""
+        if self._chinese_share is None:
+            chinese = sum(any(t[0] == "~" for t in tokens) for tokens in self._tokens.values())
+            self._chinese_share = chinese / max(len(self._tokens), 1)
+        return self._chinese_share
 
     def tokens_of(self, chunk_id: str) -> list[str]:
         return self._tokens.get(chunk_id, [])

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import re
 
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    """Whole words by ASCII boundaries: ``\\b`` fails in "Android端" (CJK counts as a word
+    character), and Chinese questions glue platform names to the next word."""
+    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(alternatives) + r")(?![A-Za-z0-9])", re.I)
+
+
 # Order matters: "react native" must win over "react", "flutter" over "dart" etc.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("react-native", re.compile(r"react[\s_-]?native|\brn\b", re.I)),
-    ("flutter", re.compile(r"\bflutter\b", re.I)),
-    ("android", re.compile(r"\bandroid\b|\bkotlin\b", re.I)),
-    ("ios", re.compile(r"\bios\b|\bswift\b|\bobjective-c\b|\bxcode\b|\bios_v2\b", re.I)),
-    ("web", re.compile(r"\bjavascript\b|\bweb\b|\bbrowser\b|\bjs\b", re.I)),
+    ("react-native", _words(r"react[\s_-]?native", "rn")),
+    ("flutter", _words("flutter")),
+    ("android", _words("android", "kotlin")),
+    ("ios", _words("ios", "swift", "objective-c", "xcode")),
+    ("web", _words("javascript", "web", "browser", "js")),
 ]
 
 

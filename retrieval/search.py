@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.embedder import Embedder
+from retrieval.glossary import to_chinese, to_english
 from retrieval.lexical import LexicalIndex
 from retrieval.platforms import platform_of
 from retrieval.store import ChunkStore
@@ -26,6 +27,7 @@ _SENTENCE_END = re.compile(r"(?<=[?.!;])\s+")
 _HISTORY_PAGE = re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I)
 _HISTORY_QUERY = re.compile(r"release|changelog|version|since|history|新版本|版本|更新日志", re.I)
 CANDIDATES = 100
+CHINESE_CORPUS = 0.5  # share of chunks with Chinese text that makes a corpus "Chinese"
 ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _QUOTED = re.compile(r"[\"'`“‘「]([^\"'`”’」]{8,200})[\"'`”’」]")
@@ -68,7 +70,8 @@ class Searcher:
     def rank(
         self, query: str, *, k: int = 5, filters: SearchFilters | None = None
     ) -> tuple[list[Ranked], Evidence]:
-        terms = tokenize(query)
+        bridge = self._bridge(query)
+        terms = tokenize(query) + bridge
         dense_query = query
         if has_chinese(query) and not self.embedder.multilingual:
             # An English-only model reads Chinese as [UNK]: let it see only the Latin words
@@ -89,6 +92,9 @@ class Searcher:
         lexical_hits = self.lexical.search(terms, CANDIDATES)
         w_dense = 1.0 if dense_query == query else 0.5
         w_lex = W_LEX
+        if bridge and not self.embedder.multilingual:
+            # The docs are in a language the embedder can't read: words carry the question.
+            w_dense, w_lex = 0.5, 1.0
         wants_history = bool(_HISTORY_QUERY.search(query))
         phrases = [p.lower() for p in _QUOTED.findall(query) if len(p) >= 8]
         fused: dict[str, float] = {}
@@ -150,6 +156,17 @@ class Searcher:
             bonus = weight / (RRF_K + rank + 1)
             for cid in by_source.get(source) or [first]:
                 fused[cid] = fused.get(cid, 0.0) + bonus
+
+    def _bridge(self, query: str) -> list[str]:
+        """Glossary words in the corpus's language when the question is in the other one
+        (an English question over Chinese docs, or the reverse)."""
+        chinese_question = has_chinese(query)
+        share = self.lexical.chinese_share()
+        if not chinese_question and share >= CHINESE_CORPUS:
+            return tokenize(" ".join(to_chinese(query)))
+        if chinese_question and share <= 1 - CHINESE_CORPUS:
+            return tokenize(" ".join(to_english(query)))
+        return []
 
     def _salient_unknown(self, term: str) -> bool:
         """A question word the corpus never uses and that names something specific."""

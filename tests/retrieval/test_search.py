@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import SearchFilters
+from retrieval.glossary import to_chinese, to_english
+from retrieval.platforms import platform_of
 from retrieval.search import aspects
 from retrieval.tokenizer import tokenize
 
@@ -86,3 +88,67 @@ def test_each_part_of_a_question_is_searched_too(docs: Path, make_kb) -> None:
         ]
     ]
     assert hits
+
+
+def _write(folder: Path, pages: dict[str, str]) -> Path:
+    for name, text in pages.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_english_question_over_chinese_docs_is_bridged_by_the_glossary(
+    tmp_path: Path, make_kb
+) -> None:
+    # Page names say nothing: only the glossary links the two languages.
+    docs = _write(
+        tmp_path / "zh-docs",
+        {
+            "p1.md": "# 多端登录\n\n同一账号可以在多个平台同时在线，Web 端最多 10 个浏览器标签页。",
+            "p2.md": "# 消息撤回\n\n发送两分钟内的消息可以撤回，对方会看到撤回提示。",
+            "p3.md": "# 群组免打扰\n\n设置群的免打扰模式后仍然接收消息，但不推送通知。",
+            "p4.md": "# 服务器部署\n\n使用 Docker 单机部署服务端，开放所需端口。",
+            "p5.md": "# 好友管理\n\n添加好友、删除好友和黑名单。",
+            "p6.md": "# 文件存储\n\n图片、视频和文件上传到对象存储。",
+            "p7.md": "# 错误码\n\n连接超时、心跳失败时返回的错误码列表。",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+    question = "Can the same user be logged in from several browser tabs at once?"
+    assert kb.search(question, k=1)[0].source == "p1.md"
+    assert kb.search("how do I recall a message I sent?", k=1)[0].source == "p2.md"
+    assert kb.search("can a group be muted but still receive messages?", k=1)[0].source == "p3.md"
+    assert kb.search("we want to deploy on a single server with Docker", k=1)[0].source == "p4.md"
+
+
+def test_chinese_question_over_english_docs_is_bridged_by_the_glossary(
+    tmp_path: Path, make_kb
+) -> None:
+    docs = _write(
+        tmp_path / "en-docs",
+        {
+            "e1.md": "# Recalling messages\n\nA message can be recalled within two minutes.",
+            "e2.md": "# Group settings\n\nMute a group to stop notifications for it.",
+            "e3.md": "# Deploying the server\n\nRun the server with Docker Compose.",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+    assert kb.search("怎么部署服务器？", k=1)[0].source == "e3.md"
+    assert kb.search("消息撤回", k=1)[0].source == "e1.md"
+
+
+def test_glossary_words_each_way() -> None:
+    chinese = to_chinese("logged in on two phones at the same time; recall a message")
+    assert {"登录", "多端", "同时", "撤回", "消息"} <= set(chinese)
+    assert {"message", "group", "mute"} <= set(to_english("群消息免打扰"))
+    assert to_chinese("") == [] and to_english("hello") == []
+
+
+def test_platform_named_next_to_chinese_text() -> None:
+    assert platform_of("Android端想把某个群设成免打扰") == "android"
+    assert platform_of("iOS端推送收不到") == "ios"
+    assert platform_of("docs/client_doc/rn_doc.md") == "react-native"
+    assert platform_of("docs/uniapp_v2/conversation.md") is None
+    assert platform_of("webhook retries") is None
