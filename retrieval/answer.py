@@ -61,7 +61,7 @@ class Answerer:
         ranked, evidence = self.searcher.rank(question, k=LLM_PASSAGES, filters=filters)
         embedder = self.searcher.embedder
         midpoint = getattr(embedder, "midpoint", None)
-        if has_chinese(question) and not embedder.multilingual:
+        if (has_chinese(question) or evidence.cross_language) and not embedder.multilingual:
             midpoint = None
         return [to_hit(r) for r in ranked], confidence(evidence, midpoint=midpoint)
 

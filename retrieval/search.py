@@ -3,6 +3,7 @@ platform the question names, hard-filtered by explicit metadata, one hit per sec
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -25,8 +26,15 @@ W_LEX = 0.6  # dense first: BM25 mostly settles ties and exact identifiers
 W_ASPECT = 0.5
 _SENTENCE_END = re.compile(r"(?<=[?.!;])\s+")
 _HISTORY_PAGE = re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I)
-_HISTORY_QUERY = re.compile(r"release|changelog|version|since|history|新版本|版本|更新日志", re.I)
+_HISTORY_QUERY = re.compile(
+    r"release|changelog|version|since|history|known issue|regression|fixed|deprecat|upgrad"
+    r"|changed|new in|\bv?\d+\.\d+(?:\.\d+)?\b|新版本|版本|更新日志|已知问题|修复|升级",
+    re.I,
+)
 CANDIDATES = 100
+# Release notes name every feature in passing; unless the question asks about versions or
+# fixes, the guide itself is the better answer.
+HISTORY_DAMPING = 0.5
 CHINESE_CORPUS = 0.5  # share of chunks with Chinese text that makes a corpus "Chinese"
 ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -41,6 +49,8 @@ class Evidence:
     lexical_top: float
     coverage: float
     unknown_terms: list[str]
+    # The question was bridged into the docs' language: dense scores mean little for it.
+    cross_language: bool = False
 
 
 @dataclass
@@ -121,7 +131,7 @@ class Searcher:
             if phrases and any(p in chunk.text.lower() for p in phrases):
                 score += 1.0 / (RRF_K + 1)  # a pasted error message, found verbatim
             if not wants_history and _HISTORY_PAGE.search(chunk.source):
-                score *= 0.8  # changelogs mention everything; prefer the guide itself
+                score *= HISTORY_DAMPING
             chunk_platform = chunk.metadata.get("platform")
             if platform and chunk_platform:
                 score *= 1.15 if chunk_platform == platform else 0.9
@@ -131,6 +141,8 @@ class Searcher:
         ranked.sort(key=lambda r: -r.score)
         results = _dedupe(ranked, k=k, max_per_source=self.max_per_source)
         evidence = self._evidence(terms, results, dense_hits, lexical_hits)
+        if bridge:
+            evidence = dataclasses.replace(evidence, cross_language=True)
         return results, evidence
 
     def search(

@@ -155,3 +155,29 @@ def test_stream_filter_holds_back_split_citations() -> None:
 
     assert "".join(filter_stream(pieces(), 3)).split() == ["Use", "tokens", "[1]", "not", "ok"]
     assert check_citations("a [2] b [5].", 3) == ("a [2] b.", [2])
+
+
+def test_english_question_over_chinese_docs_is_answered_from_words(tmp_path: Path) -> None:
+    """With an English-only embedder its scores on Chinese passages mean nothing: confidence
+    comes from the glossary-bridged words, as for a Chinese question."""
+    from retrieval import KnowledgeBase, MemoryIndex
+    from retrieval.embedder import HashEmbedder
+
+    english_only = HashEmbedder()
+    english_only.multilingual = False
+    english_only.midpoint = 0.45  # a real model's scale: hash cosines sit far below it
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(
+        "# 多端登录\n\n同一账号可以在多个平台同时在线，Web 端最多 10 个浏览器标签页同时登录。",
+        encoding="utf-8",
+    )
+    (docs / "b.md").write_text("# 消息撤回\n\n两分钟内的消息可以撤回。", encoding="utf-8")
+    kb = KnowledgeBase.open(tmp_path / "index", embedder=english_only, vector_index=MemoryIndex())
+    try:
+        kb.ingest([docs])
+        answer = kb.ask("Can one user be logged in from several browser tabs at the same time?")
+        assert not answer.handoff
+        assert answer.passages[0].source == "a.md"
+    finally:
+        kb.close()

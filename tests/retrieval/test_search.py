@@ -152,3 +152,22 @@ def test_platform_named_next_to_chinese_text() -> None:
     assert platform_of("docs/client_doc/rn_doc.md") == "react-native"
     assert platform_of("docs/uniapp_v2/conversation.md") is None
     assert platform_of("webhook retries") is None
+
+
+def test_release_notes_yield_to_the_guide_unless_the_question_asks_about_versions(
+    tmp_path: Path, make_kb
+) -> None:
+    docs = _write(
+        tmp_path / "docs",
+        {
+            "video-tiles.md": "# Rendering video\n\n## Blank tiles\n\nIf a tile shows "
+            "nothing, attach the track after the video element mounts.",
+            "release-notes.md": "# Release notes\n\n## 2.4.1\n\nFixed: some video tiles "
+            "render black on Safari.",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+    assert kb.search("why do some video tiles render black?", k=1)[0].source == "video-tiles.md"
+    fixed = kb.search("which release fixed black video tiles on Safari?", k=1)
+    assert fixed[0].source == "release-notes.md"
