@@ -83,6 +83,7 @@ _ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("permission", r"permissions?", ("权限",)),
     ("admin", r"admin(?:istrator)?s?", ("管理员",)),
     ("open source", r"open[\s-]?source", ("开源",)),
+    ("plan", r"plans?|tiers?|subscriptions?|packages?", ("套餐",)),
     ("free", r"free", ("免费",)),
     ("pricing", r"pric(?:e|es|ing)|cost", ("价格", "收费")),
     ("log", r"logs?(?! ?in)(?! ?out)", ("日志",)),

@@ -39,3 +39,21 @@ def test_question_parts_come_from_one_pass_over_the_question() -> None:
     assert float(screen @ alone[0]) > float(screen @ alone[1])
     assert float(size @ alone[1]) > float(size @ alone[0])
     assert float(size @ alone[1]) > float(whole @ alone[1])
+
+
+@pytest.mark.slow
+def test_sample_knowledge_base_answers_in_both_languages(tmp_path: Path) -> None:
+    """What `make run` serves: Chinese questions find the Chinese pages, English the English."""
+    sample = Path(__file__).resolve().parents[2] / "knowledge_base"
+    kb = KnowledgeBase.open(tmp_path / "index", embedder="minilm")
+    try:
+        kb.ingest([sample])
+        upgrade = kb.ask("怎么升级套餐？")
+        assert not upgrade.handoff
+        assert upgrade.passages[0].source == "docs/zh/support/upgrade-plan.md"
+        english = kb.search("How long does a self-service plan upgrade take?", k=1)
+        assert english[0].source == "docs/support/upgrade-plan.md"
+        logs = kb.search("安卓端怎么收集日志？", k=3)
+        assert logs[0].source == "docs/zh/troubleshooting/collect-logs.md"
+    finally:
+        kb.close()
