@@ -25,22 +25,28 @@ class LexicalIndex:
         self._tokens: dict[str, list[str]] = {}
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._dirty = True
-        self._chinese_share: float | None = None
+        self._chinese: set[str] = set()  # chunks with Chinese text (bigram tokens start "~")
 
     # -- building -------------------------------------------------------------------------
     def add(self, items: Iterable[tuple[str, Sequence[str]]]) -> None:
         for chunk_id, tokens in items:
             self._tokens[chunk_id] = list(tokens)
-        self._dirty, self._chinese_share = True, None
+            if any(t[:1] == "~" for t in tokens):
+                self._chinese.add(chunk_id)
+            else:
+                self._chinese.discard(chunk_id)
+        self._dirty = True
 
     def remove(self, ids: Iterable[str]) -> None:
         for chunk_id in ids:
             self._tokens.pop(chunk_id, None)
-        self._dirty, self._chinese_share = True, None
+            self._chinese.discard(chunk_id)
+        self._dirty = True
 
     def clear(self) -> None:
         self._tokens.clear()
-        self._dirty, self._chinese_share = True, None
+        self._chinese.clear()
+        self._dirty = True
 
     def __len__(self) -> int:
         return len(self._tokens)
@@ -80,11 +86,8 @@ class LexicalIndex:
         return term in self._postings
 
     def chinese_share(self) -> float:
-        """The share of chunks with Chinese text (their character bigrams start with "~")."""
-        if self._chinese_share is None:
-            chinese = sum(any(t[0] == "~" for t in tokens) for tokens in self._tokens.values())
-            self._chinese_share = chinese / max(len(self._tokens), 1)
-        return self._chinese_share
+        """The share of chunks with Chinese text."""
+        return len(self._chinese) / max(len(self._tokens), 1)
 
     def tokens_of(self, chunk_id: str) -> list[str]:
         return self._tokens.get(chunk_id, [])
@@ -117,6 +120,7 @@ class LexicalIndex:
         tmp = path.with_suffix(".tmp")
         with tmp.open("wb") as handle:
             state = {"version": 1, "tokens": self._tokens, "ids": self.ids}
+            state["chinese"] = sorted(self._chinese)
             pickle.dump({**state, "postings": self._postings}, handle, protocol=5)
         tmp.replace(path)
 
@@ -127,6 +131,12 @@ class LexicalIndex:
             with path.open("rb") as handle:
                 data = pickle.load(handle)
             index._tokens = data.get("tokens", {})
+            if "chinese" in data:
+                index._chinese = set(data["chinese"])
+            else:  # written before the language share was kept
+                index._chinese = {
+                    i for i, tokens in index._tokens.items() if any(t[:1] == "~" for t in tokens)
+                }
             if "postings" in data and len(data["ids"]) == len(index._tokens):
                 index.ids, index._postings, index._dirty = data["ids"], data["postings"], False
         return index

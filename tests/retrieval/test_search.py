@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from retrieval import SearchFilters
 from retrieval.glossary import to_chinese, to_english
@@ -171,3 +172,20 @@ def test_release_notes_yield_to_the_guide_unless_the_question_asks_about_version
     assert kb.search("why do some video tiles render black?", k=1)[0].source == "video-tiles.md"
     fixed = kb.search("which release fixed black video tiles on Safari?", k=1)
     assert fixed[0].source == "release-notes.md"
+
+
+def test_corpus_language_share_follows_adds_removes_and_reloads(tmp_path: Path) -> None:
+    from retrieval.lexical import LexicalIndex
+
+    index = LexicalIndex()
+    index.add([("zh", tokenize("多端登录")), ("en", tokenize("multi-device login"))])
+    assert index.chinese_share() == 0.5
+    index.remove(["en"])
+    assert index.chinese_share() == 1.0
+    index.add([("zh", tokenize("now in English")), ("en2", tokenize("more English"))])
+    assert index.chinese_share() == 0.0
+    index.add([("zh2", tokenize("消息撤回"))])
+    index.save(tmp_path / "lexical.pkl")
+    assert LexicalIndex.load(tmp_path / "lexical.pkl").chinese_share() == pytest.approx(1 / 3)
+    index.clear()
+    assert index.chinese_share() == 0.0
