@@ -1,5 +1,6 @@
 """Hybrid search: dense and BM25 candidates fused by weighted reciprocal rank, nudged by the
-platform the question names, hard-filtered by explicit metadata, one hit per section."""
+platform the question names, hard-filtered by explicit metadata, one hit per section. A question
+in the other language than the docs is bridged into theirs by a glossary (BM25 side)."""
 
 from __future__ import annotations
 
