@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from retrieval.tokenizer import tokenize
+from retrieval.tokenizer import has_chinese, tokenize
 from retrieval.types import SearchHit
 
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
@@ -52,4 +52,5 @@ def compose(question: str, hits: list[SearchHit], idf: Callable[[str], float]) -
         f"[{n}] {h.title} › {h.heading}" + (f" — {h.url}" if h.url else f" ({h.source})")
         for n, h in enumerate(hits, start=1)
     ]
-    return "From the documentation:\n\n" + "\n\n".join(blocks) + "\n\n" + "\n".join(sources)
+    lead = "根据文档：" if has_chinese(question) else "From the documentation:"
+    return lead + "\n\n" + "\n\n".join(blocks) + "\n\n" + "\n".join(sources)

@@ -30,6 +30,17 @@ def test_extractive_answer_quotes_sentences_with_heading_and_link(docs: Path, ma
     assert 0.5 <= answer.confidence <= 1.0
 
 
+def test_extractive_answer_to_a_chinese_question_is_introduced_in_chinese(
+    docs: Path, make_kb
+) -> None:
+    kb = make_kb()
+    kb.ingest([docs])
+    answer = kb.ask("令牌多久过期？")
+    assert not answer.handoff
+    assert answer.answer.startswith("根据文档：")
+    assert kb.ask("How long is a token valid?").answer.startswith("From the documentation:")
+
+
 def test_question_the_docs_do_not_cover_is_handed_off(docs: Path, make_kb) -> None:
     kb = make_kb()
     kb.ingest([docs])
