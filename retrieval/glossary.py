@@ -99,7 +99,7 @@ _ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("concurrency", r"concurren(?:cy|t)|users? at (?:once|the same time)|capacity", ("并发",)),
     ("typing", r"typing(?: indicator)?", ("正在输入",)),
     ("emoji", r"emojis?|reactions?|stickers?", ("表情",)),
-    ("mention", r"mention(?:s|ed)?|@", ("@",)),
+    ("mention", r"mention(?:s|ed|ing)?", ("提及",)),
     ("announcement", r"announcements?|notices?", ("公告",)),
     ("pin", r"pin(?:ned|s)?|sticky", ("置顶",)),
     ("draft", r"drafts?", ("草稿",)),

@@ -81,8 +81,8 @@ class Searcher:
     def rank(
         self, query: str, *, k: int = 5, filters: SearchFilters | None = None
     ) -> tuple[list[Ranked], Evidence]:
-        bridge = self._bridge(query)
-        terms = tokenize(query) + bridge
+        crossing = self._crosses_language(query)
+        terms = tokenize(query) + (self._bridge(query) if crossing else [])
         dense_query = query
         if has_chinese(query) and not self.embedder.multilingual:
             # An English-only model reads Chinese as [UNK]: let it see only the Latin words
@@ -103,7 +103,7 @@ class Searcher:
         lexical_hits = self.lexical.search(terms, CANDIDATES)
         w_dense = 1.0 if dense_query == query else 0.5
         w_lex = W_LEX
-        if bridge and not self.embedder.multilingual:
+        if crossing and not self.embedder.multilingual:
             # The docs are in a language the embedder can't read: words carry the question.
             w_dense, w_lex = 0.5, 1.0
         wants_history = bool(_HISTORY_QUERY.search(query))
@@ -142,7 +142,7 @@ class Searcher:
         ranked.sort(key=lambda r: -r.score)
         results = _dedupe(ranked, k=k, max_per_source=self.max_per_source)
         evidence = self._evidence(terms, results, dense_hits, lexical_hits)
-        if bridge:
+        if crossing:
             evidence = dataclasses.replace(evidence, cross_language=True)
         return results, evidence
 
@@ -170,16 +170,18 @@ class Searcher:
             for cid in by_source.get(source) or [first]:
                 fused[cid] = fused.get(cid, 0.0) + bonus
 
-    def _bridge(self, query: str) -> list[str]:
-        """Glossary words in the corpus's language when the question is in the other one
-        (an English question over Chinese docs, or the reverse)."""
-        chinese_question = has_chinese(query)
+    def _crosses_language(self, query: str) -> bool:
+        """The question is in the other language than most of the docs (an English question
+        over Chinese docs, or the reverse)."""
         share = self.lexical.chinese_share()
-        if not chinese_question and share >= CHINESE_CORPUS:
-            return tokenize(" ".join(to_chinese(query)))
-        if chinese_question and share <= 1 - CHINESE_CORPUS:
-            return tokenize(" ".join(to_english(query)))
-        return []
+        if has_chinese(query):
+            return share <= 1 - CHINESE_CORPUS
+        return share >= CHINESE_CORPUS
+
+    def _bridge(self, query: str) -> list[str]:
+        """Glossary words, in the docs' language, for a question that crosses languages."""
+        words = to_english(query) if has_chinese(query) else to_chinese(query)
+        return tokenize(" ".join(words))
 
     def _salient_unknown(self, term: str) -> bool:
         """A question word the corpus never uses and that names something specific."""

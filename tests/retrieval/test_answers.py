@@ -190,5 +190,9 @@ def test_english_question_over_chinese_docs_is_answered_from_words(tmp_path: Pat
         answer = kb.ask("Can one user be logged in from several browser tabs at the same time?")
         assert not answer.handoff
         assert answer.passages[0].source == "a.md"
+        # No glossary word here, yet the question still crosses languages: the confidence
+        # must not come from the English-only vectors, which score every Chinese page ~0.
+        _, evidence = kb.searcher.rank("Does OpenIM 10 support Web?", k=3)
+        assert evidence.cross_language
     finally:
         kb.close()

@@ -172,6 +172,9 @@ def test_release_notes_yield_to_the_guide_unless_the_question_asks_about_version
     assert kb.search("why do some video tiles render black?", k=1)[0].source == "video-tiles.md"
     fixed = kb.search("which release fixed black video tiles on Safari?", k=1)
     assert fixed[0].source == "release-notes.md"
+    # A version number or "fixed" alone says the question is about changes, too.
+    assert kb.search("black video tiles on Safari in 2.4.1?", k=1)[0].source == "release-notes.md"
+    assert kb.search("were black tiles on Safari fixed?", k=1)[0].source == "release-notes.md"
 
 
 def test_corpus_language_share_follows_adds_removes_and_reloads(tmp_path: Path) -> None:
