@@ -123,6 +123,12 @@ class KnowledgeBase:
     ) -> list[SearchHit]:
         return self.searcher.search(query, k=k, filters=filters)
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for: the embedding model, the
+        in-memory copy of the vectors and the BM25 postings."""
+        if self.chunk_count:
+            self.searcher.search("getting started", k=1)
+
     def ask(self, question: str, *, filters: SearchFilters | None = None) -> Answer:
         return self.answerer.ask(question, filters=filters)
 

@@ -2,15 +2,25 @@
 
 Chroma never embeds anything here: vectors always come from our embedder, and the collection
 is opened with ``embedding_function=None`` so its default (downloading) function never loads.
+
+Chroma stores the vectors. A collection of up to :data:`EXACT_LIMIT` vectors is searched
+exactly, on an in-memory copy made at the first query and kept in step by this process's
+writes: for a docs site (a few thousand to tens of thousands of passages) a full scan takes well
+under a millisecond, finds the true neighbours where HNSW misses a few in a hundred, and gives
+the same ranking however the graph happened to be built. Larger collections use Chroma's HNSW.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+EXACT_LIMIT = 100_000  # vectors (384 floats: ~150 MB); above this, Chroma's HNSW answers
+_PAGE = 5000  # vectors per request when copying a collection
 
 
 class IndexError_(Exception):
@@ -39,13 +49,22 @@ class ChromaIndex:
     """Embedded ``PersistentClient`` under ``path``, or a server when ``url`` is given."""
 
     def __init__(
-        self, *, path: Path | None = None, url: str | None = None, collection: str = "deskbot"
+        self,
+        *,
+        path: Path | None = None,
+        url: str | None = None,
+        collection: str = "deskbot",
+        exact_limit: int = EXACT_LIMIT,
     ) -> None:
         self.path = path
         self.url = url
         self.collection_name = collection
+        self.exact_limit = exact_limit
         self._client: Any = None
         self._collection: Any = None
+        self._exact: MemoryIndex | None = None  # the in-memory copy, once made
+        self._too_big = False  # the collection was over the limit: HNSW answers
+        self._exact_lock = threading.Lock()
 
     def _coll(self) -> Any:
         if self._collection is None:
@@ -89,7 +108,13 @@ class ChromaIndex:
                     embeddings=vectors[start : start + step].tolist(),
                 )
         except Exception as exc:
+            self._exact = None  # part may have been written: copy afresh at the next query
             raise IndexError_(f"vector index write failed: {exc}") from exc
+        exact = self._exact
+        if exact is not None:
+            exact.upsert(ids, vectors)
+            if exact.count() > self.exact_limit:
+                self._exact, self._too_big = None, True
 
     def delete(self, ids: Sequence[str]) -> None:
         if not ids:
@@ -99,12 +124,18 @@ class ChromaIndex:
             for start in range(0, len(ids), 2000):
                 coll.delete(ids=list(ids[start : start + 2000]))
         except Exception as exc:
+            self._exact = None
             raise IndexError_(f"vector index delete failed: {exc}") from exc
+        if self._exact is not None:
+            self._exact.delete(ids)
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         return self.query_many(np.asarray(vector)[None, :], k)[0]
 
     def query_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        exact = self._exact_copy()
+        if exact is not None:
+            return exact.query_many(vectors, k)
         coll = self._coll()
         total = coll.count()
         if total == 0:
@@ -124,6 +155,29 @@ class ChromaIndex:
             out.append([(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)])
         return out
 
+    def _exact_copy(self) -> MemoryIndex | None:
+        """The in-memory copy for exact search, made on first use; None over the limit."""
+        if self._exact is not None or self._too_big:
+            return self._exact
+        with self._exact_lock:
+            if self._exact is not None or self._too_big:
+                return self._exact
+            coll = self._coll()
+            try:
+                total = coll.count()
+                if total > self.exact_limit:
+                    self._too_big = True
+                    return None
+                copy = MemoryIndex()
+                for offset in range(0, total, _PAGE):
+                    got = coll.get(include=["embeddings"], limit=_PAGE, offset=offset)
+                    if len(got["ids"]):
+                        copy.upsert(got["ids"], np.asarray(got["embeddings"], dtype=np.float32))
+            except Exception as exc:
+                raise IndexError_(f"vector index read failed: {exc}") from exc
+            self._exact = copy
+            return copy
+
     def count(self) -> int:
         return int(self._coll().count())
 
@@ -134,14 +188,17 @@ class ChromaIndex:
         except Exception as exc:
             raise IndexError_(f"vector index reset failed: {exc}") from exc
         self._collection = None
+        self._exact, self._too_big = MemoryIndex(), False
 
     def close(self) -> None:
         self._collection = None
         self._client = None
+        self._exact, self._too_big = None, False
 
 
 class MemoryIndex:
-    """Exact cosine search in numpy: for tests and small corpora."""
+    """Exact cosine search in numpy: for tests and small corpora, and the in-memory copy
+    :class:`ChromaIndex` searches."""
 
     def __init__(self) -> None:
         self._vectors: dict[str, np.ndarray] = {}
@@ -150,7 +207,9 @@ class MemoryIndex:
 
     def upsert(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         for chunk_id, vector in zip(ids, vectors, strict=True):
-            self._vectors[chunk_id] = np.asarray(vector, dtype=np.float32)
+            vector = np.asarray(vector, dtype=np.float32)
+            norm = float(np.linalg.norm(vector))
+            self._vectors[chunk_id] = vector / norm if norm > 0 else vector
         self._matrix = None
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -159,17 +218,27 @@ class MemoryIndex:
         self._matrix = None
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        if not self._vectors:
-            return []
-        if self._matrix is None:
-            self._ids = list(self._vectors)
-            self._matrix = np.stack([self._vectors[i] for i in self._ids])
-        scores = self._matrix @ np.asarray(vector, dtype=np.float32)
-        top = np.argsort(-scores)[:k]
-        return [(self._ids[i], float(scores[i])) for i in top]
+        return self.query_many(np.asarray(vector)[None, :], k)[0]
 
     def query_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
-        return [self.query(vector, k) for vector in vectors]
+        queries = np.asarray(vectors, dtype=np.float32)
+        if not self._vectors or k <= 0:
+            return [[] for _ in range(len(queries))]
+        matrix, ids = self._matrix, self._ids
+        if matrix is None:
+            items = list(self._vectors.items())  # one snapshot, should a write come meanwhile
+            ids = [chunk_id for chunk_id, _ in items]
+            matrix = np.stack([vector for _, vector in items])
+            self._matrix, self._ids = matrix, ids
+        norms = np.linalg.norm(queries, axis=1, keepdims=True)
+        scores = matrix @ (queries / np.where(norms > 0, norms, 1.0)).T  # (n, queries)
+        k = min(k, len(ids))
+        out = []
+        for column in scores.T:
+            top = np.argpartition(-column, k - 1)[:k]
+            top = top[np.argsort(-column[top], kind="stable")]
+            out.append([(ids[i], float(column[i])) for i in top])
+        return out
 
     def count(self) -> int:
         return len(self._vectors)

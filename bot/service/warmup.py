@@ -26,7 +26,10 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
 
     def load() -> None:
         try:
-            ctx.conversation.knowledge()
+            knowledge = ctx.conversation.knowledge()
+            warm_up = getattr(knowledge, "warm_up", None)  # the real knowledge base has it
+            if callable(warm_up):
+                warm_up()
             log.info("knowledge base ready")
         except Exception:
             log.exception("knowledge base failed to load; answers will apologise until fixed")

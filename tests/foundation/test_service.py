@@ -59,15 +59,18 @@ def test_warmup_loads_the_docs_bot_and_exposes_stats(ctx: AppContext) -> None:
 
     loaded = threading.Event()
 
+    class Knowledge:
+        def warm_up(self) -> None:  # the model and indexes, before the first question
+            loaded.set()
+
     class Conversation:
         def knowledge(self) -> object:
-            loaded.set()
-            return object()
+            return Knowledge()
 
     ctx.extras["conversation"] = Conversation()
     with TestClient(
         create_app(ctx.settings, context=ctx, lifespan_modules=("bot.service.warmup",))
     ) as c:
-        assert loaded.wait(10), "the knowledge base is loaded at start-up"
+        assert loaded.wait(10), "the knowledge base is loaded and warmed at start-up"
         body = c.get("/metrics").text
     assert "deskbot_stats_up 1.0" in body
