@@ -18,8 +18,9 @@ from retrieval.tokenizer import tokenize
 from retrieval.types import Chunk, IngestReport, Skipped
 from retrieval.vector_index import VectorIndex
 
-# Bumped when loaders or the chunker change, so every file is re-read once after an upgrade.
-PIPELINE_VERSION = "10"
+# Bumped when loaders, the chunker or the tokenizer change, so every file is re-read once
+# after an upgrade.
+PIPELINE_VERSION = "11"
 EMBED_BATCH = 256
 
 Progress = Callable[[str, int, int], None]

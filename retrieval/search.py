@@ -5,7 +5,9 @@ in the other language than the docs is bridged into theirs by a glossary (BM25 s
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,16 +28,32 @@ W_LEX = 0.6  # dense first: BM25 mostly settles ties and exact identifiers
 # asks several things at once; one vector averages them away, so each part also votes.
 W_ASPECT = 0.5
 _SENTENCE_END = re.compile(r"(?<=[?.!;])\s+")
-_HISTORY_PAGE = re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I)
-_HISTORY_QUERY = re.compile(
-    r"release|changelog|version|since|history|known issue|regression|fixed|deprecat|upgrad"
-    r"|changed|new in|\bv?\d+\.\d+(?:\.\d+)?\b|新版本|版本|更新日志|已知问题|修复|升级",
-    re.I,
+# Pages of a side kind, by their path, and what a question says when it asks for them.
+# Release notes name every feature in passing, and a command-line reference repeats the API's
+# words in its flags ("--channel", "Options"); unless the question asks about versions or
+# fixes, or about the command line, the guide itself is the better answer.
+_SIDE_PAGES = (
+    (
+        re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I),
+        re.compile(
+            r"release|changelog|version|since|history|known issue|regression|fixed|deprecat"
+            r"|upgrad|changed|new in|\bv?\d+\.\d+(?:\.\d+)?\b"
+            r"|新版本|版本|更新日志|已知问题|修复|升级",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(r"(?:^|/)(?:cli|command[-_]line)(?:/|$)", re.I),
+        re.compile(
+            r"\bcli\b|command[- ]line|\bcommands?\b|terminal|shell|console|(?:^|\s)--?[a-z]"
+            r"|命令行|终端",
+            re.I,
+        ),
+    ),
 )
+SIDE_DAMPING = 0.5
+MIN_COPY_CHARS = 80  # shorter identical texts ("See below.") may be coincidence
 CANDIDATES = 100
-# Release notes name every feature in passing; unless the question asks about versions or
-# fixes, the guide itself is the better answer.
-HISTORY_DAMPING = 0.5
 CHINESE_CORPUS = 0.5  # share of chunks with Chinese text that makes a corpus "Chinese"
 ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -77,6 +95,7 @@ class Searcher:
         self.vectors = vectors
         self.lexical = lexical
         self.max_per_source = max_per_source
+        self._copy_keys: dict[str, str] = {}  # chunk id -> key of its text (see _copy_key)
 
     def rank(
         self, query: str, *, k: int = 5, filters: SearchFilters | None = None
@@ -106,7 +125,7 @@ class Searcher:
         if crossing and not self.embedder.multilingual:
             # The docs are in a language the embedder can't read: words carry the question.
             w_dense, w_lex = 0.5, 1.0
-        wants_history = bool(_HISTORY_QUERY.search(query))
+        side_pages = [page for page, asks in _SIDE_PAGES if not asks.search(query)]
         phrases = [p.lower() for p in _QUOTED.findall(query) if len(p) >= 8]
         fused: dict[str, float] = {}
         dense_score = dict(dense_hits)
@@ -131,14 +150,15 @@ class Searcher:
                 continue
             if phrases and any(p in chunk.text.lower() for p in phrases):
                 score += 1.0 / (RRF_K + 1)  # a pasted error message, found verbatim
-            if not wants_history and _HISTORY_PAGE.search(chunk.source):
-                score *= HISTORY_DAMPING
+            if any(page.search(chunk.source) for page in side_pages):
+                score *= SIDE_DAMPING
             chunk_platform = chunk.metadata.get("platform")
             if platform and chunk_platform:
                 score *= 1.15 if chunk_platform == platform else 0.9
             ranked.append(
                 Ranked(chunk, score, dense_score.get(cid, 0.0), lexical_score.get(cid, 0.0))
             )
+        ranked = _merge_copies(ranked, platform, key=self._copy_key)
         ranked.sort(key=lambda r: -r.score)
         results = _dedupe(ranked, k=k, max_per_source=self.max_per_source)
         evidence = self._evidence(terms, results, dense_hits, lexical_hits)
@@ -169,6 +189,19 @@ class Searcher:
             bonus = weight / (RRF_K + rank + 1)
             for cid in by_source.get(source) or [first]:
                 fused[cid] = fused.get(cid, 0.0) + bonus
+
+    def _copy_key(self, chunk: Chunk) -> str:
+        """Chunks with the same text share a key (its hash); a short text keys by its id."""
+        key = self._copy_keys.get(chunk.id)
+        if key is None:
+            text = " ".join(chunk.text.split())
+            key = (
+                hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+                if len(text) >= MIN_COPY_CHARS
+                else chunk.id
+            )
+            self._copy_keys[chunk.id] = key
+        return key
 
     def _crosses_language(self, query: str) -> bool:
         """The question is in the other language than most of the docs (an English question
@@ -232,6 +265,32 @@ def _passes(chunk: Chunk, filters: SearchFilters | None) -> bool:
         if wanted is not None and have is not None and have.lower() != wanted.lower():
             return False
     return True
+
+
+def _merge_copies(
+    ranked: list[Ranked], platform: str | None, *, key: Callable[[Chunk], str]
+) -> list[Ranked]:
+    """The same passage on several pages (a shared fragment each platform's page imports, an
+    FAQ repeated per SDK) is one result, with the best score among its copies, cited from the
+    copy that fits the question: the named platform's, else the shared one (no platform)."""
+    groups: dict[str, list[Ranked]] = {}
+    for r in ranked:
+        groups.setdefault(key(r.chunk), []).append(r)
+    if len(groups) == len(ranked):
+        return ranked
+
+    def fit(r: Ranked) -> int:
+        chunk_platform = r.chunk.metadata.get("platform")
+        if platform and chunk_platform == platform:
+            return 0
+        return 1 if not chunk_platform else 2
+
+    merged = []
+    for copies in groups.values():
+        best = max(copies, key=lambda r: r.score)
+        pick = min(copies, key=lambda r: (fit(r), -r.score))
+        merged.append(best if pick is best else dataclasses.replace(pick, score=best.score))
+    return merged
 
 
 def _dedupe(ranked: list[Ranked], *, k: int, max_per_source: int) -> list[Ranked]:

@@ -1,9 +1,10 @@
-"""Tokens for the lexical index: English words lightly stemmed, code identifiers kept whole
+"""Tokens for the lexical index: English words stemmed (Snowball), code identifiers kept whole
 *and* split (``realtimeRequestTimeout`` → itself, ``realtime``, ``request``, ``timeout``),
 error codes kept, Chinese cut by jieba (loaded only when Chinese text appears)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import Any
@@ -42,16 +43,22 @@ def _cut_chinese(text: str) -> list[str]:
     return [w for w in _jieba.cut_for_search(text) if w.strip()]
 
 
+_stemmer: Any = None
+
+
+@functools.lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    """Plural and -ing/-ed stripping: enough to join 'messages'/'message', 'retrying'/'retry'."""
-    if len(word) <= 3 or not word.isalpha():
+    """The Snowball (Porter 2) stem of an English word: 'pushes'/'push', 'subscribers'/
+    'subscribe', 'reconnection'/'reconnect' meet. Words of three letters or fewer ('ios',
+    'api') and anything with digits stay as they are."""
+    global _stemmer
+    if len(word) <= 3 or not word.isalpha() or not word.isascii():
         return word
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + keep
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    if _stemmer is None:
+        import snowballstemmer
+
+        _stemmer = snowballstemmer.stemmer("english")
+    return str(_stemmer.stemWord(word))
 
 
 def tokenize(text: str) -> list[str]:
@@ -106,7 +113,8 @@ _common: frozenset[str] | None = None
 
 def is_common_english(word: str) -> bool:
     """A word of everyday English (a whole token in the BERT vocabulary shipped with MiniLM),
-    as opposed to a product name or jargon such as 'visionos' or 'huawei'."""
+    or the stem of one, as opposed to a product name or jargon such as 'visionos' or
+    'huawei'."""
     global _common
     if _common is None:
         words: set[str] = set()
@@ -119,7 +127,8 @@ def is_common_english(word: str) -> bool:
             words = {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha()}
         except (ImportError, OSError):
             pass
-        _common = frozenset(words)
+        # Index terms are stems ('larg' for 'large'): they count as the words they come from.
+        _common = frozenset(words | {_stem(w) for w in words})
     word = word.lower()
     if word in _common:
         return True

@@ -26,8 +26,24 @@ def test_error_code_and_identifier_found_lexically(docs: Path, make_kb) -> None:
 
 def test_identifiers_split_and_kept_whole() -> None:
     tokens = tokenize("realtimeRequestTimeout HMSSDK.build k8s error 40104")
-    assert {"realtimerequesttimeout", "realtime", "request", "timeout"} <= set(tokens)
-    assert {"hmssdk.build", "hmssdk", "build", "k8s", "40104"} <= set(tokens)
+    assert {"realtimerequesttimeout", "hmssdk.build", "hmssdk", "k8s", "40104"} <= set(tokens)
+    # The parts are the same terms as the words written out.
+    assert set(tokenize("realtime request timeout build")) <= set(tokens)
+
+
+def test_inflections_meet() -> None:
+    """'pushes' is 'push' and 'subscribers' is 'subscribe': a plural or a verb form in the
+    question finds the page that uses another form."""
+    for a, b in [
+        ("pushes", "push"),
+        ("subscribers", "subscribe"),
+        ("reconnection", "reconnect"),
+        ("messages", "message"),
+        ("caches", "cache"),
+        ("retrying", "retry"),
+    ]:
+        assert tokenize(a) == tokenize(b), (a, b)
+    assert {"ios", "api"} <= set(tokenize("iOS API"))  # short words are left whole
 
 
 def test_chinese_question_finds_chinese_page(docs: Path, make_kb) -> None:
@@ -175,6 +191,53 @@ def test_release_notes_yield_to_the_guide_unless_the_question_asks_about_version
     # A version number or "fixed" alone says the question is about changes, too.
     assert kb.search("black video tiles on Safari in 2.4.1?", k=1)[0].source == "release-notes.md"
     assert kb.search("were black tiles on Safari fixed?", k=1)[0].source == "release-notes.md"
+
+
+def test_command_line_reference_yields_to_the_guide_unless_the_question_asks_for_it(
+    tmp_path: Path, make_kb
+) -> None:
+    docs = _write(
+        tmp_path / "docs",
+        {
+            "channels/deltas.md": "# Deltas\n\n## Send only the changes\n\nWith deltas on, "
+            "subscribers get only what changed since the previous message.",
+            "cli/channels/subscribe.md": "# CLI: channels subscribe\n\nSubscribe to a channel "
+            "in a terminal.\n\n## Options\n\n`--delta`: subscribers receive only the "
+            "difference from the previous message.",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+    question = "can subscribers receive only the difference from the previous message?"
+    assert kb.search(question, k=1)[0].source == "channels/deltas.md"
+    for asks in ("from the CLI, ", "with the ably CLI, "):
+        hit = kb.search(asks + question, k=1)[0]
+        assert hit.source == "cli/channels/subscribe.md", asks
+
+
+def test_a_passage_copied_onto_several_pages_is_one_result_cited_where_it_fits(
+    tmp_path: Path, make_kb
+) -> None:
+    faq = (
+        "# FAQ\n\n## Can I delete rooms?\n\nRooms cannot be deleted; disable a room from "
+        "the dashboard or with the API and it stops accepting joins."
+    )
+    docs = _write(
+        tmp_path / "docs",
+        {
+            "ios/faq.md": faq,
+            "common/faq.md": faq,
+            "android/faq.md": faq,
+            "rooms.md": "# Rooms\n\n## Create a room\n\nCreate rooms from the dashboard.",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+    hits = kb.search("how do I delete old rooms from the dashboard?", k=3)
+    # One copy, the shared one, and room left for another page.
+    assert [h.source for h in hits] == ["common/faq.md", "rooms.md"]
+    assert kb.search("on Android, can rooms be deleted?", k=1)[0].source == "android/faq.md"
+    assert kb.search("can rooms be deleted in our iOS app?", k=1)[0].source == "ios/faq.md"
 
 
 def test_corpus_language_share_follows_adds_removes_and_reloads(tmp_path: Path) -> None:
