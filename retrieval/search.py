@@ -17,7 +17,13 @@ from retrieval.glossary import to_chinese, to_english
 from retrieval.lexical import LexicalIndex
 from retrieval.platforms import platform_of
 from retrieval.store import ChunkStore
-from retrieval.tokenizer import has_chinese, is_common_english, is_rare_word, tokenize
+from retrieval.tokenizer import (
+    has_chinese,
+    is_common_english,
+    is_rare_word,
+    stem_word,
+    tokenize,
+)
 from retrieval.types import Chunk, SearchFilters, SearchHit
 from retrieval.vector_index import VectorIndex
 
@@ -57,6 +63,7 @@ CANDIDATES = 100
 CHINESE_CORPUS = 0.5  # share of chunks with Chinese text that makes a corpus "Chinese"
 ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _QUOTED = re.compile(r"[\"'`“‘「]([^\"'`”’」]{8,200})[\"'`”’」]")
 
 
@@ -161,7 +168,7 @@ class Searcher:
         ranked = _merge_copies(ranked, platform, key=self._copy_key)
         ranked.sort(key=lambda r: -r.score)
         results = _dedupe(ranked, k=k, max_per_source=self.max_per_source)
-        evidence = self._evidence(terms, results, dense_hits, lexical_hits)
+        evidence = self._evidence(query, terms, results, dense_hits, lexical_hits)
         if crossing:
             evidence = dataclasses.replace(evidence, cross_language=True)
         return results, evidence
@@ -216,18 +223,20 @@ class Searcher:
         words = to_english(query) if has_chinese(query) else to_chinese(query)
         return tokenize(" ".join(words))
 
-    def _salient_unknown(self, term: str) -> bool:
-        """A question word the corpus never uses and that names something specific."""
+    def _salient_unknown(self, term: str, written: str | None = None) -> bool:
+        """A question word (index term ``term``, as ``written``) the corpus never uses and that
+        names something specific."""
         if term.startswith("~") or self.lexical.contains(term):
             return False
         if has_chinese(term):
             return not self.lexical.contains("~" + term[:2]) and is_rare_word(term)
         if not re.fullmatch(r"[a-z][a-z0-9]{2,}", term) or term.isdigit():
             return False
-        return not is_common_english(term)
+        return not is_common_english(written or term)
 
     def _evidence(
         self,
+        query: str,
         terms: list[str],
         results: list[Ranked],
         dense_hits: list[tuple[str, float]],
@@ -240,7 +249,9 @@ class Searcher:
             top_tokens.update(self.lexical.tokens_of(r.chunk.id))
         total = sum(weights.values()) or 1.0
         coverage = sum(w for t, w in weights.items() if t in top_tokens) / total
-        unknown = [t for t in unique if self._salient_unknown(t)]
+        # Judge a stem by the word the question wrote ('laggi' is 'laggy', everyday English).
+        surface = {stem_word(w.lower()): w.lower() for w in _LATIN_WORD.findall(query)}
+        unknown = [surface.get(t, t) for t in unique if self._salient_unknown(t, surface.get(t))]
         return Evidence(
             dense_top=float(dense_hits[0][1]) if dense_hits else 0.0,
             lexical_top=float(lexical_hits[0][1]) if lexical_hits else 0.0,

@@ -61,6 +61,11 @@ def _stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
+def stem_word(word: str) -> str:
+    """The index term of one lower-case English word."""
+    return _stem(word)
+
+
 def tokenize(text: str) -> list[str]:
     """Index and query tokens for ``text`` (same function on both sides)."""
     tokens: list[str] = []
