@@ -3,7 +3,7 @@ honest hand-off when the docs do not cover the question."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from retrieval.confidence import HANDOFF_BELOW, confidence
 from retrieval.extractive import compose
@@ -56,32 +56,51 @@ class Answerer:
         self.llm = llm
 
     def _retrieve(
-        self, question: str, filters: SearchFilters | None
+        self, question: str, filters: SearchFilters | None, context: Sequence[str]
     ) -> tuple[list[SearchHit], float]:
-        ranked, evidence = self.searcher.rank(question, k=LLM_PASSAGES, filters=filters)
+        ranked, evidence = self.searcher.rank(
+            question, k=LLM_PASSAGES, filters=filters, context=context
+        )
         embedder = self.searcher.embedder
         midpoint = getattr(embedder, "midpoint", None)
         if (has_chinese(question) or evidence.cross_language) and not embedder.multilingual:
             midpoint = None
         return [to_hit(r) for r in ranked], confidence(evidence, midpoint=midpoint)
 
-    def ask(self, question: str, *, filters: SearchFilters | None = None) -> Answer:
-        return self.ask_stream(question, filters=filters).result()
+    def ask(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters | None = None,
+        context: Sequence[str] = (),
+    ) -> Answer:
+        """``context``: the conversation's earlier messages (see :meth:`Searcher.rank`)."""
+        return self.ask_stream(question, filters=filters, context=context).result()
 
-    def ask_stream(self, question: str, *, filters: SearchFilters | None = None) -> AnswerStream:
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters | None = None,
+        context: Sequence[str] = (),
+    ) -> AnswerStream:
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         stream = AnswerStream(iter(()))
-        stream._pieces = self._run(question, filters, stream)
+        stream._pieces = self._run(question, filters, tuple(context), stream)
         return stream
 
     def _run(
-        self, question: str, filters: SearchFilters | None, stream: AnswerStream
+        self,
+        question: str,
+        filters: SearchFilters | None,
+        context: Sequence[str],
+        stream: AnswerStream,
     ) -> Iterator[str]:
         if not question:
             stream.answer = _handoff([], 0.0)
             yield stream.answer.answer
             return
-        hits, conf = self._retrieve(question, filters)
+        hits, conf = self._retrieve(question, filters, context)
         if not hits or conf < HANDOFF_BELOW:
             stream.answer = _handoff(hits, conf)
             yield stream.answer.answer

@@ -119,9 +119,16 @@ class KnowledgeBase:
 
     # -- questions ------------------------------------------------------------------------
     def search(
-        self, query: str, *, k: int = 5, filters: SearchFilters | None = None
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        context: Sequence[str] = (),
     ) -> list[SearchHit]:
-        return self.searcher.search(query, k=k, filters=filters)
+        """``context``: the conversation's earlier messages, oldest first; a platform or
+        product they name is preferred when the question names none."""
+        return self.searcher.search(query, k=k, filters=filters, context=context)
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the embedding model, the
@@ -129,11 +136,23 @@ class KnowledgeBase:
         if self.chunk_count:
             self.searcher.search("getting started", k=1)
 
-    def ask(self, question: str, *, filters: SearchFilters | None = None) -> Answer:
-        return self.answerer.ask(question, filters=filters)
+    def ask(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters | None = None,
+        context: Sequence[str] = (),
+    ) -> Answer:
+        return self.answerer.ask(question, filters=filters, context=context)
 
-    def ask_stream(self, question: str, *, filters: SearchFilters | None = None) -> AnswerStream:
-        return self.answerer.ask_stream(question, filters=filters)
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters | None = None,
+        context: Sequence[str] = (),
+    ) -> AnswerStream:
+        return self.answerer.ask_stream(question, filters=filters, context=context)
 
     def close(self) -> None:
         closer = getattr(self.vectors, "close", None)

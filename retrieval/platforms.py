@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 
-def _words(*alternatives: str) -> re.Pattern[str]:
+def word_pattern(*alternatives: str) -> re.Pattern[str]:
     """Whole words by ASCII boundaries: ``\\b`` fails in "Android端" (CJK counts as a word
     character), and Chinese questions glue platform names to the next word."""
     return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(alternatives) + r")(?![A-Za-z0-9])", re.I)
@@ -13,11 +13,11 @@ def _words(*alternatives: str) -> re.Pattern[str]:
 
 # Order matters: "react native" must win over "react", "flutter" over "dart" etc.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("react-native", _words(r"react[\s_-]?native", "rn")),
-    ("flutter", _words("flutter")),
-    ("android", _words("android", "kotlin")),
-    ("ios", _words("ios", "swift", "objective-c", "xcode")),
-    ("web", _words("javascript", "web", "browser", "js")),
+    ("react-native", word_pattern(r"react[\s_-]?native", "rn")),
+    ("flutter", word_pattern("flutter")),
+    ("android", word_pattern("android", "kotlin", "安卓")),
+    ("ios", word_pattern("ios", "swift", "objective-c", "xcode")),
+    ("web", word_pattern("javascript", "web", "browser", "js")),
 ]
 
 

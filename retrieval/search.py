@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +15,7 @@ import numpy as np
 from retrieval.embedder import Embedder
 from retrieval.glossary import to_chinese, to_english
 from retrieval.lexical import LexicalIndex
-from retrieval.platforms import platform_of
+from retrieval.platforms import platform_of, word_pattern
 from retrieval.store import ChunkStore
 from retrieval.tokenizer import (
     has_chinese,
@@ -58,7 +58,18 @@ _SIDE_PAGES = (
     ),
 )
 SIDE_DAMPING = 0.5
+# Sections that only point elsewhere ("Next steps", "Related pages") repeat their targets'
+# words in a few lines; they count half.
+NAV_DAMPING = 0.5
+_NAVIGATION = re.compile(
+    r"^(?:next steps?|what'?s next|related(?: pages| topics| links| resources)?|see also"
+    r"|further reading|learn more|more resources|resources)\b"
+    r"|下一步|相关(?:文档|链接|页面)|延伸阅读",
+    re.I,
+)
 MIN_COPY_CHARS = 80  # shorter identical texts ("See below.") may be coincidence
+# Product values of cross-cutting sections, which no question names as its product.
+_CROSS_CUTTING = frozenset({"platform", "general", "common", "shared", "all", "core", "other"})
 CANDIDATES = 100
 CHINESE_CORPUS = 0.5  # share of chunks with Chinese text that makes a corpus "Chinese"
 ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
@@ -103,10 +114,21 @@ class Searcher:
         self.lexical = lexical
         self.max_per_source = max_per_source
         self._copy_keys: dict[str, str] = {}  # chunk id -> key of its text (see _copy_key)
+        self._section_platforms: dict[str, str | None] = {}  # see _platform_of
+        # (chunk count when made, product name patterns): see _product_of
+        self._products: tuple[int, list[tuple[str, re.Pattern[str]]]] | None = None
 
     def rank(
-        self, query: str, *, k: int = 5, filters: SearchFilters | None = None
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        context: Sequence[str] = (),
     ) -> tuple[list[Ranked], Evidence]:
+        """The best ``k`` sections for ``query``. ``context``: the conversation's earlier
+        messages, oldest first; a platform or product they name is preferred when the question
+        itself names none ("we're on Flutter" ... "how do I turn on push?")."""
         crossing = self._crosses_language(query)
         terms = tokenize(query) + (self._bridge(query) if crossing else [])
         dense_query = query
@@ -149,7 +171,9 @@ class Searcher:
             for rank, cid in enumerate(chunk_hits):
                 fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
         self._lift_pages(fused, pages, weight=w_dense * W_PAGE)
-        platform = (filters.platform if filters else None) or platform_of(query)
+        platform = (filters.platform if filters else None) or _named(platform_of, query, context)
+        wanted = filters.product.lower() if filters and filters.product else None
+        product = wanted or _named(self._product_of, query, context)
         ranked: list[Ranked] = []
         for cid, score in fused.items():
             chunk = self.store.chunks.get(cid)
@@ -159,9 +183,13 @@ class Searcher:
                 score += 1.0 / (RRF_K + 1)  # a pasted error message, found verbatim
             if any(page.search(chunk.source) for page in side_pages):
                 score *= SIDE_DAMPING
-            chunk_platform = chunk.metadata.get("platform")
+            if chunk.heading_path and _NAVIGATION.search(chunk.heading_path[-1]):
+                score *= NAV_DAMPING
+            chunk_platform = self._platform_of(chunk)
             if platform and chunk_platform:
                 score *= 1.15 if chunk_platform == platform else 0.9
+            if product and chunk.metadata.get("product", "").lower() == product:
+                score *= 1.15  # no penalty: other products' pages may hold the answer
             ranked.append(
                 Ranked(chunk, score, dense_score.get(cid, 0.0), lexical_score.get(cid, 0.0))
             )
@@ -174,9 +202,14 @@ class Searcher:
         return results, evidence
 
     def search(
-        self, query: str, *, k: int = 5, filters: SearchFilters | None = None
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        context: Sequence[str] = (),
     ) -> list[SearchHit]:
-        results, _ = self.rank(query, k=k, filters=filters)
+        results, _ = self.rank(query, k=k, filters=filters, context=context)
         return [to_hit(r) for r in results]
 
     def _lift_pages(
@@ -196,6 +229,35 @@ class Searcher:
             bonus = weight / (RRF_K + rank + 1)
             for cid in by_source.get(source) or [first]:
                 fused[cid] = fused.get(cid, 0.0) + bonus
+
+    def _product_of(self, text: str) -> str | None:
+        """The first product of the docs' metadata (``product: rtc``) named in ``text``;
+        cross-cutting sections ('platform', 'general') are not products one names."""
+        if self._products is None or self._products[0] != len(self.store.chunks):
+            names = {
+                name.lower()
+                for chunk in self.store.chunks.values()
+                if (name := chunk.metadata.get("product"))
+            } - _CROSS_CUTTING
+            patterns = [
+                (name, word_pattern(re.escape(name)))
+                for name in sorted(names, key=len, reverse=True)
+            ]
+            self._products = (len(self.store.chunks), patterns)
+        for name, pattern in self._products[1]:
+            if pattern.search(text):
+                return name
+        return None
+
+    def _platform_of(self, chunk: Chunk) -> str | None:
+        """The page's platform, or for a page about all of them, the one its section names
+        ("Android logs: logcat" on the log-collection page)."""
+        page = chunk.metadata.get("platform")
+        if page or not chunk.heading_path:
+            return page
+        if chunk.id not in self._section_platforms:
+            self._section_platforms[chunk.id] = platform_of(" ".join(chunk.heading_path))
+        return self._section_platforms[chunk.id]
 
     def _copy_key(self, chunk: Chunk) -> str:
         """Chunks with the same text share a key (its hash); a short text keys by its id."""
@@ -276,6 +338,14 @@ def _passes(chunk: Chunk, filters: SearchFilters | None) -> bool:
         if wanted is not None and have is not None and have.lower() != wanted.lower():
             return False
     return True
+
+
+def _named(find: Callable[[str], str | None], query: str, context: Sequence[str]) -> str | None:
+    """What ``find`` sees in the question, else in the latest earlier message naming one."""
+    for text in (query, *reversed(context)):
+        if found := find(text):
+            return found
+    return None
 
 
 def _merge_copies(

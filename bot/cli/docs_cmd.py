@@ -143,12 +143,15 @@ def search(
     k: int = typer.Option(5, "-k", min=1, max=100, help="Number of results."),
     batch: bool = typer.Option(False, "--batch", help='Read {"id","query"} JSON lines on stdin.'),
     platform: str = typer.Option(None, "--platform", help="Only this platform's pages."),
+    product: str = typer.Option(
+        None, "--product", help="Only this product's pages (front matter `product:`)."
+    ),
     json_out: bool = JsonOption,
 ) -> None:
     """Retrieval only: the best passages for a query, one per section."""
     from retrieval import SearchFilters
 
-    filters = SearchFilters(platform=platform) if platform else None
+    filters = SearchFilters(platform=platform, product=product) if platform or product else None
     with user_errors():
         if not batch:
             _require(query, "query")

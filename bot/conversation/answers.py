@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.conversation.texts import say
@@ -21,9 +21,15 @@ HANDOFF_ACTIONS: list[Action] = ["open_ticket", "human"]
 
 
 class Answerer(Protocol):
-    """The docs bot (``retrieval.KnowledgeBase`` satisfies it)."""
+    """The docs bot (``retrieval.KnowledgeBase`` satisfies it). ``context``: the conversation's
+    earlier messages, oldest first, for the platform or product they name."""
 
-    def ask(self, question: str) -> Answer: ...
+    def ask(self, question: str, *, context: Sequence[str] = ()) -> Answer: ...
+
+
+def earlier_messages(conv: Conversation, *, limit: int = 6) -> list[str]:
+    """What the user wrote before this turn ("we're on Flutter"), oldest first."""
+    return [m.text for m in conv.messages if m.role == "user"][-limit:]
 
 
 def error_reply(conv: Conversation, what: str, lang: str) -> Reply:
@@ -56,7 +62,11 @@ class DocsAnswers:
         """A cited answer, or a handoff recorded as a knowledge gap. ``found`` reuses an
         answer already looked up for this turn (the known-issue check)."""
         try:
-            answer = found if found is not None else self.knowledge().ask(turn.question)
+            answer = (
+                found
+                if found is not None
+                else self.knowledge().ask(turn.question, context=earlier_messages(conv))
+            )
         except DeskbotError as exc:
             return error_reply(conv, str(exc), lang)
         except Exception as exc:  # index or model failure
@@ -99,7 +109,7 @@ class DocsAnswers:
         caller can reuse it rather than ask again.
         """
         try:
-            answer = self.knowledge().ask(text)
+            answer = self.knowledge().ask(text, context=earlier_messages(conv))
         except Exception:
             return None, None
         if answer.handoff or answer.confidence < 0.6:

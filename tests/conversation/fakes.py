@@ -20,9 +20,11 @@ class FakeAnswerer:
         self.answers = answers or {}
         self.broken = broken
         self.asked: list[str] = []
+        self.contexts: list[list[str]] = []  # the earlier messages each question came with
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, *, context: Sequence[str] = ()) -> Answer:
         self.asked.append(question)
+        self.contexts.append(list(context))
         if self.broken:
             raise IndexUnavailable("the search index is unavailable")
         for keyword, (text, source, heading) in self.answers.items():

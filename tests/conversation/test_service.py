@@ -45,6 +45,16 @@ def test_question_gets_a_cited_answer_with_buttons(ctx: AppContext) -> None:
     assert conv.messages[1].data["kind"] == "answer"
 
 
+def test_the_docs_bot_hears_what_the_user_said_earlier(ctx: AppContext) -> None:
+    """ "We're on Flutter", then a question: the platform said first reaches the search."""
+    answerer = FakeAnswerer(ANSWERS)
+    service = _service(ctx, answerer)
+    service.handle(_in("Hi, we're on the Flutter SDK, version 3.2"), now=NOW)
+    service.handle(_in("How long does a token last?"), now=NOW + M)
+    assert answerer.contexts[-1] == ["Hi, we're on the Flutter SDK, version 3.2"]
+    assert answerer.asked[-1] == "How long does a token last?"
+
+
 def test_unanswerable_question_hands_off_and_records_a_gap(ctx: AppContext) -> None:
     reply = _service(ctx).handle(_in("Do you support WebTransport on Unity?"), now=NOW)
     assert reply.kind == "handoff" and reply.handoff

@@ -46,6 +46,19 @@ def test_ingest_search_ask_json_contracts(cli_env: CliRunner, docs: Path) -> Non
 
 
 @pytest.mark.slow
+def test_search_filters_by_product(cli_env: CliRunner, docs: Path) -> None:
+    run(cli_env, "ingest", str(docs), "--json")
+    args = ("search", "how long does a token last", "-k", "10", "--json")
+    everything = json.loads(run(cli_env, *args).stdout)["results"]
+    assert any(r["source"] != "faq/general.yaml" for r in everything)
+    # Pages of another product are left out; pages that name no product stay.
+    other = json.loads(run(cli_env, *args, "--product", "sparrow").stdout)["results"]
+    assert other and all(r["source"] != "faq/general.yaml" for r in other)
+    pigeon = json.loads(run(cli_env, *args, "--product", "Pigeon").stdout)["results"]
+    assert pigeon[0]["source"] == "faq/general.yaml"
+
+
+@pytest.mark.slow
 def test_batch_forms_answer_each_line_with_its_id(cli_env: CliRunner, docs: Path) -> None:
     run(cli_env, "ingest", str(docs), "--json")
     lines = "\n".join(

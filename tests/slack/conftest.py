@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ class FakeKnowledge:
         self.fail: Exception | None = None
         self.questions: list[str] = []
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, *, context: Sequence[str] = ()) -> Answer:
         self.questions.append(question)
         if self.fail is not None:
             raise self.fail
