@@ -20,7 +20,7 @@ from retrieval.vector_index import VectorIndex
 
 # Bumped when loaders, the chunker or the tokenizer change, so every file is re-read once
 # after an upgrade.
-PIPELINE_VERSION = "11"
+PIPELINE_VERSION = "12"
 EMBED_BATCH = 256
 
 Progress = Callable[[str, int, int], None]

@@ -25,6 +25,9 @@ there here some very really like want need use using used way one ones 的 了 �
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _STOP_CHARS = frozenset("的了是吗呢啊吧和与及在我你他她它这那么个就都也还把被让给从到啥咋")
 
+# Chinese names that docs usually write in Latin letters ("安卓" for Android).
+_LATIN_NAMES = {"安卓": "android"}
+
 _jieba: Any = None
 _jieba_lock = threading.Lock()
 
@@ -74,7 +77,9 @@ def tokenize(text: str) -> list[str]:
         if _CJK.match(raw):
             # jieba words for precision, plus character bigrams so a word jieba cut
             # differently in the question and in the page still matches.
-            tokens.extend(w for w in _cut_chinese(raw) if w not in STOPWORDS and len(w) > 1)
+            words = [w for w in _cut_chinese(raw) if w not in STOPWORDS and len(w) > 1]
+            tokens.extend(words)
+            tokens.extend(_LATIN_NAMES[w] for w in words if w in _LATIN_NAMES)
             tokens.extend(
                 "~" + raw[i : i + 2]
                 for i in range(len(raw) - 1)

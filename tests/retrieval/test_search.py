@@ -240,6 +240,88 @@ def test_a_passage_copied_onto_several_pages_is_one_result_cited_where_it_fits(
     assert kb.search("can rooms be deleted in our iOS app?", k=1)[0].source == "ios/faq.md"
 
 
+def test_a_platform_or_product_named_earlier_in_the_conversation_is_preferred(
+    tmp_path: Path, make_kb
+) -> None:
+    docs = _write(
+        tmp_path / "docs",
+        {
+            "android/push.md": "# Push notifications\n\n## Turn on push\n\nAdd the "
+            "messaging service, then register the device token with the SDK.",
+            "ios/push.md": "# Push notifications\n\n## Turn on push\n\nEnable the push "
+            "capability, then register the device token with the SDK.",
+            "rtc/reconnect.md": "---\nproduct: rtc\n---\n# Reconnection\n\n## After a "
+            "network change\n\nThe SDK reconnects by itself and rejoins the call.",
+            "chat/reconnect.md": "---\nproduct: chat\n---\n# Reconnection\n\n## After a "
+            "network change\n\nThe SDK reconnects by itself and fetches missed messages.",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+    push = "how do I turn on push and register the device token?"
+
+    def first(question: str, *context: str) -> str:
+        return kb.search(question, k=1, context=list(context))[0].source
+
+    assert first(push, "we're building the iOS app") == "ios/push.md"
+    assert first(push, "our Android app") == "android/push.md"
+    assert first(push, "we had an iOS app", "now we're on Android") == "android/push.md"
+    assert first("on iOS, " + push, "our Android app") == "ios/push.md"  # the question wins
+    network = "does the SDK reconnect after a network change?"
+    assert first(network, "our RTC calls drop when people change rooms") == "rtc/reconnect.md"
+    assert first(network, "Chat users complain") == "chat/reconnect.md"
+    assert kb.ask(network, context=["our RTC calls drop"]).citations[0].source == (
+        "rtc/reconnect.md"
+    )
+
+
+def test_navigation_sections_yield_to_the_section_that_answers(tmp_path: Path, make_kb) -> None:
+    docs = _write(
+        tmp_path / "docs",
+        {
+            "tokens.md": "# Tokens\n\n## Default lifetime\n\nA token is valid for 24 hours "
+            "unless the server asks for less.",
+            # (A long section, so the short one after it stays a chunk of its own.)
+            "server.md": "# Token server\n\n## Issue tokens\n\n"
+            + "Sign with the app secret on your server, never in the app. " * 20
+            + "\n\n## Related pages\n\n- Tokens: how long a token lasts.\n- Renewing tokens.",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+    assert kb.search("how long does a token last?", k=1)[0].heading == "Default lifetime"
+
+
+def test_a_section_about_the_named_platform_comes_first_on_a_page_for_all(
+    tmp_path: Path, make_kb
+) -> None:
+    docs = _write(
+        tmp_path / "docs",
+        {
+            "logs.md": "# Collect logs\n\n## Android logs\n\nCollect the SDK log file with "
+            "logcat.\n\n## iOS logs\n\nExport the console output from Xcode.",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+    assert kb.search("how do I collect the log file on iOS?", k=1)[0].heading == "iOS logs"
+
+
+def test_chinese_name_of_android_finds_the_android_section(tmp_path: Path, make_kb) -> None:
+    """安卓 is how Chinese developers write Android; docs write "Android"."""
+    docs = _write(
+        tmp_path / "docs",
+        {
+            "zh/logs.md": "# 收集日志\n\n## Android 日志\n\n用 logcat 导出日志文件。"
+            "\n\n## Flutter 日志\n\n收集 Flutter 的日志和控制台输出，收集后附在工单里。",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+    assert "android" in tokenize("安卓日志")
+    assert kb.search("怎么收集安卓的日志？", k=1)[0].heading == "Android 日志"
+
+
 def test_corpus_language_share_follows_adds_removes_and_reloads(tmp_path: Path) -> None:
     from retrieval.lexical import LexicalIndex
 
