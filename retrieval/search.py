@@ -131,6 +131,17 @@ class Searcher:
         itself names none ("we're on Flutter" ... "how do I turn on push?")."""
         crossing = self._crosses_language(query)
         terms = tokenize(query) + (self._bridge(query) if crossing else [])
+        platform = (filters.platform if filters else None) or _named(platform_of, query, context)
+        wanted = filters.product.lower() if filters and filters.product else None
+        product = wanted or _named(self._product_of, query, context)
+        # A platform or product said earlier is searched as if the question had said it (but
+        # the question's own words alone measure how well the docs cover it).
+        said = [
+            word
+            for word, named_in in ((platform, platform_of), (product, self._product_of))
+            if word and not named_in(query)
+        ]
+        search_terms = terms + tokenize(" ".join(said).replace("-", " ")) if said else terms
         dense_query = query
         if has_chinese(query) and not self.embedder.multilingual:
             # An English-only model reads Chinese as [UNK]: let it see only the Latin words
@@ -148,7 +159,7 @@ class Searcher:
             # One round trip for the question and its parts; a part keeps only its top ranks.
             dense_hits, *aspect_hits = self.vectors.query_many(query_vectors, CANDIDATES)
             aspect_hits = [hits[:ASPECT_CANDIDATES] for hits in aspect_hits]
-        lexical_hits = self.lexical.search(terms, CANDIDATES)
+        lexical_hits = self.lexical.search(search_terms, CANDIDATES)
         w_dense = 1.0 if dense_query == query else 0.5
         w_lex = W_LEX
         if crossing and not self.embedder.multilingual:
@@ -171,9 +182,6 @@ class Searcher:
             for rank, cid in enumerate(chunk_hits):
                 fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
         self._lift_pages(fused, pages, weight=w_dense * W_PAGE)
-        platform = (filters.platform if filters else None) or _named(platform_of, query, context)
-        wanted = filters.product.lower() if filters and filters.product else None
-        product = wanted or _named(self._product_of, query, context)
         ranked: list[Ranked] = []
         for cid, score in fused.items():
             chunk = self.store.chunks.get(cid)
