@@ -275,6 +275,31 @@ def test_a_platform_or_product_named_earlier_in_the_conversation_is_preferred(
     )
 
 
+def test_a_platform_said_earlier_is_searched_as_a_word(tmp_path: Path, make_kb) -> None:
+    docs = _write(
+        tmp_path / "docs",
+        {
+            "logs.md": "# Logs\n\n## Log levels\n\nSet the log level to debug before you "
+            "reproduce a problem, then send us the logs.",
+            "plugins.md": "# Plugins\n\n## Dart side output\n\nRun `flutter logs`: the "
+            "plugin prints its messages there.",
+        },
+    )
+    kb = make_kb()
+    kb.ingest([docs])
+
+    def words_score(*context: str) -> float:
+        ranked, _ = kb.searcher.rank("where are the logs?", k=2, context=context)
+        return {r.chunk.source: r.lexical for r in ranked}["plugins.md"]
+
+    # The page that says "flutter" matches more of what the user has said...
+    assert words_score("our app is built with Flutter") > 2 * words_score()
+    # ...and the earlier word does not count as the question's own for confidence.
+    _, alone = kb.searcher.rank("where are the logs?")
+    _, told = kb.searcher.rank("where are the logs?", context=["we use Flutter"])
+    assert told.coverage == alone.coverage
+
+
 def test_navigation_sections_yield_to_the_section_that_answers(tmp_path: Path, make_kb) -> None:
     docs = _write(
         tmp_path / "docs",
