@@ -1,6 +1,8 @@
-"""Hybrid search: dense and BM25 candidates fused by weighted reciprocal rank, nudged by the
-platform the question names, hard-filtered by explicit metadata, one hit per section. A question
-in the other language than the docs is bridged into theirs by a glossary (BM25 side)."""
+"""Hybrid search: dense and BM25 candidates fused by weighted reciprocal rank, nudged towards
+the platform and product the question (or else the conversation) names, hard-filtered by
+explicit metadata, one hit per section. Release notes, command-line reference and "Next steps"
+sections count half unless asked for; one passage copied onto several pages is one result. A
+question in the other language than the docs is bridged into theirs by a glossary (BM25 side)."""
 
 from __future__ import annotations
 
