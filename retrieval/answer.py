@@ -3,12 +3,15 @@ honest hand-off when the docs do not cover the question."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 
 from retrieval.confidence import HANDOFF_BELOW, confidence
 from retrieval.extractive import compose
+from retrieval.followup import with_earlier_question
 from retrieval.lexical import LexicalIndex
 from retrieval.llm import ChatModel, LLMError
+from retrieval.platforms import platform_of
 from retrieval.prompt import (
     NOT_IN_DOCS,
     SYSTEM_PROMPT,
@@ -84,7 +87,12 @@ class Answerer:
         filters: SearchFilters | None = None,
         context: Sequence[str] = (),
     ) -> AnswerStream:
-        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        whole = with_earlier_question(question, context)
+        said = platform_of(question) if whole != question else None
+        if said and not (filters and filters.platform):
+            # "…on iOS?" then "and on Android?": the follow-up's platform is the one meant.
+            filters = dataclasses.replace(filters or SearchFilters(), platform=said)
+        question = " ".join(whole.split())[:MAX_QUESTION_CHARS]
         stream = AnswerStream(iter(()))
         stream._pieces = self._run(question, filters, tuple(context), stream)
         return stream
