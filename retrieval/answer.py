@@ -19,7 +19,8 @@ from retrieval.prompt import (
     check_citations,
     filter_stream,
 )
-from retrieval.search import Searcher, to_hit
+from retrieval.results import to_hit
+from retrieval.search import Searcher
 from retrieval.tokenizer import has_chinese
 from retrieval.types import Answer, Citation, SearchFilters, SearchHit
 

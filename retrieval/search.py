@@ -12,12 +12,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from retrieval.embedder import Embedder
 from retrieval.glossary import to_chinese, to_english
 from retrieval.lexical import LexicalIndex
 from retrieval.platforms import platform_of, word_pattern
+from retrieval.results import Ranked, dedupe, merge_copies, to_hit
 from retrieval.store import ChunkStore
 from retrieval.tokenizer import (
     has_chinese,
@@ -90,14 +89,6 @@ class Evidence:
     unknown_terms: list[str]
     # The question was bridged into the docs' language: dense scores mean little for it.
     cross_language: bool = False
-
-
-@dataclass
-class Ranked:
-    chunk: Chunk
-    score: float
-    dense: float
-    lexical: float
 
 
 class Searcher:
@@ -203,9 +194,9 @@ class Searcher:
             ranked.append(
                 Ranked(chunk, score, dense_score.get(cid, 0.0), lexical_score.get(cid, 0.0))
             )
-        ranked = _merge_copies(ranked, platform, key=self._copy_key)
+        ranked = merge_copies(ranked, platform, key=self._copy_key)
         ranked.sort(key=lambda r: -r.score)
-        results = _dedupe(ranked, k=k, max_per_source=self.max_per_source)
+        results = dedupe(ranked, k=k, max_per_source=self.max_per_source)
         evidence = self._evidence(query, terms, results, dense_hits, lexical_hits)
         if crossing:
             evidence = dataclasses.replace(evidence, cross_language=True)
@@ -356,64 +347,3 @@ def _named(find: Callable[[str], str | None], query: str, context: Sequence[str]
         if found := find(text):
             return found
     return None
-
-
-def _merge_copies(
-    ranked: list[Ranked], platform: str | None, *, key: Callable[[Chunk], str]
-) -> list[Ranked]:
-    """The same passage on several pages (a shared fragment each platform's page imports, an
-    FAQ repeated per SDK) is one result, with the best score among its copies, cited from the
-    copy that fits the question: the named platform's, else the shared one (no platform)."""
-    groups: dict[str, list[Ranked]] = {}
-    for r in ranked:
-        groups.setdefault(key(r.chunk), []).append(r)
-    if len(groups) == len(ranked):
-        return ranked
-
-    def fit(r: Ranked) -> int:
-        chunk_platform = r.chunk.metadata.get("platform")
-        if platform and chunk_platform == platform:
-            return 0
-        return 1 if not chunk_platform else 2
-
-    merged = []
-    for copies in groups.values():
-        best = max(copies, key=lambda r: r.score)
-        pick = min(copies, key=lambda r: (fit(r), -r.score))
-        merged.append(best if pick is best else dataclasses.replace(pick, score=best.score))
-    return merged
-
-
-def _dedupe(ranked: list[Ranked], *, k: int, max_per_source: int) -> list[Ranked]:
-    """Best chunk per section, at most ``max_per_source`` sections per page, so the top k
-    shows k different places to read rather than k pieces of one page."""
-    out: list[Ranked] = []
-    sections: set[tuple[str, tuple[str, ...]]] = set()
-    per_source: dict[str, int] = {}
-    for r in ranked:
-        key = (r.chunk.source, r.chunk.heading_path)
-        if key in sections or per_source.get(r.chunk.source, 0) >= max_per_source:
-            continue
-        sections.add(key)
-        per_source[r.chunk.source] = per_source.get(r.chunk.source, 0) + 1
-        out.append(r)
-        if len(out) >= k:
-            break
-    return out
-
-
-def to_hit(r: Ranked) -> SearchHit:
-    return SearchHit(
-        source=r.chunk.source,
-        heading=r.chunk.heading,
-        text=r.chunk.text,
-        score=round(float(r.score), 6),
-        url=r.chunk.url,
-        title=r.chunk.title,
-        chunk_id=r.chunk.id,
-        metadata=dict(r.chunk.metadata),
-    )
-
-
-def cosine(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.dot(a, b))
