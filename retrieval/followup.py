@@ -14,6 +14,7 @@ _FOLLOW_UP = re.compile(
 _WORD = re.compile(r"[A-Za-z0-9_]+|[\u3400-\u9fff]")
 MAX_WORDS = 8  # longer, and it says enough by itself
 MIN_EARLIER_WORDS = 3  # "thanks!" is not the question being followed up
+MAX_EARLIER_CHARS = 1000  # of a long earlier message, its start: the follow-up must fit after it
 
 
 def with_earlier_question(question: str, context: Sequence[str]) -> str:
@@ -24,5 +25,5 @@ def with_earlier_question(question: str, context: Sequence[str]) -> str:
         return question
     for earlier in reversed(context):
         if len(_WORD.findall(earlier)) >= MIN_EARLIER_WORDS:
-            return f"{earlier.strip()}\n{question.strip()}"
+            return f"{earlier.strip()[:MAX_EARLIER_CHARS]}\n{question.strip()}"
     return question

@@ -16,6 +16,14 @@ def test_a_follow_up_brings_the_earlier_question() -> None:
     assert with_earlier_question("and on Android?", [*EARLIER, "thanks!"]).startswith(EARLIER[0])
 
 
+def test_a_long_earlier_message_leaves_room_for_the_follow_up() -> None:
+    from retrieval.answer import MAX_QUESTION_CHARS
+
+    earlier = "Our Android app drops the call after a network change. " + "log line " * 2000
+    joined = with_earlier_question("and on iOS?", [earlier])
+    assert joined.endswith("\nand on iOS?") and len(joined) < MAX_QUESTION_CHARS
+
+
 def test_a_question_that_stands_alone_is_left_as_it_is() -> None:
     assert with_earlier_question("What is the P1 response time?", EARLIER) == (
         "What is the P1 response time?"
