@@ -20,6 +20,7 @@ from retrieval.lexical import LexicalIndex
 from retrieval.llm import ChatModel
 from retrieval.search import Searcher
 from retrieval.store import ChunkStore
+from retrieval.tokenizer import is_common_english
 from retrieval.types import Answer, IngestReport, SearchFilters, SearchHit
 from retrieval.vector_index import ChromaIndex, VectorIndex
 
@@ -132,9 +133,10 @@ class KnowledgeBase:
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the embedding model, the
-        in-memory copy of the vectors and the BM25 postings."""
+        in-memory copy of the vectors, the BM25 postings and the everyday-English word list."""
         if self.chunk_count:
             self.searcher.search("getting started", k=1)
+            is_common_english("start")
 
     def ask(
         self,
