@@ -12,6 +12,7 @@ from bot.conversation.types import Action, CitationRef, Reply, Turn
 from bot.errors import DeskbotError
 from bot.store.gaps import GapStore
 from bot.store.records import Conversation
+from retrieval.followup import with_earlier_question
 from retrieval.types import Answer
 
 log = logging.getLogger("deskbot.conversation")
@@ -61,11 +62,10 @@ class DocsAnswers:
     ) -> Reply:
         """A cited answer, or a handoff recorded as a knowledge gap. ``found`` reuses an
         answer already looked up for this turn (the known-issue check)."""
+        earlier = earlier_messages(conv)
         try:
             answer = (
-                found
-                if found is not None
-                else self.knowledge().ask(turn.question, context=earlier_messages(conv))
+                found if found is not None else self.knowledge().ask(turn.question, context=earlier)
             )
         except DeskbotError as exc:
             return error_reply(conv, str(exc), lang)
@@ -76,7 +76,8 @@ class DocsAnswers:
         if answer.handoff:
             top = answer.passages[0] if answer.passages else None
             self.gaps.record(
-                turn.question,
+                # "and on Android?" means nothing in a digest: the question it follows up, too
+                with_earlier_question(turn.question, earlier),
                 now=now,
                 channel=conv.channel,
                 account_id=conv.account_id,

@@ -62,6 +62,15 @@ def test_unanswerable_question_hands_off_and_records_a_gap(ctx: AppContext) -> N
     assert [g.question for g in ctx.gaps.recent()] == ["Do you support WebTransport on Unity?"]
 
 
+def test_an_unanswered_follow_up_is_recorded_with_its_question(ctx: AppContext) -> None:
+    service = _service(ctx)
+    service.handle(_in("Do you support WebTransport on Unity?"), now=NOW)
+    reply = service.handle(_in("and on Godot?"), now=NOW + M)
+    assert reply.kind == "handoff"
+    first = "Do you support WebTransport on Unity?"
+    assert sorted(g.question for g in ctx.gaps.recent()) == [first, first + "\nand on Godot?"]
+
+
 def test_empty_message_gets_a_clear_prompt(ctx: AppContext) -> None:
     reply = _service(ctx).handle(_in("   "), now=NOW)
     assert reply.kind == "follow_up" and "question" in reply.text
