@@ -43,3 +43,20 @@ def make_kb(tmp_path: Path) -> Iterator[KBFactory]:
     yield factory
     for kb in opened:
         kb.close()
+
+
+@pytest.fixture
+def kb_over(tmp_path: Path, make_kb: KBFactory) -> Callable[[dict[str, str]], KnowledgeBase]:
+    """A knowledge base ingested from ``pages`` (relative path -> text), written to a folder
+    of their own."""
+
+    def build(pages: dict[str, str]) -> KnowledgeBase:
+        folder = tmp_path / "pages"
+        for name, text in pages.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+        kb = make_kb()
+        kb.ingest([folder])
+        return kb
+
+    return build

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from retrieval.followup import with_earlier_question
 
 EARLIER = ["How do I enable push notifications on iOS?"]
@@ -34,21 +32,17 @@ def test_a_question_that_stands_alone_is_left_as_it_is() -> None:
     assert with_earlier_question("and on Android?", ["hi", "thanks!"]) == "and on Android?"
 
 
-def test_the_follow_up_is_answered_for_its_own_platform(tmp_path: Path, make_kb) -> None:
-    docs = tmp_path / "docs"
-    pages = {
-        "android/push.md": "# Push notifications\n\n## Turn on push\n\nAdd the messaging "
-        "service, then register the device token with the SDK.",
-        "ios/push.md": "# Push notifications\n\n## Turn on push\n\nEnable the push capability, "
-        "then register the device token with the SDK.",
-        "android/camera.md": "# Camera\n\n## Permissions\n\nAsk for the camera permission "
-        "before you join.",
-    }
-    for name, text in pages.items():
-        (docs / name).parent.mkdir(parents=True, exist_ok=True)
-        (docs / name).write_text(text, encoding="utf-8")
-    kb = make_kb()
-    kb.ingest([docs])
+def test_the_follow_up_is_answered_for_its_own_platform(kb_over) -> None:
+    kb = kb_over(
+        {
+            "android/push.md": "# Push notifications\n\n## Turn on push\n\nAdd the messaging "
+            "service, then register the device token with the SDK.",
+            "ios/push.md": "# Push notifications\n\n## Turn on push\n\nEnable the push "
+            "capability, then register the device token with the SDK.",
+            "android/camera.md": "# Camera\n\n## Permissions\n\nAsk for the camera permission "
+            "before you join.",
+        }
+    )
     answer = kb.ask("and on Android?", context=EARLIER)
     assert answer.citations[0].source == "android/push.md"
     assert "ios/push.md" not in {c.source for c in answer.citations}

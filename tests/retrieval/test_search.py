@@ -107,19 +107,9 @@ def test_each_part_of_a_question_is_searched_too(docs: Path, make_kb) -> None:
     assert hits
 
 
-def _write(folder: Path, pages: dict[str, str]) -> Path:
-    for name, text in pages.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-def test_english_question_over_chinese_docs_is_bridged_by_the_glossary(
-    tmp_path: Path, make_kb
-) -> None:
+def test_english_question_over_chinese_docs_is_bridged_by_the_glossary(kb_over) -> None:
     # Page names say nothing: only the glossary links the two languages.
-    docs = _write(
-        tmp_path / "zh-docs",
+    kb = kb_over(
         {
             "p1.md": "# 多端登录\n\n同一账号可以在多个平台同时在线，Web 端最多 10 个浏览器标签页。",
             "p2.md": "# 消息撤回\n\n发送两分钟内的消息可以撤回，对方会看到撤回提示。",
@@ -128,10 +118,8 @@ def test_english_question_over_chinese_docs_is_bridged_by_the_glossary(
             "p5.md": "# 好友管理\n\n添加好友、删除好友和黑名单。",
             "p6.md": "# 文件存储\n\n图片、视频和文件上传到对象存储。",
             "p7.md": "# 错误码\n\n连接超时、心跳失败时返回的错误码列表。",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
     question = "Can the same user be logged in from several browser tabs at once?"
     assert kb.search(question, k=1)[0].source == "p1.md"
     assert kb.search("how do I recall a message I sent?", k=1)[0].source == "p2.md"
@@ -139,19 +127,14 @@ def test_english_question_over_chinese_docs_is_bridged_by_the_glossary(
     assert kb.search("we want to deploy on a single server with Docker", k=1)[0].source == "p4.md"
 
 
-def test_chinese_question_over_english_docs_is_bridged_by_the_glossary(
-    tmp_path: Path, make_kb
-) -> None:
-    docs = _write(
-        tmp_path / "en-docs",
+def test_chinese_question_over_english_docs_is_bridged_by_the_glossary(kb_over) -> None:
+    kb = kb_over(
         {
             "e1.md": "# Recalling messages\n\nA message can be recalled within two minutes.",
             "e2.md": "# Group settings\n\nMute a group to stop notifications for it.",
             "e3.md": "# Deploying the server\n\nRun the server with Docker Compose.",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
     assert kb.search("怎么部署服务器？", k=1)[0].source == "e3.md"
     assert kb.search("消息撤回", k=1)[0].source == "e1.md"
 
@@ -171,20 +154,15 @@ def test_platform_named_next_to_chinese_text() -> None:
     assert platform_of("webhook retries") is None
 
 
-def test_release_notes_yield_to_the_guide_unless_the_question_asks_about_versions(
-    tmp_path: Path, make_kb
-) -> None:
-    docs = _write(
-        tmp_path / "docs",
+def test_release_notes_yield_to_the_guide_unless_the_question_asks_about_versions(kb_over) -> None:
+    kb = kb_over(
         {
             "video-tiles.md": "# Rendering video\n\n## Blank tiles\n\nIf a tile shows "
             "nothing, attach the track after the video element mounts.",
             "release-notes.md": "# Release notes\n\n## 2.4.1\n\nFixed: some video tiles "
             "render black on Safari.",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
     assert kb.search("why do some video tiles render black?", k=1)[0].source == "video-tiles.md"
     fixed = kb.search("which release fixed black video tiles on Safari?", k=1)
     assert fixed[0].source == "release-notes.md"
@@ -194,20 +172,17 @@ def test_release_notes_yield_to_the_guide_unless_the_question_asks_about_version
 
 
 def test_command_line_reference_yields_to_the_guide_unless_the_question_asks_for_it(
-    tmp_path: Path, make_kb
+    kb_over,
 ) -> None:
-    docs = _write(
-        tmp_path / "docs",
+    kb = kb_over(
         {
             "channels/deltas.md": "# Deltas\n\n## Send only the changes\n\nWith deltas on, "
             "subscribers get only what changed since the previous message.",
             "cli/channels/subscribe.md": "# CLI: channels subscribe\n\nSubscribe to a channel "
             "in a terminal.\n\n## Options\n\n`--delta`: subscribers receive only the "
             "difference from the previous message.",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
     question = "can subscribers receive only the difference from the previous message?"
     assert kb.search(question, k=1)[0].source == "channels/deltas.md"
     for asks in ("from the CLI, ", "with the ably CLI, "):
@@ -215,24 +190,19 @@ def test_command_line_reference_yields_to_the_guide_unless_the_question_asks_for
         assert hit.source == "cli/channels/subscribe.md", asks
 
 
-def test_a_passage_copied_onto_several_pages_is_one_result_cited_where_it_fits(
-    tmp_path: Path, make_kb
-) -> None:
+def test_a_passage_copied_onto_several_pages_is_one_result_cited_where_it_fits(kb_over) -> None:
     faq = (
         "# FAQ\n\n## Can I delete rooms?\n\nRooms cannot be deleted; disable a room from "
         "the dashboard or with the API and it stops accepting joins."
     )
-    docs = _write(
-        tmp_path / "docs",
+    kb = kb_over(
         {
             "ios/faq.md": faq,
             "common/faq.md": faq,
             "android/faq.md": faq,
             "rooms.md": "# Rooms\n\n## Create a room\n\nCreate rooms from the dashboard.",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
     hits = kb.search("how do I delete old rooms from the dashboard?", k=3)
     # One copy, the shared one, and room left for another page.
     assert [h.source for h in hits] == ["common/faq.md", "rooms.md"]
@@ -240,11 +210,8 @@ def test_a_passage_copied_onto_several_pages_is_one_result_cited_where_it_fits(
     assert kb.search("can rooms be deleted in our iOS app?", k=1)[0].source == "ios/faq.md"
 
 
-def test_a_platform_or_product_named_earlier_in_the_conversation_is_preferred(
-    tmp_path: Path, make_kb
-) -> None:
-    docs = _write(
-        tmp_path / "docs",
+def test_a_platform_or_product_named_earlier_in_the_conversation_is_preferred(kb_over) -> None:
+    kb = kb_over(
         {
             "android/push.md": "# Push notifications\n\n## Turn on push\n\nAdd the "
             "messaging service, then register the device token with the SDK.",
@@ -254,10 +221,8 @@ def test_a_platform_or_product_named_earlier_in_the_conversation_is_preferred(
             "network change\n\nThe SDK reconnects by itself and rejoins the call.",
             "chat/reconnect.md": "---\nproduct: chat\n---\n# Reconnection\n\n## After a "
             "network change\n\nThe SDK reconnects by itself and fetches missed messages.",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
     push = "how do I turn on push and register the device token?"
 
     def first(question: str, *context: str) -> str:
@@ -275,18 +240,15 @@ def test_a_platform_or_product_named_earlier_in_the_conversation_is_preferred(
     )
 
 
-def test_a_platform_said_earlier_is_searched_as_a_word(tmp_path: Path, make_kb) -> None:
-    docs = _write(
-        tmp_path / "docs",
+def test_a_platform_said_earlier_is_searched_as_a_word(kb_over) -> None:
+    kb = kb_over(
         {
             "logs.md": "# Logs\n\n## Log levels\n\nSet the log level to debug before you "
             "reproduce a problem, then send us the logs.",
             "plugins.md": "# Plugins\n\n## Dart side output\n\nRun `flutter logs`: the "
             "plugin prints its messages there.",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
 
     def words_score(*context: str) -> float:
         ranked, _ = kb.searcher.rank("where are the logs?", k=2, context=context)
@@ -300,9 +262,8 @@ def test_a_platform_said_earlier_is_searched_as_a_word(tmp_path: Path, make_kb) 
     assert told.coverage == alone.coverage
 
 
-def test_navigation_sections_yield_to_the_section_that_answers(tmp_path: Path, make_kb) -> None:
-    docs = _write(
-        tmp_path / "docs",
+def test_navigation_sections_yield_to_the_section_that_answers(kb_over) -> None:
+    kb = kb_over(
         {
             "tokens.md": "# Tokens\n\n## Default lifetime\n\nA token is valid for 24 hours "
             "unless the server asks for less.",
@@ -310,39 +271,29 @@ def test_navigation_sections_yield_to_the_section_that_answers(tmp_path: Path, m
             "server.md": "# Token server\n\n## Issue tokens\n\n"
             + "Sign with the app secret on your server, never in the app. " * 20
             + "\n\n## Related pages\n\n- Tokens: how long a token lasts.\n- Renewing tokens.",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
     assert kb.search("how long does a token last?", k=1)[0].heading == "Default lifetime"
 
 
-def test_a_section_about_the_named_platform_comes_first_on_a_page_for_all(
-    tmp_path: Path, make_kb
-) -> None:
-    docs = _write(
-        tmp_path / "docs",
+def test_a_section_about_the_named_platform_comes_first_on_a_page_for_all(kb_over) -> None:
+    kb = kb_over(
         {
             "logs.md": "# Collect logs\n\n## Android logs\n\nCollect the SDK log file with "
             "logcat.\n\n## iOS logs\n\nExport the console output from Xcode.",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
     assert kb.search("how do I collect the log file on iOS?", k=1)[0].heading == "iOS logs"
 
 
-def test_chinese_name_of_android_finds_the_android_section(tmp_path: Path, make_kb) -> None:
+def test_chinese_name_of_android_finds_the_android_section(kb_over) -> None:
     """安卓 is how Chinese developers write Android; docs write "Android"."""
-    docs = _write(
-        tmp_path / "docs",
+    kb = kb_over(
         {
             "zh/logs.md": "# 收集日志\n\n## Android 日志\n\n用 logcat 导出日志文件。"
             "\n\n## Flutter 日志\n\n收集 Flutter 的日志和控制台输出，收集后附在工单里。",
-        },
+        }
     )
-    kb = make_kb()
-    kb.ingest([docs])
     assert "android" in tokenize("安卓日志")
     assert kb.search("怎么收集安卓的日志？", k=1)[0].heading == "Android 日志"
 
