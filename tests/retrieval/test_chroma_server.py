@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval import KnowledgeBase
@@ -83,3 +84,6 @@ def test_an_unreachable_server_is_a_clear_error() -> None:
     index = ChromaIndex(url=f"http://127.0.0.1:{_free_port()}", collection="nowhere")
     with pytest.raises(IndexError_, match="vector index unavailable"):
         index.count()
+    # A search (which first copies the collection for exact search) says the same.
+    with pytest.raises(IndexError_, match="vector index unavailable"):
+        index.query(np.ones(4, dtype=np.float32), 5)
