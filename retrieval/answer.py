@@ -4,11 +4,12 @@ honest hand-off when the docs do not cover the question."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterator, Sequence
 
 from retrieval.confidence import HANDOFF_BELOW, confidence
 from retrieval.extractive import compose
-from retrieval.followup import with_earlier_question
+from retrieval.followup import standalone_question, with_earlier_question
 from retrieval.lexical import LexicalIndex
 from retrieval.llm import ChatModel, LLMError
 from retrieval.platforms import platform_of
@@ -23,6 +24,8 @@ from retrieval.results import to_hit
 from retrieval.search import Searcher
 from retrieval.tokenizer import has_chinese
 from retrieval.types import Answer, Citation, SearchFilters, SearchHit
+
+log = logging.getLogger("deskbot.retrieval")
 
 HANDOFF_TEXT = (
     "I could not find this in the documentation, so I am handing it to a person on the "
@@ -88,12 +91,6 @@ class Answerer:
         filters: SearchFilters | None = None,
         context: Sequence[str] = (),
     ) -> AnswerStream:
-        whole = with_earlier_question(question, context)
-        said = platform_of(question) if whole != question else None
-        if said and not (filters and filters.platform):
-            # "…on iOS?" then "and on Android?": the follow-up's platform is the one meant.
-            filters = dataclasses.replace(filters or SearchFilters(), platform=said)
-        question = " ".join(whole.split())[:MAX_QUESTION_CHARS]
         stream = AnswerStream(iter(()))
         stream._pieces = self._run(question, filters, tuple(context), stream)
         return stream
@@ -105,6 +102,29 @@ class Answerer:
         context: Sequence[str],
         stream: AnswerStream,
     ) -> Iterator[str]:
+        llm = self.llm
+        try:
+            whole = standalone_question(question, context, llm)
+        except LLMError:
+            log.warning("LLM failed rewriting a follow-up; answering without it", exc_info=True)
+            whole, llm = with_earlier_question(question, context), None  # don't wait twice
+        said = platform_of(question) if whole != question else None
+        if said and not (filters and filters.platform):
+            # "…on iOS?" then "and on Android?": the follow-up's platform is the one meant.
+            filters = dataclasses.replace(filters or SearchFilters(), platform=said)
+        whole = " ".join(whole.split())[:MAX_QUESTION_CHARS]
+        yield from self._answer(whole, filters, context, stream, llm)
+        assert stream.answer is not None
+        stream.answer = dataclasses.replace(stream.answer, question=whole)
+
+    def _answer(
+        self,
+        question: str,
+        filters: SearchFilters | None,
+        context: Sequence[str],
+        stream: AnswerStream,
+        llm: ChatModel | None,
+    ) -> Iterator[str]:
         if not question:
             stream.answer = _handoff([], 0.0)
             yield stream.answer.answer
@@ -114,10 +134,10 @@ class Answerer:
             stream.answer = _handoff(hits, conf)
             yield stream.answer.answer
             return
-        if self.llm is not None:
+        if llm is not None:
             yielded = False
             try:
-                for piece in self._llm_pieces(question, hits, conf, stream):
+                for piece in self._llm_pieces(llm, question, hits, conf, stream):
                     yielded = True
                     yield piece
                 return
@@ -139,10 +159,13 @@ class Answerer:
         )
 
     def _llm_pieces(
-        self, question: str, hits: list[SearchHit], conf: float, stream: AnswerStream
+        self,
+        llm: ChatModel,
+        question: str,
+        hits: list[SearchHit],
+        conf: float,
+        stream: AnswerStream,
     ) -> Iterator[str]:
-        llm = self.llm
-        assert llm is not None
         passages = hits[:LLM_PASSAGES]
         raw: list[str] = []
 

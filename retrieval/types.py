@@ -82,6 +82,9 @@ class Answer:
     handoff: bool
     passages: list[SearchHit] = field(default_factory=list)
     mode: Literal["extractive", "llm", "handoff"] = "extractive"
+    # The question as it was searched: a follow-up ("and on Android?") joined to, or rewritten
+    # with, the question it follows up. Empty when not known.
+    question: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from bot.conversation.types import Action, CitationRef, Reply, Turn
 from bot.errors import DeskbotError
 from bot.store.gaps import GapStore
 from bot.store.records import Conversation
-from retrieval.followup import with_earlier_question
 from retrieval.types import Answer
 
 log = logging.getLogger("deskbot.conversation")
@@ -76,8 +75,8 @@ class DocsAnswers:
         if answer.handoff:
             top = answer.passages[0] if answer.passages else None
             self.gaps.record(
-                # "and on Android?" means nothing in a digest: the question it follows up, too
-                with_earlier_question(turn.question, earlier),
+                # "and on Android?" means nothing in a digest: the question as it was searched
+                answer.question or turn.question,
                 now=now,
                 channel=conv.channel,
                 account_id=conv.account_id,

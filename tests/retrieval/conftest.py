@@ -46,16 +46,16 @@ def make_kb(tmp_path: Path) -> Iterator[KBFactory]:
 
 
 @pytest.fixture
-def kb_over(tmp_path: Path, make_kb: KBFactory) -> Callable[[dict[str, str]], KnowledgeBase]:
+def kb_over(tmp_path: Path, make_kb: KBFactory) -> Callable[..., KnowledgeBase]:
     """A knowledge base ingested from ``pages`` (relative path -> text), written to a folder
-    of their own."""
+    of their own; ``llm`` as for :func:`make_kb`."""
 
-    def build(pages: dict[str, str]) -> KnowledgeBase:
+    def build(pages: dict[str, str], *, llm: ChatModel | None = None) -> KnowledgeBase:
         folder = tmp_path / "pages"
         for name, text in pages.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, encoding="utf-8")
-        kb = make_kb()
+        kb = make_kb(llm=llm)
         kb.ingest([folder])
         return kb
 
