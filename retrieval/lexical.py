@@ -89,6 +89,16 @@ class LexicalIndex:
         """The share of chunks with Chinese text."""
         return len(self._chinese) / max(len(self._tokens), 1)
 
+    def chunks_with(self, term: str) -> set[str]:
+        """The ids of the chunks whose tokens include ``term``."""
+        if self._dirty:
+            self._build()
+        posting = self._postings.get(term)
+        return set() if posting is None else {self.ids[row] for row in posting[0]}
+
+    def is_chinese(self, chunk_id: str) -> bool:
+        return chunk_id in self._chinese
+
     def tokens_of(self, chunk_id: str) -> list[str]:
         return self._tokens.get(chunk_id, [])
 

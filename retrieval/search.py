@@ -72,6 +72,17 @@ MIN_COPY_CHARS = 80  # shorter identical texts ("See below.") may be coincidence
 # Product values of cross-cutting sections, which no question names as its product.
 _CROSS_CUTTING = frozenset({"platform", "general", "common", "shared", "all", "core", "other"})
 CANDIDATES = 100
+# An error code or identifier the question names ("NR-2004", "40142", "onTokenWillExpire2"):
+# letters with digits, or five digits and more, that few passages contain.
+_IDENTIFIER = re.compile(r"(?=[\w.:/-]*\d)(?=[\w.:/-]*[a-z])[a-z0-9][\w.:/-]*|\d{5,}")
+RARE_SHARE, RARE_COUNT = 0.05, 3  # an identifier in more passages than both is a name ("100ms")
+# A passage holding it gains this share of a first rank's fused score (twice when its heading
+# names it: the FAQ entry, the table's section).
+W_IDENTIFIER = 0.5
+# A passage in the other language, for a question in the docs' own: English docs with a few
+# translated pages answer an English question in English. (Not the reverse: there the
+# translations are too few to hold every answer.)
+OTHER_LANGUAGE = 0.85
 CHINESE_CORPUS = 0.5  # share of chunks with Chinese text that makes a corpus "Chinese"
 ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -158,6 +169,13 @@ class Searcher:
         if crossing and not self.embedder.multilingual:
             # The docs are in a language the embedder can't read: words carry the question.
             w_dense, w_lex = 0.5, 1.0
+        rare = max(RARE_COUNT, RARE_SHARE * len(self.lexical))
+        holding = {
+            t: ids
+            for t in dict.fromkeys(terms)
+            if _IDENTIFIER.fullmatch(t) and 0 < len(ids := self.lexical.chunks_with(t)) <= rare
+        }
+        chinese_question = has_chinese(query)
         side_pages = [page for page, asks in _SIDE_PAGES if not asks.search(query)]
         phrases = [p.lower() for p in _QUOTED.findall(query) if len(p) >= 8]
         fused: dict[str, float] = {}
@@ -182,6 +200,14 @@ class Searcher:
                 continue
             if phrases and any(p in chunk.text.lower() for p in phrases):
                 score += 1.0 / (RRF_K + 1)  # a pasted error message, found verbatim
+            if holding:
+                # The code pasted from a log is the surest clue: a passage that has it leads.
+                heading = " ".join(chunk.heading_path).lower()
+                found = [t for t, ids in holding.items() if cid in ids]
+                lift = sum(1.0 + (t in heading) for t in found) / len(holding)
+                score += W_IDENTIFIER * lift / (RRF_K + 1)
+            if not crossing and self.lexical.is_chinese(cid) != chinese_question:
+                score *= OTHER_LANGUAGE
             if any(page.search(chunk.source) for page in side_pages):
                 score *= SIDE_DAMPING
             if chunk.heading_path and _NAVIGATION.search(chunk.heading_path[-1]):

@@ -313,3 +313,48 @@ def test_corpus_language_share_follows_adds_removes_and_reloads(tmp_path: Path) 
     assert LexicalIndex.load(tmp_path / "lexical.pkl").chinese_share() == pytest.approx(1 / 3)
     index.clear()
     assert index.chinese_share() == 0.0
+
+
+def test_a_passage_holding_the_error_code_leads(kb_over) -> None:
+    """The code pasted from a log is the surest clue, even where the words point elsewhere."""
+    kb = kb_over(
+        {
+            "errors/rtc.md": "# RTC error codes\n\n## About RTC error codes\n\nEvery RTC error "
+            "you may get sometimes, with its cause and fix, for every RTC error code.\n\n"
+            "## Connection errors\n\n| Code | Cause |\n| --- | --- |\n"
+            "| NR-2001 | The network is unreachable. |\n"
+            "| NR-2004 | Removed from the room by your server. |\n",
+            "errors/chat.md": "# Chat error codes\n\n## Connection errors\n\n"
+            "| NC-2003 | Signed in on another device. |\n",
+            "faq.md": "# FAQ\n\n## Does the NR-2004 code ever come from the SDK?\n\nNo: only "
+            "your server removes someone from a room.\n",
+        }
+    )
+    hits = kb.search("I get RTC error NR-2004 sometimes", k=3)
+    # The FAQ names the code in its heading; the table row holds it; the overview does not.
+    assert [h.heading for h in hits[:2]] == [
+        "Does the NR-2004 code ever come from the SDK?",
+        "Connection errors",
+    ]
+    assert hits[1].source == "errors/rtc.md"
+
+
+def test_an_english_question_is_answered_from_the_english_page(kb_over) -> None:
+    """English docs with a few translated pages: the English page answers in English."""
+    kb = kb_over(
+        {
+            "zh/errors.md": "# 错误码\n\n## 鉴权错误\n\n| NC-4011 | Token 已过期 | 在 "
+            "tokenWillExpire 中续期 |\n",
+            "errors.md": "# Error codes\n\n## Authentication errors\n\n| NC-4011 | The token "
+            "expired | Renew it in tokenWillExpire |\n",
+            "tokens.md": "# Tokens\n\n## Lifetime\n\nA token is valid for 24 hours.\n",
+            "push.md": "# Push\n\n## Set up push\n\nUpload the credentials in the console.\n",
+        }
+    )
+    hits = kb.search("what does NC-4011 mean?", k=2)
+    assert hits[0].source == "errors.md"
+    # A Chinese question over these mostly English docs is not pushed away from them.
+    assert {h.source for h in kb.search("NC-4011 是什么错误？", k=2)} == {
+        "errors.md",
+        "zh/errors.md",
+    }
