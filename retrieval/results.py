@@ -4,6 +4,7 @@ per section and a few per page, and the hits the callers get."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,6 +45,35 @@ def merge_copies(
         pick = min(copies, key=lambda r: (fit(r), -r.score))
         merged.append(best if pick is best else dataclasses.replace(pick, score=best.score))
     return merged
+
+
+# A folder that holds a translation: docs/zh/..., zh-CN/..., i18n/zh-Hans/...
+_TRANSLATION_DIR = re.compile(r"(?:^|/)(?:zh|cn|zh[-_](?:cn|hans|hant|tw))(?=/)", re.I)
+
+
+def original_of(source: str) -> str | None:
+    """The page that ``source`` translates, by path ("docs/zh/a.md" -> "docs/a.md"); None for
+    a page that is not under a translation folder."""
+    original = _TRANSLATION_DIR.sub("", source, count=1).lstrip("/")
+    return original if original != source else None
+
+
+def lift_translations(ranked: list[Ranked], *, translated: Callable[[Ranked], bool]) -> None:
+    """For a question in the translations' language: a translated page ranks as high as the
+    page it translates, through its best section, so the user reads their own language where
+    the docs have it (and the original where they do not)."""
+    best: dict[str, float] = {}
+    for r in ranked:
+        best[r.chunk.source] = max(best.get(r.chunk.source, 0.0), r.score)
+    lifted: set[str] = set()
+    for r in sorted(ranked, key=lambda r: -r.score):
+        source = r.chunk.source
+        original = original_of(source)
+        if original is None or source in lifted or not translated(r):
+            continue
+        lifted.add(source)  # only the page's best section
+        if best.get(original, 0.0) > r.score:
+            r.score = best[original] * (1 + 1e-6)
 
 
 def dedupe(ranked: list[Ranked], *, k: int, max_per_source: int) -> list[Ranked]:

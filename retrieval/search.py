@@ -16,7 +16,7 @@ from retrieval.embedder import Embedder
 from retrieval.glossary import to_chinese, to_english
 from retrieval.lexical import LexicalIndex
 from retrieval.platforms import platform_of, word_pattern
-from retrieval.results import Ranked, dedupe, merge_copies, to_hit
+from retrieval.results import Ranked, dedupe, lift_translations, merge_copies, to_hit
 from retrieval.store import ChunkStore
 from retrieval.tokenizer import (
     has_chinese,
@@ -146,14 +146,19 @@ class Searcher:
             if word and not named_in(query)
         ]
         search_terms = terms + tokenize(" ".join(said).replace("-", " ")) if said else terms
-        dense_query = query
+        dense_query, bridged = query, False
         if has_chinese(query) and not self.embedder.multilingual:
             # An English-only model reads Chinese as [UNK]: let it see only the Latin words
             # (identifiers, error texts), the same cut its passages got at ingestion.
             dense_query = " ".join(_CJK_RUN.sub(" ", query).split())
+            if crossing and (english := to_english(query)):
+                # English docs: the glossary's English for the question's words ("撤回消息":
+                # recall, message) lets the model look for the topic too.
+                dense_query = " ".join([dense_query, *english]).strip()
+                bridged = True
         dense_hits: list[tuple[str, float]] = []
         aspect_hits: list[list[tuple[str, float]]] = []
-        if len(re.findall(r"\w+", dense_query)) >= 2:
+        if bridged or len(re.findall(r"\w+", dense_query)) >= 2:
             parts = aspects(dense_query)
             query_vectors = (
                 self.embedder.embed_query_parts(dense_query, parts)
@@ -221,6 +226,8 @@ class Searcher:
                 Ranked(chunk, score, dense_score.get(cid, 0.0), lexical_score.get(cid, 0.0))
             )
         ranked = merge_copies(ranked, platform, key=self._copy_key)
+        if crossing and chinese_question:
+            lift_translations(ranked, translated=lambda r: self.lexical.is_chinese(r.chunk.id))
         ranked.sort(key=lambda r: -r.score)
         results = dedupe(ranked, k=k, max_per_source=self.max_per_source)
         evidence = self._evidence(query, terms, results, dense_hits, lexical_hits)

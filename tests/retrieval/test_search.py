@@ -6,9 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import SearchFilters
+from retrieval import HashEmbedder, KnowledgeBase, MemoryIndex, SearchFilters
 from retrieval.glossary import to_chinese, to_english
 from retrieval.platforms import platform_of
+from retrieval.results import original_of
 from retrieval.search import aspects
 from retrieval.tokenizer import tokenize
 
@@ -358,3 +359,84 @@ def test_an_english_question_is_answered_from_the_english_page(kb_over) -> None:
         "errors.md",
         "zh/errors.md",
     }
+
+
+class EnglishOnly(HashEmbedder):
+    """Reads like MiniLM: Chinese means nothing to it; records the queries it embeds."""
+
+    multilingual = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[str] = []
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.queries.append(text)
+        return super().embed_query(text)
+
+
+def _english_only_kb(tmp_path: Path, pages: dict[str, str]) -> tuple[KnowledgeBase, EnglishOnly]:
+    docs = tmp_path / "docs"
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    model = EnglishOnly()
+    kb = KnowledgeBase.open(tmp_path / "index", embedder=model, vector_index=MemoryIndex())
+    kb.ingest([docs])
+    return kb, model
+
+
+def test_an_english_only_model_sees_the_glossary_english_of_a_chinese_question(
+    tmp_path: Path,
+) -> None:
+    """Over English docs, "怎么撤回消息？" is nothing to MiniLM; "recall message" is the topic."""
+    kb, model = _english_only_kb(
+        tmp_path,
+        {
+            "recall.md": "# Recalling messages\n\nRecall a message within 2 minutes.",
+            "groups.md": "# Groups\n\nA group holds up to 500 members.",
+            "rtc/record.md": "# Cloud recording\n\nStart a recording from your server.",
+        },
+    )
+    try:
+        assert kb.search("怎么撤回消息？", k=1)[0].source == "recall.md"
+        assert model.queries[-1].split() == ["message", "recall"]
+        # Latin words the question wrote itself stay in front.
+        kb.search("iOS 上怎么撤回消息？", k=1)
+        assert model.queries[-1].split() == ["iOS", "message", "recall"]
+        # One glossary word is enough to search by meaning.
+        assert kb.search("怎么开启录制？", k=1)[0].source == "rtc/record.md"
+        assert model.queries[-1] == "record"
+    finally:
+        kb.close()
+
+
+def test_a_chinese_question_gets_the_chinese_translation_of_the_page_that_answers(
+    tmp_path: Path,
+) -> None:
+    kb, _ = _english_only_kb(
+        tmp_path,
+        {
+            "support/upgrade.md": "# Upgrading your plan\n\n## Self-service upgrade\n\nIn the "
+            "console open Billing and choose Upgrade plan; the new plan applies at once.",
+            "zh/support/upgrade.md": "# 升级\n\n## 自助升级\n\n在控制台打开账单，选择升级。",
+            "zh/support/plans.md": "# 套餐\n\n## 套餐对比\n\n免费套餐、基础套餐和专业套餐的对比。",
+            "chat/recall.md": "# Recalling messages\n\nRecall a message within 2 minutes.",
+            "chat/groups.md": "# Groups\n\nA group holds up to 500 members.",
+        },
+    )
+    try:
+        assert kb.search("怎么升级套餐？", k=1)[0].source == "zh/support/upgrade.md"
+        # No translation: the English page that answers.
+        assert kb.search("怎么撤回消息？", k=1)[0].source == "chat/recall.md"
+        # An English question keeps the English page.
+        assert kb.search("how do I upgrade my plan?", k=1)[0].source == "support/upgrade.md"
+    finally:
+        kb.close()
+
+
+def test_a_translation_is_known_by_its_folder() -> None:
+    assert original_of("docs/zh/support/upgrade.md") == "docs/support/upgrade.md"
+    assert original_of("zh-CN/guide/start.md") == "guide/start.md"
+    assert original_of("docs/support/upgrade.md") is None
+    assert original_of("docs/zhuyin/a.md") is None
