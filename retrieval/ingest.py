@@ -12,6 +12,7 @@ from pathlib import Path
 from retrieval.chunker import chunk_document, embed_text, lexical_text, page_summary
 from retrieval.embedder import Embedder
 from retrieval.lexical import LexicalIndex
+from retrieval.links import extract_links
 from retrieval.loaders import LoadError, is_document, load_document
 from retrieval.store import ChunkStore
 from retrieval.tokenizer import tokenize
@@ -20,7 +21,7 @@ from retrieval.vector_index import VectorIndex
 
 # Bumped when loaders, the chunker or the tokenizer change, so every file is re-read once
 # after an upgrade.
-PIPELINE_VERSION = "12"
+PIPELINE_VERSION = "13"
 EMBED_BATCH = 256
 
 Progress = Callable[[str, int, int], None]
@@ -103,7 +104,8 @@ def ingest(
             new_ids = {c.id for c in chunks}
             stale.extend(old_ids - new_ids)
             pending.extend(c for c in chunks if c.id not in old_ids)
-            store.put_file(root_key, rel, digest, chunks, page_id if chunks else "")
+            links = extract_links(data.decode("utf-8", errors="replace"), source=rel)
+            store.put_file(root_key, rel, digest, chunks, page_id if chunks else "", links)
             if record is None:
                 report.added += 1
             else:

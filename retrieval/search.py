@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from retrieval.embedder import Embedder
 from retrieval.glossary import to_chinese, to_english
 from retrieval.lexical import LexicalIndex
+from retrieval.links import inbound_counts
 from retrieval.platforms import platform_of, word_pattern
 from retrieval.results import Ranked, dedupe, lift_translations, merge_copies, to_hit
 from retrieval.store import ChunkStore
@@ -83,6 +85,10 @@ W_IDENTIFIER = 0.5
 # translated pages answer an English question in English. (Not the reverse: there the
 # translations are too few to hold every answer.)
 OTHER_LANGUAGE = 0.85
+# Pages many others link to are where the docs explain a thing (retrieval.links): up to
+# ×(1 + LINK_PRIOR), reached at WELL_LINKED linking pages, on a log scale.
+LINK_PRIOR = 0.2
+WELL_LINKED = 20
 CHINESE_CORPUS = 0.5  # share of chunks with Chinese text that makes a corpus "Chinese"
 ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -121,6 +127,7 @@ class Searcher:
         self._section_platforms: dict[str, str | None] = {}  # see _platform_of
         # (chunk count when made, product name patterns): see _product_of
         self._products: tuple[int, list[tuple[str, re.Pattern[str]]]] | None = None
+        self._inbound: tuple[int, dict[str, float]] | None = None  # see _link_prior
 
     def rank(
         self,
@@ -181,6 +188,7 @@ class Searcher:
             if _IDENTIFIER.fullmatch(t) and 0 < len(ids := self.lexical.chunks_with(t)) <= rare
         }
         chinese_question = has_chinese(query)
+        link_prior = self._link_prior()
         side_pages = [page for page, asks in _SIDE_PAGES if not asks.search(query)]
         phrases = [p.lower() for p in _QUOTED.findall(query) if len(p) >= 8]
         fused: dict[str, float] = {}
@@ -213,6 +221,7 @@ class Searcher:
                 score += W_IDENTIFIER * lift / (RRF_K + 1)
             if not crossing and self.lexical.is_chinese(cid) != chinese_question:
                 score *= OTHER_LANGUAGE
+            score *= link_prior.get(chunk.source, 1.0)
             if any(page.search(chunk.source) for page in side_pages):
                 score *= SIDE_DAMPING
             if chunk.heading_path and _NAVIGATION.search(chunk.heading_path[-1]):
@@ -263,6 +272,18 @@ class Searcher:
             bonus = weight / (RRF_K + rank + 1)
             for cid in by_source.get(source) or [first]:
                 fused[cid] = fused.get(cid, 0.0) + bonus
+
+    def _link_prior(self) -> dict[str, float]:
+        """Each linked-to page's factor (pages no one links to: 1), kept until links change."""
+        generation = self.store.link_generation
+        if self._inbound is None or self._inbound[0] != generation:
+            top = math.log1p(WELL_LINKED)
+            factors = {
+                page: 1.0 + LINK_PRIOR * min(1.0, math.log1p(count) / top)
+                for page, count in inbound_counts(self.store.links).items()
+            }
+            self._inbound = (generation, factors)
+        return self._inbound[1]
 
     def _product_of(self, text: str) -> str | None:
         """The first product of the docs' metadata (``product: rtc``) named in ``text``;

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from retrieval.types import Chunk
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     root TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, chunk_ids TEXT NOT NULL,
-    page_id TEXT NOT NULL DEFAULT '',
+    page_id TEXT NOT NULL DEFAULT '', links TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (root, path)
 );
 CREATE TABLE IF NOT EXISTS chunks (
@@ -46,13 +46,21 @@ class ChunkStore:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
         if "page_id" not in columns:  # an index written before page vectors existed
             self._db.execute("ALTER TABLE files ADD COLUMN page_id TEXT NOT NULL DEFAULT ''")
+        if "links" not in columns:  # ... or before links were kept (filled on re-ingest)
+            self._db.execute("ALTER TABLE files ADD COLUMN links TEXT NOT NULL DEFAULT '[]'")
         self.chunks: dict[str, Chunk] = {}
         # page vector id -> (source, first chunk id): lets a page-level match lift its chunks
         self.pages: dict[str, tuple[str, str]] = {}
-        for path_, ids, page_id in self._db.execute("SELECT path, chunk_ids, page_id FROM files"):
+        # source -> the pages it links to (see retrieval.links); ``link_generation`` counts
+        # changes, so what is computed from the links is recomputed only when they change
+        self.links: dict[str, list[str]] = {}
+        self.link_generation = 0
+        rows = self._db.execute("SELECT path, chunk_ids, page_id, links FROM files")
+        for path_, ids, page_id, links in rows:
             first = json.loads(ids)
             if page_id and first:
                 self.pages[page_id] = (path_, first[0])
+            self.links[path_] = json.loads(links)
         for row in self._db.execute(
             "SELECT id, source, title, heading_path, text, url, metadata, content_hash FROM chunks"
         ):
@@ -78,13 +86,21 @@ class ChunkStore:
         return int(self._db.execute("SELECT COUNT(*) FROM files").fetchone()[0])
 
     def put_file(
-        self, root: str, path: str, file_hash: str, chunks: list[Chunk], page_id: str = ""
+        self,
+        root: str,
+        path: str,
+        file_hash: str,
+        chunks: list[Chunk],
+        page_id: str = "",
+        links: Sequence[str] = (),
     ) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO files (root, path, hash, chunk_ids, page_id)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (root, path, file_hash, json.dumps([c.id for c in chunks]), page_id),
+            "INSERT OR REPLACE INTO files (root, path, hash, chunk_ids, page_id, links)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (root, path, file_hash, json.dumps([c.id for c in chunks]), page_id, json.dumps(links)),
         )
+        self.links[path] = list(links)
+        self.link_generation += 1
         if page_id and chunks:
             self.pages[page_id] = (path, chunks[0].id)
         self._db.executemany(
@@ -109,6 +125,8 @@ class ChunkStore:
 
     def delete_file(self, root: str, path: str, page_id: str = "") -> None:
         self.pages.pop(page_id, None)
+        self.links.pop(path, None)
+        self.link_generation += 1
         self._db.execute("DELETE FROM files WHERE root = ? AND path = ?", (root, path))
 
     def delete_chunks(self, ids: Iterable[str]) -> None:
@@ -128,6 +146,8 @@ class ChunkStore:
         self._db.executescript("DELETE FROM files; DELETE FROM chunks; DELETE FROM meta;")
         self.chunks.clear()
         self.pages.clear()
+        self.links.clear()
+        self.link_generation += 1
 
     def commit(self) -> None:
         self._db.commit()
