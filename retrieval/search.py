@@ -38,9 +38,10 @@ W_LEX = 0.6  # dense first: BM25 mostly settles ties and exact identifiers
 W_ASPECT = 0.5
 _SENTENCE_END = re.compile(r"(?<=[?.!;])\s+")
 # Pages of a side kind, by their path, and what a question says when it asks for them.
-# Release notes name every feature in passing, and a command-line reference repeats the API's
-# words in its flags ("--channel", "Options"); unless the question asks about versions or
-# fixes, or about the command line, the guide itself is the better answer.
+# Release notes name every feature in passing, a command-line reference repeats the API's
+# words in its flags ("--channel", "Options"), and an error code's page describes the feature it
+# fails in; unless the question asks about versions or fixes, the command line, or an error
+# (a code, a quoted message, "fails", "rejected"), the guide itself is the better answer.
 _SIDE_PAGES = (
     (
         re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I),
@@ -56,6 +57,15 @@ _SIDE_PAGES = (
         re.compile(
             r"\bcli\b|command[- ]line|\bcommands?\b|terminal|shell|console|(?:^|\s)--?[a-z]"
             r"|命令行|终端",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(r"(?:^|/)errors?(?:/codes?)?(?:/|\.|$)|error[-_]?codes?", re.I),
+        re.compile(
+            r"error|\bcodes?\b|fail|reject|denied|warning|exception|crash|invalid|unable"
+            r"|cannot|can't|refus|\d{4,}|[\"'“‘`][^\"'”’`]{6,}[\"'”’`]"
+            r"|错误|失败|报错|异常|无法",
             re.I,
         ),
     ),

@@ -191,6 +191,23 @@ def test_command_line_reference_yields_to_the_guide_unless_the_question_asks_for
         assert hit.source == "cli/channels/subscribe.md", asks
 
 
+def test_an_error_code_page_yields_to_the_guide_unless_the_question_is_about_an_error(
+    kb_over,
+) -> None:
+    kb = kb_over(
+        {
+            "presence/presence.md": "# Presence\n\n## Unstable connections\n\nWhen a device "
+            "drops its connection, a member is still present for a while before it leaves.",
+            "errors/codes/80020.md": "# 80020: connection lost\n\nThe phone loses signal; the "
+            "member stays online for 15 seconds, then leaves presence.",
+        }
+    )
+    question = "a phone loses signal and the member stays online 15 seconds, why?"
+    assert kb.search(question, k=1)[0].source == "presence/presence.md"
+    for asks in ("we get an error: ", "it fails: ", "code 80020: "):
+        assert kb.search(asks + question, k=1)[0].source == "errors/codes/80020.md", asks
+
+
 def test_a_passage_copied_onto_several_pages_is_one_result_cited_where_it_fits(kb_over) -> None:
     faq = (
         "# FAQ\n\n## Can I delete rooms?\n\nRooms cannot be deleted; disable a room from "
