@@ -17,6 +17,7 @@ from retrieval.embedder import Embedder
 from retrieval.glossary import to_chinese, to_english
 from retrieval.lexical import LexicalIndex
 from retrieval.links import inbound_counts
+from retrieval.page_kinds import kind_factor, unasked_side_pages
 from retrieval.platforms import platform_of, word_pattern
 from retrieval.results import Ranked, dedupe, lift_translations, merge_copies, to_hit
 from retrieval.store import ChunkStore
@@ -37,49 +38,6 @@ W_LEX = 0.6  # dense first: BM25 mostly settles ties and exact identifiers
 # asks several things at once; one vector averages them away, so each part also votes.
 W_ASPECT = 0.5
 _SENTENCE_END = re.compile(r"(?<=[?.!;])\s+")
-# Pages of a side kind, by their path, and what a question says when it asks for them.
-# Release notes name every feature in passing, a command-line reference repeats the API's
-# words in its flags ("--channel", "Options"), and an error code's page describes the feature it
-# fails in; unless the question asks about versions or fixes, the command line, or an error
-# (a code, a quoted message, "fails", "rejected"), the guide itself is the better answer.
-_SIDE_PAGES = (
-    (
-        re.compile(r"release[-_ ]?notes|changelog|history|whats[-_]new", re.I),
-        re.compile(
-            r"release|changelog|version|since|history|known issue|regression|fixed|deprecat"
-            r"|upgrad|changed|new in|\bv?\d+\.\d+(?:\.\d+)?\b"
-            r"|新版本|版本|更新日志|已知问题|修复|升级",
-            re.I,
-        ),
-    ),
-    (
-        re.compile(r"(?:^|/)(?:cli|command[-_]line)(?:/|$)", re.I),
-        re.compile(
-            r"\bcli\b|command[- ]line|\bcommands?\b|terminal|shell|console|(?:^|\s)--?[a-z]"
-            r"|命令行|终端",
-            re.I,
-        ),
-    ),
-    (
-        re.compile(r"(?:^|/)errors?(?:/codes?)?(?:/|\.|$)|error[-_]?codes?", re.I),
-        re.compile(
-            r"error|\bcodes?\b|fail|reject|denied|warning|exception|crash|invalid|unable"
-            r"|cannot|can't|refus|\d{4,}|[\"'“‘`][^\"'”’`]{6,}[\"'”’`]"
-            r"|错误|失败|报错|异常|无法",
-            re.I,
-        ),
-    ),
-)
-SIDE_DAMPING = 0.5
-# Sections that only point elsewhere ("Next steps", "Related pages") repeat their targets'
-# words in a few lines; they count half.
-NAV_DAMPING = 0.5
-_NAVIGATION = re.compile(
-    r"^(?:next steps?|what'?s next|related(?: pages| topics| links| resources)?|see also"
-    r"|further reading|learn more|more resources|resources)\b"
-    r"|下一步|相关(?:文档|链接|页面)|延伸阅读",
-    re.I,
-)
 MIN_COPY_CHARS = 80  # shorter identical texts ("See below.") may be coincidence
 # Product values of cross-cutting sections, which no question names as its product.
 _CROSS_CUTTING = frozenset({"platform", "general", "common", "shared", "all", "core", "other"})
@@ -199,7 +157,7 @@ class Searcher:
         }
         chinese_question = has_chinese(query)
         link_prior = self._link_prior()
-        side_pages = [page for page, asks in _SIDE_PAGES if not asks.search(query)]
+        side_pages = unasked_side_pages(query)
         phrases = [p.lower() for p in _QUOTED.findall(query) if len(p) >= 8]
         fused: dict[str, float] = {}
         dense_score = dict(dense_hits)
@@ -232,10 +190,7 @@ class Searcher:
             if not crossing and self.lexical.is_chinese(cid) != chinese_question:
                 score *= OTHER_LANGUAGE
             score *= link_prior.get(chunk.source, 1.0)
-            if any(page.search(chunk.source) for page in side_pages):
-                score *= SIDE_DAMPING
-            if chunk.heading_path and _NAVIGATION.search(chunk.heading_path[-1]):
-                score *= NAV_DAMPING
+            score *= kind_factor(chunk, side_pages)
             chunk_platform = self._platform_of(chunk)
             if platform and chunk_platform:
                 score *= 1.15 if chunk_platform == platform else 0.9
