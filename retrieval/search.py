@@ -305,16 +305,19 @@ class Searcher:
         words = to_english(query) if has_chinese(query) else to_chinese(query)
         return tokenize(" ".join(words))
 
-    def _salient_unknown(self, term: str, written: str | None = None) -> bool:
+    def _salient_unknown(
+        self, term: str, written: str | None = None, *, among_chinese: bool = False
+    ) -> bool:
         """A question word (index term ``term``, as ``written``) the corpus never uses and that
-        names something specific."""
+        names something specific. ``among_chinese``: the question is in Chinese, where a word in
+        Latin letters is a name ("支持 Unity 吗？"), however common in English."""
         if term.startswith("~") or self.lexical.contains(term):
             return False
         if has_chinese(term):
             return not self.lexical.contains("~" + term[:2]) and is_rare_word(term)
         if not re.fullmatch(r"[a-z][a-z0-9]{2,}", term) or term.isdigit():
             return False
-        return not is_common_english(written or term)
+        return among_chinese or not is_common_english(written or term)
 
     def _evidence(
         self,
@@ -333,7 +336,12 @@ class Searcher:
         coverage = sum(w for t, w in weights.items() if t in top_tokens) / total
         # Judge a stem by the word the question wrote ('laggi' is 'laggy', everyday English).
         surface = {stem_word(w.lower()): w.lower() for w in _LATIN_WORD.findall(query)}
-        unknown = [surface.get(t, t) for t in unique if self._salient_unknown(t, surface.get(t))]
+        chinese = has_chinese(query)
+        unknown = [
+            surface.get(t, t)
+            for t in unique
+            if self._salient_unknown(t, surface.get(t), among_chinese=chinese and t in surface)
+        ]
         return Evidence(
             dense_top=float(dense_hits[0][1]) if dense_hits else 0.0,
             lexical_top=float(lexical_hits[0][1]) if lexical_hits else 0.0,

@@ -61,6 +61,20 @@ def test_unknown_words_are_judged_as_written(docs: Path, make_kb) -> None:
     assert set(evidence.unknown_terms) == {"tizen", "bixby", "smartwatches"}
 
 
+def test_a_latin_word_in_a_chinese_question_is_a_name(docs: Path, make_kb) -> None:
+    """Chinese speakers write product and platform names in Latin letters: one the docs never
+    mention is a sign the docs don't cover the question, however common it is in English."""
+    kb = make_kb()
+    kb.ingest([docs])
+    _, evidence = kb.searcher.rank("有没有官方的 Helm chart 可以部署？")
+    # (not "deploy": the glossary's word for 部署, not one the question wrote)
+    assert set(evidence.unknown_terms) == {"helm", "chart"}
+    _, evidence = kb.searcher.rank("is there an official helm chart?")
+    assert evidence.unknown_terms == []  # in English, everyday words
+    answer = kb.ask("有没有官方的 Helm chart 可以部署？")
+    assert answer.handoff
+
+
 def test_llm_answer_streams_and_keeps_valid_citations(docs: Path, make_kb) -> None:
     with OpenAIStub(
         reply="Tokens expire after 24 hours [1]. Renew them from your server [2]."
