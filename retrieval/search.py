@@ -57,6 +57,7 @@ OTHER_LANGUAGE = 0.85
 # ×(1 + LINK_PRIOR), reached at WELL_LINKED linking pages, on a log scale.
 LINK_PRIOR = 0.2
 WELL_LINKED = 20
+EVIDENCE_PASSAGES = 3  # the top passages whose words measure coverage
 CHINESE_CORPUS = 0.5  # share of chunks with Chinese text that makes a corpus "Chinese"
 ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -204,7 +205,11 @@ class Searcher:
             lift_translations(ranked, translated=lambda r: self.lexical.is_chinese(r.chunk.id))
         ranked.sort(key=lambda r: -r.score)
         results = dedupe(ranked, k=k, max_per_source=self.max_per_source)
-        evidence = self._evidence(query, terms, results, dense_hits, lexical_hits)
+        # How well the docs cover the question is judged on the passages that match it best,
+        # before the link prior (which orders close passages by their page's standing).
+        by_match = sorted(ranked, key=lambda r: -r.score / link_prior.get(r.chunk.source, 1.0))
+        best = dedupe(by_match, k=EVIDENCE_PASSAGES, max_per_source=self.max_per_source)
+        evidence = self._evidence(query, terms, best, dense_hits, lexical_hits)
         if crossing:
             evidence = dataclasses.replace(evidence, cross_language=True)
         return results, evidence
@@ -330,7 +335,7 @@ class Searcher:
         unique = [t for t in dict.fromkeys(terms) if not t.isdigit() or len(t) >= 3]
         weights = {t: self.lexical.idf(t) for t in unique}
         top_tokens: set[str] = set()
-        for r in results[:3]:
+        for r in results[:EVIDENCE_PASSAGES]:
             top_tokens.update(self.lexical.tokens_of(r.chunk.id))
         total = sum(weights.values()) or 1.0
         coverage = sum(w for t, w in weights.items() if t in top_tokens) / total

@@ -79,3 +79,27 @@ def test_links_follow_their_files(docs: Path, make_kb) -> None:
     (docs / "linker.md").unlink()
     kb.ingest([docs])
     assert "quickstart.mdx" not in inbound_counts(kb.store.links)
+
+
+def test_the_link_prior_orders_passages_but_does_not_make_a_question_look_covered(
+    kb_over, monkeypatch
+) -> None:
+    """A well-linked page sharing a question's words moves up; how much of the question the
+    docs cover is still judged on the passages that match it best."""
+    import retrieval.search as search
+
+    pages = {
+        "share.md": "# Screen sharing\n\nShare one window or the whole desktop.",
+        "sdk/a.md": "# The SDK on Android\n\nInstall the SDK with Gradle; the SDK is small.",
+        "sdk/b.md": "# The SDK on iOS\n\nInstall the SDK with CocoaPods; the SDK is small.",
+        "sdk/c.md": "# The SDK on the Web\n\nInstall the SDK with npm; the SDK is small.",
+    }
+    pages |= {f"guides/g{n}.md": f"# Tour {n}\n\n[Next](../share.md)." for n in range(12)}
+    kb = kb_over(pages)
+    question = "is there a Windows desktop SDK?"
+    ranked, evidence = kb.searcher.rank(question, k=3)
+    monkeypatch.setattr(search, "LINK_PRIOR", 0.0)
+    kb.searcher._inbound = None  # recompute the factors without the prior
+    unlinked, plain = kb.searcher.rank(question, k=3)
+    assert [r.chunk.source for r in ranked] != [r.chunk.source for r in unlinked]
+    assert evidence.coverage == plain.coverage
