@@ -24,6 +24,7 @@ from retrieval.store import ChunkStore
 from retrieval.tokenizer import (
     has_chinese,
     is_common_english,
+    is_known_word,
     is_rare_word,
     stem_word,
     tokenize,
@@ -209,7 +210,7 @@ class Searcher:
         # before the link prior (which orders close passages by their page's standing).
         by_match = sorted(ranked, key=lambda r: -r.score / link_prior.get(r.chunk.source, 1.0))
         best = dedupe(by_match, k=EVIDENCE_PASSAGES, max_per_source=self.max_per_source)
-        evidence = self._evidence(query, terms, best, dense_hits, lexical_hits)
+        evidence = self._evidence(query, terms, best, dense_hits, lexical_hits, crossing=crossing)
         if crossing:
             evidence = dataclasses.replace(evidence, cross_language=True)
         return results, evidence
@@ -311,7 +312,12 @@ class Searcher:
         return tokenize(" ".join(words))
 
     def _salient_unknown(
-        self, term: str, written: str | None = None, *, among_chinese: bool = False
+        self,
+        term: str,
+        written: str | None = None,
+        *,
+        among_chinese: bool = False,
+        over_english: bool = False,
     ) -> bool:
         """A question word (index term ``term``, as ``written``) the corpus never uses and that
         names something specific. ``among_chinese``: the question is in Chinese, where a word in
@@ -319,6 +325,10 @@ class Searcher:
         if term.startswith("~") or self.lexical.contains(term):
             return False
         if has_chinese(term):
+            if over_english:
+                # English docs: a word the glossary can't put in English is one search can't
+                # find, and one the few Chinese pages never use is not covered by them either.
+                return is_known_word(term) and not to_english(term)
             return not self.lexical.contains("~" + term[:2]) and is_rare_word(term)
         if not re.fullmatch(r"[a-z][a-z0-9]{2,}", term) or term.isdigit():
             return False
@@ -331,6 +341,8 @@ class Searcher:
         results: list[Ranked],
         dense_hits: list[tuple[str, float]],
         lexical_hits: list[tuple[str, float]],
+        *,
+        crossing: bool = False,
     ) -> Evidence:
         unique = [t for t in dict.fromkeys(terms) if not t.isdigit() or len(t) >= 3]
         weights = {t: self.lexical.idf(t) for t in unique}
@@ -345,7 +357,12 @@ class Searcher:
         unknown = [
             surface.get(t, t)
             for t in unique
-            if self._salient_unknown(t, surface.get(t), among_chinese=chinese and t in surface)
+            if self._salient_unknown(
+                t,
+                surface.get(t),
+                among_chinese=chinese and t in surface,
+                over_english=chinese and crossing,
+            )
         ]
         return Evidence(
             dense_top=float(dense_hits[0][1]) if dense_hits else 0.0,

@@ -118,6 +118,15 @@ def is_rare_word(word: str) -> bool:
     return freq is not None and 0 < freq < 400
 
 
+def is_known_word(word: str) -> bool:
+    """A Chinese word in jieba's dictionary, as opposed to a fragment its model cut from a
+    phrase ("踢人出房间" gives "人出")."""
+    if not _CJK.match(word):
+        return False
+    _cut_chinese("")
+    return _jieba is not None and (_jieba.dt.FREQ.get(word) or 0) > 0
+
+
 _common: frozenset[str] | None = None
 
 
