@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 
 from retrieval.confidence import HANDOFF_BELOW, confidence
 from retrieval.extractive import compose
-from retrieval.followup import standalone_question, with_earlier_question
+from retrieval.followup import is_follow_up, standalone_question, with_earlier_question
 from retrieval.lexical import LexicalIndex
 from retrieval.llm import ChatModel, LLMError
 from retrieval.platforms import platform_of
@@ -108,7 +108,7 @@ class Answerer:
         except LLMError:
             log.warning("LLM failed rewriting a follow-up; answering without it", exc_info=True)
             whole, llm = with_earlier_question(question, context), None  # don't wait twice
-        said = platform_of(question) if whole != question else None
+        said = platform_of(question) if whole != question and is_follow_up(question) else None
         if said and not (filters and filters.platform):
             # "…on iOS?" then "and on Android?": the follow-up's platform is the one meant.
             filters = dataclasses.replace(filters or SearchFilters(), platform=said)

@@ -85,7 +85,10 @@ def standalone_question(question: str, context: Sequence[str], llm: ChatModel | 
     The model is asked only when there is something to resolve: an earlier message and a short
     question. What it returns is used only as a search query and as the question the grounded
     prompt quotes; a reply that is empty or rambles is ignored."""
-    if llm is None or not context or len(_WORD.findall(question)) > MAX_REWRITE_WORDS:
+    if not question.strip():
+        return question  # nothing asked: nothing to rewrite (and no model call)
+    too_long = len(_WORD.findall(question)) > MAX_REWRITE_WORDS or len(question) > MAX_REWRITE_CHARS
+    if llm is None or not context or too_long:
         return with_earlier_question(question, context)
     if not any(len(_WORD.findall(m)) >= MIN_EARLIER_WORDS for m in context):
         return question

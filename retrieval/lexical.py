@@ -89,6 +89,13 @@ class LexicalIndex:
         """The share of chunks with Chinese text."""
         return len(self._chinese) / max(len(self._tokens), 1)
 
+    def frequency(self, term: str) -> int:
+        """How many chunks hold ``term``."""
+        if self._dirty:
+            self._build()
+        posting = self._postings.get(term)
+        return 0 if posting is None else len(posting[0])
+
     def chunks_with(self, term: str) -> set[str]:
         """The ids of the chunks whose tokens include ``term``."""
         if self._dirty:

@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable, Mapping
 
 _LINK = re.compile(
-    r"\]\(\s*<?([^)\s>]+)>?[^)]*\)"  # Markdown [text](target "title")
+    # Markdown [text](target "title"); no brackets in a target, so a run of "](" is one pass
+    r"\]\(\s*<?([^()\[\]\s<>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
     r"|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)"  # Markdown reference [id]: target
     r"|\bhref\s*=\s*[\"']([^\"']+)[\"']"  # HTML and JSX
     r"|`[^`<]*<([^>`]+)>`__?"  # reStructuredText `text <target>`_

@@ -139,3 +139,24 @@ def test_injection_in_a_follow_up_reaches_the_model_only_as_data(kb_over) -> Non
     for later in stub.requests[1:]:
         assert later["messages"][0]["content"] == SYSTEM_PROMPT
     assert answer.handoff and "PWNED" not in answer.answer
+
+
+def test_an_empty_or_huge_message_costs_no_rewrite(kb_over) -> None:
+    with OpenAIStub(reply=_by_prompt("How do I turn on push notifications on Android?")) as stub:
+        kb = kb_over(PUSH_PAGES, llm=_llm(stub))
+        empty = kb.ask("   ", context=EARLIER)
+        pasted = "E/NimbusPush:" + "x" * 5000  # one "word" of a pasted log
+        kb.ask(pasted, context=EARLIER)
+    assert empty.handoff and empty.question == ""
+    assert all(r["messages"][0]["content"] != REWRITE_PROMPT for r in stub.requests)
+
+
+def test_a_question_that_stands_alone_is_not_narrowed_to_its_platform(kb_over) -> None:
+    """The model may tidy a standalone question ("…on iOS" → "…on iOS?"): that is no
+    follow-up, so the iOS page is preferred but the others are not filtered out."""
+    question = "How do I register the device token for push on iOS"
+    with OpenAIStub(reply=_by_prompt(question + "?")) as stub:
+        kb = kb_over(PUSH_PAGES, llm=_llm(stub))
+        answer = kb.ask(question, context=EARLIER)
+    sources = [p.source for p in answer.passages]
+    assert sources[0] == "ios/push.md" and "android/push.md" in sources

@@ -103,3 +103,12 @@ def test_the_link_prior_orders_passages_but_does_not_make_a_question_look_covere
     unlinked, plain = kb.searcher.rank(question, k=3)
     assert [r.chunk.source for r in ranked] != [r.chunk.source for r in unlinked]
     assert evidence.coverage == plain.coverage
+
+
+def test_malformed_and_empty_text_gives_no_links() -> None:
+    assert extract_links("", source="a.md") == []
+    broken = "[unclosed](/docs/a [also](  ) <a href=> ![x]( ) [[nested]](#)"
+    assert extract_links(broken, source="a.md") == []
+    # A huge run of link-like noise is read in one pass, not retried from every bracket.
+    noise = "](" * 50_000 + "`" * 20_000 + "<" * 20_000
+    assert extract_links(noise + "[ok](guide.md)", source="a.md") == ["guide"]
