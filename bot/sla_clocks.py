@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.config import Account, OrgConfig
-from bot.sla_setup import account_calendar, account_policy, ladder_for
+from bot.sla_setup import account_calendar, account_policy, commercial_sla, ladder_for
 from bot.store.records import ClockRecord, Ticket, TicketEvent
 from sla import ClockState, DueStep, Event, Ladder, TicketClocks, clock_steps, compute_clocks
 from sla.calendar import Calendar
 from sla.policy import Policy
 
 FiredKeys = Callable[[int], set[tuple[str, int]]]
+# Tickets for the account team, on the commercial clock and ladder (``commercial:`` config).
+COMMERCIAL_KINDS = ("upgrade", "commercial")
 
 
 def escalation_clock(state: ClockState) -> str:
@@ -54,6 +56,13 @@ class AccountSla:
     calendar: Calendar
     policy: Policy
     ladder: Ladder
+    commercial_policy: Policy
+    commercial_ladder: Ladder
+
+    def for_kind(self, kind: str) -> tuple[Policy, Ladder]:
+        if kind in COMMERCIAL_KINDS:
+            return self.commercial_policy, self.commercial_ladder
+        return self.policy, self.ladder
 
 
 class SlaClockKeeper:
@@ -71,11 +80,14 @@ class SlaClockKeeper:
         account = self.config.account(account_id) or Account(
             id=account_id, name=account_id, tier="free"
         )
+        policy, ladder = commercial_sla(self.config)
         return AccountSla(
             tier=account.tier,
             calendar=account_calendar(self.config, account),
             policy=account_policy(self.config, account),
             ladder=ladder_for(self.config, account.tier),
+            commercial_policy=policy,
+            commercial_ladder=ladder,
         )
 
     def state(
@@ -88,12 +100,12 @@ class SlaClockKeeper:
             tier=sla.tier,
             business=sla.calendar,
             now=now,
-            policy=sla.policy,
+            policy=sla.for_kind(ticket.kind)[0],
             priority=ticket.priority,
         )
 
     def steps(self, state: ClockState, ticket: Ticket) -> list[DueStep]:
-        return clock_steps(state, self.account_sla(ticket.account_id).ladder)
+        return clock_steps(state, self.account_sla(ticket.account_id).for_kind(ticket.kind)[1])
 
     def clocks(self, ticket: Ticket, events: Sequence[TicketEvent]) -> Sequence[ClockRecord]:
         if not events:

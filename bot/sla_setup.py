@@ -26,6 +26,8 @@ from sla import (
     ladder_from_data,
     override_policy,
     parse_handover,
+    parse_target,
+    uniform_policy,
 )
 
 if TYPE_CHECKING:
@@ -127,6 +129,18 @@ def ladder_for(config: OrgConfig | None, tier: str) -> Ladder:
         return ladder_from_data(None)
     steps = config.ladder_for(_invalid_input(lambda: check_tier(tier)))
     return _config_errors(f"plans.{tier}.escalation", lambda: ladder_from_data(steps))
+
+
+def commercial_sla(config: OrgConfig) -> tuple[Policy, Ladder]:
+    """The commercial requests' clock (first response only) and ladder."""
+    commercial = config.commercial
+    target = _config_errors(
+        "commercial.first_response", lambda: parse_target(commercial.first_response)
+    )
+    ladder = _config_errors(
+        "commercial.escalation", lambda: ladder_from_data(commercial.escalation)
+    )
+    return uniform_policy(target), ladder
 
 
 def rotation_for(config: OrgConfig) -> Rotation | None:

@@ -70,6 +70,7 @@ from sla.policy import (
     check_priority,
     check_tier,
     override_policy,
+    uniform_policy,
 )
 from sla.rotation import OnCallOverride, Rotation, parse_handover
 
@@ -119,4 +120,5 @@ __all__ = [
     "parse_handover",
     "parse_target",
     "require_aware",
+    "uniform_policy",
 ]

@@ -90,6 +90,13 @@ DEFAULT_POLICY = Policy(
 )
 
 
+def uniform_policy(first_response: Target | None, resolution: Target | None = None) -> Policy:
+    """The same targets for every tier and priority (e.g. commercial requests, which the
+    account team answers whatever the plan)."""
+    targets = Targets(first_response, resolution)
+    return Policy({(tier, p): targets for tier in TIERS for p in PRIORITIES})
+
+
 def _field(entry: Any, name: str) -> Any:
     if isinstance(entry, Mapping):
         unknown = set(entry) - {"first_response", "resolution"}

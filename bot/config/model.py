@@ -115,6 +115,22 @@ DEFAULT_LADDER = (
 )
 
 
+COMMERCIAL_LADDER = (
+    EscalationStep(at=0.5, notify=["assignee"]),
+    EscalationStep(at=1.0, notify=["csm", "manager"]),
+)
+
+
+class Commercial(_Strict):
+    """Commercial requests (pricing, discounts, contracts, invoices, plan changes): the
+    account's CSM answers them on their own clock, never the engineering on-call queue."""
+
+    first_response: str = Field(
+        default="8h business", description="Target for the account team's first reply."
+    )
+    escalation: list[EscalationStep] = Field(default_factory=lambda: list(COMMERCIAL_LADDER))
+
+
 class Plan(_Strict):
     """Per-tier overrides of the built-in policy."""
 
@@ -173,6 +189,11 @@ class Account(_Strict):
 
 class WebConfig(_Strict):
     public_questions: bool = True
+    contact_form: bool = Field(
+        default=True,
+        description="Visitors without an account may leave name, e-mail and problem; the "
+        "ticket opens on the organisation's default account.",
+    )
     trusted_user_header: str | None = Field(
         default=None, description="Header set by a trusted reverse proxy naming the staff user."
     )
@@ -228,6 +249,7 @@ class OrgConfig(_Strict):
     calendars: dict[str, CalendarSpec] = Field(default_factory=dict)
     plans: dict[Tier, Plan] = Field(default_factory=dict)
     escalation: list[EscalationStep] = Field(default_factory=lambda: list(DEFAULT_LADDER))
+    commercial: Commercial = Field(default_factory=Commercial)
     people: list[Person] = Field(default_factory=list)
     oncall: OnCall | None = None
     accounts: list[Account] = Field(default_factory=list)

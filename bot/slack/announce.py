@@ -17,11 +17,21 @@ DEFAULT_RETRY = dt.timedelta(seconds=60)
 
 
 def new_ticket_deliveries(ctx: AppContext, ticket: Ticket, *, now: dt.datetime) -> list[Delivery]:
-    """Who hears about a new ticket: the on-call engineer and the account's internal channel."""
+    """Who hears about a new ticket: the on-call engineer (the account's CSM for a commercial
+    request, which never goes to the engineering queue) and the account's internal channel."""
+    from bot.sla_clocks import COMMERCIAL_KINDS
     from bot.sla_setup import rotation_for
 
     payload = {"kind": "new_ticket", "ticket": ticket.key, "headline": "New ticket"}
     out: list[Delivery] = []
+    account = ctx.config.account(ticket.account_id)
+    if ticket.kind in COMMERCIAL_KINDS:
+        payload["headline"] = "New commercial request"
+        if account is not None and account.csm:
+            out.append(Delivery("slack", account.csm, payload))
+        if account is not None and account.internal_channel:
+            out.append(Delivery("slack", account.internal_channel, payload))
+        return out
     try:
         rotation = rotation_for(ctx.config)
         oncall = rotation.on_call(now) if rotation is not None else None
@@ -30,7 +40,6 @@ def new_ticket_deliveries(ctx: AppContext, ticket: Ticket, *, now: dt.datetime) 
         oncall = None
     if oncall is not None:
         out.append(Delivery("slack", oncall, payload))
-    account = ctx.config.account(ticket.account_id)
     if account is not None and account.internal_channel:
         out.append(Delivery("slack", account.internal_channel, payload))
     return out
