@@ -1,45 +1,45 @@
-"""Answers from the docs: cited, or an honest handoff recorded as a knowledge gap."""
+"""Answers from the docs: cited (streamed as the model writes them), or an honest handoff
+recorded as a knowledge gap; and the docs' known issues, looked up for a bug report."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Protocol
 
+from bot.conversation.known_issues import Match, Report, find_known_issue
 from bot.conversation.texts import say
 from bot.conversation.types import Action, CitationRef, Reply, Turn
 from bot.errors import DeskbotError
 from bot.store.gaps import GapStore
 from bot.store.records import Conversation
-from retrieval.types import Answer
+from retrieval.types import Answer, SearchHit
 
 log = logging.getLogger("deskbot.conversation")
 
 ANSWER_ACTIONS: list[Action] = ["solved", "open_ticket", "human"]
 HANDOFF_ACTIONS: list[Action] = ["open_ticket", "human"]
+KNOWN_ISSUE_HITS = 8
 
 
 class Answerer(Protocol):
     """The docs bot (``retrieval.KnowledgeBase`` satisfies it). ``context``: the conversation's
-    earlier messages, oldest first, for the platform or product they name."""
+    earlier messages, oldest first, for the platform or product they name. ``ask_stream`` and
+    ``search`` are used when present (streaming answers; known-issue lookups)."""
 
     def ask(self, question: str, *, context: Sequence[str] = ()) -> Answer: ...
 
 
-def earlier_messages(conv: Conversation, *, limit: int = 6) -> list[str]:
-    """What the user wrote before this turn ("we're on Flutter"), oldest first."""
-    return [m.text for m in conv.messages if m.role == "user"][-limit:]
-
-
-def error_reply(conv: Conversation, what: str, lang: str) -> Reply:
-    """Something failed: say so, keep nothing back, offer a person."""
+def error_reply(conv: Conversation, what: str, lang: str, *, saved: bool = True) -> Reply:
+    """Something failed: say so honestly, offer a person."""
     return Reply(
         kind="error",
-        text=say("error", lang, what=what[:200]),
+        text=say("error" if saved else "error_unsaved", lang, what=what[:200]),
         conversation_id=conv.id,
         handoff=True,
         actions=["human"],
+        lang=lang,
     )
 
 
@@ -57,15 +57,19 @@ class DocsAnswers:
         *,
         lang: str,
         now: dt.datetime,
-        found: Answer | None = None,
-    ) -> Reply:
-        """A cited answer, or a handoff recorded as a knowledge gap. ``found`` reuses an
-        answer already looked up for this turn (the known-issue check)."""
-        earlier = earlier_messages(conv)
+        earlier: Sequence[str] = (),
+    ) -> Generator[str, None, Reply]:
+        """Yield the answer's text as it is produced; return the cited answer, or a handoff
+        recorded as a knowledge gap. ``earlier``: the user's earlier messages of this topic."""
         try:
-            answer = (
-                found if found is not None else self.knowledge().ask(turn.question, context=earlier)
-            )
+            kb = self.knowledge()
+            stream = getattr(kb, "ask_stream", None)
+            if stream is not None:
+                pieces = stream(turn.question, context=list(earlier))
+                yield from pieces
+                answer: Answer = pieces.result()
+            else:
+                answer = kb.ask(turn.question, context=list(earlier))
         except DeskbotError as exc:
             return error_reply(conv, str(exc), lang)
         except Exception as exc:  # index or model failure
@@ -91,6 +95,7 @@ class DocsAnswers:
                 confidence=answer.confidence,
                 handoff=True,
                 actions=HANDOFF_ACTIONS,
+                lang=lang,
             )
         text = "\n\n".join([answer.answer, *turn.notes])
         return Reply(
@@ -100,37 +105,22 @@ class DocsAnswers:
             citations=citations,
             confidence=answer.confidence,
             actions=ANSWER_ACTIONS,
+            lang=lang,
         )
 
-    def known_issue(self, conv: Conversation, text: str) -> tuple[Reply | None, Answer | None]:
-        """A bug the docs already describe (release notes, known issues) gets the answer.
-
-        Returns the reply (None when it is not a known issue) and the docs' answer, so the
-        caller can reuse it rather than ask again.
-        """
+    def known_issue(self, report: Report, query: str, *, context: Sequence[str]) -> Match | None:
+        """A known issue of the docs that matches ``report`` (see :mod:`known_issues`)."""
+        if not query.strip():
+            return None
         try:
-            answer = self.knowledge().ask(text, context=earlier_messages(conv))
-        except Exception:
-            return None, None
-        if answer.handoff or answer.confidence < 0.6:
-            return None, answer
-        known = [
-            c
-            for c in answer.citations
-            if "known issue" in c.heading.lower() or "release-notes" in c.source.lower()
-        ]
-        if not known:
-            return None, answer
-        body = (
-            f"This looks like a known issue:\n\n{answer.answer}\n\n"
-            "If this doesn't match what you see, I can open a ticket."
-        )
-        reply = Reply(
-            kind="answer",
-            text=body,
-            conversation_id=conv.id,
-            citations=[CitationRef(c.source, c.heading, c.url) for c in answer.citations],
-            confidence=answer.confidence,
-            actions=["solved", "open_ticket", "human"],
-        )
-        return reply, answer
+            kb = self.knowledge()
+            search = getattr(kb, "search", None)
+            hits: list[SearchHit]
+            if search is not None:
+                hits = list(search(query, k=KNOWN_ISSUE_HITS, context=list(context)))
+            else:
+                hits = list(kb.ask(query, context=list(context)).passages)
+        except Exception:  # a failed lookup only means no suggestion
+            log.warning("known-issue lookup failed", exc_info=True)
+            return None
+        return find_known_issue(report, hits)

@@ -7,8 +7,10 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bot.config import OrgConfig
 from bot.conversation.intake import TriageIntake
 from bot.conversation.service import Answerer, ConversationService
+from bot.triage.followup import KB_COLLECT_LOGS
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -30,9 +32,25 @@ def build_conversation(
         gaps=ctx.gaps,
         attachments=ctx.attachments,
         knowledge=knowledge or lazy_knowledge(ctx),
-        intake=TriageIntake(engine=engine, max_upload_bytes=ctx.settings.max_upload_mb * 2**20),
+        intake=TriageIntake(
+            engine=engine,
+            max_upload_bytes=ctx.settings.max_upload_mb * 2**20,
+            logs_url=docs_page_url(ctx.config, KB_COLLECT_LOGS),
+        ),
         on_ticket_opened=lambda ticket: announce_to_engineers(ctx, ticket),
     )
+
+
+def docs_page_url(config: OrgConfig, page: str) -> str:
+    """The published address of a page of the organisation's docs (``page`` relative to the
+    folder above the docs root, as the sample knowledge base names it), or ``page`` itself
+    when no docs source has a ``base_url``."""
+    for source in config.docs:
+        root = source.path.rstrip("/") + "/"
+        if source.base_url and page.startswith(root):
+            relative = page.removeprefix(root).removesuffix(".md").removesuffix(".mdx")
+            return source.base_url.rstrip("/") + "/" + relative
+    return page
 
 
 def announce_to_engineers(ctx: AppContext, ticket: Ticket) -> None:

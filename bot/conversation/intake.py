@@ -1,41 +1,33 @@
-"""The triage engine and intake state machine, as the conversation service uses them."""
+"""The triage engine and bug intake, as the conversation service uses them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from bot.conversation.types import Upload
 from bot.triage.attachments import read_attachment
 from bot.triage.engine import TriageEngine, TriageRequest
+from bot.triage.followup import KB_COLLECT_LOGS
 from bot.triage.intake import IntakeDecision, IntakeSession
-from bot.triage.models import Attachment, TriageResult
+from bot.triage.models import Attachment, Tier, TriageResult
 from bot.triage.redactor import DEFAULT_REDACTOR, Redactor
-
-_TICKET_KINDS = ("bug", "outage", "feature", "upgrade")
-
-
-@dataclass(frozen=True)
-class IntakeStep:
-    """What the service does next: ask (``message``) or open the ticket (``result``)."""
-
-    open_ticket: bool
-    message: str | None
-    missing: list[str]
-    state: dict[str, Any]
-    result: IntakeDecision
 
 
 class TriageIntake:
-    """Implements ``bot.conversation.service.Intake`` with ``bot.triage``."""
+    """Implements ``bot.conversation.requests.Intake`` with ``bot.triage``."""
 
     def __init__(
-        self, *, engine: TriageEngine, max_upload_bytes: int, redactor: Redactor = DEFAULT_REDACTOR
+        self,
+        *,
+        engine: TriageEngine,
+        max_upload_bytes: int,
+        redactor: Redactor = DEFAULT_REDACTOR,
+        logs_url: str = KB_COLLECT_LOGS,
     ) -> None:
         self.engine = engine
         self.max_upload_bytes = max_upload_bytes
         self.redactor = redactor
+        self.logs_url = logs_url  # the page on collecting logs that follow-ups point to
 
     def redact(self, text: str) -> str:
         return self.redactor.redact(text)
@@ -47,30 +39,27 @@ class TriageIntake:
         )
 
     def classify(self, text: str, *, tier: str, context: Sequence[str]) -> TriageResult:
-        request = TriageRequest(text=text, tier=tier, context=list(context))  # type: ignore[arg-type]
+        request = TriageRequest(
+            text=text or "(attachment)", tier=_tier(tier), context=list(context)
+        )
         return self.engine.triage(request)
 
     def step(
         self,
-        state: dict[str, Any] | None,
+        session: IntakeSession,
         text: str,
         *,
-        tier: str,
-        attachments: Sequence[Any],
+        attachments: Sequence[Attachment] = (),
         go_ahead: bool = False,
-    ) -> IntakeStep:
-        session = IntakeSession.model_validate(state) if state else IntakeSession(tier=tier)  # type: ignore[arg-type]
-        if go_ahead and not text:
-            text = "Please go ahead and open the ticket anyway."
-        decision = session.step(text, engine=self.engine, attachments=list(attachments))
-        opened = decision.action in ("open", "update") or go_ahead
-        if opened and decision.kind not in _TICKET_KINDS:
-            # "Open a ticket" under an answer: a question for a person, not a bug report.
-            decision = decision.model_copy(update={"kind": "question", "missing": []})
-        return IntakeStep(
-            open_ticket=opened,
-            message=decision.message,
-            missing=list(decision.missing),
-            state=session.model_dump(mode="json"),
-            result=decision,
+    ) -> IntakeDecision:
+        return session.step(
+            text,
+            engine=self.engine,
+            attachments=attachments,
+            go_ahead=go_ahead,
+            logs_url=self.logs_url,
         )
+
+
+def _tier(tier: str) -> Tier:
+    return tier if tier in ("free", "basic", "pro", "enterprise") else "pro"  # type: ignore[return-value]

@@ -1,5 +1,5 @@
-"""Tickets from conversations: bug intake, requests for a person, feature and upgrade
-requests, messages added to an open ticket, and status answers for the asker's own account."""
+"""Tickets from conversations: bug reports, questions for a person, commercial and feature
+requests, detail added to an open ticket, and where the asker's tickets stand."""
 
 from __future__ import annotations
 
@@ -9,257 +9,268 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from bot.config import Account, OrgConfig
-from bot.conversation.texts import say, ticket_lines
-from bot.conversation.types import Inbound, Reply, TicketSummary, Turn, Upload
+from bot.conversation.summary import question_body, report_body
+from bot.conversation.types import Inbound, TicketSummary, Upload
 from bot.desk import TicketDesk
 from bot.errors import NotFound
 from bot.store.attachments import AttachmentStore
-from bot.store.conversations import ConversationStore
-from bot.store.records import Conversation, NewTicket, Ticket
+from bot.store.records import Conversation, Message, NewTicket, Ticket
 from bot.store.tickets import TicketFilter, TicketStore
+from bot.triage.intake import IntakeDecision, IntakeSession
+from bot.triage.models import Attachment, TriageResult
 
 log = logging.getLogger("deskbot.conversation")
+COMMERCIAL_STAGE = "submitted"
 
 
 class Intake(Protocol):
-    """Bug intake and triage (``bot.conversation.intake.TriageIntake`` satisfies it)."""
+    """Triage and bug intake (``bot.conversation.intake.TriageIntake`` satisfies it)."""
 
-    def classify(self, text: str, *, tier: str, context: Sequence[str]) -> Any: ...
+    def classify(self, text: str, *, tier: str, context: Sequence[str]) -> TriageResult: ...
 
     def step(
         self,
-        state: dict[str, Any] | None,
+        session: IntakeSession,
         text: str,
         *,
-        tier: str,
-        attachments: Sequence[Any],
+        attachments: Sequence[Attachment] = (),
         go_ahead: bool = False,
-    ) -> Any: ...
+    ) -> IntakeDecision: ...
 
-    def read_upload(self, upload: Upload) -> Any: ...
+    def read_upload(self, upload: Upload) -> Attachment: ...
 
     def redact(self, text: str) -> str: ...
 
 
 class TicketRequests:
+    """Opens and updates the tickets a conversation leads to, through the ticket desk."""
+
     def __init__(
         self,
         *,
         config: OrgConfig,
-        conversations: ConversationStore,
         tickets: TicketStore,
         desk: TicketDesk,
         attachments: AttachmentStore,
-        intake: Intake,
         on_ticket_opened: Callable[[Ticket], None] | None = None,
     ) -> None:
         self.config = config
-        self.conversations = conversations
         self.tickets = tickets
         self.desk = desk
         self.attachments = attachments
-        self.intake = intake
         self.on_ticket_opened = on_ticket_opened
 
-    def continue_intake(
+    # -- opening -----------------------------------------------------------------------------
+    def open_report(
         self,
         conv: Conversation,
         account: Account,
         inbound: Inbound,
-        turn: Turn,
+        session: IntakeSession,
+        decision: IntakeDecision,
         *,
         now: dt.datetime,
-        go_ahead: bool,
-    ) -> Reply | None:
-        """The next intake step, or None when intake finds nothing to ask (the turn is a
-        question or a status check, not part of a report): the router answers it instead."""
-        text = turn.report  # with the earlier thread messages, so intake does not ask again
-        state = conv.state.get("intake")
-        if state is None and inbound.action == "open_ticket" and not text:
-            # "Open a ticket" under an answer: the question asked is the report.
-            text = next(
-                (m.text for m in reversed(conv.messages) if m.role == "user" and m.text), ""
-            )
-        step = self.intake.step(
-            state, text, tier=account.tier, attachments=turn.attachments, go_ahead=go_ahead
-        )
-        if not step.open_ticket:
-            if not step.message:
-                return None
-            self.conversations.update(conv.id, now=now, state={**conv.state, "intake": step.state})
-            return Reply(
-                kind="follow_up",
-                text=step.message,
-                conversation_id=conv.id,
-                missing=list(step.missing),
-                actions=["go_ahead"],
-            )
-        result = step.result
-        fields = {k: v for k, v in result.fields.model_dump().items() if v}
+        attachment_ids: Sequence[int] = (),
+    ) -> Ticket:
+        """A bug or outage ticket built from the report: subject, fields, priority, body."""
+        fields = {k: v for k, v in decision.fields.model_dump().items() if v}
         new = NewTicket(
             account_id=account.id,
-            kind=result.kind,
-            priority=result.priority,
-            priority_reason=result.reason,
-            subject=(fields.get("summary") or text or "Bug report")[:300],
+            kind=decision.kind,
+            priority=decision.priority,
+            priority_reason=decision.reason,
+            subject=session.subject or "Bug report",
             requester=inbound.user_ref or "anonymous",
             requester_name=inbound.user_name,
             fields=fields,
-            missing=list(step.missing),
-            **_refs(inbound),
+            missing=list(decision.missing),
             conversation_id=conv.id,
             stage="new",
-            body=self._transcript(conv, turn.text or text),
+            body=report_body(
+                decision.fields,
+                subject=session.subject,
+                attachments=session.attachment_names,
+                messages=conv.messages,
+            ),
+            **_refs(inbound),
         )
-        ticket = self._open(conv, new, turn, now=now)
-        state = {k: v for k, v in conv.state.items() if k != "intake"}
-        self.conversations.update(conv.id, now=now, state=state, ticket_id=ticket.id)
-        summary = self.summary(ticket)
-        text = f"I've opened a ticket for you.\n\n{ticket_lines(summary)}"
-        if step.message:  # e.g. an outage: opened at once, and we still ask for the rest
-            text = f"{text}\n\n{step.message}"
-        return Reply(
-            kind="ticket_opened",
-            text=text,
-            conversation_id=conv.id,
-            ticket=summary,
-            missing=list(step.missing),
-        )
+        return self._open(conv, new, attachment_ids, now=now)
 
-    def open_for_human(
-        self, conv: Conversation, account: Account, inbound: Inbound, *, now: dt.datetime
-    ) -> Reply:
-        ticket = self.open_ticket_of(conv)
-        if ticket is None:
-            question = next(
-                (m.text for m in reversed(conv.messages) if m.role == "user" and m.text), ""
-            )
-            new = NewTicket(
-                account_id=account.id,
-                kind="question",
-                priority="P3",
-                priority_reason="the customer asked for a person; the docs did not settle it",
-                subject=(question or "Customer asked for a human")[:300],
-                requester=inbound.user_ref or "anonymous",
-                requester_name=inbound.user_name,
-                conversation_id=conv.id,
-                stage="new",
-                **_refs(inbound),
-                body=self._transcript(conv, question),
-            )
-            ticket = self._open(conv, new, Turn(question, [], [], []), now=now)
-            self.conversations.update(conv.id, now=now, ticket_id=ticket.id)
-        summary = self.summary(ticket)
-        return Reply(
-            kind="ticket_opened",
+    def open_question(
+        self,
+        conv: Conversation,
+        account: Account,
+        inbound: Inbound,
+        question: str,
+        *,
+        result: TriageResult | None,
+        now: dt.datetime,
+        attachment_ids: Sequence[int] = (),
+    ) -> Ticket:
+        """A question the docs did not settle, for a person."""
+        priority = "P3" if result is not None and result.priority in ("P1", "P2", "P3") else "P4"
+        new = NewTicket(
+            account_id=account.id,
+            kind="question",
+            priority=priority,
+            priority_reason="the customer asked for a person; the docs did not settle it",
+            subject=_first_line(question) or "Question for the support team",
+            requester=inbound.user_ref or "anonymous",
+            requester_name=inbound.user_name,
             conversation_id=conv.id,
-            ticket=summary,
-            handoff=True,
-            text=f"A person from our support team will pick this up.\n\n{ticket_lines(summary)}",
+            stage="new",
+            body=question_body(question, conv.messages),
+            **_refs(inbound),
         )
+        return self._open(conv, new, attachment_ids, now=now)
 
     def open_request(
         self,
         conv: Conversation,
         account: Account,
         inbound: Inbound,
-        turn: Turn,
+        text: str,
         *,
         kind: str,
-        result: Any,
+        result: TriageResult | None,
         now: dt.datetime,
-        lang: str,
-    ) -> Reply:
-        upgrade = kind == "upgrade"
+    ) -> Ticket:
+        """A commercial request (kind ``upgrade`` or ``commercial``: to the CSM, on the
+        commercial clock) or a feature request (to the product team's queue)."""
+        commercial = kind in ("upgrade", "commercial")
         new = NewTicket(
             account_id=account.id,
             kind=kind,
-            priority=result.priority if not upgrade else "P3",
-            priority_reason="plan upgrade request" if upgrade else getattr(result, "reason", ""),
-            subject=turn.question[:300],
+            priority="P3" if commercial else "P4",
+            priority_reason=(
+                "commercial request for the account team" if commercial else "feature request"
+            ),
+            subject=_first_line(text) or kind,
             requester=inbound.user_ref or "anonymous",
             requester_name=inbound.user_name,
             conversation_id=conv.id,
+            stage=COMMERCIAL_STAGE if commercial else "new",
+            assignee_id=account.csm if commercial else None,
+            body=question_body(text, conv.messages),
             **_refs(inbound),
-            stage="submitted" if upgrade else "new",
-            assignee_id=account.csm if upgrade else None,
-            body=turn.report,
         )
-        ticket = self._open(conv, new, turn, now=now)
-        self.conversations.update(conv.id, now=now, ticket_id=ticket.id)
-        summary = self.summary(ticket)
-        if upgrade:
-            text = (
-                "I've passed your upgrade request to your account team"
-                f"{' (' + account.csm + ')' if account.csm else ''}.\n\n{ticket_lines(summary)}"
-            )
-        else:
-            text = say("feature", lang, key=ticket.key)
-        return Reply(kind="ticket_opened", text=text, conversation_id=conv.id, ticket=summary)
+        return self._open(conv, new, (), now=now)
 
-    def add_to_ticket(
+    def open_contact(
         self,
-        conv: Conversation,
+        account: Account,
+        *,
+        name: str,
+        email: str,
+        company: str,
+        text: str,
+        session: IntakeSession | None,
+        decision: IntakeDecision | None,
+        conv: Conversation | None,
+        now: dt.datetime,
+    ) -> Ticket:
+        """A visitor's contact form: a ticket on the community account, with their report
+        when the chat already took one."""
+        contact = {"contact_name": name, "contact_email": email, "contact_company": company}
+        messages: Sequence[Message] = conv.messages if conv is not None else ()
+        if session is not None and decision is not None:
+            fields = {k: v for k, v in decision.fields.model_dump().items() if v}
+            kind, priority, reason = decision.kind, decision.priority, decision.reason
+            subject = session.subject
+            body = report_body(
+                decision.fields, subject=subject, attachments=session.attachment_names,
+                messages=messages,
+            )  # fmt: skip
+            missing = list(decision.missing)
+        else:
+            fields, kind, priority, missing = {}, "question", "P4", []
+            reason = "contact form from a visitor without an account"
+            subject = _first_line(text) or "Contact request"
+            body = question_body(text, messages)
+        body = f"**From:** {name} <{email}>, {company}\n\n{body}"
+        new = NewTicket(
+            account_id=account.id, kind=kind, priority=priority, priority_reason=reason,
+            subject=subject, requester=email, requester_name=name, fields={**fields, **contact},
+            missing=missing, conversation_id=conv.id if conv else None, stage="new", body=body,
+            channel="web",
+        )  # fmt: skip
+        return self._open(conv, new, (), now=now)
+
+    # -- after opening -----------------------------------------------------------------------
+    def add_detail(
+        self,
         ticket: Ticket,
         inbound: Inbound,
-        turn: Turn,
+        text: str,
         *,
+        decision: IntakeDecision | None,
+        attachment_ids: Sequence[int],
         now: dt.datetime,
-        lang: str,
-    ) -> Reply:
+    ) -> tuple[Ticket, list[str]]:
+        """The customer's message on the ticket, its attachments linked, and the fields the
+        message added merged into the ticket. Returns the ticket and the fields added."""
+        body = text or ("(attachment)" if attachment_ids else "")
         ticket = self.desk.customer_reply(
-            ticket, author=inbound.user_ref or "anonymous", body=turn.text, now=now
+            ticket, author=inbound.user_ref or "anonymous", body=body, now=now
         )
-        if turn.attachment_ids:
-            self.attachments.link(turn.attachment_ids, ticket.id)
-        summary = self.summary(ticket)
-        nxt = ticket_lines(summary)
-        return Reply(
-            kind="ticket_updated",
-            text=say("ticket_added", lang, key=ticket.key, next=nxt),
-            conversation_id=conv.id,
-            ticket=summary,
+        if attachment_ids:
+            self.attachments.link(list(attachment_ids), ticket.id)
+        added: list[str] = []
+        if decision is not None:
+            fields = {k: v for k, v in decision.fields.model_dump().items() if v}
+            added = [k for k, v in fields.items() if k != "summary" and not ticket.fields.get(k)]
+            changed = added or set(ticket.missing) != set(decision.missing)
+            if changed and ticket.is_open:
+                ticket = self.desk.update_fields(
+                    ticket, fields=fields, missing=list(decision.missing),
+                    by=inbound.user_ref or "customer", now=now,
+                )  # fmt: skip
+        return ticket, added
+
+    def note_wants_person(self, ticket: Ticket, inbound: Inbound, *, now: dt.datetime) -> Ticket:
+        return self.desk.customer_reply(
+            ticket,
+            author=inbound.user_ref or "anonymous",
+            body=inbound.text or "The customer asked for a person to reply.",
+            now=now,
         )
 
-    def status(
-        self, conv: Conversation, account: Account | None, ref: str | None, *, lang: str
-    ) -> Reply:
-        if account is None:
-            return Reply(
-                kind="handoff",
-                text=say("need_account", lang),
-                conversation_id=conv.id,
-                handoff=True,
-            )
-        if ref:
-            try:
-                ticket = self.tickets.get(ref, account_id=account.id)
-            except NotFound:
-                return Reply(
-                    kind="status",
-                    text=say("status_unknown", lang, ref=ref),
-                    conversation_id=conv.id,
-                )
-            summary = self.summary(ticket)
-            return Reply(
-                kind="status", text=ticket_lines(summary), conversation_id=conv.id, ticket=summary
-            )
-        tickets = self.tickets.query(TicketFilter(account_id=account.id, open_only=True, limit=10))
-        if not tickets:
-            return Reply(kind="status", text=say("status_none", lang), conversation_id=conv.id)
-        text = "\n\n".join(ticket_lines(self.summary(t)) for t in tickets)
-        return Reply(kind="status", text=text, conversation_id=conv.id)
-
-    # -- helpers ---------------------------------------------------------------------------
+    # -- looking up --------------------------------------------------------------------------
     def summary(self, ticket: Ticket) -> TicketSummary:
         account = self.config.account(ticket.account_id)
-        return TicketSummary.of(ticket, timezone=account.timezone if account else "UTC")
+        person = self.config.person(ticket.assignee_id) if ticket.assignee_id else None
+        return TicketSummary.of(
+            ticket,
+            timezone=account.timezone if account else "UTC",
+            assignee_name=person.name if person else None,
+        )
 
-    def _open(self, conv: Conversation, new: NewTicket, turn: Turn, *, now: dt.datetime) -> Ticket:
+    def find_for(self, ref: str, account: Account) -> Ticket | None:
+        try:
+            return self.tickets.get(ref, account_id=account.id)
+        except NotFound:
+            return None
+
+    def open_tickets(self, account: Account, *, limit: int = 10) -> list[Ticket]:
+        return self.tickets.query(TicketFilter(account_id=account.id, open_only=True, limit=limit))
+
+    def ticket_of(self, conv: Conversation) -> Ticket | None:
+        """The conversation's latest ticket, open or not."""
+        return self.tickets.find(conv.ticket_id) if conv.ticket_id is not None else None
+
+    # -- internals ---------------------------------------------------------------------------
+    def _open(
+        self,
+        conv: Conversation | None,
+        new: NewTicket,
+        attachment_ids: Sequence[int],
+        *,
+        now: dt.datetime,
+    ) -> Ticket:
         ticket = self.desk.open(new, now=now)
-        ids = turn.attachment_ids + [
-            a.id for a in self.attachments.for_conversation(conv.id) if a.ticket_id is None
-        ]
+        ids = list(attachment_ids)
+        if conv is not None:
+            ids += [a.id for a in self.attachments.for_conversation(conv.id) if a.ticket_id is None]
         if ids:
             self.attachments.link(sorted(set(ids)), ticket.id)
         if self.on_ticket_opened is not None:
@@ -269,17 +280,9 @@ class TicketRequests:
                 log.exception("on_ticket_opened failed", extra={"ticket": ticket.key})
         return ticket
 
-    def open_ticket_of(self, conv: Conversation) -> Ticket | None:
-        if conv.ticket_id is None:
-            return None
-        ticket = self.tickets.find(conv.ticket_id)
-        return ticket if ticket is not None and ticket.is_open else None
 
-    def _transcript(self, conv: Conversation, latest: str) -> str:
-        lines = [f"{m.role}: {m.text}" for m in conv.messages if m.text]
-        if latest and (not lines or not lines[-1].endswith(latest)):
-            lines.append(f"user: {latest}")
-        return "\n".join(lines)[-20_000:]
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.strip().splitlines() if line.strip()), "")[:200]
 
 
 def _refs(inbound: Inbound) -> dict[str, Any]:

@@ -1,23 +1,28 @@
 """The conversation service: one user turn in, one reply out, whatever the channel.
 
-A turn goes: store the (redacted) message → follow a button click, or add to the open ticket
-of this conversation, or continue a bug intake in progress, or triage the message and then
-answer from the docs / start an intake / open a feature or upgrade ticket / report a status.
-Whatever fails on the way, the user gets a reply that says so and offers a human: the bot is
-never silent.
+A turn goes: store the (redacted) message and its files → read the conversation's state once
+→ read what the turn means in context (:mod:`intents`) → the state machine picks the step
+(:mod:`machine`) → the step runs (:mod:`steps`: a docs answer streamed as it is written, a
+bug report taken, a ticket opened or updated, a status) → the state and the reply are written
+once. Whatever fails on the way, the user gets a reply that says so honestly and offers a
+human: the bot is never silent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
-from bot.config import Account, OrgConfig
+from bot.config import OrgConfig
 from bot.conversation.answers import Answerer, DocsAnswers, error_reply
+from bot.conversation.intents import QUESTION_START, Intent, TurnFacts, read_turn, relatedness
+from bot.conversation.machine import Step, decide
 from bot.conversation.requests import Intake, TicketRequests
-from bot.conversation.texts import language, say, ticket_lines
+from bot.conversation.state import ConversationState, dump, load
+from bot.conversation.steps import Steps, TurnContext
+from bot.conversation.texts import language, say
 from bot.conversation.types import Inbound, Reply, TicketSummary, Turn
 from bot.desk import TicketDesk
 from bot.errors import DeskbotError, InvalidInput
@@ -26,10 +31,13 @@ from bot.store.conversations import ConversationStore
 from bot.store.gaps import GapStore
 from bot.store.records import Conversation, Ticket
 from bot.store.tickets import TicketStore
+from bot.triage import signals
+from bot.triage.models import TriageResult
 
 log = logging.getLogger("deskbot.conversation")
 
 MAX_TEXT = 20_000  # characters read from one message; the whole text is kept as a file
+_FACT_FIELDS = ("sdk_version", "os_version", "device", "repro_steps", "logs")
 
 
 class ConversationService:
@@ -46,8 +54,6 @@ class ConversationService:
         intake: Intake,
         on_ticket_opened: Callable[[Ticket], None] | None = None,
     ) -> None:
-        # The service keeps what a turn itself needs; answering and ticket work live in
-        # their own parts, which hold the rest.
         self.config = config
         self.conversations = conversations
         self.attachments = attachments
@@ -56,18 +62,31 @@ class ConversationService:
         self.docs = DocsAnswers(knowledge=knowledge, gaps=gaps)
         self.requests = TicketRequests(
             config=config,
-            conversations=conversations,
             tickets=tickets,
             desk=desk,
             attachments=attachments,
-            intake=intake,
             on_ticket_opened=on_ticket_opened,
         )
+        self.steps = Steps(
+            config=config,
+            conversations=conversations,
+            requests=self.requests,
+            docs=self.docs,
+            intake=intake,
+        )
 
-    # -- the entry point -------------------------------------------------------------------
+    # -- the entry points --------------------------------------------------------------------
     def handle(self, inbound: Inbound, *, now: dt.datetime) -> Reply:
         """Answer one turn. Never raises for content or for a failing dependency."""
-        lang = language(inbound.text if inbound.text.strip() else "".join(inbound.context[:1]))
+        reply: Reply | None = None
+        for piece in self.stream(inbound, now=now):
+            if isinstance(piece, Reply):
+                reply = piece
+        assert reply is not None
+        return reply
+
+    def stream(self, inbound: Inbound, *, now: dt.datetime) -> Iterator[str | Reply]:
+        """Text pieces as they are produced (a model's answer), then the final :class:`Reply`."""
         conv = self.conversations.open(
             inbound.channel,
             inbound.conversation_ref,
@@ -78,39 +97,119 @@ class ConversationService:
         )
         if inbound.account_id and conv.account_id != inbound.account_id:
             conv = self.conversations.update(conv.id, now=now, account_id=inbound.account_id)
+        state = load(conv.state)
+        seen = inbound.text if inbound.text.strip() else "".join(inbound.context[:1])
+        lang = language(seen, default=state.lang) if seen.strip() else state.lang
         text = inbound.text.strip()
         if not text and not inbound.uploads and inbound.action is None and not inbound.context:
-            return Reply(kind="follow_up", text=say("empty", lang), conversation_id=conv.id)
+            reply = Reply(kind="follow_up", text=say("empty", lang), conversation_id=conv.id)
+            self._remember(conv, reply, now=now)
+            yield reply
+            return
+        state.lang = lang  # type: ignore[assignment]
+        ctx: TurnContext | None = None
+        saved = False
         try:
-            context: list[str] = []
             if inbound.context and not conv.messages:
-                context = self._take_context(conv, inbound.context, now=now)
+                self._take_context(conv, inbound.context, now=now)
                 conv = self.conversations.get(conv.id)
-            turn = self._receive(conv, inbound, text, now=now, context=context)
-            reply = self._route(conv, inbound, turn, lang=lang, now=now)
+            turn = self._receive(conv, inbound, text, now=now)
+            saved = True
+            ctx = TurnContext(
+                conv=conv, inbound=inbound, turn=turn, state=state,
+                account=self.config.account(conv.account_id) if conv.account_id else None,
+                lang=lang, now=now, ticket=self._open_ticket(conv),
+            )  # fmt: skip
+            reply = yield from self._route(ctx)
         except DeskbotError as exc:
             log.warning("turn failed", extra={"conversation": conv.id, "error": str(exc)})
-            reply = error_reply(conv, str(exc), lang)
+            reply = error_reply(conv, str(exc), lang, saved=saved)
         except Exception as exc:  # the user must hear back whatever broke
             log.exception("turn crashed", extra={"conversation": conv.id})
-            reply = error_reply(conv, type(exc).__name__, lang)
-        self._remember(conv, reply, now=now)
-        return reply
-
-    def stream(self, inbound: Inbound, *, now: dt.datetime) -> Iterator[str | Reply]:
-        """Text pieces as they come (LLM answers), then the final :class:`Reply`."""
-        reply = self.handle(inbound, now=now)
-        yield reply.text
+            reply = error_reply(conv, type(exc).__name__, lang, saved=saved)
+        self._finish(conv, ctx, reply, now=now)
         yield reply
 
-    # -- steps -----------------------------------------------------------------------------
+    def summary(self, ticket: Ticket) -> TicketSummary:
+        return self.requests.summary(ticket)
+
+    # -- one turn ----------------------------------------------------------------------------
+    def _route(self, ctx: TurnContext) -> Generator[str, None, Reply]:
+        result = self._classify(ctx)
+        ctx.result = result
+        reading = read_turn(self._facts(ctx, result))
+        if reading.intent is Intent.NEW_TOPIC and reading.rest:
+            # "another question: how do I mute someone?" — start afresh with what follows
+            ctx.state = decide(ctx.state, reading, ticket_open=ctx.ticket is not None).state
+            ctx.state.topic_start = len(ctx.conv.messages)
+            ctx.turn.text = reading.rest
+            ctx.fresh = True
+            return (yield from self._route(ctx))
+        transition = decide(ctx.state, reading, ticket_open=ctx.ticket is not None)
+        ctx.state = transition.state
+        if transition.step is Step.ANSWER:
+            return (yield from self.steps.answer(ctx))
+        return self.steps.run(transition.step, ctx, reading)
+
+    def _classify(self, ctx: TurnContext) -> TriageResult | None:
+        if not (ctx.turn.report or ctx.turn.attachments):
+            return None
+        tier = ctx.account.tier if ctx.account else "free"
+        # A turn that brings the thread's earlier messages is classified with them; otherwise
+        # with the earlier messages of this topic ("can you help?" under a crash report).
+        context = [] if ctx.turn.context else ctx.topic[-6:]
+        return self.intake.classify(ctx.turn.report, tier=tier, context=context)
+
+    def _facts(self, ctx: TurnContext, result: TriageResult | None) -> TurnFacts:
+        state = ctx.state
+        earlier = ""
+        if state.report is not None and (state.reporting or state.on_ticket):
+            earlier = state.report.text
+        elif ctx.ticket is not None and state.on_ticket:
+            said = [str(v) for k, v in ctx.ticket.fields.items() if k != "logs"]
+            earlier = "\n".join([ctx.ticket.subject, *said])
+        fields = result.fields if result is not None else None
+        has_facts = bool(
+            ctx.turn.attachments
+            or (fields is not None and any(getattr(fields, f) for f in _FACT_FIELDS))
+        )
+        last_bot = next((m for m in reversed(ctx.conv.messages) if m.role == "bot"), None)
+        text = ctx.turn.text
+        head = text.strip().split("\n", 1)[0][:200]
+        topic = ctx.topic
+        return TurnFacts(
+            text=ctx.turn.text,
+            action=ctx.inbound.action,
+            uploads=bool(ctx.turn.attachment_ids),
+            kind=result.kind if result is not None else "question",
+            has_facts=has_facts,
+            reporting=state.reporting,
+            awaiting=state.awaiting,
+            has_ticket=ctx.ticket is not None and state.on_ticket,
+            related=relatedness(ctx.turn.text, earlier) if earlier else 0.0,
+            after_answer=bool(last_bot and last_bot.data.get("kind") in ("answer", "handoff")),
+            topic_question=bool(topic and QUESTION_START.search(topic[0])),
+            ticket_ref=bool(result is not None and result.ticket_ref),
+            headline=bool(signals.FAILURE.search(head) or signals.CORE_BROKEN.search(head)),
+            strong_bug=any(
+                p.search(text)
+                for p in (
+                    signals.CRASH,
+                    signals.REGRESSION,
+                    signals.DATA_LOSS,
+                    signals.OUTAGE,
+                    signals.BUG_TEMPLATE,
+                )
+            ),
+        )
+
+    # -- storage -----------------------------------------------------------------------------
     def _take_context(
         self, conv: Conversation, earlier: tuple[str, ...], *, now: dt.datetime
-    ) -> list[str]:
+    ) -> None:
         """Store the earlier messages (redacted) before this turn's, as the conversation's
         start: history, triage and the ticket's transcript then read them like any other.
         Channels bound them; ``MAX_TEXT`` characters in all are read here whatever comes."""
-        taken: list[str] = []
         left = MAX_TEXT
         for text in earlier:
             safe = self.intake.redact(text.strip())[:left]
@@ -119,134 +218,67 @@ class ConversationService:
                 self.conversations.add_message(
                     conv.id, "user", safe, now=now, data={"context": True}
                 )
-                taken.append(safe)
-        return taken
 
     def _receive(
-        self,
-        conv: Conversation,
-        inbound: Inbound,
-        text: str,
-        *,
-        now: dt.datetime,
-        context: list[str] | None = None,
+        self, conv: Conversation, inbound: Inbound, text: str, *, now: dt.datetime
     ) -> Turn:
         """Store the redacted message and the uploaded files; read logs for triage."""
         safe = self.intake.redact(text)
         notes: list[str] = []
         read: list[Any] = []
         saved: list[int] = []
+        lang = language(text)
         if len(safe) > MAX_TEXT:
             # Kept whole (redacted) as a file; only the beginning is read.
             stored = self.attachments.save(
-                safe.encode("utf-8"),
-                filename="message.txt",
-                content_type="text/plain",
-                now=now,
-                conversation_id=conv.id,
-                ticket_id=conv.ticket_id,
-            )
+                safe.encode("utf-8"), filename="message.txt", content_type="text/plain",
+                now=now, conversation_id=conv.id, ticket_id=None,
+            )  # fmt: skip
             saved.append(stored.id)
             safe = safe[:MAX_TEXT]
-            notes.append(say("too_long", language(text)))
-        uploads = list(inbound.uploads)
-        for upload in uploads:
+            notes.append(say("too_long", lang))
+        for upload in inbound.uploads:
             try:
                 read.append(self.intake.read_upload(upload))
             except InvalidInput as exc:
                 notes.append(str(exc))
                 continue
             stored = self.attachments.save(
-                upload.data,
-                filename=upload.filename,
-                content_type=upload.content_type,
-                now=now,
-                conversation_id=conv.id,
-                ticket_id=conv.ticket_id,
-            )
+                upload.data, filename=upload.filename, content_type=upload.content_type,
+                now=now, conversation_id=conv.id, ticket_id=None,
+            )  # fmt: skip
             saved.append(stored.id)
-        data = {"action": inbound.action, "external_id": inbound.external_id, "attachments": saved}
+        data: dict[str, Any] = {
+            "action": inbound.action, "external_id": inbound.external_id, "attachments": saved,
+        }  # fmt: skip
         if inbound.user_name:
             data["author_name"] = inbound.user_name  # who wrote it, for the ticket's pages
         self.conversations.add_message(
             conv.id, "user", safe, now=now, author=inbound.user_ref, data=data
         )
+        context = [m.text for m in conv.messages if m.role == "user" and m.data.get("context")]
         return Turn(
-            text=safe,
-            attachments=read,
-            attachment_ids=saved,
-            notes=notes,
-            context=list(context or []),
-        )
+            text=safe, attachments=read, attachment_ids=saved, notes=notes,
+            context=context if inbound.context else [],
+        )  # fmt: skip
 
-    def _route(
-        self, conv: Conversation, inbound: Inbound, turn: Turn, *, lang: str, now: dt.datetime
-    ) -> Reply:
-        account = self._account(conv)
-        if inbound.action == "solved":
-            self.conversations.update(conv.id, now=now, state={**conv.state, "solved": True})
-            return Reply(kind="acknowledged", text=say("solved", lang), conversation_id=conv.id)
-        ticket = self.requests.open_ticket_of(conv)
-        if ticket is not None and inbound.action is None:
-            return self.requests.add_to_ticket(conv, ticket, inbound, turn, now=now, lang=lang)
-        if ticket is not None and inbound.action in ("open_ticket", "go_ahead"):
-            # A second click (or a retried one): the conversation already has its ticket.
-            summary = self.summary(ticket)
-            return Reply(
-                kind="status",
-                text=f"Your ticket is already open.\n\n{ticket_lines(summary)}",
-                conversation_id=conv.id,
-                ticket=summary,
-            )
-        if inbound.action in ("human", "open_ticket", "go_ahead") or conv.state.get("intake"):
-            if account is None:
-                return Reply(
-                    kind="handoff",
-                    text=say("need_account", lang),
-                    conversation_id=conv.id,
-                    handoff=True,
-                )
-            if inbound.action == "human":
-                return self.requests.open_for_human(conv, account, inbound, now=now)
-            step = self.requests.continue_intake(
-                conv, account, inbound, turn, now=now, go_ahead=inbound.action is not None
-            )
-            if step is not None:
-                return step
-            # Mid-report, a question or a status check: answered below, the report kept.
-        tier = account.tier if account else "free"
-        # A turn that brings the thread's earlier messages is classified with them: "can you
-        # help?" under a crash report is a bug report.
-        history = [] if turn.context else [m.text for m in conv.messages if m.role == "user"]
-        result = self.intake.classify(turn.report, tier=tier, context=history[-6:])
-        kind = result.kind
-        if kind in ("bug", "outage"):
-            known, found = self.docs.known_issue(conv, turn.question)
-            if known is not None:
-                return known
-            if account is None:
-                return self.docs.answer(conv, turn, lang=lang, now=now, found=found)
-            step = self.requests.continue_intake(
-                conv, account, inbound, turn, now=now, go_ahead=False
-            )
-            if step is not None:
-                return step
-            return self.docs.answer(conv, turn, lang=lang, now=now, found=found)
-        if kind in ("feature", "upgrade") and account is not None:
-            return self.requests.open_request(
-                conv, account, inbound, turn, kind=kind, result=result, now=now, lang=lang
-            )
-        if kind == "status":
-            return self.requests.status(
-                conv, account, getattr(result, "ticket_ref", None), lang=lang
-            )
-        return self.docs.answer(conv, turn, lang=lang, now=now)
+    def _open_ticket(self, conv: Conversation) -> Ticket | None:
+        ticket = self.requests.ticket_of(conv)
+        return ticket if ticket is not None and ticket.is_open else None
 
-    def summary(self, ticket: Ticket) -> TicketSummary:
-        return self.requests.summary(ticket)
-
-    def _account(self, conv: Conversation) -> Account | None:
-        return self.config.account(conv.account_id) if conv.account_id else None
+    def _finish(
+        self, conv: Conversation, ctx: TurnContext | None, reply: Reply, *, now: dt.datetime
+    ) -> None:
+        """Write the state (once) and the bot's reply; a failure here costs the record, not
+        the reply."""
+        state: ConversationState | None = ctx.state if ctx is not None else None
+        try:
+            if state is not None:
+                ticket_id = ctx.opened.id if ctx is not None and ctx.opened else None
+                self.conversations.update(conv.id, now=now, state=dump(state), ticket_id=ticket_id)
+        except DeskbotError:
+            log.warning("could not store the conversation state", extra={"conversation": conv.id})
+        self._remember(conv, reply, now=now)
 
     def _remember(self, conv: Conversation, reply: Reply, *, now: dt.datetime) -> None:
         data = {
@@ -255,6 +287,8 @@ class ConversationService:
             "confidence": reply.confidence,
             "citations": [c.__dict__ for c in reply.citations],
             "ticket": reply.ticket.key if reply.ticket else None,
+            "missing": list(reply.missing),
+            "lang": reply.lang,
         }
         try:
             self.conversations.add_message(conv.id, "bot", reply.text, now=now, data=data)

@@ -10,8 +10,30 @@ if TYPE_CHECKING:
     from bot.store.records import Ticket
 
 Channel = Literal["web", "slack", "cli"]
-# Buttons a channel shows under a reply, and the clicks it sends back.
-Action = Literal["solved", "open_ticket", "human", "go_ahead"]
+# Buttons a channel shows under a reply, and the clicks it sends back. "sign_in" and "contact"
+# are handled by the channel itself (the web page's sign-in dialog and contact form).
+Action = Literal[
+    "solved",
+    "open_ticket",
+    "human",
+    "go_ahead",
+    "new_topic",
+    "not_it",
+    "status",
+    "sign_in",
+    "contact",
+]
+ACTIONS: tuple[str, ...] = (
+    "solved",
+    "open_ticket",
+    "human",
+    "go_ahead",
+    "new_topic",
+    "not_it",
+    "status",
+    "sign_in",
+    "contact",
+)
 ReplyKind = Literal[
     "answer",  # a cited answer from the docs
     "handoff",  # the docs do not cover it; a human is offered / on the way
@@ -65,9 +87,17 @@ class TicketSummary:
     first_response_due: dt.datetime | None = None
     resolution_due: dt.datetime | None = None
     timezone: str = "UTC"  # the account's, to show due times in the customer's own time
+    assignee_name: str | None = None
+    responded_at: dt.datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in ("resolved", "closed")
 
     @classmethod
-    def of(cls, ticket: Ticket, *, timezone: str) -> TicketSummary:
+    def of(
+        cls, ticket: Ticket, *, timezone: str, assignee_name: str | None = None
+    ) -> TicketSummary:
         """A ticket as the customer sees it; a stopped clock has no due time to show."""
         first, resolution = ticket.clock("first_response"), ticket.clock("resolution")
         return cls(
@@ -83,6 +113,8 @@ class TicketSummary:
             first_response_due=first.due_at if first and not first.stopped_at else None,
             resolution_due=resolution.due_at if resolution and not resolution.stopped_at else None,
             timezone=timezone,
+            assignee_name=assignee_name,
+            responded_at=ticket.first_response_at,
         )
 
 
@@ -106,6 +138,7 @@ class Reply:
     actions: list[Action] = field(default_factory=list)
     ticket: TicketSummary | None = None
     missing: list[str] = field(default_factory=list)
+    lang: str = "en"  # the conversation's language: channels render buttons in it
 
 
 @dataclass

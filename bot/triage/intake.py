@@ -1,21 +1,20 @@
-"""Bug intake as a pure state machine over a conversation.
+"""A bug report taken over several messages: the facts gathered so far and what to do next.
 
-The conversation service keeps one :class:`IntakeSession` per thread (``to_json`` /
-``from_json`` to store it), calls :meth:`IntakeSession.step` with each user message and acts
-on the returned :class:`IntakeDecision`:
+The conversation keeps one :class:`IntakeSession` per report (it is JSON, stored in the
+conversation's state) and calls :meth:`IntakeSession.step` with each message that belongs to
+the report. Each step reads the *whole* report again — every message and attachment so far —
+so a fact given in any form, in any message, is found and never asked for again:
 
-- ``answer``: a question — let the docs bot answer it (no ticket).
-- ``ask``: send ``message`` (one follow-up asking for every missing field at once).
-  For bugs, ``lookup_query`` is what to search the knowledge base with: when it documents a
-  known issue, show that answer and offer to open the ticket.
-- ``open``: open a ticket of ``kind`` at ``priority`` with ``reason``, ``fields`` and the
-  ``missing`` fields marked; ``message`` (if any) is a note to send along.
-- ``update``: the ticket is already open; append the message and the merged fields.
-- ``status``: look up ``ticket_ref`` (for the asker's own account only).
-- ``reply``: small talk; acknowledge and offer help.
+- ``ask``: send ``message`` (one follow-up asking for everything still missing at once).
+- ``open``: open the ticket of ``kind`` at ``priority`` with ``reason`` and ``fields``;
+  ``missing`` is what the ticket still lacks, ``message`` a note to send along (an outage is
+  opened at once and the rest asked for in the same breath).
+- ``update``: the ticket is open already; its fields and ``missing`` are the merged ones.
 
-At most ``max_rounds`` rounds of questions; a field once given is never asked again; a user
-who says "go ahead anyway" or refuses logs is respected.
+Which messages belong to the report, and whether the user wants a ticket at all, is the
+conversation's business (``bot.conversation``); this module only weighs the report itself. At
+most ``max_rounds`` rounds of questions; a user who says "go ahead", "I don't know" or "I can't
+share logs" is respected.
 """
 
 from __future__ import annotations
@@ -24,26 +23,49 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from bot.triage import signals as s
 from bot.triage.engine import TriageEngine, TriageRequest
-from bot.triage.followup import follow_up_message, is_enough, language, missing_fields
+from bot.triage.followup import (
+    KB_COLLECT_LOGS,
+    follow_up_message,
+    is_enough,
+    language,
+    missing_fields,
+)
 from bot.triage.models import Attachment, BugFields, Kind, Priority, Tier, TriageResult
-from bot.triage.priority import PriorityDecision, prioritise
+from bot.triage.priority import prioritise
 from bot.triage.redactor import DEFAULT_REDACTOR
 
-IntakeAction = Literal["answer", "ask", "open", "update", "status", "reply"]
+IntakeAction = Literal["ask", "open", "update"]
 
-_TICKET_KINDS: tuple[Kind, ...] = ("bug", "outage", "feature", "upgrade")
+REPORT_KINDS: tuple[Kind, ...] = ("bug", "outage")
+MAX_REPORT_CHARS = 24_000  # of the joined messages read at each step; the rest is on file
 _BARE_VERSION = re.compile(r"(?<![\w.])v?(\d+\.\d+(?:\.\d+)?(?:[-.][\w.]+)?)(?![\w.])")
+_DONT_KNOW = re.compile(
+    r"(?i)\b(?:i )?(?:don'?t|do not) know\b|\bnot sure\b|\bno idea\b|\bcan'?t tell\b|"
+    r"不知道|不清楚|不确定|没法确定"
+)
 _DONT_KNOW_VERSION = re.compile(
     r"(?i)\b(?:don'?t|do not) know (?:the |which |what )?(?:sdk )?version|不知道版本|版本不清楚"
+)
+_GREETING_HEAD = re.compile(
+    r"^\s*(?:hi|hello|hey|dear \w+|good (?:morning|afternoon|evening))(?:\s+(?:there|team|all|"
+    r"folks|guys))?\s*[,!.:，！。]+\s*|^\s*(?:你好|您好|哈喽|hello)[,!.，！。\s]*",
+    re.I,
+)
+
+
+_HEADING_ONLY = re.compile(
+    r"(?:【[^】]{1,20}】\s*[:：]?|\[[^\]]{1,30}\]|[\w\s]{1,30}[:：]|describe the bug|"
+    r"to reproduce|bug report|expected behaviou?r|what did you do\??)",
+    re.I,
 )
 
 
 class IntakeDecision(BaseModel):
-    """What to do after one user message."""
+    """What to do after one message of the report."""
 
     action: IntakeAction
     kind: Kind
@@ -52,21 +74,20 @@ class IntakeDecision(BaseModel):
     fields: BugFields
     missing: list[str] = Field(default_factory=list)
     message: str | None = None
-    ticket_ref: str | None = None
     rounds: int = 0
     lookup_query: str | None = Field(
         default=None,
-        description="For bugs/outages: what to search the knowledge base for a known issue "
-        "(summary, error codes, SDK version), already redacted.",
+        description="What to search the docs with for a known issue (summary, error codes, "
+        "versions), already redacted.",
     )
     triage: TriageResult
 
 
 class IntakeSession(BaseModel):
-    """Everything intake remembers about one conversation (JSON-serialisable)."""
+    """Everything gathered about one report (JSON-serialisable)."""
 
     tier: Tier = "pro"
-    kind: Kind | None = None
+    kind: Kind = "bug"
     priority: Priority | None = None
     reason: str | None = None
     fields: BugFields = Field(default_factory=BugFields)
@@ -76,7 +97,9 @@ class IntakeSession(BaseModel):
     declined: list[str] = Field(default_factory=list)
     transcript: list[str] = Field(default_factory=list, description="Redacted user messages.")
     attachment_names: list[str] = Field(default_factory=list)
+    error_codes: list[str] = Field(default_factory=list)
     opened: bool = False
+    _logs_url: str = PrivateAttr(default=KB_COLLECT_LOGS)
 
     def to_json(self) -> str:
         return self.model_dump_json()
@@ -85,117 +108,151 @@ class IntakeSession(BaseModel):
     def from_json(cls, data: str) -> IntakeSession:
         return cls.model_validate_json(data)
 
+    # -- the report as a whole -----------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        """Every message of the report so far, oldest first."""
+        return "\n\n".join(t for t in self.transcript if t)
+
+    @property
+    def lang(self) -> str:
+        return language(self.text)
+
+    def missing(self, *, asking: bool = False) -> list[str]:
+        """Required facts still absent. ``asking``: leave out what the user said they cannot
+        give (the ticket still records it as missing; the bot does not ask again)."""
+        return missing_fields(self.kind, self.fields, waived=self.declined if asking else ())
+
+    @property
+    def subject(self) -> str:
+        """A one-line summary of the problem: the report's own first line — never a greeting
+        or a template's heading ("【当前现象】", "**Describe the bug**")."""
+        for source in (self.fields.summary or "", *self.transcript):
+            for line in source.strip().splitlines():
+                line = _GREETING_HEAD.sub("", line).strip()
+                line = re.sub(r"^[#>*\s]+|[*_`\s]+$", "", line).strip()
+                if line and not _HEADING_ONLY.fullmatch(line):
+                    return line[:200]
+        return "Bug report"
+
+    # -- one message ---------------------------------------------------------------------------
     def step(
         self,
         text: str,
         *,
         engine: TriageEngine,
         attachments: Sequence[Attachment] = (),
+        go_ahead: bool = False,
+        logs_url: str = KB_COLLECT_LOGS,
     ) -> IntakeDecision:
-        """Take one user message (plus attachments) and decide the next action."""
-        request = TriageRequest(
-            text=text or "(attachment)",
-            tier=self.tier,
-            context=list(self.transcript),
-            attachments=list(attachments),
-        )
-        result = engine.triage(request)
-        clean = DEFAULT_REDACTOR.redact(text)
-        self.transcript.append(clean)
+        """Take one more message (and its attachments) and decide the next action.
+        ``logs_url``: the page on collecting logs that a follow-up points to."""
+        self._logs_url = logs_url
+        clean = DEFAULT_REDACTOR.redact(text).strip()
+        if clean:
+            self.transcript.append(clean)
         self.attachment_names.extend(a.name for a in attachments)
-        self._update_kind(result.kind)
-        self._merge(result, clean)
-        assert self.kind is not None
-        if s.REFUSE_LOGS.search(clean) and "logs" not in self.declined:
-            self.declined.append("logs")
-        if _DONT_KNOW_VERSION.search(clean) and "sdk_version" not in self.declined:
-            self.declined.append("sdk_version")
-        decision = self._priority()
-        self.priority, self.reason = decision.priority, decision.reason
-        action, message = self._next(clean, result)
-        return IntakeDecision(
-            action=action,
-            kind=self.kind,
-            priority=decision.priority,
-            reason=decision.reason,
-            fields=self.fields,
-            missing=missing_fields(self.kind, self.fields) if self.kind in _TICKET_KINDS else [],
-            message=message,
-            ticket_ref=result.ticket_ref,
-            rounds=self.rounds,
-            lookup_query=self._lookup_query(result) if self.kind in ("bug", "outage") else None,
-            triage=result,
+        self._note_refusals(clean)
+        result = self._read(engine, attachments, clean)
+        self._prioritise()
+        return self._decide(result, go_ahead=go_ahead)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _read(
+        self, engine: TriageEngine, attachments: Sequence[Attachment], clean: str
+    ) -> TriageResult:
+        whole = self.text[-MAX_REPORT_CHARS:] or "(attachment)"
+        result = engine.triage(
+            TriageRequest(text=whole, tier=self.tier, attachments=list(attachments))
         )
-
-    # -- internals -------------------------------------------------------------------------
-
-    def _update_kind(self, kind: Kind) -> None:
-        """A thread keeps its ticket kind; only a bug can escalate to an outage, and a
-        question or small talk can turn into a report."""
-        if self.kind in (None, "question", "other", "status"):
-            self.kind = kind
-        elif self.kind == "bug" and kind == "outage":
-            self.kind = "outage"
-
-    def _merge(self, result: TriageResult, clean: str) -> None:
         fields = result.fields
-        if "sdk_version" in self.asked and not self.fields.sdk_version and not fields.sdk_version:
+        if self.fields.summary:
+            fields = fields.model_copy(update={"summary": None})  # the first summary stays
+        if "sdk_version" in self.asked and not (self.fields.sdk_version or fields.sdk_version):
             # an answer to "which SDK version?" may be a bare "2.3"
             match = _BARE_VERSION.search(clean)
             if match and not re.search(r"(?i)(?:android|ios|api)\s*v?$", clean[: match.start()]):
                 fields = fields.model_copy(update={"sdk_version": match.group(1)})
-        if self.fields.summary and self.kind in _TICKET_KINDS:
-            # later turns answer questions; they do not replace the summary
-            fields = fields.model_copy(update={"summary": None})
         self.fields = self.fields.merged(fields)
+        summary = self.fields.summary or ""
+        if not self.fields.actual and (s.FAILURE.search(summary) or s.CORE_BROKEN.search(summary)):
+            # "remote video goes black after …" is what happens: it is the actual behaviour
+            self.fields = self.fields.model_copy(update={"actual": self.fields.summary})
+        for code in result.error_codes:
+            if code not in self.error_codes:
+                self.error_codes.append(code)
+        if self.kind == "bug" and result.kind == "outage":
+            self.kind = "outage"  # a report can only grow more urgent
+        return result
 
-    def _priority(self) -> PriorityDecision:
-        assert self.kind is not None
-        joined = "\n".join(self.transcript)
-        return prioritise(joined, kind=self.kind, tier=self.tier, has_logs=bool(self.fields.logs))
+    def _note_refusals(self, clean: str) -> None:
+        if s.REFUSE_LOGS.search(clean) and "logs" not in self.declined:
+            self.declined.append("logs")
+        if _DONT_KNOW_VERSION.search(clean) and "sdk_version" not in self.declined:
+            self.declined.append("sdk_version")
+        if self.asked and _DONT_KNOW.search(clean) and len(clean) < 200:
+            # "I don't know" to a question about several things: stop asking for them
+            for name in self.asked:
+                if name not in self.declined and not getattr(self.fields, name):
+                    self.declined.append(name)
 
-    def _lookup_query(self, result: TriageResult) -> str:
-        parts = [self.fields.summary or "", *result.error_codes[:3]]
+    def _prioritise(self) -> None:
+        decision = prioritise(
+            self.text[-MAX_REPORT_CHARS:], kind=self.kind, tier=self.tier,
+            has_logs=bool(self.fields.logs),
+        )  # fmt: skip
+        self.priority, self.reason = decision.priority, decision.reason
+
+    def _decision(
+        self, result: TriageResult, action: IntakeAction, message: str | None
+    ) -> IntakeDecision:
+        assert self.priority is not None and self.reason is not None
+        return IntakeDecision(
+            action=action,
+            kind=self.kind,
+            priority=self.priority,
+            reason=self.reason,
+            fields=self.fields,
+            missing=self.missing(),
+            message=message,
+            rounds=self.rounds,
+            lookup_query=self._lookup_query(),
+            triage=result,
+        )
+
+    def _lookup_query(self) -> str:
+        parts = [self.subject, *self.error_codes[:3]]
+        if self.fields.platform:
+            parts.append(self.fields.platform)
         if self.fields.sdk_version:
             parts.append(self.fields.sdk_version)
         return " ".join(p for p in parts if p)[:300]
 
-    def _follow_up(self, missing: list[str]) -> str | None:
-        return follow_up_message(
-            missing, fields=self.fields, lang=language(" ".join(self.transcript))
-        )
+    def follow_up(
+        self, missing: Sequence[str] | None = None, *, logs_url: str | None = None
+    ) -> str | None:
+        """The message asking for ``missing`` (default: everything still missing)."""
+        wanted = list(self.missing(asking=True) if missing is None else missing)
+        url = logs_url or self._logs_url
+        return follow_up_message(wanted, fields=self.fields, lang=self.lang, logs_url=url)
 
-    def _next(self, clean: str, result: TriageResult) -> tuple[IntakeAction, str | None]:
-        kind = self.kind
-        assert kind is not None
+    def _decide(self, result: TriageResult, *, go_ahead: bool) -> IntakeDecision:
         if self.opened:
-            return "update", None
-        if kind == "question":
-            return "answer", None
-        if kind == "other":
-            return "reply", None
-        if kind == "status":
-            if result.ticket_ref:
-                return "status", None
-            return "status", "Which ticket do you mean? Please give its reference, e.g. SUP-1042."
-        if kind in ("feature", "upgrade"):
+            return self._decision(result, "update", None)
+        missing = self.missing(asking=True)
+        waited = self.rounds >= self.max_rounds
+        enough = self.rounds >= 1 and is_enough(self.kind, self.fields)
+        if not missing or go_ahead or waited or enough:
             self.opened = True
-            return "open", None
-        missing = missing_fields(kind, self.fields, waived=self.declined)
-        go_ahead = bool(s.GO_AHEAD.search(clean))
-        refused_only_logs = missing == [] or (
-            "logs" in self.declined and is_enough(kind, self.fields) and self.rounds >= 1
-        )
-        if not missing or go_ahead or refused_only_logs or self.rounds >= self.max_rounds:
-            self.opened = True
-            return "open", None
-        if kind == "outage":
+            return self._decision(result, "open", None)
+        if self.kind == "outage":
             # production is down: open now, ask for the rest in the same breath
             self.opened = True
-            return "open", self._follow_up(missing)
-        if self.rounds >= 1 and is_enough(kind, self.fields):
-            self.opened = True
-            return "open", None
+            return self._decision(result, "open", self.follow_up(missing))
+        # Ask for what is missing; a second round asks only for what the first did not get.
         self.rounds += 1
         self.asked.extend(name for name in missing if name not in self.asked)
-        return "ask", self._follow_up(missing)
+        return self._decision(result, "ask", self.follow_up(missing))
+
+
+__all__ = ["REPORT_KINDS", "IntakeDecision", "IntakeSession"]

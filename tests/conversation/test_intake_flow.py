@@ -11,14 +11,6 @@ from tests.conftest import NOW
 from tests.conversation.fakes import FakeAnswerer
 
 M = dt.timedelta(minutes=1)
-KNOWN = {
-    "android 14": (
-        "Known issue in 2.14.1: leaving a room crashes on some Android 14 devices; "
-        "fixed in 2.14.2 [1].",
-        "docs/release-notes/rtc.md",
-        "RTC SDK 2.14.1 › Known issues",
-    )
-}
 
 
 def _slack(text: str, **kw: object) -> Inbound:
@@ -67,16 +59,6 @@ def test_user_who_refuses_logs_still_gets_a_ticket(ctx: AppContext) -> None:
     assert reply.kind == "ticket_opened", reply.text
     (ticket,) = ctx.tickets.query()
     assert "logs" in ticket.missing
-
-
-def test_known_issue_is_answered_with_an_offer(ctx: AppContext) -> None:
-    service = build_conversation(ctx, knowledge=lambda: FakeAnswerer(KNOWN))
-    reply = service.handle(
-        _slack("App crashes when leaving a room on Android 14, SDK 2.14.1"), now=NOW
-    )
-    assert reply.kind == "answer" and "known issue" in reply.text.lower()
-    assert "open_ticket" in reply.actions
-    assert ctx.tickets.query() == []
 
 
 def test_chinese_outage_opens_at_once(ctx: AppContext) -> None:

@@ -1,4 +1,5 @@
-"""The conversation service through its public entry point, with fake docs bot and intake."""
+"""The conversation service through its public entry point: real triage and intake, a fake
+docs bot."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import datetime as dt
 import pytest
 
 from bot.context import AppContext
+from bot.conversation.factory import build_conversation
 from bot.conversation.service import ConversationService
 from bot.conversation.types import Inbound, Upload
 from tests.conftest import NOW
-from tests.conversation.fakes import FakeAnswerer, FakeIntake
+from tests.conversation.fakes import FakeAnswerer
 
 M = dt.timedelta(minutes=1)
 ANSWERS = {
@@ -23,11 +25,8 @@ ANSWERS = {
 
 
 def _service(ctx: AppContext, answerer: FakeAnswerer | None = None) -> ConversationService:
-    return ConversationService(
-        config=ctx.config, conversations=ctx.conversations, tickets=ctx.tickets, desk=ctx.desk,
-        gaps=ctx.gaps, attachments=ctx.attachments, intake=FakeIntake(),
-        knowledge=lambda: answerer or FakeAnswerer(ANSWERS),
-    )  # fmt: skip
+    docs = answerer or FakeAnswerer(ANSWERS)
+    return build_conversation(ctx, knowledge=lambda: docs)
 
 
 def _in(text: str, ref: str = "s1", account: str | None = "streamly", **kw: object) -> Inbound:
@@ -81,7 +80,7 @@ def test_index_failure_is_an_apology_not_silence(ctx: AppContext) -> None:
         _in("How long does a token last?"), now=NOW
     )
     assert reply.kind == "error" and reply.handoff and reply.actions == ["human"]
-    assert "index is unavailable" in reply.text
+    assert "index is unavailable" in reply.text and "saved" in reply.text
     conv = ctx.conversations.get(reply.conversation_id)
     assert conv.messages[0].text == "How long does a token last?", "the user's message is kept"
 
@@ -89,16 +88,17 @@ def test_index_failure_is_an_apology_not_silence(ctx: AppContext) -> None:
 def test_bug_intake_asks_then_opens_one_ticket(ctx: AppContext) -> None:
     service = _service(ctx)
     first = service.handle(_in("The app crashes when I leave a room"), now=NOW)
-    assert first.kind == "follow_up" and first.missing == ["sdk_version", "platform"]
-    second = service.handle(_in("on android, sdk version 2.14.2"), now=NOW + M)
+    assert first.kind == "follow_up" and "sdk_version" in first.missing
+    assert first.actions == ["go_ahead"]
+    second = service.handle(
+        _in("on Android 14, sdk version 2.14.2. Steps: 1. join 2. leave 3. crash"), now=NOW + M
+    )
     assert second.kind == "ticket_opened" and second.ticket is not None
-    assert second.ticket.key == "SUP-1001" and second.ticket.priority == "P2"
-    assert "An engineer will respond by" in second.text
+    assert second.ticket.key == "SUP-1001" and second.ticket.kind == "bug"
+    assert second.ticket.subject == "The app crashes when I leave a room"
+    assert "An engineer will reply by" in second.text
     (ticket,) = ctx.tickets.query()
     assert ticket.fields["platform"] == "Android" and ticket.channel == "web"
-    third = service.handle(_in("here is more detail"), now=NOW + 2 * M)
-    assert third.kind == "ticket_updated" and len(ctx.tickets.query()) == 1
-    assert [e.kind for e in ctx.tickets.events(ticket.id)][-1] == "message"
 
 
 def test_go_ahead_opens_with_missing_fields_marked(ctx: AppContext) -> None:
@@ -106,12 +106,14 @@ def test_go_ahead_opens_with_missing_fields_marked(ctx: AppContext) -> None:
     service.handle(_in("The app crashes on start"), now=NOW)
     reply = service.handle(_in("", action="go_ahead"), now=NOW + M)
     assert reply.kind == "ticket_opened" and reply.ticket is not None
-    assert reply.ticket.missing == ["sdk_version", "platform"]
+    assert {"sdk_version", "platform"} <= set(reply.ticket.missing)
+    assert reply.ticket.subject == "The app crashes on start"
 
 
 def test_open_ticket_without_account_asks_to_sign_in(ctx: AppContext) -> None:
     reply = _service(ctx).handle(_in("", account=None, action="open_ticket"), now=NOW)
-    assert reply.kind == "handoff" and "account" in reply.text
+    assert reply.kind == "handoff" and reply.handoff
+    assert reply.actions == ["sign_in", "contact"] and "sign in" in reply.text.lower()
     assert ctx.tickets.query() == []
 
 
@@ -122,13 +124,15 @@ def test_talk_to_a_human_opens_a_ticket_with_the_question(ctx: AppContext) -> No
     assert reply.kind == "ticket_opened" and reply.handoff
     (ticket,) = ctx.tickets.query()
     assert ticket.subject == "Do you support WebTransport on Unity?"
+    assert ticket.kind == "question"
 
 
 def test_upgrade_goes_to_the_csm_with_stages(ctx: AppContext) -> None:
-    reply = _service(ctx).handle(_in("We want to upgrade to enterprise"), now=NOW)
+    reply = _service(ctx).handle(_in("We want to upgrade to the enterprise plan"), now=NOW)
     assert reply.kind == "ticket_opened" and reply.ticket is not None
     assert reply.ticket.kind == "upgrade" and reply.ticket.stage == "submitted"
-    assert "*submitted* → in review → quote/contract → done" in reply.text
+    assert "**submitted** → in review → quote/contract → done" in reply.text
+    assert "Sarah Miller" in reply.text and "csm-miller" not in reply.text
     (ticket,) = ctx.tickets.query()
     assert ticket.assignee_id == "csm-miller"
 
@@ -151,25 +155,31 @@ def test_status_only_for_own_account(ctx: AppContext) -> None:
 
 
 def test_secrets_are_redacted_before_storage(ctx: AppContext) -> None:
+    secret = "xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx"
     reply = _service(ctx).handle(
-        _in("my token secret-token expired, how long do tokens last"), now=NOW
+        _in(f"my token {secret} expired, how long do tokens last"), now=NOW
     )
     stored = ctx.conversations.get(reply.conversation_id).messages[0].text
-    assert "secret-token" not in stored and "[redacted]" in stored
+    assert secret not in stored
 
 
 def test_uploads_are_kept_and_refused_ones_explained(ctx: AppContext) -> None:
     service = _service(ctx)
     service.handle(
-        _in("The app crashes", uploads=(Upload("big.log", "text/plain", b"x" * 5000),)), now=NOW
+        _in(
+            "The app crashes",
+            uploads=(Upload("core.bin", "application/octet-stream", b"\0" * 5000),),
+        ),
+        now=NOW,
     )
     reply = service.handle(
         _in(
-            "android sdk version 2.1", uploads=(Upload("app.log", "text/plain", b"E/Nimbus crash"),)
+            "Android 14, sdk version 2.1.0, steps: join then leave",
+            uploads=(Upload("app.log", "text/plain", b"E/Nimbus: crash in leave()\n"),),
         ),
         now=NOW + M,
     )
-    assert reply.kind == "ticket_opened"
+    assert reply.kind == "ticket_opened", reply.text
     (ticket,) = ctx.tickets.query()
     assert [a.filename for a in ctx.attachments.for_ticket(ticket.id)] == ["app.log"]
 
@@ -178,7 +188,7 @@ def test_uploads_are_kept_and_refused_ones_explained(ctx: AppContext) -> None:
 def test_huge_message_is_kept_whole_as_a_file(ctx: AppContext, size: int) -> None:
     text = "How long does a token last? " + "x" * size
     reply = _service(ctx).handle(_in(text), now=NOW)
-    assert reply.kind == "answer" and "attachment" in reply.text
+    assert "kept the whole text as an attachment" in reply.text
     (saved,) = ctx.attachments.for_conversation(reply.conversation_id)
     assert ctx.attachments.read(saved).decode() == text
 
@@ -201,8 +211,7 @@ def test_a_second_open_ticket_click_does_not_open_another(ctx: AppContext) -> No
     assert len(ctx.tickets.query()) == 1
 
 
-def test_web_tickets_are_announced_to_engineers_once(ctx: AppContext) -> None:
-    from bot.conversation.factory import build_conversation
+def test_web_tickets_are_announced_once_and_commercial_ones_to_the_csm(ctx: AppContext) -> None:
     from bot.settings import Settings
 
     ctx.settings = Settings(
@@ -212,19 +221,17 @@ def test_web_tickets_are_announced_to_engineers_once(ctx: AppContext) -> None:
         slack_bot_token="xoxb-1-2",
         slack_signing_secret="s3cret",
     )  # type: ignore[call-arg]
-    service = build_conversation(ctx, knowledge=lambda: FakeAnswerer(ANSWERS))
-    service.handle(_in("We want to upgrade to enterprise"), now=NOW)
+    service = _service(ctx)
+    service.handle(_in("The app crashes when I leave a room", ref="bug"), now=NOW)
+    service.handle(_in("", ref="bug", action="go_ahead"), now=NOW + M)
+    service.handle(_in("", ref="bug", action="go_ahead"), now=NOW + 2 * M)
+    bug = sorted(i.target for i in ctx.notifications.items())
+    # the on-call engineer (whoever it is) and Streamly's internal channel, each once
+    assert "C0STREAMLY-INT" in bug and len(bug) == 2 and "csm-miller" not in bug
+    service.handle(_in("We'd like a quote for the enterprise plan", ref="buy"), now=NOW)
     targets = sorted(i.target for i in ctx.notifications.items())
-    # on-call engineer (any) and Streamly's internal channel, each once
-    assert "C0STREAMLY-INT" in targets and len(targets) == 2
+    assert targets.count("csm-miller") == 1 and len(targets) == 4
     assert all(i.payload["kind"] == "new_ticket" for i in ctx.notifications.items())
-
-
-def test_an_anonymous_bug_report_asks_the_docs_once(ctx: AppContext) -> None:
-    answerer = FakeAnswerer(ANSWERS)
-    reply = _service(ctx, answerer).handle(_in("The app crashes on start", account=None), now=NOW)
-    assert reply.kind == "handoff"
-    assert answerer.asked == ["The app crashes on start"]
 
 
 def test_earlier_thread_messages_start_the_conversation(ctx: AppContext) -> None:
@@ -232,13 +239,14 @@ def test_earlier_thread_messages_start_the_conversation(ctx: AppContext) -> None
     message, the messages are stored (redacted) before the turn's, and only once."""
     answerer = FakeAnswerer(ANSWERS)
     service = _service(ctx, answerer)
-    earlier = ("Why does our token stop working after a day?", "we pass secret-token each time")
+    secret = "AKIAIOSFODNN7EXAMPLE"
+    earlier = ("Why does our token stop working after a day?", f"we pass {secret} each time")
     reply = service.handle(_in("can you help?", context=earlier), now=NOW)
     assert reply.kind == "answer"
     assert answerer.asked == [f"{earlier[0]}\n\ncan you help?"]
     conv = ctx.conversations.get(reply.conversation_id)
     said = [m.text for m in conv.messages if m.role == "user"]
-    assert said == [earlier[0], "we pass [redacted] each time", "can you help?"]
+    assert said[0] == earlier[0] and secret not in said[1] and said[2] == "can you help?"
     # The conversation is under way: context sent again is not taken twice.
     service.handle(_in("and on iOS?", context=earlier), now=NOW + M)
     conv = ctx.conversations.get(reply.conversation_id)
@@ -246,24 +254,25 @@ def test_earlier_thread_messages_start_the_conversation(ctx: AppContext) -> None
 
 
 def test_a_bug_report_from_earlier_messages_is_not_asked_for_again(ctx: AppContext) -> None:
-    earlier = ("The app crashes when I leave a room", "android, sdk version 2.14.2")
+    earlier = (
+        "The app crashes when I leave a room",
+        "Android 14 on a Pixel 7, sdk version 2.14.2. Steps: 1. join 2. leave. Log: "
+        "E/Nimbus: NPE in leave()",
+    )
     reply = _service(ctx).handle(_in("can you help?", context=earlier), now=NOW)
-    assert reply.kind == "ticket_opened" and reply.ticket is not None
+    assert reply.kind == "ticket_opened", reply.text
     (ticket,) = ctx.tickets.query()
-    assert ticket.fields["platform"] == "Android"
+    assert ticket.fields["platform"] == "Android" and ticket.fields["sdk_version"] == "2.14.2"
     opened = ctx.tickets.events(ticket.id)[0]
-    assert all(text in (opened.body or "") for text in earlier)
+    assert all(text[:30] in (opened.body or "") for text in earlier)
 
 
-def test_a_crash_word_in_a_question_intake_declines_gets_an_answer(ctx: AppContext) -> None:
-    # The router hears "crash", intake reads the whole turn as a question and asks nothing:
-    # the docs answer it (before, an empty reply failed to store and the user got an apology).
+def test_a_crash_word_in_a_question_gets_an_answer(ctx: AppContext) -> None:
     reply = _service(ctx).handle(
         _in("No crash here, just a question: how long does a token last?"), now=NOW
     )
     assert reply.kind == "answer" and reply.text
     assert reply.citations[0].source == "docs/auth/tokens.md"
-    assert "intake" not in ctx.conversations.get(reply.conversation_id).state
     assert ctx.tickets.query() == []
 
 
@@ -274,8 +283,12 @@ def test_a_question_in_the_middle_of_a_report_is_answered_and_the_report_kept(
     service.handle(_in("The app crashes when I leave a room"), now=NOW)
     aside = service.handle(_in("Just a question: how long does a token last?"), now=NOW + M)
     assert aside.kind == "answer" and aside.citations[0].source == "docs/auth/tokens.md"
-    done = service.handle(_in("on android, sdk version 2.14.2"), now=NOW + 2 * M)
+    assert "go_ahead" in aside.actions and "report" in aside.text
+    done = service.handle(
+        _in("on Android 14, sdk version 2.14.2, steps: join and leave"), now=NOW + 2 * M
+    )
     assert done.kind == "ticket_opened" and done.ticket is not None
+    assert done.ticket.subject == "The app crashes when I leave a room"
 
 
 def test_each_message_keeps_its_authors_name(ctx: AppContext) -> None:
@@ -290,3 +303,11 @@ def test_each_message_keeps_its_authors_name(ctx: AppContext) -> None:
         ("dev-2", "Bob Lee"),
         ("dev-3", None),
     ]
+
+
+def test_an_unreadable_stored_state_starts_afresh(ctx: AppContext) -> None:
+    service = _service(ctx)
+    first = service.handle(_in("How long does a token last?"), now=NOW)
+    ctx.conversations.update(first.conversation_id, now=NOW, state={"version": 2, "report": 7})
+    reply = service.handle(_in("How long does a token last?"), now=NOW + M)
+    assert reply.kind == "answer"

@@ -103,7 +103,7 @@ def test_a_mention_mid_thread_takes_the_bug_report_from_the_thread(
     assert "version" not in asked.lower() and "platform" not in asked.lower()
     ref = f"{SUPPORT_CHANNEL}:{PARENT}"
     conv = ctx.conversations.find("slack", ref)
-    assert conv is not None and conv.state["intake"]["fields"]["sdk_version"] == "4.2.1"
+    assert conv is not None and conv.state["report"]["fields"]["sdk_version"] == "4.2.1"
 
     slack_stub.add_file("F0LOG", "nimbus.log", LOG)
     logs = message("here are the logs", ts="1763431000.000300", thread_ts=PARENT,

@@ -52,7 +52,7 @@ def test_intake_over_three_messages_opens_one_ticket_with_fields_and_logs(
     wait_until(lambda: ctx.attachments.for_ticket(ticket.id))
     opened = updates[1]
     assert key in opened["text"] and ticket.priority in opened["text"]
-    assert "respond by" in opened["text"]
+    assert "will reply by" in opened["text"]
     assert all(u["channel"] == SUPPORT_CHANNEL for u in updates)
     # Every bot post went into the customer's thread.
     posts = [p for p in slack_stub.calls_to("chat.postMessage") if p["channel"] == SUPPORT_CHANNEL]

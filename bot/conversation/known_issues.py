@@ -1,0 +1,284 @@
+"""Is the reported problem a known issue the docs already describe?
+
+Release notes and known-issue pages share a report's vocabulary ("crash", "video", "after the
+app returns from the background") without describing the same problem. A known issue is
+offered only when one *item* of such a page (a bullet or a table row) matches the report on
+all three counts:
+
+- **platform**: when both name platforms they overlap; an item for a cross-platform framework
+  (Flutter, React Native, …) is for apps on that framework, whatever devices it also names;
+- **product**: a real-time (calls, video, audio) item is not offered for a messaging report,
+  nor the reverse;
+- **symptom**: the same error code, or several distinctive words in common of which at least
+  one names a symptom (black, green, frozen, crash, echo, …).
+
+An item under a "Fixed in X" heading is offered only to a report on an older version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from retrieval.types import SearchHit
+
+_KNOWN_HEADING = re.compile(r"(?i)known issue|已知问题|\bfixed\b|修复|问题汇总")
+_KNOWN_SOURCE = re.compile(r"(?i)release[-_ ]?notes|known[-_ ]?issues|changelog")
+_FIXED_HEADING = re.compile(
+    r"(?i)\bfixed in\b[^\d]*(\d+\.\d+(?:\.\d+)?)|(\d+\.\d+(?:\.\d+)?)\s*修复"
+)
+_ITEM = re.compile(r"(?m)^\s*(?:[-*+]|\d{1,2}[.)])\s+(?P<text>\S.{15,})$")
+_ROW = re.compile(r"(?m)^\s*\|(?P<text>.+)\|\s*$")
+_MENTION = re.compile(r"(?i)known issue|已知问题")
+_CODE = re.compile(r"\b[A-Z]{1,5}-?\d{3,6}\b|\b\d{5,6}\b")
+_VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?")
+
+_FRAMEWORKS = {
+    "flutter": re.compile(r"(?i)\bflutter\b"),
+    "react-native": re.compile(r"(?i)react[\s-]?native|\bRN\b"),
+    "unity": re.compile(r"(?i)\bunity\b"),
+    "electron": re.compile(r"(?i)\belectron\b"),
+}
+_NATIVE = {
+    "android": re.compile(
+        r"(?i)android|安卓|\bpixel\b|galaxy|samsung|三星|xiaomi|小米|hyperos|miui|huawei|华为|"
+        r"oppo|vivo|honor|荣耀|one ?ui|logcat"
+    ),
+    "ios": re.compile(r"(?i)\bios\b|iphone|ipad|airpods|xcode|swift|苹果"),
+    "web": re.compile(r"(?i)\bweb\b|browser|浏览器|safari|chrome|firefox|\bedge\b|javascript"),
+    "harmony": re.compile(r"(?i)harmony|鸿蒙"),
+}
+_RTC = re.compile(
+    r"(?i)\b(?:video|audio|call|room|camera|microphone|mic|screen ?shar\w*|publish\w*|"
+    r"subscrib\w*|track|codec|simulcast|earpiece|bluetooth|airpods|echo|recording|1080p|720p|"
+    r"h\.?264|vp[89]|rtc)\b|音视频|视频|音频|通话|房间|摄像头|麦克风|推流|拉流|屏幕共享|听筒|回声"
+)
+_CHAT = re.compile(
+    r"(?i)\b(?:messag\w*|chat|push|notification\w*|conversation\w*|group|typing|receipt\w*|"
+    r"badge|unread|history|offline messages?)\b|消息|推送|通知|会话|群|已读|角标|未读|历史"
+)
+_SYMPTOM = re.compile(
+    r"(?i)^(?:crash\w*|black|green|frozen|freez\w*|froze|stuck|echo\w*|silen\w*|mute\w*|"
+    r"earpiece|leak\w*|memory|twice|duplicat\w*|badge|fail\w*|error|exception|missing|lost|"
+    r"blank|flicker\w*|lag\w*|choppy|distort\w*|noise|hang\w*|drop\w*|disconnect\w*|"
+    r"timeout|delay\w*|slow|garbled|reset)$|崩溃|闪退|黑屏|绿屏|花屏|冻结|卡住|卡顿|回声|无声|"
+    r"没有声音|听不到|泄漏|重复|失败|报错|异常|丢失|角标|延迟|断开"
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9]|\d+p\b|[\u4e00-\u9fff]+")
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "that",
+        "this",
+        "when",
+        "after",
+        "from",
+        "our",
+        "app",
+        "apps",
+        "sdk",
+        "have",
+        "has",
+        "was",
+        "are",
+        "not",
+        "but",
+        "its",
+        "you",
+        "your",
+        "can",
+        "get",
+        "any",
+        "how",
+        "what",
+        "why",
+        "does",
+        "did",
+        "about",
+        "also",
+        "just",
+        "still",
+        "into",
+        "them",
+        "they",
+        "then",
+        "there",
+        "here",
+        "some",
+        "more",
+        "very",
+        "only",
+        "all",
+        "one",
+        "use",
+        "used",
+        "using",
+        "than",
+        "sdks",
+        "version",
+        "versions",
+        "issue",
+        "issues",
+        "known",
+        "fixed",
+        "workaround",
+        "default",
+        "see",
+        "below",
+        "above",
+        "while",
+        "other",
+        "same",
+        "new",
+        "latest",
+        "android",
+        "ios",
+        "web",
+        "flutter",
+        "react",
+        "native",
+        "platform",
+        "device",
+        "devices",
+        "phone",
+        "phones",
+        "user",
+        "users",
+        "nimbus",
+        "rtc",
+        "chat",
+    ]
+)
+MIN_SHARED = 3  # distinctive words in common, one of them a symptom, when no code is shared
+
+
+@dataclass(frozen=True)
+class Match:
+    """One known-issue item that matches the report."""
+
+    key: str
+    text: str
+    source: str
+    heading: str
+    title: str
+    url: str | None
+    fixed_in: str | None  # the version that fixed it, for items under "Fixed in X"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the matcher reads of a report."""
+
+    text: str
+    platform: str | None = None
+    sdk_version: str | None = None
+    error_codes: Sequence[str] = ()
+
+
+def find_known_issue(report: Report, hits: Iterable[SearchHit]) -> Match | None:
+    """The best-matching known-issue item among ``hits``, or None."""
+    best: tuple[float, Match] | None = None
+    mine = _platforms(f"{report.platform or ''} {report.text}")
+    product = _product(report.text)
+    codes = {c.upper() for c in [*report.error_codes, *_CODE.findall(report.text)]}
+    terms = _terms(report.text)
+    for hit in hits:
+        listed = bool(_KNOWN_HEADING.search(hit.heading) or _KNOWN_SOURCE.search(hit.source))
+        if not listed and not _MENTION.search(hit.text):
+            continue
+        fixed = _fixed_in(hit.heading)
+        if fixed and report.sdk_version and not _older(report.sdk_version, fixed):
+            continue  # fixed in a version the reporter already has
+        page_product = _product(f"{hit.title} {hit.heading}")
+        for item in _items(hit.text) if listed else _mentions(hit.text):
+            score = _score(item, mine, product or None, page_product, codes, terms)
+            score *= 1.0 if listed else 0.8  # the release notes are the page to point to
+            if score and (best is None or score > best[0]):
+                key = hashlib.sha1(f"{hit.source}#{hit.heading}#{item}".encode()).hexdigest()[:16]
+                best = (score, Match(key, item, hit.source, hit.heading, hit.title, hit.url, fixed))
+    return best[1] if best else None
+
+
+def _score(
+    item: str,
+    mine: set[str],
+    product: str | None,
+    page_product: str | None,
+    codes: set[str],
+    terms: set[str],
+) -> float:
+    theirs = _platforms(item)
+    if mine and theirs and not mine & theirs:
+        return 0.0
+    item_product = _product(item) or page_product
+    if product and item_product and product != item_product:
+        return 0.0
+    shared_codes = codes & {c.upper() for c in _CODE.findall(item)}
+    shared = terms & _terms(item)
+    symptoms = [w for w in shared if _SYMPTOM.search(w)]
+    if shared_codes:
+        return 10.0 + len(shared)
+    if len(shared) >= MIN_SHARED and symptoms:
+        return float(len(shared) + len(symptoms))
+    return 0.0
+
+
+def _platforms(text: str) -> set[str]:
+    frameworks = {name for name, pattern in _FRAMEWORKS.items() if pattern.search(text)}
+    if frameworks:
+        return frameworks  # "Flutter on Xiaomi HyperOS" is a Flutter app's problem
+    return {name for name, pattern in _NATIVE.items() if pattern.search(text)}
+
+
+def _product(text: str) -> str:
+    rtc, chat = len(_RTC.findall(text)), len(_CHAT.findall(text))
+    if rtc > chat:
+        return "rtc"
+    return "chat" if chat > rtc else ""
+
+
+def _terms(text: str) -> set[str]:
+    out: set[str] = set()
+    for word in _WORD.findall(text.replace("`", " ")):
+        if word[0] >= "\u4e00":
+            out.update(word[i : i + 2] for i in range(len(word) - 1))  # Chinese: bigrams
+            continue
+        lowered = word.lower().rstrip(".")
+        if len(lowered) >= 3 and lowered not in _STOP:
+            out.add(lowered.removesuffix("s") if len(lowered) > 4 else lowered)
+    return out
+
+
+def _items(text: str) -> list[str]:
+    """Bullets and table rows (the header and separator rows of a table left out)."""
+    items = [m.group("text").strip() for m in _ITEM.finditer(text)]
+    for row in (m.group("text") for m in _ROW.finditer(text)):
+        cells = [c.strip() for c in row.split("|")]
+        if any(cells) and not all(set(c) <= set("-: ") for c in cells):
+            items.append(" | ".join(c for c in cells if c))
+    return items
+
+
+def _mentions(text: str) -> list[str]:
+    """Paragraphs and bullets of a guide that say they describe a known issue."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n|\n(?=\s*[-*+] )", text)]
+    return [re.sub(r"^[-*+]\s+", "", p) for p in parts if p and _MENTION.search(p)]
+
+
+def _fixed_in(heading: str) -> str | None:
+    match = _FIXED_HEADING.search(heading)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _older(version: str, than: str) -> bool:
+    mine = _VERSION.search(version)
+    if mine is None:
+        return True
+    a = [int(p) for p in mine.group(0).split(".")]
+    b = [int(p) for p in than.split(".")]
+    return a < b

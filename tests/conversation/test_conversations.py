@@ -1,0 +1,266 @@
+"""Whole conversations as a developer has them: a report over several messages, the ticket,
+and what the chat is still good for afterwards. Real triage and intake; a fake docs bot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from bot.context import AppContext
+from bot.conversation.factory import build_conversation
+from bot.conversation.service import ConversationService
+from bot.conversation.types import Inbound, Reply
+from retrieval.answer import AnswerStream
+from retrieval.types import Answer, Citation, SearchHit
+from tests.conftest import NOW
+from tests.conversation.fakes import FakeAnswerer
+from tests.conversation.test_known_issues import RELEASE_NOTES
+
+M = dt.timedelta(minutes=1)
+TOKEN = ("Tokens last 24 hours; renew on tokenWillExpire [1].", "docs/auth/token.md", "Expiry")
+ANSWERS = {"token": TOKEN, "过期": TOKEN}
+
+
+class Chat:
+    """One developer in one web chat."""
+
+    def __init__(
+        self, service: ConversationService, *, account: str | None = "acme-games", ref: str = "w1"
+    ) -> None:
+        self.service, self.account, self.ref = service, account, ref
+        self.at = NOW
+
+    def say(self, text: str = "", **kw: object) -> Reply:
+        self.at += M
+        inbound = Inbound(
+            channel="web", conversation_ref=self.ref, text=text, account_id=self.account,
+            user_ref="dev-1", user_name="Dana", **kw,  # type: ignore[arg-type]
+        )  # fmt: skip
+        return self.service.handle(inbound, now=self.at)
+
+
+def _chat(ctx: AppContext, docs: FakeAnswerer | None = None, **kw: object) -> Chat:
+    answerer = docs or FakeAnswerer(ANSWERS)
+    return Chat(build_conversation(ctx, knowledge=lambda: answerer), **kw)  # type: ignore[arg-type]
+
+
+REPORT = [
+    "After upgrading the Android SDK to 4.2.1 remote video goes black when the app returns "
+    "from background",
+    "Steps: 1. join a room with two users 2. press home 3. reopen the app. Expected: the "
+    "remote video plays again. It happens every time for about 10% of our users in production.",
+    "Device: Pixel 7, OS: Android 14, SDK version 4.2.1",
+]
+
+
+def test_a_report_in_three_messages_becomes_one_complete_ticket(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    first = chat.say(REPORT[0])
+    assert first.kind == "follow_up", first.text
+    assert "actual" not in first.text and "repro_steps" not in first.text
+    assert "platform" not in first.missing and "actual" not in first.missing
+    second = chat.say(REPORT[1])
+    third = chat.say(REPORT[2])
+    opened = next(r for r in (second, third) if r.kind == "ticket_opened")
+    assert opened.ticket is not None
+    ticket = ctx.tickets.get(opened.ticket.key)
+    assert ticket.kind == "bug" and ticket.priority in ("P1", "P2")
+    assert ticket.subject.startswith("After upgrading the Android SDK to 4.2.1 remote video")
+    assert ticket.fields["sdk_version"] == "4.2.1" and ticket.fields["platform"] == "Android"
+    assert ticket.fields["os_version"] == "Android 14"
+    assert "repro_steps" not in ticket.missing and "sdk_version" not in ticket.missing
+    body = ctx.tickets.events(ticket.id)[0].body or ""
+    assert body.startswith("**Problem:** After upgrading")
+    assert "**Steps to reproduce:**" in body and "#### Conversation" in body
+    assert len(ctx.tickets.query()) == 1
+
+
+def test_after_the_ticket_the_chat_stays_useful(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    for text in REPORT:
+        reply = chat.say(text)
+    key = reply.ticket.key if reply.ticket else ""
+    events_before = len(ctx.tickets.events(ctx.tickets.get(key).id))
+    for ask in (
+        "what's the status of my ticket?",
+        "any update?",
+        "status",
+        "我的工单现在什么进度了？",
+    ):
+        status = chat.say(ask)
+        assert status.kind == "status" and key in status.text, ask
+    answer = chat.say("How do I renew an expired token?")
+    assert answer.kind == "answer" and not answer.text.startswith("Added to")
+    assert len(ctx.tickets.events(ctx.tickets.get(key).id)) == events_before, (
+        "status and docs questions are not appended to the ticket"
+    )
+    detail = chat.say("It also happens on a Galaxy S23 with Android 13")
+    assert detail.kind == "ticket_updated" and key in detail.text
+    assert len(ctx.tickets.events(ctx.tickets.get(key).id)) > events_before
+
+
+def test_a_different_problem_after_a_ticket_starts_a_second_report(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    for text in REPORT:
+        chat.say(text)
+    other = chat.say("Push notifications stopped arriving on iOS since this morning")
+    assert other.kind == "follow_up" and "SUP-1001" in other.text
+    done = chat.say("iOS 17.4, chat SDK 3.2.0, steps: send a message to a backgrounded app")
+    assert done.kind == "ticket_opened" and done.ticket is not None
+    assert done.ticket.key == "SUP-1002"
+    assert done.ticket.subject.startswith("Push notifications stopped arriving")
+    first = ctx.tickets.get("SUP-1001")
+    assert "iOS 17.4" not in str(first.fields)
+
+
+def test_start_over_leaves_the_ticket_and_takes_a_new_topic(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    for text in REPORT:
+        chat.say(text)
+    fresh = chat.say("", action="new_topic")
+    assert fresh.kind == "acknowledged" and "SUP-1001" in fresh.text
+    report = chat.say("Flutter web: messages are not delivered after a reconnect")
+    assert report.kind == "follow_up"
+    assert ctx.tickets.get("SUP-1001").fields.get("summary", "").startswith("After upgrading")
+
+
+def test_another_question_prefix_answers_the_question(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    for text in REPORT:
+        chat.say(text)
+    reply = chat.say("Another question: how long does a token last?")
+    assert reply.kind == "answer" and reply.citations[0].source == "docs/auth/token.md"
+
+
+def test_listing_open_tickets(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    for text in REPORT:
+        chat.say(text)
+    listed = chat.say("list my tickets")
+    assert listed.kind == "status" and "SUP-1001" in listed.text
+
+
+def test_a_commercial_request_goes_to_the_csm_not_the_engineers(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    reply = chat.say("Can we get a discount if we sign a 3-year commitment?")
+    assert reply.kind == "ticket_opened" and reply.ticket is not None
+    ticket = ctx.tickets.get(reply.ticket.key)
+    assert ticket.kind == "commercial" and ticket.assignee_id == "csm-wang"
+    assert "Wang Fang" in reply.text and "An engineer will" not in reply.text
+    assert "Your account team will reply by" in reply.text
+    first = ticket.clock("first_response")
+    assert first is not None and first.calendar == "business", "its own clock, not the 1-hour P1"
+
+
+def test_an_anonymous_visitor_asking_for_a_person_is_offered_sign_in_and_the_form(
+    ctx: AppContext,
+) -> None:
+    chat = _chat(ctx, account=None)
+    reply = chat.say("I want to talk to a human")
+    assert reply.kind == "handoff" and reply.actions == ["sign_in", "contact"]
+    assert "contact form" in reply.text
+
+
+def test_an_anonymous_bug_report_is_taken_then_sign_in_is_asked(ctx: AppContext) -> None:
+    chat = _chat(ctx, account=None)
+    first = chat.say(REPORT[0])
+    assert first.kind == "follow_up"
+    chat.say(REPORT[1])
+    last = chat.say(REPORT[2])
+    assert last.kind == "handoff" and "sign_in" in last.actions
+    assert ctx.tickets.query() == []
+
+
+def test_a_chinese_conversation_is_chinese_throughout(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    replies = [
+        chat.say("安卓端升级到 4.2.1 之后，从后台切回来远端视频黑屏"),
+        chat.say("复现步骤：1. 两人进房 2. 按 Home 键 3. 再打开 App。系统 Android 14，机型小米 13"),
+        chat.say("我的工单现在什么进度了？"),
+        chat.say("Token 过期了怎么续期？"),
+    ]
+    assert [r.kind for r in replies][-2:] == ["status", "answer"]
+    assert any(r.kind == "ticket_opened" for r in replies[:2])
+    for reply in replies[:3]:
+        assert reply.lang == "zh"
+        english = [
+            w
+            for w in ("I've", "ticket for you", "Priority", "engineer", "Still")
+            if w in reply.text
+        ]
+        assert not english, (english, reply.text)
+
+
+def test_a_known_issue_is_suggested_inside_intake_and_the_report_continues(
+    ctx: AppContext,
+) -> None:
+    docs = FakeAnswerer(ANSWERS, hits=[RELEASE_NOTES])
+    chat = _chat(ctx, docs)
+    offer = chat.say("Video is broken on Pixel 8: green frames when we publish 1080p with H.264")
+    assert offer.kind == "follow_up" and "known issue" in offer.text
+    assert offer.citations[0].source == "docs/release-notes/rtc-sdk.md"
+    assert offer.actions == ["solved", "not_it", "go_ahead"]
+    assert ctx.tickets.query() == []
+    goes_on = chat.say("no, we already use VP8 and 720p. Android 14, SDK 3.1.0, every call")
+    assert goes_on.kind in ("follow_up", "ticket_opened") and "known issue" not in goes_on.text
+
+
+def test_a_related_but_different_known_issue_does_not_deflect_the_report(
+    ctx: AppContext,
+) -> None:
+    docs = FakeAnswerer(ANSWERS, hits=[RELEASE_NOTES])
+    reply = _chat(ctx, docs).say(REPORT[0])
+    assert reply.kind == "follow_up" and "known issue" not in reply.text
+
+
+def test_the_known_issue_settles_it(ctx: AppContext) -> None:
+    docs = FakeAnswerer(ANSWERS, hits=[RELEASE_NOTES])
+    chat = _chat(ctx, docs)
+    chat.say("Video is broken on Pixel 8: green frames when we publish 1080p with H.264")
+    done = chat.say("yes, that's it")
+    assert done.kind == "acknowledged" and done.actions == ["open_ticket"]
+    filed = chat.say("", action="open_ticket")
+    assert filed.kind == "ticket_opened" and filed.ticket is not None
+    assert "Pixel 8" in filed.ticket.subject
+
+
+class StreamingDocs(FakeAnswerer):
+    """A docs bot whose answer comes in pieces, recording when each was produced."""
+
+    def __init__(self) -> None:
+        super().__init__(ANSWERS)
+        self.produced: list[str] = []
+
+    def ask_stream(self, question: str, *, context: Sequence[str] = ()) -> AnswerStream:
+        pieces = ["Tokens ", "last 24 hours; ", "renew them [1]."]
+        stream = AnswerStream(iter(()))
+
+        def run() -> Iterator[str]:
+            for piece in pieces:
+                self.produced.append(piece)
+                yield piece
+            stream.answer = Answer(
+                "".join(pieces), [Citation("docs/auth/token.md", "Expiry")], 0.9, False,
+                [SearchHit("docs/auth/token.md", "Expiry", "...", 0.9)], mode="llm",
+            )  # fmt: skip
+
+        stream._pieces = run()
+        return stream
+
+
+def test_answers_stream_piece_by_piece_before_the_reply(ctx: AppContext) -> None:
+    docs = StreamingDocs()
+    service = build_conversation(ctx, knowledge=lambda: docs)
+    inbound = Inbound(
+        channel="web", conversation_ref="s", text="How long does a token last?",
+        account_id="acme-games",
+    )  # fmt: skip
+    seen: list[tuple[str, int]] = []
+    for piece in service.stream(inbound, now=NOW):
+        if isinstance(piece, Reply):
+            assert piece.kind == "answer" and piece.text.startswith("Tokens last 24 hours")
+            break
+        seen.append((piece, len(docs.produced)))
+    assert [p for p, _ in seen] == ["Tokens ", "last 24 hours; ", "renew them [1]."]
+    # each piece reached the caller before the next one was produced
+    assert [produced for _, produced in seen] == [1, 2, 3]
