@@ -310,8 +310,11 @@ def _content_intent(facts: TurnFacts) -> Intent:
             return Intent.QUESTION
         return Intent.DETAIL
     if facts.has_ticket:
-        asking = QUESTION_START.search(facts.text) or facts.text.rstrip().endswith(("?", "？"))
-        if kind == "question" and not facts.uploads and (asking or not facts.has_facts):
+        if (
+            kind == "question"
+            and not facts.uploads
+            and (_asking(facts.text) or not facts.has_facts)
+        ):
             return Intent.QUESTION
         if kind == "feature" and facts.related < 0.2:
             return Intent.FEATURE
@@ -325,10 +328,18 @@ def _content_intent(facts: TurnFacts) -> Intent:
         return Intent.REPORT
     if kind == "feature":
         return Intent.FEATURE
+    if facts.headline and not _asking(facts.text):
+        # "remote video goes black after …": a failure stated, not asked about, is a report
+        return Intent.REPORT
     if kind in ("other", "status") and facts.has_facts and facts.after_answer:
         # the answer did not settle it and the user tells us more: that is a report
         return Intent.REPORT
     return Intent.QUESTION
+
+
+def _asking(text: str) -> bool:
+    """Worded as a question: "how do I…", "is there…", or ending in a question mark."""
+    return bool(QUESTION_START.search(text) or text.rstrip().endswith(("?", "？")))
 
 
 def words(text: str) -> set[str]:

@@ -23,7 +23,14 @@ from bot.conversation.requests import Intake, TicketRequests
 from bot.conversation.state import ConversationState, dump, load
 from bot.conversation.steps import Steps, TurnContext
 from bot.conversation.texts import language, say
-from bot.conversation.types import Inbound, Reply, TicketSummary, Turn
+from bot.conversation.types import (
+    ContactForm,
+    ContactResult,
+    Inbound,
+    Reply,
+    TicketSummary,
+    Turn,
+)
 from bot.desk import TicketDesk
 from bot.errors import DeskbotError, InvalidInput
 from bot.store.attachments import AttachmentStore
@@ -132,6 +139,39 @@ class ConversationService:
 
     def summary(self, ticket: Ticket) -> TicketSummary:
         return self.requests.summary(ticket)
+
+    def contact(self, form: ContactForm, *, now: dt.datetime) -> ContactResult:
+        """A visitor's contact form: a ticket on the organisation's default account, carrying
+        the bug report the web chat ``form.conversation_ref`` took, if any."""
+        org = self.config.organisation
+        account = self.config.account(org.default_account) if org.default_account else None
+        if not self.config.web.contact_form or account is None:
+            raise InvalidInput("the contact form is not available; sign in with your account key")
+        conv = (
+            self.conversations.find("web", form.conversation_ref) if form.conversation_ref else None
+        )
+        state = load(conv.state) if conv is not None else ConversationState()
+        text = self.intake.redact(form.message.strip())[:MAX_TEXT]
+        session, decision = state.report, None
+        if session is not None and not session.opened:
+            decision = self.intake.step(session, text, go_ahead=True)
+        else:
+            session = None
+        ticket = self.requests.open_contact(
+            account, name=form.name.strip(), email=form.email.strip(),
+            company=form.company.strip(), text=text or "(no message)", session=session,
+            decision=decision, conv=conv, now=now,
+        )  # fmt: skip
+        lang = language(text, default=state.lang) if text else state.lang
+        said = say("contact_opened", lang, name=form.name.strip(), key=ticket.key, email=form.email)
+        if conv is not None:
+            state.awaiting, state.on_ticket = None, True
+            self.conversations.update(conv.id, now=now, state=dump(state), ticket_id=ticket.id)
+            self._remember(
+                conv, Reply(kind="ticket_opened", text=said, conversation_id=conv.id, lang=lang),
+                now=now,
+            )  # fmt: skip
+        return ContactResult(key=ticket.key, text=said)
 
     # -- one turn ----------------------------------------------------------------------------
     def _route(self, ctx: TurnContext) -> Generator[str, None, Reply]:

@@ -396,7 +396,11 @@ class Steps:
         return ticket
 
     def _sign_in(self, ctx: TurnContext, *, contact: bool = False) -> Reply:
-        offer = contact and self.config.web.contact_form and ctx.inbound.channel == "web"
+        """Who is this? The web page can sign in (or take the contact form); elsewhere the
+        place the user writes from says which company they are with."""
+        if ctx.inbound.channel != "web":
+            return ctx.reply("handoff", say("need_account", ctx.lang), handoff=True)
+        offer = contact and self.config.web.contact_form
         text = say("sign_in_or_contact" if offer else "sign_in", ctx.lang)
         actions: list[Action] = ["sign_in", "contact"] if offer else ["sign_in"]
         return ctx.reply("handoff", text, handoff=True, actions=actions)

@@ -126,6 +126,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "我可以为您转接支持团队。请使用公司的账户密钥「登录」，以便在您的账户下创建工单；"
         "如果没有账户，也可以填写「联系表单」（姓名、邮箱、公司），我们会通过邮件回复您。",
     },
+    "need_account": {
+        "en": "I can't tell which company you are with here, so I can't open a ticket. Please "
+        "write in your company's support channel (or sign in on the web chat), and I'll take "
+        "it from there.",
+        "zh": "在这里我无法确认您所在的公司，因此不能创建工单。"
+        "请在贵公司的支持频道中留言（或在网页聊天中登录），我会继续处理。",
+    },
     "report_ready_anonymous": {
         "en": "I have what an engineer needs for this report.",
         "zh": "这份问题报告的信息已经足够提交给工程师。",

@@ -161,3 +161,20 @@ class Turn:
     def report(self) -> str:
         """What intake reads: everything said so far, so it does not ask for it again."""
         return "\n\n".join(p for p in [*self.context, self.text] if p)
+
+
+@dataclass(frozen=True)
+class ContactForm:
+    """A visitor's details from the web page's contact form."""
+
+    name: str
+    email: str
+    company: str = ""
+    message: str = ""
+    conversation_ref: str | None = None  # the web chat it came from, if any
+
+
+@dataclass(frozen=True)
+class ContactResult:
+    key: str
+    text: str

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Person
 from bot.conversation.types import Inbound
 from bot.errors import DeskbotError
-from bot.slack.blocks import ACTION_BUTTONS, ACTION_FOR_ID, Block, apology, reply_message
+from bot.slack.blocks import ACTION_FOR_ID, Block, apology, label, reply_message
 from bot.slack.cards import ENGINEER_ACTIONS, engineer_buttons
 from bot.slack.messages import announce
 from bot.slack.runtime import SlackRuntime
@@ -41,14 +41,14 @@ def on_customer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
         )
         with rt.turn_lock(ref):
             reply = rt.service().handle(inbound, now=rt.now())
-        _retire_buttons(rt, body, f"<@{user}> chose *{ACTION_BUTTONS[name][0]}*")
+        _retire_buttons(rt, body, f"<@{user}> chose *{label(name, reply.lang)}*")
         text, blocks = reply_message(reply, value=ref, now=rt.now())
         rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)
         if reply.kind == "ticket_opened" and reply.ticket is not None:
             announce(rt, reply.ticket.key)
     except Exception:
         log.exception("button %s in %s failed", name, ref)
-        text, blocks = apology(value=ref)
+        text, blocks = apology(value=ref)  # the reply (and its language) never came
         try:
             rt.client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, text=text, blocks=blocks

@@ -15,12 +15,25 @@ from bot.conversation.types import Action, CitationRef, Reply, TicketSummary
 
 Block = dict[str, Any]
 
-# Button label and action id for each conversation action.
+# Button label and action id for each conversation action ("sign_in" and "contact" are the
+# web page's own; in Slack the channel says who the customer is).
 ACTION_BUTTONS: dict[str, tuple[str, str]] = {
     "solved": ("✅ Solved", "deskbot_solved"),
     "open_ticket": ("Open a ticket", "deskbot_open_ticket"),
     "human": ("Talk to a human", "deskbot_human"),
     "go_ahead": ("Go ahead", "deskbot_go_ahead"),
+    "not_it": ("Not my problem", "deskbot_not_it"),
+    "new_topic": ("New topic", "deskbot_new_topic"),
+    "status": ("Ticket status", "deskbot_status"),
+}
+LABELS_ZH = {
+    "solved": "✅ 已解决",
+    "open_ticket": "创建工单",
+    "human": "联系人工",
+    "go_ahead": "继续提交",
+    "not_it": "不是这个问题",
+    "new_topic": "新话题",
+    "status": "查看进度",
 }
 ACTION_FOR_ID: dict[str, Action] = {
     action_id: name  # type: ignore[misc]
@@ -34,6 +47,15 @@ DEFAULT_ACTIONS: dict[str, list[Action]] = {
 SECTION_LIMIT = 2900
 MAX_SECTIONS = 20
 LOOKING = ":hourglass_flowing_sand: Looking through the docs…"
+LOOKING_ZH = ":hourglass_flowing_sand: 正在查阅文档…"
+
+
+def label(action: str, lang: str = "en") -> str:
+    """The button's label in the conversation's language."""
+    if lang == "zh" and action in LABELS_ZH:
+        return LABELS_ZH[action]
+    return ACTION_BUTTONS[action][0]
+
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -66,13 +88,17 @@ def sections(text: str) -> list[Block]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks]
 
 
-def buttons(actions: list[Action], *, value: str, block_id: str = "deskbot_reply") -> Block:
+def buttons(
+    actions: list[Action], *, value: str, block_id: str = "deskbot_reply", lang: str = "en"
+) -> Block:
     elements = []
     for action in actions:
-        label, action_id = ACTION_BUTTONS[action]
+        if action not in ACTION_BUTTONS:
+            continue
+        _label, action_id = ACTION_BUTTONS[action]
         button: Block = {
             "type": "button",
-            "text": {"type": "plain_text", "text": label, "emoji": True},
+            "text": {"type": "plain_text", "text": label(action, lang), "emoji": True},
             "action_id": action_id,
             "value": value,
         }
@@ -82,10 +108,11 @@ def buttons(actions: list[Action], *, value: str, block_id: str = "deskbot_reply
     return {"type": "actions", "block_id": block_id, "elements": elements}
 
 
-def sources(citations: list[CitationRef]) -> Block | None:
+def sources(citations: list[CitationRef], lang: str = "en") -> Block | None:
     """A context line of cited pages, as links where the page has a URL."""
     if not citations:
         return None
+    title = "参考来源：" if lang == "zh" else "Sources:"
     seen: list[str] = []
     for c in citations:
         label = _escape(c.heading or c.source)
@@ -94,7 +121,7 @@ def sources(citations: list[CitationRef]) -> Block | None:
             seen.append(item)
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": "*Sources:* " + " · ".join(seen[:8])}],
+        "elements": [{"type": "mrkdwn", "text": f"*{title}* " + " · ".join(seen[:8])}],
     }
 
 
@@ -133,24 +160,32 @@ def reply_message(
     if ticket is not None and ticket.key not in reply.text:
         blocks.append({"type": "divider"})
         blocks.extend(sections(ticket_lines(ticket, now=now)))
-    source_block = sources(reply.citations)
+    source_block = sources(reply.citations, reply.lang)
     if source_block is not None:
         blocks.append(source_block)
-    actions = list(reply.actions) or DEFAULT_ACTIONS.get(reply.kind, [])
+    actions = [
+        a for a in reply.actions or DEFAULT_ACTIONS.get(reply.kind, []) if a in ACTION_BUTTONS
+    ]
     if actions:
-        blocks.append(buttons(actions, value=value))
+        blocks.append(buttons(actions, value=value, lang=reply.lang))
     fallback = reply.text.strip()[:2900] or (reply.ticket.key if reply.ticket else "…")
     return fallback, blocks[:50]
 
 
-def apology(*, value: str) -> tuple[str, list[Block]]:
+def apology(*, value: str, lang: str = "en") -> tuple[str, list[Block]]:
     """What the thread gets when anything failed: never silence, always a way to a human."""
-    text = (
-        ":warning: Sorry — something went wrong on our side while working on this. "
-        "Your message is not lost: press *Talk to a human* and an engineer will follow up "
-        "in this thread."
-    )
-    return text, [*sections(text), buttons(["human"], value=value)]
+    if lang == "zh":
+        text = (
+            ":warning: 抱歉，我们这边处理时出错了。您的消息还在这个讨论串里："
+            "点击「联系人工」，工程师会在这里跟进。"
+        )
+    else:
+        text = (
+            ":warning: Sorry — something went wrong on our side while working on this. "
+            "Your message is still here in the thread: press *Talk to a human* and an engineer "
+            "will follow up in this thread."
+        )
+    return text, [*sections(text), buttons(["human"], value=value, lang=lang)]
 
 
 def _escape(text: str) -> str:

@@ -24,10 +24,11 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.conversation.texts import language
 from bot.conversation.types import Inbound, Reply
 from bot.errors import ServiceUnavailable
 from bot.slack.announce import announce_ticket
-from bot.slack.blocks import LOOKING, apology, mrkdwn, reply_message, sections
+from bot.slack.blocks import LOOKING, LOOKING_ZH, apology, mrkdwn, reply_message, sections
 from bot.slack.files import fetch_uploads
 from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import Earlier, earlier_messages
@@ -126,8 +127,9 @@ def answer(rt: SlackRuntime, turn: Turn) -> None:
     """Show progress, ask the conversation service, replace the progress note with the reply.
     Any failure ends in an apology in the thread with a way to a human."""
     placeholder: str | None = None
+    lang = language(turn.text)
     try:
-        placeholder = _post(rt, turn, text=LOOKING, blocks=None)
+        placeholder = _post(rt, turn, text=LOOKING_ZH if lang == "zh" else LOOKING, blocks=None)
         earlier = Earlier()
         if turn.joined_late:
             earlier = earlier_messages(
@@ -153,7 +155,7 @@ def answer(rt: SlackRuntime, turn: Turn) -> None:
         show(rt, turn, reply, placeholder=placeholder)
     except Exception:
         log.exception("answering %s failed", turn.ref)
-        fallback, blocks = apology(value=turn.ref)
+        fallback, blocks = apology(value=turn.ref, lang=lang)
         try:
             if placeholder is not None:
                 _update(rt, turn.channel, placeholder, fallback, blocks)

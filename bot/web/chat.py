@@ -11,15 +11,15 @@ import functools
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
-from bot.conversation.types import Inbound, Reply, Upload
+from bot.conversation.types import ContactForm, Inbound, Reply, Upload
 from bot.errors import DeskbotError, InvalidInput, RateLimited
 from bot.service.deps import ContextDep
 from bot.web import auth, ratelimit
@@ -30,6 +30,8 @@ from bot.web.schemas import (
     ChatRequest,
     ChatResponse,
     CitationOut,
+    ContactOut,
+    ContactRequest,
     ErrorOut,
     HistoryMessage,
     RateLimitedOut,
@@ -40,6 +42,7 @@ from bot.web.schemas import (
 from bot.web.uploads import MAX_FILES, check_length, check_upload
 
 router = APIRouter(tags=["chat"])
+M = TypeVar("M", bound=BaseModel)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
@@ -165,6 +168,44 @@ async def chat(request: Request, ctx: ContextDep, principal: PrincipalDep) -> Re
     return JSONResponse(chat_response(reply).model_dump(mode="json"))
 
 
+_CONTACT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ContactRequest"}}
+        },
+    }
+}
+
+
+@router.post(
+    "/api/contact",
+    response_model=ContactOut,
+    responses=_LIMITED,
+    summary="Contact form",
+    openapi_extra=_CONTACT_BODY,
+)
+async def contact(request: Request, ctx: ContextDep, principal: PrincipalDep) -> ContactOut:
+    """A visitor without an account leaves name, e-mail, company and the problem; a ticket
+    opens on the organisation's default account (with the chat's report, if one was taken)."""
+    address = ratelimit.client_address(request)
+    ratelimit.enforce(request, [("session_ip", address)], message="too many requests")
+    try:
+        fields = await request.json()
+    except ValueError:
+        raise InvalidInput("the body is not valid JSON") from None
+    body = _validated(ContactRequest, fields)
+    ref = _ref(principal, body.session_id) if body.session_id else None
+    form = ContactForm(
+        name=body.name, email=body.email, company=body.company, message=body.message,
+        conversation_ref=ref,
+    )  # fmt: skip
+    service = conversation_service(ctx)
+    now = dt.datetime.now(dt.UTC)
+    result = await anyio.to_thread.run_sync(functools.partial(service.contact, form, now=now))
+    return ContactOut(key=result.key, text=result.text)
+
+
 @router.get(
     "/api/chat/stream",
     responses={**_LIMITED, 200: {"content": {"text/event-stream": {}}}},
@@ -241,10 +282,15 @@ def _ref(principal: Principal, session_id: str) -> str:
 
 
 def _parse(fields: Any) -> ChatRequest:
+    return _validated(ChatRequest, fields)
+
+
+def _validated(model: type[M], fields: Any) -> M:
+    """``fields`` as ``model``, or one clear sentence naming the field that is wrong."""
     if not isinstance(fields, dict):
         raise InvalidInput("the body must be a JSON object")
     try:
-        return ChatRequest.model_validate({k: v for k, v in fields.items() if v is not None})
+        return model.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from bot.conversation.types import Inbound, Reply
+from bot.conversation.types import ContactForm, ContactResult, Inbound, Reply
 from bot.errors import ServiceUnavailable
 
 
@@ -14,6 +14,8 @@ class ConversationPort(Protocol):
     def handle(self, inbound: Inbound, *, now: dt.datetime) -> Reply: ...
 
     def stream(self, inbound: Inbound, *, now: dt.datetime) -> Iterator[str | Reply]: ...
+
+    def contact(self, form: ContactForm, *, now: dt.datetime) -> ContactResult: ...
 
 
 def conversation_service(ctx: Any) -> ConversationPort:

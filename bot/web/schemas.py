@@ -11,7 +11,8 @@ from bot.conversation.types import Reply, TicketSummary
 
 SESSION_ID = r"^[A-Za-z0-9_-]{8,64}$"
 MAX_MESSAGE = 8000
-ActionName = Literal["solved", "open_ticket", "human", "go_ahead"]
+# The buttons the server acts on ("sign_in" and "contact" are handled by the page itself).
+ActionName = Literal["solved", "open_ticket", "human", "go_ahead", "new_topic", "not_it", "status"]
 
 
 class ErrorOut(BaseModel):
@@ -51,6 +52,7 @@ class TicketOut(BaseModel):
     first_response_due: dt.datetime | None = None
     resolution_due: dt.datetime | None = None
     timezone: str = "UTC"
+    assignee: str | None = Field(default=None, description="Who has the ticket, by name.")
     url: str = Field(description="The customer's ticket page.")
 
 
@@ -64,6 +66,25 @@ class ChatResponse(BaseModel):
     actions: list[str] = []
     ticket: TicketOut | None = None
     missing: list[str] = []
+    lang: str = Field(default="en", description="The conversation's language: en or zh.")
+
+
+class ContactRequest(BaseModel):
+    """A visitor without an account leaves their details; a ticket opens on the
+    organisation's default account, with the chat's bug report when there is one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: str | None = Field(default=None, pattern=SESSION_ID)
+    name: str = Field(min_length=1, max_length=120)
+    email: str = Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,63}$", max_length=254)
+    company: str = Field(default="", max_length=200)
+    message: str = Field(default="", max_length=MAX_MESSAGE)
+
+
+class ContactOut(BaseModel):
+    key: str = Field(description="The ticket opened for the request.")
+    text: str = Field(description="What to tell the visitor (Markdown).")
 
 
 class SessionRequest(BaseModel):
@@ -100,6 +121,7 @@ def ticket_out(summary: TicketSummary) -> TicketOut:
         first_response_due=summary.first_response_due,
         resolution_due=summary.resolution_due,
         timezone=summary.timezone,
+        assignee=summary.assignee_name,
         url=f"/tickets/{summary.key}",
     )
 
@@ -117,6 +139,7 @@ def chat_response(reply: Reply) -> ChatResponse:
         actions=list(reply.actions),
         ticket=ticket_out(reply.ticket) if reply.ticket else None,
         missing=list(reply.missing),
+        lang=reply.lang,
     )
 
 

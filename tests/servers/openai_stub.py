@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import threading
 import time
@@ -43,6 +44,8 @@ class OpenAIStub:
     ``reply``: the assistant content (str), or a callable(request_json) returning a str or a
     full assistant message dict (e.g. with ``tool_calls``). ``delay``: seconds to wait before
     answering (timeout tests). ``status``: answer every chat request with this HTTP error.
+    ``token_delay``: stream the content word by word, waiting this long between words (a slow
+    model); ``last_token_at`` is then the ``time.monotonic()`` of the last word sent.
     """
 
     def __init__(
@@ -52,9 +55,12 @@ class OpenAIStub:
         delay: float = 0.0,
         status: int | None = None,
         model: str = "stub-model",
+        token_delay: float = 0.0,
     ) -> None:
         self.reply: Reply = reply
         self.delay = delay
+        self.token_delay = token_delay
+        self.last_token_at: float | None = None
         self.status = status
         self.model = model
         self.requests: list[dict[str, Any]] = []
@@ -144,10 +150,16 @@ class OpenAIStub:
 
         yield chunk({"role": "assistant", "content": ""})
         content = message.get("content") or ""
-        # a few pieces so clients really assemble a stream
-        step = max(1, len(content) // 3) if content else 1
-        for start in range(0, len(content), step):
-            yield chunk({"content": content[start : start + step]})
+        if self.token_delay:
+            for word in re.findall(r"\S+\s*", content):
+                await asyncio.sleep(self.token_delay)
+                yield chunk({"content": word})
+                self.last_token_at = time.monotonic()
+        else:
+            # a few pieces so clients really assemble a stream
+            step = max(1, len(content) // 3) if content else 1
+            for start in range(0, len(content), step):
+                yield chunk({"content": content[start : start + step]})
         for index, call in enumerate(message.get("tool_calls") or []):
             yield chunk({"tool_calls": [{"index": index, **call}]})
         yield chunk({}, finish)

@@ -11,6 +11,10 @@
       hint: "Enter to send · Shift+Enter for a new line · logs up to {mb} MB",
       thinking: "Looking in the docs…", sources: "Sources",
       solved: "Solved", open_ticket: "Open a ticket", human: "Talk to a human", go_ahead: "Go ahead",
+      new_topic: "New topic", not_it: "Not my problem", status: "Ticket status", contact: "Contact form",
+      contact_title: "Contact our support team", contact_text: "No account key? Leave your details and we'll reply by e-mail.",
+      contact_name: "Your name", contact_email: "E-mail", contact_company: "Company", contact_message: "What is the problem?",
+      contact_send: "Send", assignee: "With",
       ticket: "Ticket", stage: "Stage", priority: "Priority", view_ticket: "View ticket",
       first_response: "First response due by", resolution: "Resolution due by",
       missing: "Still needed", signin_title: "Sign in to open tickets",
@@ -29,7 +33,11 @@
       placeholder: "输入问题或描述遇到的故障…",
       hint: "Enter 发送 · Shift+Enter 换行 · 日志最大 {mb} MB",
       thinking: "正在查阅文档…", sources: "参考来源",
-      solved: "已解决", open_ticket: "创建工单", human: "联系人工", go_ahead: "继续",
+      solved: "已解决", open_ticket: "创建工单", human: "联系人工", go_ahead: "继续提交",
+      new_topic: "新话题", not_it: "不是这个问题", status: "查看进度", contact: "联系表单",
+      contact_title: "联系支持团队", contact_text: "没有账户密钥？留下联系方式，我们会通过邮件回复您。",
+      contact_name: "您的姓名", contact_email: "邮箱", contact_company: "公司", contact_message: "遇到了什么问题？",
+      contact_send: "发送", assignee: "负责人",
       ticket: "工单", stage: "阶段", priority: "优先级", view_ticket: "查看工单",
       first_response: "首次响应截止", resolution: "解决截止",
       missing: "还需提供", signin_title: "登录后可创建工单",
@@ -47,8 +55,9 @@
   var forced = params.get("lang");
   var lang = forced === "zh" || forced === "en" ? forced
     : ((navigator.languages && navigator.languages[0]) || navigator.language || "en").toLowerCase().indexOf("zh") === 0 ? "zh" : "en";
-  function t(key, values) {
-    var s = (TEXT[lang] && TEXT[lang][key]) || TEXT.en[key] || key;
+  function t(key, values, inLang) {
+    var use = inLang || lang;
+    var s = (TEXT[use] && TEXT[use][key]) || TEXT.en[key] || key;
     if (values) { Object.keys(values).forEach(function (k) { s = s.replace("{" + k + "}", values[k]); }); }
     return s;
   }
@@ -266,19 +275,24 @@
       body.appendChild(m);
     }
     if (reply.actions && reply.actions.length) {
+      // Only the newest reply keeps its buttons: older choices no longer apply.
+      messages.querySelectorAll(".actions").forEach(function (old) { old.remove(); });
       var row = document.createElement("div"); row.className = "actions";
       reply.actions.forEach(function (action) {
         var b = document.createElement("button"); b.type = "button";
-        b.className = "action action-" + action; b.textContent = t(action);
+        b.className = "action action-" + action; b.textContent = t(action, null, reply.lang);
         b.addEventListener("click", function () {
+          if (action === "sign_in") { openSignin(null); return; }
+          if (action === "contact") { openContact(); return; }
           row.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
           b.classList.add("chosen");
-          send({ action: action, label: t(action) });
+          send({ action: action, label: t(action, null, reply.lang) });
         });
         row.appendChild(b);
       });
       body.appendChild(row);
     }
+    newTopic.hidden = false;
     scrollDown();
   }
   function ticketCard(tk) {
@@ -290,6 +304,7 @@
     var st = document.createElement("span"); st.className = "muted"; st.textContent = t("stage") + ": " + tk.stage.replace(/_/g, " "); head.appendChild(st);
     card.appendChild(head);
     var subj = document.createElement("div"); subj.className = "ticket-card-subject"; subj.textContent = tk.subject; card.appendChild(subj);
+    if (tk.assignee) { var w = document.createElement("div"); w.className = "muted"; w.textContent = t("assignee") + ": " + tk.assignee; card.appendChild(w); }
     if (tk.first_response_due) { var d = document.createElement("div"); d.className = "muted"; d.textContent = t("first_response") + " " + fmtDue(tk.first_response_due, tk.timezone); card.appendChild(d); }
     if (tk.resolution_due) { var r = document.createElement("div"); r.className = "muted"; r.textContent = t("resolution") + " " + fmtDue(tk.resolution_due, tk.timezone); card.appendChild(r); }
     var go = document.createElement("div"); go.className = "ticket-card-go"; go.textContent = t("view_ticket") + " →"; card.appendChild(go);
@@ -386,6 +401,10 @@
   }
 
   form.addEventListener("submit", function (e) { e.preventDefault(); send(); });
+  var newTopic = document.getElementById("new-topic");
+  newTopic.textContent = t("new_topic");
+  newTopic.hidden = !resumed;
+  newTopic.addEventListener("click", function () { send({ action: "new_topic", label: t("new_topic") }); });
   input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
   });
@@ -431,12 +450,45 @@
   document.getElementById("signin-form").addEventListener("submit", function (e) {
     e.preventDefault();
     startSession({ account_key: document.getElementById("signin-key").value, name: document.getElementById("signin-name").value || undefined })
-      .then(function () {
+      .then(function (data) {
         dialog.close(); ready = Promise.resolve(null);
         var next = afterSignin; afterSignin = null;
         if (next) { next(); }
+        else if (data && data.account_name) {
+          finish(addBot(), { kind: "acknowledged", text: t("signed_in_as", { account: data.account_name }), citations: [], actions: [], missing: [] });
+        }
       })
       .catch(function (err) { var box = document.getElementById("signin-error"); box.textContent = err.message; box.hidden = false; });
+  });
+
+  // ---- contact form (visitors without an account) ---------------------------------------------
+  var contactDialog = document.getElementById("contact-dialog");
+  function openContact() {
+    document.getElementById("contact-error").hidden = true;
+    if (contactDialog.showModal) { contactDialog.showModal(); } else { contactDialog.setAttribute("open", ""); }
+    document.getElementById("contact-name").focus();
+  }
+  document.getElementById("contact-cancel").addEventListener("click", function () { contactDialog.close(); });
+  document.getElementById("contact-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var body = {
+      session_id: sessionId, name: document.getElementById("contact-name").value,
+      email: document.getElementById("contact-email").value,
+      company: document.getElementById("contact-company").value,
+      message: document.getElementById("contact-message").value
+    };
+    ready.then(function () {
+      return fetch("/api/contact", {
+        method: "POST", body: JSON.stringify(body), credentials: "same-origin",
+        headers: authHeaders({ "Content-Type": "application/json", Accept: "application/json" })
+      });
+    }).then(function (r) {
+      return r.json().then(function (data) {
+        if (!r.ok) { throw new Error(data.error || r.statusText); }
+        contactDialog.close();
+        finish(addBot(), { kind: "ticket_opened", text: data.text, citations: [], actions: [], missing: [] });
+      });
+    }).catch(function (err) { var box = document.getElementById("contact-error"); box.textContent = err.message; box.hidden = false; });
   });
 
   // A reload keeps the chat: fetch what was said in this tab's session.
