@@ -30,6 +30,7 @@ _LATIN_NAMES = {"安卓": "android"}
 
 _jieba: Any = None
 _jieba_lock = threading.Lock()
+_stemmers = threading.local()
 
 
 def _cut_chinese(text: str) -> list[str]:
@@ -46,7 +47,6 @@ def _cut_chinese(text: str) -> list[str]:
     return [w for w in _jieba.cut_for_search(text) if w.strip()]
 
 
-_stemmer: Any = None
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -54,14 +54,16 @@ def _stem(word: str) -> str:
     """The Snowball (Porter 2) stem of an English word: 'pushes'/'push', 'subscribers'/
     'subscribe', 'reconnection'/'reconnect' meet. Words of three letters or fewer ('ios',
     'api') and anything with digits stay as they are."""
-    global _stemmer
     if len(word) <= 3 or not word.isalpha() or not word.isascii():
         return word
-    if _stemmer is None:
+    # A Snowball stemmer keeps its word in instance state: one per thread (the service's
+    # warm-up and the first questions stem at the same time).
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
         import snowballstemmer
 
-        _stemmer = snowballstemmer.stemmer("english")
-    return str(_stemmer.stemWord(word))
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
 
 
 def stem_word(word: str) -> str:
