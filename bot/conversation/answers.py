@@ -117,7 +117,13 @@ class DocsAnswers:
             search = getattr(kb, "search", None)
             hits: list[SearchHit]
             if search is not None:
+                # Release notes yield to guides in a plain search; asked about known issues
+                # they come up: both lists, each passage once.
                 hits = list(search(query, k=KNOWN_ISSUE_HITS, context=list(context)))
+                seen = {(h.source, h.heading) for h in hits}
+                for hit in search(f"{query} known issue fixed", k=KNOWN_ISSUE_HITS):
+                    if (hit.source, hit.heading) not in seen:
+                        hits.append(hit)
             else:
                 hits = list(kb.ask(query, context=list(context)).passages)
         except Exception:  # a failed lookup only means no suggestion

@@ -118,6 +118,12 @@ COMMERCIAL = _any(
     r"价格|报价|收费|费用|多少钱|折扣|优惠|合同|发票|开票|续费|续约|退款|购买|商务|升级套餐|降级|"
     r"(?:升级|换)(?:到|成)?(?:企业|专业|高级|旗舰)版",
 )
+ANOTHER = _any(
+    r"\b(?:also|another|a different|a separate|an unrelated|a new|a second|one more|other)\b"
+    r"[^.?!\n]{0,20}\b(?:issue|problem|bug|crash|thing)\b",
+    r"^\W*(?:also|separately|besides|in addition|btw|by the way)\b",
+    r"另外|还有一个|另一个|另一件|新的问题|其他问题|别的问题|顺便",
+)
 JUST_ASKING = _any(
     r"\b(?:just|only) (?:a|one) (?:quick )?question\b|\bquick question\b",
     r"^\W*(?:i have a|one more|another) question\b",
@@ -222,6 +228,7 @@ class TurnFacts:
     headline: bool = False  # the message opens with a problem of its own ("X crashes when…")
     strong_bug: bool = False  # crash, regression, data loss, outage or a bug template
     ticket_ref: bool = False  # names a ticket ("SUP-1042", "ticket #1042")
+    other_product: bool = False  # about the other product than the followed ticket (chat/RTC)
 
 
 @dataclass(frozen=True)
@@ -318,8 +325,11 @@ def _content_intent(facts: TurnFacts) -> Intent:
             return Intent.QUESTION
         if kind == "feature" and facts.related < 0.2:
             return Intent.FEATURE
-        if problem and facts.headline and facts.related < 0.2 and not facts.uploads:
-            return Intent.REPORT  # a different problem: a new report
+        # A different problem starts a report of its own; anything else adds to the ticket
+        # (right after a report, the next message is nearly always more of it).
+        elsewhere = facts.other_product or ANOTHER.search(facts.text)
+        if problem and facts.headline and facts.related < 0.2 and elsewhere and not facts.uploads:
+            return Intent.REPORT
         return Intent.DETAIL
     if problem and facts.topic_question and not facts.strong_bug and not facts.uploads:
         # "how do I send messages?" then the error it gave: still the how-to question

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from retrieval.tokenizer import stem_word
 from retrieval.types import SearchHit
 
 _KNOWN_HEADING = re.compile(r"(?i)known issue|已知问题|\bfixed\b|修复|问题汇总")
@@ -32,7 +33,10 @@ _FIXED_HEADING = re.compile(
 _ITEM = re.compile(r"(?m)^\s*(?:[-*+]|\d{1,2}[.)])\s+(?P<text>\S.{15,})$")
 _ROW = re.compile(r"(?m)^\s*\|(?P<text>.+)\|\s*$")
 _MENTION = re.compile(r"(?i)known issue|已知问题")
-_CODE = re.compile(r"\b[A-Z]{1,5}-?\d{3,6}\b|\b\d{5,6}\b")
+# Error codes ("NR-7003", "100018") and exception names ("IllegalStateException").
+_CODE = re.compile(
+    r"\b[A-Z]{1,5}-?\d{3,6}\b|\b\d{5,6}\b|\b(?:[A-Z][a-z0-9]+){2,}(?:Exception|Error)\b"
+)
 _VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?")
 
 _FRAMEWORKS = {
@@ -59,12 +63,13 @@ _CHAT = re.compile(
     r"(?i)\b(?:messag\w*|chat|push|notification\w*|conversation\w*|group|typing|receipt\w*|"
     r"badge|unread|history|offline messages?)\b|消息|推送|通知|会话|群|已读|角标|未读|历史"
 )
+# Symptom words, as stems ("freez" for freezes, "duplic" for duplicated), and in Chinese.
 _SYMPTOM = re.compile(
-    r"(?i)^(?:crash\w*|black|green|frozen|freez\w*|froze|stuck|echo\w*|silen\w*|mute\w*|"
-    r"earpiece|leak\w*|memory|twice|duplicat\w*|badge|fail\w*|error|exception|missing|lost|"
-    r"blank|flicker\w*|lag\w*|choppy|distort\w*|noise|hang\w*|drop\w*|disconnect\w*|"
-    r"timeout|delay\w*|slow|garbled|reset)$|崩溃|闪退|黑屏|绿屏|花屏|冻结|卡住|卡顿|回声|无声|"
-    r"没有声音|听不到|泄漏|重复|失败|报错|异常|丢失|角标|延迟|断开"
+    r"(?i)^(?:crash\w*|freez\w*|frozen|froze|black|green|stuck|echo\w*|silen\w*|mute\w*|"
+    r"earpiec\w*|leak\w*|memor\w*|twice|duplic\w*|badg\w*|fail\w*|error\w*|except\w*|"
+    r"miss\w*|lost|blank|flicker\w*|lag\w*|chopp\w*|distort\w*|nois\w*|hang\w*|drop\w*|"
+    r"disconnect\w*|timeout|delay\w*|slow\w*|garbl\w*|reset)$|崩溃|闪退|黑屏|绿屏|花屏|冻结|卡住|"
+    r"卡顿|回声|无声|没有声音|听不到|泄漏|重复|失败|报错|异常|丢失|角标|延迟|断开"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9]|\d+p\b|[\u4e00-\u9fff]+")
 _STOP = frozenset(
@@ -184,7 +189,7 @@ def find_known_issue(report: Report, hits: Iterable[SearchHit]) -> Match | None:
     """The best-matching known-issue item among ``hits``, or None."""
     best: tuple[float, Match] | None = None
     mine = _platforms(f"{report.platform or ''} {report.text}")
-    product = _product(report.text)
+    product = product_of(report.text)
     codes = {c.upper() for c in [*report.error_codes, *_CODE.findall(report.text)]}
     terms = _terms(report.text)
     for hit in hits:
@@ -194,7 +199,7 @@ def find_known_issue(report: Report, hits: Iterable[SearchHit]) -> Match | None:
         fixed = _fixed_in(hit.heading)
         if fixed and report.sdk_version and not _older(report.sdk_version, fixed):
             continue  # fixed in a version the reporter already has
-        page_product = _product(f"{hit.title} {hit.heading}")
+        page_product = product_of(f"{hit.title} {hit.heading}")
         for item in _items(hit.text) if listed else _mentions(hit.text):
             score = _score(item, mine, product or None, page_product, codes, terms)
             score *= 1.0 if listed else 0.8  # the release notes are the page to point to
@@ -215,7 +220,7 @@ def _score(
     theirs = _platforms(item)
     if mine and theirs and not mine & theirs:
         return 0.0
-    item_product = _product(item) or page_product
+    item_product = product_of(item) or page_product
     if product and item_product and product != item_product:
         return 0.0
     shared_codes = codes & {c.upper() for c in _CODE.findall(item)}
@@ -235,7 +240,8 @@ def _platforms(text: str) -> set[str]:
     return {name for name, pattern in _NATIVE.items() if pattern.search(text)}
 
 
-def _product(text: str) -> str:
+def product_of(text: str) -> str:
+    """ "rtc" or "chat" when the text is about one of the two, else ""."""
     rtc, chat = len(_RTC.findall(text)), len(_CHAT.findall(text))
     if rtc > chat:
         return "rtc"
@@ -250,7 +256,7 @@ def _terms(text: str) -> set[str]:
             continue
         lowered = word.lower().rstrip(".")
         if len(lowered) >= 3 and lowered not in _STOP:
-            out.add(lowered.removesuffix("s") if len(lowered) > 4 else lowered)
+            out.add(stem_word(lowered))  # "crashes"/"crash", "switching"/"switch"
     return out
 
 

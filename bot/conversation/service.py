@@ -18,6 +18,7 @@ from typing import Any
 from bot.config import OrgConfig
 from bot.conversation.answers import Answerer, DocsAnswers, error_reply
 from bot.conversation.intents import QUESTION_START, Intent, TurnFacts, read_turn, relatedness
+from bot.conversation.known_issues import product_of
 from bot.conversation.machine import Step, decide
 from bot.conversation.requests import Intake, TicketRequests
 from bot.conversation.state import ConversationState, dump, load
@@ -208,6 +209,7 @@ class ConversationService:
         elif ctx.ticket is not None and state.on_ticket:
             said = [str(v) for k, v in ctx.ticket.fields.items() if k != "logs"]
             earlier = "\n".join([ctx.ticket.subject, *said])
+        mine, theirs = product_of(ctx.turn.text), product_of(earlier) if earlier else ""
         fields = result.fields if result is not None else None
         has_facts = bool(
             ctx.turn.attachments
@@ -230,6 +232,7 @@ class ConversationService:
             after_answer=bool(last_bot and last_bot.data.get("kind") in ("answer", "handoff")),
             topic_question=bool(topic and QUESTION_START.search(topic[0])),
             ticket_ref=bool(result is not None and result.ticket_ref),
+            other_product=bool(mine and theirs and mine != theirs),
             headline=bool(signals.FAILURE.search(head) or signals.CORE_BROKEN.search(head)),
             strong_bug=any(
                 p.search(text)

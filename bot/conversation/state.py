@@ -41,6 +41,7 @@ class ConversationState(BaseModel):
     awaiting: Awaiting | None = None
     known_issue: KnownIssue | None = None  # offered for the report in progress
     offered: list[str] = Field(default_factory=list)  # known-issue keys already offered
+    lookups: int = 0  # known-issue searches for the report in progress (at most two)
     topic_start: int = 0  # index of the first user message of the current topic
     on_ticket: bool = False  # new detail goes to the conversation's open ticket
     solved: bool = False

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.config import Account, OrgConfig
 from bot.conversation.answers import DocsAnswers
-from bot.conversation.intents import Reading, relatedness
+from bot.conversation.intents import Reading
 from bot.conversation.known_issues import Match
 from bot.conversation.known_issues import Report as KnownReport
 from bot.conversation.machine import Step
@@ -23,8 +23,11 @@ from bot.store.records import Conversation, Ticket
 from bot.triage.intake import IntakeDecision, IntakeSession
 from bot.triage.models import TriageResult
 
-SEED_RELATED = 0.15  # an earlier message of the topic shares this much with the report
-_ASIDE = ("status", "acknowledged")  # replies to messages that were not about the topic
+MAX_SEEDS = 4  # earlier messages of the topic taken into a report
+MAX_LOOKUPS = 2  # known-issue lookups per report
+# Replies to messages that were not about the topic: a status request, thanks, or more detail
+# that went to an earlier ticket.
+_ASIDE = ("status", "acknowledged", "ticket_updated")
 
 
 @dataclass
@@ -82,7 +85,7 @@ class Steps:
         self.intake = intake
         self._table: dict[Step, Callable[[TurnContext, Reading], Reply]] = {
             Step.GREET: lambda c, r: c.reply("acknowledged", say("greet", c.lang)),
-            Step.ACK_THANKS: lambda c, r: c.reply("acknowledged", say("thanks", c.lang)),
+            Step.ACK_THANKS: self.thanks,
             Step.ACK_SOLVED: self.solved,
             Step.START_OVER: self.start_over,
             Step.STATUS: self.status,
@@ -119,11 +122,21 @@ class Steps:
     def solved(self, ctx: TurnContext, reading: Reading) -> Reply:
         if ctx.state.reporting and ctx.state.known_issue is not None:
             return ctx.reply("acknowledged", say("solved_known", ctx.lang), actions=["open_ticket"])
+        self._close_topic(ctx)
         return ctx.reply("acknowledged", say("solved", ctx.lang))
 
+    def thanks(self, ctx: TurnContext, reading: Reading) -> Reply:
+        if not ctx.state.reporting:
+            self._close_topic(ctx)
+        return ctx.reply("acknowledged", say("thanks", ctx.lang))
+
+    @staticmethod
+    def _close_topic(ctx: TurnContext) -> None:
+        """What was said so far is settled: the next message starts a new topic."""
+        ctx.state.topic_start = len(ctx.conv.messages) + 2
+
     def start_over(self, ctx: TurnContext, reading: Reading) -> Reply:
-        # The next message starts the new topic (the bot's reply to this one sits between).
-        ctx.state.topic_start = len(ctx.conv.messages) + 1
+        self._close_topic(ctx)
         if ctx.ticket is not None:
             return ctx.reply("acknowledged", say("start_over_ticket", ctx.lang, key=ctx.ticket.key))
         return ctx.reply("acknowledged", say("start_over", ctx.lang))
@@ -195,7 +208,7 @@ class Steps:
         ))  # fmt: skip
         ctx.state.on_ticket = True  # more about the request goes to it
         csm = self.config.person(account.csm) if account.csm else None
-        who = f" ({csm.name})" if csm else ""
+        who = (f"（{csm.name}）" if ctx.lang == "zh" else f" ({csm.name})") if csm else ""
         summary = self.requests.summary(ticket)
         said = say("commercial", ctx.lang, csm=who, key=ticket.key)
         body = f"{said}\n\n{ticket_lines(summary, ctx.lang)}"
@@ -224,6 +237,7 @@ class Steps:
             ctx.prefix.append(say("new_problem", ctx.lang, key=ctx.ticket.key))
         ctx.state.report = session
         ctx.state.on_ticket = False
+        ctx.state.lookups = 0
         return self._report_step(ctx, go_ahead=False)
 
     def continue_report(self, ctx: TurnContext, reading: Reading) -> Reply:
@@ -366,6 +380,11 @@ class Steps:
         )  # fmt: skip
 
     def _known_issue(self, ctx: TurnContext, report: IntakeSession) -> Match | None:
+        """A known issue for the report: looked up when it starts and once more with all its
+        facts, when it is opened (each lookup is two searches)."""
+        if ctx.state.lookups >= MAX_LOOKUPS:
+            return None
+        ctx.state.lookups += 1
         fields = report.fields
         found = self.docs.known_issue(
             KnownReport(
@@ -380,19 +399,18 @@ class Steps:
         return found
 
     def _seeds(self, ctx: TurnContext) -> list[str]:
-        """The topic's earlier messages that belong to the report: the thread the bot was
-        called into, and the title a developer opened with before the story."""
+        """The topic's earlier messages, which belong to the report: the thread the bot was
+        called into, or the title and story a developer told before the report was clear.
+        (A topic ends at a ticket, a "thanks", "solved" or "new topic".)"""
         if ctx.turn.context:
             return list(ctx.turn.context)
-        text = ctx.turn.text
-        return [
-            m
-            for m in ctx.topic[-4:]
-            if max(relatedness(m, text), relatedness(text, m)) >= SEED_RELATED
-        ]
+        return ctx.topic[-MAX_SEEDS:]
 
     def _opened(self, ctx: TurnContext, ticket: Ticket) -> Ticket:
+        """Note the ticket this turn opened; what the topic said is in it now, so the next
+        message starts a new topic."""
         ctx.opened = ticket
+        ctx.state.topic_start = len(ctx.conv.messages) + 2
         return ticket
 
     def _sign_in(self, ctx: TurnContext, *, contact: bool = False) -> Reply:

@@ -15,6 +15,10 @@ from bot.conversation.types import TicketSummary
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_ENGLISH_SENTENCE = re.compile(
+    r"(?i)\b(?:the|is|are|was|were|when|what|how|why|it|we|our|you|to|of|and|in|on|with|for|"
+    r"this|that|after|not|can|does|do|have|has|please|thanks)\b"
+)
 
 TEXTS: dict[str, dict[str, str]] = {
     "empty": {
@@ -252,9 +256,15 @@ _WEEKDAYS_ZH = "一二三四五六日"
 
 
 def language(text: str, *, default: str = "en") -> str:
-    """'zh' when the text is written in Chinese (code and log lines in English aside)."""
+    """'zh' when the text is written in Chinese (code and log lines in English aside).
+
+    ``default`` is the conversation's language so far: in a Chinese conversation a message of
+    versions and names ("Chat SDK 4.2.3, iOS 18.1") stays Chinese; only real English
+    sentences switch it."""
     cjk = len(_CJK.findall(text))
     if (cjk >= 2 and cjk * 2 >= len(_LATIN_WORD.findall(text))) or cjk >= 12:
+        return "zh"
+    if default == "zh" and len(_ENGLISH_SENTENCE.findall(text)) < 3:
         return "zh"
     return "en" if _LATIN_WORD.search(text) else default
 

@@ -174,10 +174,10 @@ class IntakeSession(BaseModel):
             if match and not re.search(r"(?i)(?:android|ios|api)\s*v?$", clean[: match.start()]):
                 fields = fields.model_copy(update={"sdk_version": match.group(1)})
         self.fields = self.fields.merged(fields)
-        summary = self.fields.summary or ""
-        if not self.fields.actual and (s.FAILURE.search(summary) or s.CORE_BROKEN.search(summary)):
-            # "remote video goes black after …" is what happens: it is the actual behaviour
-            self.fields = self.fields.model_copy(update={"actual": self.fields.summary})
+        if not self.fields.actual and self.kind in REPORT_KINDS and self.transcript:
+            # A report's opening statement ("remote video goes black after …") is what happens:
+            # it is the actual behaviour, however it is worded.
+            self.fields = self.fields.model_copy(update={"actual": self.subject})
         for code in result.error_codes:
             if code not in self.error_codes:
                 self.error_codes.append(code)

@@ -264,3 +264,36 @@ def test_answers_stream_piece_by_piece_before_the_reply(ctx: AppContext) -> None
     assert [p for p, _ in seen] == ["Tokens ", "last 24 hours; ", "renew them [1]."]
     # each piece reached the caller before the next one was produced
     assert [produced for _, produced in seen] == [1, 2, 3]
+
+
+def test_versions_in_a_chinese_conversation_keep_it_chinese(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    chat.say("iOS 18 上清除通知以后，应用角标一直不消失，这个问题很影响用户")
+    reply = chat.say("Chat SDK 4.2.3，iOS 18.1，iPhone 13")
+    assert reply.lang == "zh" and "I've" not in reply.text
+
+
+def test_a_settled_question_does_not_become_part_of_a_later_report(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    chat.say("How long does a token last?")
+    chat.say("thanks, that helps")
+    chat.say("The Android app crashes when the second user joins a room")
+    reply = chat.say("", action="go_ahead")
+    assert reply.ticket is not None
+    assert reply.ticket.subject == "The Android app crashes when the second user joins a room"
+    body = ctx.tickets.events(ctx.tickets.get(reply.ticket.key).id)[0].body or ""
+    assert "token" not in body.split("#### Conversation")[0]
+
+
+def test_a_title_then_the_story_is_one_report(ctx: AppContext) -> None:
+    """A developer opens with a title the bot answers from the docs, then tells the story:
+    the title is the ticket's subject and the story its facts."""
+    chat = _chat(ctx)
+    chat.say("Tokens are not refreshed on startup")
+    chat.say(
+        "Steps: 1. connect a user 2. close the app for a day 3. open it again. The SDK "
+        "throws NC-4011 and never calls tokenWillExpire. Android 14, SDK 4.2.1"
+    )
+    reply = chat.say("", action="go_ahead")
+    assert reply.ticket is not None and reply.ticket.kind == "bug"
+    assert reply.ticket.subject == "Tokens are not refreshed on startup"

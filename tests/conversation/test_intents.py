@@ -176,7 +176,11 @@ def test_after_a_ticket_new_detail_questions_and_other_problems() -> None:
     )
     assert _read("it also happens on iOS", kind="bug", related=0.6, **on) is Intent.DETAIL
     other = "Push notifications stopped arriving on iOS"
-    assert _read(other, kind="bug", headline=True, related=0.0, **on) is Intent.REPORT
+    assert _read(other, kind="bug", headline=True, other_product=True, **on) is Intent.REPORT
+    # right after a report, an unrelated-looking message of the same product is more of it
+    assert _read(other, kind="bug", headline=True, **on) is Intent.DETAIL
+    said = f"Also, a separate issue: {other}"
+    assert _read(said, kind="bug", headline=True, **on) is Intent.REPORT
 
 
 def test_an_error_under_a_how_to_question_stays_a_question() -> None:
