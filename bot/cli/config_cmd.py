@@ -17,8 +17,11 @@ def register(app: typer.Typer) -> None:
 
 
 def check(as_json: bool = JsonOption) -> None:
-    """Validate the organisation YAML (every SLA target, calendar and the rotation) and print
-    a summary and any warnings."""
+    """Validate the organisation file; print a summary and any warnings.
+
+    Every SLA target, calendar, escalation ladder and the on-call rotation is built as the
+    service would build it, so a mistake fails here rather than on a ticket.
+    """
     from bot.config.loader import check_org_config
 
     s = settings()
