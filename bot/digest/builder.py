@@ -87,6 +87,8 @@ def build_digest(
                 unanswered_after=dt.timedelta(hours=unanswered_hours),
             )
         )
+    # Riskiest accounts first: breaches, then clocks at risk, P1s, then the trend.
+    parts.sort(key=lambda a: a.risk, reverse=True)
     return Digest(
         csm_id=csm_id,
         csm_name=person.name,
@@ -227,11 +229,20 @@ def _priority_lines(open_tickets: Sequence[Ticket]) -> tuple[PriorityLine, ...]:
 
 
 def _escalations(ctx: AppContext, ticket: Ticket) -> tuple[str, ...]:
-    return tuple(
-        f"{e.clock.replace('_', ' ')} {round(e.fraction * 100)}% → {', '.join(e.recipients)}"
-        + (" (late)" if e.late else "")
-        for e in ctx.notifications.escalations(ticket.id)
-    )
+    """Who has been told about this ticket so far, by name, once each."""
+    config = ctx.config
+    names: dict[str, None] = {}
+    for escalation in ctx.notifications.escalations(ticket.id):
+        for target in escalation.recipients:
+            person = config.person(target)
+            if person is not None:
+                names[person.name] = None
+            elif target == config.organisation.escalation_channel:
+                names["the escalation channel"] = None
+            else:
+                account = next((a for a in config.accounts if a.internal_channel == target), None)
+                names[f"{account.name}'s internal channel" if account else target] = None
+    return tuple(names)
 
 
 def waiting_since(events: Sequence[TicketEvent], *, as_of: dt.datetime) -> dt.datetime | None:

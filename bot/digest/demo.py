@@ -20,7 +20,7 @@ from bot.config import Account
 from bot.digest import demo_script as script
 from bot.errors import InvalidInput
 from bot.sla_clocks import SEEDED_FIELD
-from bot.store.records import NewTicket, Ticket
+from bot.store.records import Conversation, NewTicket, Ticket
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -127,7 +127,8 @@ def _play_ticket(
     ticket = ctx.desk.open(
         NewTicket(
             account_id=account.id, kind=template.kind, priority=template.priority,
-            subject=template.subject, requester=customer, requester_name=customer.title(),
+            subject=template.subject, requester=customer,
+            requester_name=customer.replace(".", " ").title(),
             priority_reason=REASONS[template.priority],
             stage="requested" if template.kind == "upgrade" else "new",
             fields={"summary": template.subject, **template.fields, SEEDED_FIELD: now.isoformat()},
@@ -254,29 +255,30 @@ def _play_question(
         )
         ctx.conversations.update(conv.id, now=at + 2 * MINUTE, state={"solved": True})
     elif rng.random() < 0.3 and at + 3 * HOUR < now:
-        ticket = _ticket_after_answer(
-            ctx, account, conv.id, question, at=at + 3 * HOUR, seeded_at=now
-        )
+        ticket = _ticket_after_answer(ctx, account, conv, question, at=at + 3 * HOUR, seeded_at=now)
         _count(summary, _lifecycle(ctx, rng, ticket, now=now))
 
 
 def _ticket_after_answer(
     ctx: AppContext,
     account: Account,
-    conversation_id: str,
+    conversation: Conversation,
     question: str,
     *,
     at: dt.datetime,
     seeded_at: dt.datetime,
 ) -> Ticket:
     """The answer did not help: the user asks for a human and a ticket opens (not deflected)."""
+    conversation_id = conversation.id
+    who = conversation.user_ref or "web-user"
     ctx.conversations.add_message(
         conversation_id, "user", "That did not work for us.", now=at, data={"action": "human"}
     )
     ticket = ctx.desk.open(
         NewTicket(
             account_id=account.id, kind="question", priority="P4", subject=question,
-            requester="web-user", channel="web", conversation_id=conversation_id,
+            requester=who, requester_name=who.replace(".", " ").title(), channel="web",
+            conversation_id=conversation_id,
             body=question, priority_reason=REASONS["P4"],
             fields={"summary": question, SEEDED_FIELD: seeded_at.isoformat()},
         ),

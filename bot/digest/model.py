@@ -22,7 +22,7 @@ class TicketItem:
     opened_at: dt.datetime
     due_at: dt.datetime | None = None  # the earliest due time of its running clocks
     clock: str | None = None  # which clock that due time belongs to
-    # Escalation steps already fired for this ticket, e.g. "first_response 80% → csm, oncall".
+    # Who the escalations told so far, by name: ("Wang Fang", "the escalation channel").
     escalations: tuple[str, ...] = ()
     waiting_since: dt.datetime | None = None  # unanswered customer message time
     breached: bool = False  # ``clock`` is the clock that breached
@@ -86,6 +86,18 @@ class AccountDigest:
     @property
     def open_count(self) -> int:
         return sum(line.count for line in self.open_by_priority)
+
+    @property
+    def risk(self) -> tuple[int, int, int, int, int]:
+        """What orders accounts in a digest, riskiest first: breached tickets, clocks at risk,
+        open P1s, customers waiting, then how much the ticket count grew."""
+        return (
+            len(self.breached),
+            len(self.at_risk),
+            len(self.p1),
+            len(self.unanswered),
+            self.trend.this_week - self.trend.last_week,
+        )
 
     @property
     def quiet(self) -> bool:

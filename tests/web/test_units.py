@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -15,8 +16,9 @@ from pydantic import SecretStr
 from bot.settings import Settings
 from bot.store.records import ClockRecord, Ticket
 from bot.web import signing
+from bot.web.dates import span_text, when_text, zone_text
 from bot.web.i18n import language, translate
-from bot.web.views import clock_view, due_text, queue_order, span_text, upgrade_steps
+from bot.web.views import clock_view, due_text, queue_order, reason_text, upgrade_steps
 
 NOW = dt.datetime(2026, 11, 18, 2, 0, tzinfo=dt.UTC)
 
@@ -69,12 +71,21 @@ def test_language_follows_the_browser() -> None:
 
 def test_due_times_in_the_customer_zone() -> None:
     due = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
-    assert due_text(due, "Asia/Shanghai") == "17:00 Mon 23 Nov CST"
-    assert due_text(due, "America/New_York") == "04:00 Mon 23 Nov EST"
-    assert due_text(due, "Asia/Shanghai", now=due) == "17:00 Mon CST"
+    assert due_text(due, "Asia/Shanghai", now=due) == "Mon 23 Nov, 17:00 CST"
+    assert due_text(due, "America/New_York", now=due) == "Mon 23 Nov, 04:00 EST"
+    assert when_text(due, "Asia/Shanghai", "zh", now=due) == "11月23日 周一 17:00"
+    assert when_text(due, "UTC", now=due + dt.timedelta(days=60)) == "Mon 23 Nov 2026, 09:00"
+    assert zone_text("Asia/Shanghai", now=due) == "Asia/Shanghai (CST)"
     assert span_text(3 * 86400 + 7200) == "3d 2h"
     assert span_text(-(3600 + 300)) == "1h 05m"
+    assert span_text(4 * 3600) == "4h"
     assert span_text(59) == "0m"
+    assert span_text(3 * 86400 + 7200, "zh") == "3天2小时"
+
+
+def test_the_priority_reason_is_not_prefixed_twice() -> None:
+    ticket = replace(_ticket("T-1", ()), priority="P4", priority_reason="P4: P4: other question")
+    assert reason_text(ticket) == "other question"
 
 
 def _ticket(key: str, clocks: tuple[ClockRecord, ...], *, stage: str = "new") -> Ticket:
@@ -102,13 +113,16 @@ def test_queue_puts_the_soonest_breach_first_and_paused_last() -> None:
 
 
 def test_clock_states() -> None:
-    assert clock_view(_clock(4), "UTC", now=NOW).state == "running"
-    assert clock_view(_clock(4), "UTC", now=NOW).remaining == "4h 00m left"
-    assert clock_view(_clock(-1), "UTC", now=NOW).state == "breached"
-    assert clock_view(_clock(4, paused=True), "UTC", now=NOW).state == "paused"
-    met = clock_view(_clock(4, stopped_at=NOW + dt.timedelta(hours=1)), "UTC", now=NOW)
+    assert clock_view(_clock(4), now=NOW).state == "running"
+    assert clock_view(_clock(4), now=NOW).left == 4 * 3600
+    assert clock_view(_clock(-1), now=NOW).state == "breached"
+    assert clock_view(_clock(4, paused=True), now=NOW).state == "paused"
+    # While paused the keeper stores no due time: still paused, not "no target".
+    paused = replace(_clock(4, paused=True), due_at=None)
+    assert clock_view(paused, now=NOW).state == "paused"
+    met = clock_view(_clock(4, stopped_at=NOW + dt.timedelta(hours=1)), now=NOW)
     assert met.state == "met"
-    late = clock_view(_clock(1, stopped_at=NOW + dt.timedelta(hours=2)), "UTC", now=NOW)
+    late = clock_view(_clock(1, stopped_at=NOW + dt.timedelta(hours=2)), now=NOW)
     assert late.state == "breached"
 
 
