@@ -92,13 +92,19 @@ def localised_charts(stats: Stats, t: Callable[..., str]) -> list[str]:
     by_kind = bar_chart(
         t("chart_kind"), {label("kind_", k): v for k, v in stats.by_kind.items()}, empty=empty
     )
-    groups = {
-        label("tier_", tier): [d.median, d.p90]
-        for tier, d in stats.first_response.items()
-        if tier != "all"
-    }
+    order = ("free", "basic", "pro", "enterprise")
+    tiers = sorted((k for k in stats.first_response if k != "all"),
+                   key=lambda k: (order.index(k) if k in order else len(order), k))  # fmt: skip
+    groups = {label("tier_", k): [stats.first_response[k].median, stats.first_response[k].p90]
+              for k in tiers}  # fmt: skip
+
+    def length(seconds: float) -> str:
+        if seconds < 3600:
+            return t("minutes_n", n=round(seconds / 60))
+        return t("hours_n", n=f"{seconds / 3600:.1f}")
+
     response = grouped_bar_chart(
-        t("chart_first_response"), groups, series=(t("median"), t("p90")), fmt=hours, empty=empty
+        t("chart_first_response"), groups, series=(t("median"), t("p90")), fmt=length, empty=empty
     )
     return [by_priority, by_kind, response]
 

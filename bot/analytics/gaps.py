@@ -103,7 +103,9 @@ def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def gap_group(members: Sequence[KnowledgeGap]) -> GapGroup:
-    """One group of (non-empty) ``members``, shown in the phrasing asked most."""
+    """One group of (non-empty) ``members``, shown in the phrasing asked most (the earliest
+    of equals)."""
+    members = sorted(members, key=lambda g: (g.at, g.id))
     phrasings = Counter(" ".join(g.question.split()) for g in members)
     by_key: dict[str, str] = {}
     for text, _ in phrasings.most_common():

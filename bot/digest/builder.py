@@ -98,6 +98,7 @@ def build_digest(
         since=since,
         unanswered_hours=unanswered_hours,
         accounts=tuple(parts),
+        recipients=recipient_names(ctx.config),
     )
 
 
@@ -229,20 +230,22 @@ def _priority_lines(open_tickets: Sequence[Ticket]) -> tuple[PriorityLine, ...]:
 
 
 def _escalations(ctx: AppContext, ticket: Ticket) -> tuple[str, ...]:
-    """Who has been told about this ticket so far, by name, once each."""
-    config = ctx.config
-    names: dict[str, None] = {}
+    """Who the escalations told so far (person ids, channel ids), once each, in order."""
+    told: dict[str, None] = {}
     for escalation in ctx.notifications.escalations(ticket.id):
-        for target in escalation.recipients:
-            person = config.person(target)
-            if person is not None:
-                names[person.name] = None
-            elif target == config.organisation.escalation_channel:
-                names["the escalation channel"] = None
-            else:
-                account = next((a for a in config.accounts if a.internal_channel == target), None)
-                names[f"{account.name}'s internal channel" if account else target] = None
-    return tuple(names)
+        told.update(dict.fromkeys(escalation.recipients))
+    return tuple(told)
+
+
+def recipient_names(config: OrgConfig) -> dict[str, str]:
+    """How the digest names escalation recipients: people by name, channels by what they are."""
+    names = {p.id: p.name for p in config.people}
+    if config.organisation.escalation_channel:
+        names[config.organisation.escalation_channel] = "the escalation channel"
+    for account in config.accounts:
+        if account.internal_channel:
+            names[account.internal_channel] = f"{account.name}'s internal channel"
+    return names
 
 
 def waiting_since(events: Sequence[TicketEvent], *, as_of: dt.datetime) -> dt.datetime | None:

@@ -22,7 +22,7 @@ class TicketItem:
     opened_at: dt.datetime
     due_at: dt.datetime | None = None  # the earliest due time of its running clocks
     clock: str | None = None  # which clock that due time belongs to
-    # Who the escalations told so far, by name: ("Wang Fang", "the escalation channel").
+    # Who the escalations told so far: person and channel ids (``Digest.recipients`` names them).
     escalations: tuple[str, ...] = ()
     waiting_since: dt.datetime | None = None  # unanswered customer message time
     breached: bool = False  # ``clock`` is the clock that breached
@@ -126,6 +126,7 @@ class Digest:
     since: dt.datetime  # the previous digest, or 24 hours before ``as_of``
     unanswered_hours: int
     accounts: tuple[AccountDigest, ...] = ()
+    recipients: dict[str, str] = field(default_factory=dict)  # id -> name, for escalations
 
     @property
     def busy(self) -> tuple[AccountDigest, ...]:

@@ -91,7 +91,8 @@ def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
         return f"{label} due {when(digest, item.due_at)}".strip()
 
     def escalated(item: TicketItem) -> str:
-        return "; told " + ", ".join(item.escalations) if item.escalations else ""
+        names = [digest.recipients.get(target, target) for target in item.escalations]
+        return "; told " + ", ".join(names) if names else ""
 
     sections = [
         Section("Breached", tuple(entry(i, f"{due(i)}{escalated(i)}") for i in account.breached)),

@@ -19,10 +19,12 @@ from bot.store.records import Ticket
 from bot.web import auth
 from bot.web.render import page, page_language, texts
 from bot.web.staff import staff_member, staff_zone, to_login
-from bot.web.views import breach_at
+from bot.web.views import breach_at, recipient_names
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 GAP_DAYS = 30
+SLA_GROUPS = ("all", "priority:P1", "priority:P2", "priority:P3", "priority:P4", "tier:free",
+              "tier:basic", "tier:pro", "tier:enterprise")  # fmt: skip
 MAX_DAYS = 366
 
 
@@ -152,6 +154,7 @@ def digest(csm_id: str, request: Request, ctx: ContextDep) -> Response:
         return to_login(request)
     from bot.digest import build_digest, csm_people
 
+    t = texts(page_language(request), "staff")
     try:
         built = build_digest(ctx, csm_id[:100], as_of=dt.datetime.now(dt.UTC))
     except NotFound:
@@ -161,6 +164,7 @@ def digest(csm_id: str, request: Request, ctx: ContextDep) -> Response:
         "staff_digest.html",
         digest=built,
         csms=csm_people(ctx.config),
+        names=lambda targets: recipient_names(ctx.config, targets, t),
         section="digest",
         tz=built.timezone,
     )
@@ -209,6 +213,7 @@ def analytics(request: Request, ctx: ContextDep) -> Response:
         "staff_analytics.html",
         stats=stats,
         charts=localised_charts(stats, t),
+        sla_groups=[g for g in SLA_GROUPS if any(g in groups for groups in stats.sla.values())],
         account_name=lambda account_id: names.get(account_id, account_id),
         days=days,
         since=since,

@@ -7,6 +7,7 @@ customer's (see :func:`bot.web.render.texts`). ``{name}`` fields are filled by `
 
 from __future__ import annotations
 
+# fmt: off
 TEXT: dict[str, tuple[str, str]] = {
     # -- frame and sign-in
     "support": ("Support", "技术支持"),
@@ -15,23 +16,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "sign_in": ("Sign in", "登录"),
     "sign_out": ("Sign out", "退出"),
     "account_key": ("Account key", "账户密钥"),
-    "account_key_help": (
-        "Find it in your console under Settings → Support.",
-        "可在控制台“设置 → 支持”中找到。",
-    ),
+    "account_key_help": ("Find it in your console under Settings → Support.", "可在控制台“设置 → 支持”中找到。"),
     "your_name": ("Your name (optional)", "您的称呼（可选）"),
     "staff_sign_in": ("Staff sign-in", "员工登录"),
     "login": ("Name or e-mail", "用户名或邮箱"),
     "password": ("Password", "密码"),
-    "too_many_signins": (
-        "Too many failed sign-in attempts. Try again in {minutes} min.",
-        "登录失败次数过多，请 {minutes} 分钟后再试。",
-    ),
+    "too_many_signins": ("Too many failed sign-in attempts. Try again in {minutes} min.", "登录失败次数过多，请 {minutes} 分钟后再试。"),
     "not_found": ("Not found", "未找到"),
-    "not_found_text": (
-        "There is no such page or ticket, or it belongs to another account.",
-        "页面或工单不存在，或属于其他客户。",
-    ),
+    "not_found_text": ("There is no such page or ticket, or it belongs to another account.", "页面或工单不存在，或属于其他客户。"),
     "not_available": ("This page is not available yet.", "此页面暂未开放。"),
     # -- navigation
     "queue": ("Queue", "工单队列"),
@@ -158,10 +150,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "step_in_review": ("In review", "审核中"),
     "step_quote_contract": ("Quote / contract", "报价 / 合同"),
     "step_done": ("Done", "已完成"),
-    "no_tickets": (
-        "No tickets yet. Ask a question in the chat, or report a bug there.",
-        "暂无工单。可以在在线咨询中提问或报告问题。",
-    ),
+    "no_tickets": ("No tickets yet. Ask a question in the chat, or report a bug there.", "暂无工单。可以在在线咨询中提问或报告问题。"),
     "open_tickets": ("Open tickets", "未关闭工单"),
     "resolved_tickets": ("Resolved", "已解决"),
     "none_open": ("Nothing open.", "没有未关闭的工单。"),
@@ -186,10 +175,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # -- staff queue
     "empty_queue": ("No open tickets match.", "没有符合条件的未关闭工单。"),
     "search": ("Search", "搜索"),
-    "search_placeholder": (
-        "Search key, subject, account or text  /",
-        "搜索编号、标题、客户或内容  /",
-    ),
+    "search_placeholder": ("Search key, subject, account or text  /", "搜索编号、标题、客户或内容  /"),
     "views": ("Views", "视图"),
     "view_all": ("All open", "全部未关闭"),
     "view_mine": ("My tickets", "我的工单"),
@@ -202,10 +188,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "select_all": ("Select all", "全选"),
     "selected_n": ("{n} selected", "已选 {n} 个"),
     "duplicate_q": ("duplicate of", "疑似重复："),
-    "possible_duplicate_of": (
-        "Looks like {key}, open on the same account",
-        "与同一客户的 {key} 相似",
-    ),
+    "possible_duplicate_of": ("Looks like {key}, open on the same account", "与同一客户的 {key} 相似"),
     "refreshed_at": ("updated {at}, refreshes by itself", "更新于 {at}，自动刷新"),
     "shortcuts": ("Keyboard shortcuts", "键盘快捷键"),
     "key_next_prev": ("next / previous ticket", "下一个 / 上一个工单"),
@@ -223,10 +206,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wait_customer": ("Wait on customer", "等待客户"),
     "resolve": ("Resolve", "解决"),
     "reply": ("Reply to customer", "回复客户"),
-    "reply_help": (
-        "Replies go to the customer; notes stay with staff.",
-        "回复会发给客户；备注仅员工可见。",
-    ),
+    "reply_help": ("Replies go to the customer; notes stay with staff.", "回复会发给客户；备注仅员工可见。"),
     "add_note": ("Internal note", "内部备注"),
     "summary": ("Summary", "问题摘要"),
     "logs_attachments": ("Logs and attachments", "日志与附件"),
@@ -236,32 +216,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "same_sdk": ("same SDK", "相同 SDK"),
     "same_platform": ("same platform", "相同平台"),
     "merge_here": ("Merge into this ticket", "合并到本工单"),
-    "merge_help": (
-        "Resolve {dup} as a duplicate of {key}; both histories say so",
-        "将 {dup} 作为 {key} 的重复工单关闭，并在两边记录",
-    ),
+    "merge_help": ("Resolve {dup} as a duplicate of {key}; both histories say so", "将 {dup} 作为 {key} 的重复工单关闭，并在两边记录"),
     "customer_view": ("See the customer's view", "查看客户视角"),
     # -- accounts, digest
     "at_risk": ("At risk", "有超时风险"),
     "breached_n": ("Breached", "已超时"),
     "digest_for": ("Digest for {name}", "{name} 的日报"),
-    "digest_window": (
-        "Since {since} · {n} accounts, {busy} with news, riskiest first.",
-        "自 {since} 起 · 共 {n} 个客户，{busy} 个有动态，按风险排序。",
-    ),
+    "digest_window": ("Since {since} · {n} accounts, {busy} with news, riskiest first.", "自 {since} 起 · 共 {n} 个客户，{busy} 个有动态，按风险排序。"),
     "no_accounts": ("No accounts are assigned to this CSM.", "该客户成功经理名下暂无客户。"),
     "n_breached": ("{n} breached", "{n} 个已超时"),
     "n_at_risk": ("{n} at risk", "{n} 个有风险"),
     "n_p1": ("{n} P1", "{n} 个 P1"),
     "n_open": ("{n} open", "{n} 个未关闭"),
-    "trend_up": (
-        "{n} tickets in 7 days, up from {before}",
-        "近 7 天 {n} 个工单，之前 {before} 个（上升）",
-    ),
-    "trend_down": (
-        "{n} tickets in 7 days, down from {before}",
-        "近 7 天 {n} 个工单，之前 {before} 个（下降）",
-    ),
+    "trend_up": ("{n} tickets in 7 days, up from {before}", "近 7 天 {n} 个工单，之前 {before} 个（上升）"),
+    "trend_down": ("{n} tickets in 7 days, down from {before}", "近 7 天 {n} 个工单，之前 {before} 个（下降）"),
     "trend_flat": ("{n} tickets in 7 days, as before", "近 7 天 {n} 个工单，与之前持平"),
     "sec_breached": ("Breached", "已超时"),
     "sec_at_risk": ("At risk in the next 24 h", "未来 24 小时有超时风险"),
@@ -288,10 +256,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "period_text": ("{since} – {until}", "{since} 至 {until}"),
     "tickets_opened": ("Tickets opened", "新建工单"),
     "deflection": ("Bot deflection", "机器人解决率"),
-    "deflection_detail": (
-        "{answers} answers, {solved} marked solved, {quiet} without a ticket",
-        "共 {answers} 次回答，{solved} 次标记已解决，{quiet} 次未转工单",
-    ),
+    "deflection_detail": ("{answers} answers, {solved} marked solved, {quiet} without a ticket", "共 {answers} 次回答，{solved} 次标记已解决，{quiet} 次未转工单"),
     "handoffs": ("Hand-offs to people", "转人工"),
     "first_response_median": ("First response (median)", "首次响应（中位数）"),
     "sla_attained": ("SLA attained", "SLA 达成率"),
@@ -307,6 +272,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "met": ("Met", "达成"),
     "running": ("Running", "计时中"),
     "attained": ("Attained", "达成率"),
+    "met_breached": ("{met} met, {breached} breached, {running} running", "达成 {met}，超时 {breached}，计时中 {running}"),
     "tickets_by_account": ("Tickets by account", "各客户工单数"),
     "top_gaps": ("Top knowledge gaps", "主要知识缺口"),
     "no_data": ("No data in this period.", "该时间段内无数据。"),
@@ -319,31 +285,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "question": ("Question", "问题"),
     "times_asked": ("Asked", "次数"),
     "last_asked": ("Last asked", "最近提问"),
-    "gaps_intro": (
-        "Questions the docs did not answer in the last {days} days ({total} asked), similar ones together.",
-        "近 {days} 天文档未能回答的问题（共 {total} 次），相似问题已合并。",
-    ),
-    "gaps_hidden": (
-        "{n} messages that were not documentation questions (a ticket status, a greeting) are left out.",
-        "另有 {n} 条非文档问题（如工单进度、问候）未列出。",
-    ),
+    "gaps_intro": ("Questions the docs did not answer in the last {days} days ({total} asked), similar ones together.", "近 {days} 天文档未能回答的问题（共 {total} 次），相似问题已合并。"),
+    "gaps_hidden": ("{n} messages that were not documentation questions (a ticket status, a greeting) are left out.", "另有 {n} 条非文档问题（如工单进度、问候）未列出。"),
     "n_variants": ("{n} other phrasings", "另有 {n} 种问法"),
     "nearest_page": ("Nearest page", "最接近的文档"),
     "add_to_faq": ("Add to FAQ", "加入常见问题"),
     "dismiss": ("Dismiss", "忽略"),
-    "no_gaps": (
-        "No unanswered questions. The docs covered everything asked.",
-        "没有未解答的问题，文档覆盖了所有提问。",
-    ),
-    "faq_drafted": (
-        "Draft FAQ entry written: faq-drafts/{file}. Write the answer, review it, move it into your FAQ folder and run deskbot ingest.",
-        "已生成常见问题草稿：faq-drafts/{file}。请补充答案并审核，移入常见问题目录后运行 deskbot ingest。",
-    ),
-    "faq_drafts_where": (
-        "Drafts are written to faq-drafts/ in the deskbot home folder.",
-        "草稿保存在 deskbot 数据目录的 faq-drafts/ 下。",
-    ),
+    "no_gaps": ("No unanswered questions. The docs covered everything asked.", "没有未解答的问题，文档覆盖了所有提问。"),
+    "faq_drafted": ("Draft FAQ entry written:", "已生成常见问题草稿："),
+    "faq_drafted_next": ("Write the answer, review it, move it into your FAQ folder and run", "请补充答案并审核，移入常见问题目录后运行"),
+    "faq_drafts_where": ("Drafts are written in the deskbot home folder, under", "草稿保存在 deskbot 数据目录下的"),
 }
+# fmt: on
 
 EN: dict[str, str] = {key: en for key, (en, _) in TEXT.items()}
 ZH: dict[str, str] = {key: zh for key, (_, zh) in TEXT.items()}

@@ -99,13 +99,14 @@ def test_the_digest_holds_exactly_the_expected_items(desk_ctx: AppContext) -> No
     assert _keys(acme.opened) == [k["waiting"], k["outage"]]
     assert _keys(acme.resolved) == []
     assert _keys(acme.breached) == [k["outage"]]
-    # Who was told, by name: the 80% step's CSM and on-call engineer.
-    assert acme.breached[0].escalations == ("Wang Fang", "Chen Hao")
+    # Who was told: the 80% step's CSM and on-call engineer (named by the renderers).
+    assert acme.breached[0].escalations == ("csm-wang", "eng-chen")
     assert acme.breached[0].clock == "first_response"
     assert acme.breached[0].due_at == AS_OF - 4 * H
     assert _keys(acme.at_risk) == [k["risky"]]
     assert acme.at_risk[0].due_at == AS_OF + 12 * H
-    assert acme.at_risk[0].escalations == ("Chen Hao", "the escalation channel")
+    assert acme.at_risk[0].escalations == ("eng-chen", "C0ESCALATE")
+    assert digest.recipients["C0ESCALATE"] == "the escalation channel"
     assert _keys(acme.p1) == [k["outage"]]
     assert _keys(acme.unanswered) == [k["waiting"], k["outage"]]
     assert acme.unanswered[0].waiting_since == AS_OF - 6 * H

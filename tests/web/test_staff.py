@@ -242,7 +242,9 @@ def test_ticket_timeline_names_customers_and_staff(
     web_ctx.desk.note(ticket, agent="U0ENGCHEN", body="on it", now=NOW)
     web_ctx.desk.acknowledge(ticket, agent="eng-li", now=NOW)
     html = clients(staff=True).get(f"/staff/tickets/{ticket.key}").text
-    who = re.findall(r'<div class="event-head"><strong><span class="person"[^>]*>([^<]*)<', html)
+    who = re.findall(
+        r'<div class="event-head"><strong[^>]*><span class="person"[^>]*>([^<]*)<', html
+    )
     # Staff are named, with their id as a tooltip only.
     assert '<span class="person" title="eng-li">Li Na</span>' in html
     assert who[:4] == ["Dana Lee", "U0CAROL", "Chen Hao", "Li Na"]

@@ -235,7 +235,7 @@ def test_ticket_page_names_the_people_in_the_history(
     web_ctx.desk.customer_reply(ticket, author="U0CAROL", body="and me", now=NOW)
     web_ctx.desk.agent_reply(ticket, agent="eng-li", body="looking", now=NOW)
     html = clients(account="pixelpals").get(f"/tickets/{ticket.key}").text
-    who = re.findall(r'<div class="event-head"><strong>([^<]*)</strong>', html)
+    who = re.findall(r'<div class="event-head"><strong[^>]*>([^<]*)</strong>', html)
     assert who == ["Dana Lee", "Alice Wong", "U0CAROL", "Li Na"]
     assert "U0ALICE" not in html
     # The JSON API names them the same way, ids kept beside the names.
