@@ -32,9 +32,9 @@ _STOP = frozenset([
 # fmt: on
 # fmt: off
 _CHATTER = frozenset([
-    "status", "update", "updates", "progress", "hi", "hello", "hey", "thanks", "thank", "ok",
-    "okay", "test", "help", "human", "agent", "person", "ping", "yes", "no", "状态", "进度", "你好",
-    "谢谢", "人工", "客服", "在吗",
+    "status", "update", "updates", "progress", "please", "hi", "hello", "hey", "thanks", "thank",
+    "ok", "okay", "test", "help", "human", "agent", "person", "ping", "yes", "no",
+    "状态", "进度", "你好", "谢谢", "人工", "客服", "在吗",
 ])
 # fmt: on
 _STATUS_PHRASES = re.compile(

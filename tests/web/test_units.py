@@ -134,3 +134,39 @@ def test_upgrade_stages() -> None:
     assert states("in_review") == ["done", "current", "todo", "todo"]
     assert states("quote") == ["done", "done", "current", "todo"]
     assert states("done") == ["done", "done", "done", "done"]
+
+
+def test_duplicates_need_the_same_account_and_a_similar_subject() -> None:
+    from bot.web.duplicates import duplicate_of, suggestions
+
+    def ticket(n: int, subject: str, account: str = "a", **fields: str) -> Ticket:
+        return replace(_ticket(f"T-{n}", ()), id=n, key=f"T-{n}", subject=subject,
+                       account_id=account, fields=fields)  # fmt: skip
+
+    first = ticket(1, "Android client crashes when leaving a room")
+    again = ticket(2, "android client crash when leaving the room")
+    other_account = ticket(3, "Android client crashes when leaving a room", account="b")
+    same_sdk = ticket(4, "Crash on leave", sdk="rtc-android", platform="Android 14")
+    same_sdk_too = ticket(5, "Leave crash in rooms", sdk="rtc-android", platform="Android 14")
+    unrelated = ticket(6, "Invoice for November")
+    found = suggestions(first, [again, other_account, same_sdk, unrelated])
+    assert [d.ticket.key for d in found] == ["T-2"]
+    assert [d.ticket.key for d in suggestions(same_sdk, [same_sdk_too, first])] == ["T-5"]
+    assert duplicate_of([first, again, other_account, unrelated]) == {"T-2": "T-1"}
+
+
+def test_the_summary_reads_the_report_fields_or_the_first_message() -> None:
+    from bot.store.records import TicketEvent
+    from bot.web.summary import ticket_summary
+
+    opened = [TicketEvent(1, "opened", NOW, "customer", "u", "It crashes on join.")]
+    plain = ticket_summary(replace(_ticket("T-1", ()), subject="Crash"), opened)
+    assert plain.problem == "It crashes on join." and not plain.structured
+    log = "\n".join(f"line {i}" for i in range(99))
+    fields = {"summary": "Crash on join", "sdk": "rtc-ios", "sdk_version": "4.1.2",
+              "repro_steps": ["join", "leave"], "logs": log}  # fmt: skip
+    full = ticket_summary(replace(_ticket("T-1", ()), subject="Crash", fields=fields), opened)
+    assert full.problem == "Crash on join" and full.structured
+    assert full.facts == [("field_sdk", "rtc-ios 4.1.2")]
+    assert full.steps == "1. join\n2. leave"
+    assert full.logs.endswith("line 39\n…")
