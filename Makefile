@@ -36,15 +36,18 @@ typecheck: $(VENV)/.installed-test
 install: $(VENV)/.installed
 
 # torch goes first and pinned, so pip takes the CPU wheel instead of a multi-GB CUDA build.
+# setuptools reports every editable install with an "Editable installation." notice (an
+# information-only warning about same-named folders); it is expected here, so it is muted.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 $(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q "torch==2.13.0"
-	$(BIN)/pip install -q -e .
+	$(QUIET_EDITABLE) $(BIN)/pip install -q -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install -q -e ".[test]"
+	$(QUIET_EDITABLE) $(BIN)/pip install -q -e ".[test]"
 	touch $@
 
 clean:

@@ -8,6 +8,7 @@ Knowledge-gap recording stays with the conversation service: it reads ``Answer.h
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,7 @@ def build_knowledge(settings: Settings, *, ingest_sample: bool = True) -> Knowle
             kb = _open(settings)
             _cache[key] = kb
         if ingest_sample and kb.chunk_count == 0 and SAMPLE_KNOWLEDGE_BASE.is_dir():
-            ingest(kb, [SAMPLE_KNOWLEDGE_BASE])
+            ingest(kb, [SAMPLE_KNOWLEDGE_BASE], url_bases=configured_url_bases(settings))
         return kb
 
 
@@ -80,20 +81,48 @@ def ingest(
     paths: list[Path],
     *,
     url_base: str | None = None,
+    url_bases: Mapping[Path, str] | None = None,
     reset: bool = False,
     progress: object = None,
 ) -> IngestReport:
-    """Ingest folders, translating library errors into ours."""
+    """Ingest folders, translating library errors into ours. A folder's citations link to
+    ``url_base``, else to its ``url_bases`` entry (see :func:`configured_url_bases`)."""
     from retrieval import IndexError_, SourceConfig
 
     for path in paths:
         if not path.exists():
             raise InvalidInput(f"no such file or folder: {path}")
-    sources: list[SourceConfig] = [SourceConfig(root=p, url_base=url_base) for p in paths]
+    bases = {k.resolve(): v for k, v in (url_bases or {}).items()}
+    sources: list[SourceConfig] = [
+        SourceConfig(root=p, url_base=url_base or bases.get(p.resolve())) for p in paths
+    ]
     try:
         return kb.ingest(sources, reset=reset, progress=progress)  # type: ignore[arg-type]
     except IndexError_ as exc:
         raise IndexUnavailable(str(exc)) from exc
+
+
+def configured_url_bases(settings: Settings) -> dict[Path, str]:
+    """The live site of each ``docs:`` folder in the organisation file (``base_url``), so
+    citations link to the published page rather than to nothing. A relative ``path`` is read
+    from the config file's folder, else from the working directory."""
+    from bot.config import load_org_config
+    from bot.errors import ConfigError
+
+    try:
+        config = load_org_config(settings.config_path)
+    except ConfigError:
+        return {}  # the service reports a bad file on its own; ingestion need not fail
+    out: dict[Path, str] = {}
+    for source in config.docs:
+        if not source.base_url:
+            continue
+        path = Path(source.path).expanduser()
+        if not path.is_absolute():
+            beside = settings.config_path.resolve().parent / path
+            path = beside if beside.exists() else Path.cwd() / path
+        out[path.resolve()] = source.base_url
+    return out
 
 
 def forget_cache() -> None:

@@ -34,3 +34,10 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # APScheduler says "Running job ..." and "executed successfully" at info for every run of
+    # every periodic job (the lease every 15 s): noise when nothing is due. Our scheduler logs
+    # what it did (a step fired, a lease taken) itself; APScheduler's warnings still show, and
+    # at debug level everything does.
+    quiet = logging.NOTSET if root.level <= logging.DEBUG else logging.WARNING
+    for name in ("apscheduler.scheduler", "apscheduler.executors"):
+        logging.getLogger(name).setLevel(quiet)

@@ -23,6 +23,19 @@ from sla.policy import Policy
 FiredKeys = Callable[[int], set[tuple[str, int]]]
 # Tickets for the account team, on the commercial clock and ladder (``commercial:`` config).
 COMMERCIAL_KINDS = ("upgrade", "commercial")
+# A ticket made by ``deskbot demo seed`` carries the moment of the seed in this field: ladder
+# steps due before it belong to a past nobody lived through and never notify anyone.
+SEEDED_FIELD = "seeded_at"
+
+
+def seeded_until(ticket: Ticket) -> dt.datetime | None:
+    """When the demo seed that made ``ticket`` ran (None for real tickets)."""
+    raw = ticket.fields.get(SEEDED_FIELD)
+    try:
+        when = dt.datetime.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+    return when if when is None or when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def escalation_clock(state: ClockState) -> str:
@@ -107,6 +120,12 @@ class SlaClockKeeper:
     def steps(self, state: ClockState, ticket: Ticket) -> list[DueStep]:
         return clock_steps(state, self.account_sla(ticket.account_id).for_kind(ticket.kind)[1])
 
+    @staticmethod
+    def skipped(ticket: Ticket, step: DueStep) -> bool:
+        """A step of seeded demo history: due before the seed, so it is never fired."""
+        until = seeded_until(ticket)
+        return until is not None and step.fire_at <= until
+
     def clocks(self, ticket: Ticket, events: Sequence[TicketEvent]) -> Sequence[ClockRecord]:
         if not events:
             return ()
@@ -135,7 +154,7 @@ class SlaClockKeeper:
         """The stored form of one clock, with the earliest ladder step not fired yet."""
         name = escalation_clock(state)
         steps = self.steps(state, ticket)
-        pending = [s for s in steps if (name, s.level) not in fired]
+        pending = [s for s in steps if (name, s.level) not in fired and not self.skipped(ticket, s)]
         target = state.target
         return ClockRecord(
             name=state.name,
@@ -169,6 +188,7 @@ class SlaClockKeeper:
                         "fire_at": s.fire_at.isoformat(),
                         "recipients": list(s.recipients),
                         "fired": (name, s.level) in fired,
+                        "skipped": self.skipped(ticket, s),
                     }
                     for s in steps
                 ],

@@ -47,8 +47,6 @@ def _cut_chinese(text: str) -> list[str]:
     return [w for w in _jieba.cut_for_search(text) if w.strip()]
 
 
-
-
 @functools.lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     """The Snowball (Porter 2) stem of an English word: 'pushes'/'push', 'subscribers'/

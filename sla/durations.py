@@ -13,7 +13,8 @@ Grammar (case-insensitive, spaces optional between a number and its unit)::
     calendar  := "24x7" | "24/7" | "wall"    wall-clock time, nights and holidays included
                | "bh" | "business" | "business hours"   the account's business calendar
 
-Without a calendar word the target runs on the *business* calendar (``default_calendar``).
+Without a calendar word the target runs on ``default_calendar`` (*business* unless the caller
+says otherwise; a policy override passes the calendar of the target it replaces).
 Amounts add up; the total must be positive. ``"none"`` means: no target.
 
 Examples: ``"30m 24x7"`` → 30 min wall-clock; ``"4 bh"`` → 4 business hours; ``"8h"`` →

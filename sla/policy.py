@@ -108,11 +108,14 @@ def _field(entry: Any, name: str) -> Any:
     return getattr(entry, name, None)
 
 
-def _target(value: Any, where: str) -> Target | None:
+def _target(value: Any, where: str, *, current: Target | None) -> Target | None:
     if isinstance(value, Target):
         return value
+    # A spec that names no calendar ("15 minutes") keeps the basis of the target it replaces:
+    # an enterprise P1 contract clock must not move from 24x7 to business hours silently.
+    basis = current.calendar if current is not None else "business"
     try:
-        return parse_target(str(value))
+        return parse_target(str(value), default_calendar=basis)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
 
@@ -122,8 +125,9 @@ def override_policy(policy: Policy, tier: str, overrides: Any) -> Policy:
 
     ``overrides`` maps priority -> entry, where an entry is a mapping or an object (a dataclass,
     a pydantic model) with optional ``first_response`` / ``resolution`` fields holding target
-    specs. ``None``/missing keeps the current target, ``"none"`` removes it. Raises ValueError
-    naming the bad priority, key or spec.
+    specs. ``None``/missing keeps the current target, ``"none"`` removes it. A spec without a
+    calendar word ("15m") is measured on the calendar of the target it replaces (business when
+    there was none). Raises ValueError naming the bad priority, key or spec.
     """
     checked_tier = check_tier(tier)
     if overrides is None:
@@ -137,6 +141,7 @@ def override_policy(policy: Policy, tier: str, overrides: Any) -> Policy:
         for name in CLOCK_NAMES:
             value = _field(entry, name)
             where = f"{tier}.{priority}.{name}"
-            values[name] = current.get(name) if value is None else _target(value, where)
+            old = current.get(name)
+            values[name] = old if value is None else _target(value, where, current=old)
         table[(checked_tier, priority)] = Targets(values["first_response"], values["resolution"])
     return Policy(table)

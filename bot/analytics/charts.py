@@ -19,9 +19,12 @@ def bar_chart(
     values: Mapping[str, float],
     *,
     fmt: Callable[[float], str] = lambda v: f"{v:g}",
+    empty: str = "no data",
 ) -> str:
     """Horizontal bars, one per label, with the value written at the end of each bar."""
-    return grouped_bar_chart(title, {k: [v] for k, v in values.items()}, series=(), fmt=fmt)
+    return grouped_bar_chart(
+        title, {k: [v] for k, v in values.items()}, series=(), fmt=fmt, empty=empty
+    )
 
 
 def grouped_bar_chart(
@@ -30,6 +33,7 @@ def grouped_bar_chart(
     *,
     series: Sequence[str],
     fmt: Callable[[float], str] = lambda v: f"{v:g}",
+    empty: str = "no data",
 ) -> str:
     """Horizontal bars grouped per label, one bar per series (e.g. median and p90)."""
     per_group = max((len(v) for v in values.values()), default=1)
@@ -37,8 +41,9 @@ def grouped_bar_chart(
     height = top + max(1, len(values)) * (per_group * BAR + GAP) + 8
     peak = max((v for vs in values.values() for v in vs if v is not None), default=0.0) or 1.0
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" '
-        f'height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" '
+        # No width/height: the page sizes the chart (the viewBox keeps its proportions).
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
+        f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" '
         f'font-size="12"><title>{escape(title)}</title>',
         f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>',
     ]
@@ -49,7 +54,7 @@ def grouped_bar_chart(
             f'<text x="{x + 14}" y="35">{escape(name)}</text>'
         )
     if not values:
-        out.append(f'<text x="0" y="{top + 14}" fill="#666">no data</text>')
+        out.append(f'<text x="0" y="{top + 14}" fill="#666">{escape(empty)}</text>')
     room = WIDTH - LABEL - 60
     y = top
     for label, group in values.items():
@@ -73,6 +78,35 @@ def hours(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+def localised_charts(stats: Stats, t: Callable[..., str]) -> list[str]:
+    """The dashboard's charts with titles and labels in the page's language (``t``)."""
+
+    def label(prefix: str, key: str) -> str:
+        text = t(prefix + key)
+        return key if text == prefix + key else text
+
+    empty = t("no_data")
+    by_priority = bar_chart(t("chart_priority"), stats.by_priority, empty=empty)
+    by_kind = bar_chart(
+        t("chart_kind"), {label("kind_", k): v for k, v in stats.by_kind.items()}, empty=empty
+    )
+    order = ("free", "basic", "pro", "enterprise")
+    tiers = sorted((k for k in stats.first_response if k != "all"),
+                   key=lambda k: (order.index(k) if k in order else len(order), k))  # fmt: skip
+    groups = {label("tier_", k): [stats.first_response[k].median, stats.first_response[k].p90]
+              for k in tiers}  # fmt: skip
+
+    def length(seconds: float) -> str:
+        if seconds < 3600:
+            return t("minutes_n", n=round(seconds / 60))
+        return t("hours_n", n=f"{seconds / 3600:.1f}")
+
+    response = grouped_bar_chart(
+        t("chart_first_response"), groups, series=(t("median"), t("p90")), fmt=length, empty=empty
+    )
+    return [by_priority, by_kind, response]
 
 
 def priority_chart(stats: Stats) -> str:

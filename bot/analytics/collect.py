@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from bot.analytics.gaps import top_questions
 from bot.analytics.model import Attainment, Deflection, Durations, Stats
 from bot.store.records import ClockRecord, Conversation, Message, Ticket
 from bot.store.tickets import TicketFilter
@@ -63,7 +64,7 @@ def collect(ctx: AppContext, now: dt.datetime, *, since: dt.datetime | None = No
             **dict(sorted(levels.items())),
         },
         deflection=deflection(ctx.conversations.active_since(since), ctx, since=since, now=now),
-        top_gaps=ctx.gaps.top(since=since, limit=10),
+        top_gaps=top_questions((g for g in ctx.gaps.recent(since=since) if g.at < now), limit=10),
     )
 
 

@@ -17,12 +17,16 @@ def register(app: typer.Typer) -> None:
 
 
 def check(as_json: bool = JsonOption) -> None:
-    """Validate the organisation YAML and print a summary."""
-    from bot.config import load_org_config
+    """Validate the organisation file; print a summary and any warnings.
+
+    Every SLA target, calendar, escalation ladder and the on-call rotation is built as the
+    service would build it, so a mistake fails here rather than on a ticket.
+    """
+    from bot.config.loader import check_org_config
 
     s = settings()
     with user_errors():
-        config = load_org_config(s.config_path)
+        config, warnings = check_org_config(s.config_path)
     summary = {
         "file": str(s.config_path),
         "organisation": config.organisation.name,
@@ -36,7 +40,7 @@ def check(as_json: bool = JsonOption) -> None:
         "escalation_channel": config.organisation.escalation_channel,
     }
     if as_json:
-        emit_json({"valid": True, **summary})
+        emit_json({"valid": True, **summary, "warnings": warnings})
         return
     typer.echo(f"{summary['file']}: valid")
     typer.echo(f"  organisation  {summary['organisation']}")
@@ -46,12 +50,14 @@ def check(as_json: bool = JsonOption) -> None:
     typer.echo(f"  people        {summary['people']} ({roles})")
     typer.echo(f"  calendars     {', '.join(summary['calendars'])}")  # type: ignore[arg-type]
     typer.echo(f"  on-call       {' → '.join(summary['oncall_rotation']) or 'none'}")  # type: ignore[arg-type]
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def hash_password(
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
 ) -> None:
-    """Print a password hash for a staff member's ``password_hash`` in the config."""
+    """Print a password hash for a staff member's password_hash in the config."""
     from bot.passwords import hash_password as make
 
     typer.echo(make(password))

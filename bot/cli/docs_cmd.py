@@ -62,7 +62,10 @@ def ingest(
     ),
     reset: bool = typer.Option(False, "--reset", help="Drop the index and rebuild it."),
     url_base: str = typer.Option(
-        None, "--url-base", help="Live site of these docs, so citations link to the pages."
+        None,
+        "--url-base",
+        help="Live site of these docs, so citations link to the pages "
+        "(default: the base_url of the folder's docs entry in the organisation file).",
     ),
     json_out: bool = JsonOption,
 ) -> None:
@@ -71,14 +74,18 @@ def ingest(
     Incremental: only files whose content changed are re-read and re-embedded; deleted files
     are removed from the index.
     """
+    from bot.knowledge import configured_url_bases
     from bot.knowledge import ingest as run_ingest
     from bot.settings import SAMPLE_KNOWLEDGE_BASE
 
     with user_errors():
         targets = list(paths or [SAMPLE_KNOWLEDGE_BASE])
         kb = _kb(sample=False)
+        bases = configured_url_bases(settings())
         with _progress(not json_out and sys.stderr.isatty()) as progress:
-            report = run_ingest(kb, targets, url_base=url_base, reset=reset, progress=progress)
+            report = run_ingest(
+                kb, targets, url_base=url_base, url_bases=bases, reset=reset, progress=progress
+            )
     if json_out:
         emit_json(report.as_dict())
         return

@@ -46,14 +46,25 @@ def stats(
     now = parse_now(now_text)
     start = parse_since(since, now=now)
     with user_errors():
-        result = collect(build_context(settings()), now, since=start)
+        ctx = build_context(settings())
+        result = collect(ctx, now, since=start)
     if as_json:
         emit_json(result.as_json())
         return
-    typer.echo("\n".join(_text(result.as_json())))
+    names = {a.id: a.name for a in ctx.config.accounts}
+    data = result.as_json()
+    data["by_account"] = {names.get(k, k): v for k, v in result.by_account.items()}
+    typer.echo("\n".join(_text(data, period=period_text(start, now))))
 
 
-def _text(data: dict[str, Any]) -> list[str]:
+def period_text(since: dt.datetime, until: dt.datetime) -> str:
+    """'Mon 30 Nov 10:05 – Mon 07 Dec 10:05 UTC (7 days)': to the minute, as the dashboard."""
+    days = (until - since).total_seconds() / 86400
+    span = f"{days:.0f} days" if days >= 2 else f"{days * 24:.0f} hours"
+    return f"{since:%a %d %b %H:%M} – {until:%a %d %b %H:%M} UTC ({span})"
+
+
+def _text(data: dict[str, Any], *, period: str) -> list[str]:
     def pct(rate: float | None) -> str:
         return "-" if rate is None else f"{rate:.0%}"
 
@@ -62,7 +73,7 @@ def _text(data: dict[str, Any]) -> list[str]:
 
     d = data["deflection"]
     lines = [
-        f"Support from {data['since']} to {data['until']}",
+        f"Support {period}",
         f"  tickets opened: {data['tickets']}  by priority: {_counts(data['by_priority'])}",
         f"  by kind: {_counts(data['by_kind'])}",
         f"  by account: {_counts(data['by_account'])}",

@@ -98,9 +98,23 @@ class CalendarSpec(_Strict):
         return {day: sorted(ws, key=lambda w: w[0]) for day, ws in out.items()}
 
 
+def _check_target(value: str | None) -> str | None:
+    """A target spec the ``sla`` grammar reads ("30m 24x7", "4 bh", "none"), kept as text."""
+    if value is None:
+        return None
+    from sla.durations import parse_target
+
+    parse_target(value)  # ValueError: "'fifteen' is not a duration: write e.g. ..."
+    return value
+
+
 class TargetOverride(_Strict):
     first_response: str | None = None
     resolution: str | None = None
+
+    _specs = field_validator("first_response", "resolution", mode="before")(
+        lambda cls, v: _check_target(None if v is None else str(v))
+    )
 
 
 class EscalationStep(_Strict):
@@ -169,6 +183,14 @@ class OnCall(_Strict):
     overrides: list[OnCallOverride] = Field(default_factory=list)
 
     _tz = field_validator("timezone")(lambda cls, v: _check_zone(v))
+
+    @field_validator("handover")
+    @classmethod
+    def _handover(cls, value: str) -> str:
+        from sla.rotation import parse_handover
+
+        parse_handover(value)  # ValueError: "handover 'x': write 'mon 10:00' or '10:00'"
+        return value
 
 
 class Account(_Strict):

@@ -87,6 +87,8 @@ def build_digest(
                 unanswered_after=dt.timedelta(hours=unanswered_hours),
             )
         )
+    # Riskiest accounts first: breaches, then clocks at risk, P1s, then the trend.
+    parts.sort(key=lambda a: a.risk, reverse=True)
     return Digest(
         csm_id=csm_id,
         csm_name=person.name,
@@ -96,6 +98,7 @@ def build_digest(
         since=since,
         unanswered_hours=unanswered_hours,
         accounts=tuple(parts),
+        recipients=recipient_names(ctx.config),
     )
 
 
@@ -227,11 +230,22 @@ def _priority_lines(open_tickets: Sequence[Ticket]) -> tuple[PriorityLine, ...]:
 
 
 def _escalations(ctx: AppContext, ticket: Ticket) -> tuple[str, ...]:
-    return tuple(
-        f"{e.clock.replace('_', ' ')} {round(e.fraction * 100)}% → {', '.join(e.recipients)}"
-        + (" (late)" if e.late else "")
-        for e in ctx.notifications.escalations(ticket.id)
-    )
+    """Who the escalations told so far (person ids, channel ids), once each, in order."""
+    told: dict[str, None] = {}
+    for escalation in ctx.notifications.escalations(ticket.id):
+        told.update(dict.fromkeys(escalation.recipients))
+    return tuple(told)
+
+
+def recipient_names(config: OrgConfig) -> dict[str, str]:
+    """How the digest names escalation recipients: people by name, channels by what they are."""
+    names = {p.id: p.name for p in config.people}
+    if config.organisation.escalation_channel:
+        names[config.organisation.escalation_channel] = "the escalation channel"
+    for account in config.accounts:
+        if account.internal_channel:
+            names[account.internal_channel] = f"{account.name}'s internal channel"
+    return names
 
 
 def waiting_since(events: Sequence[TicketEvent], *, as_of: dt.datetime) -> dt.datetime | None:

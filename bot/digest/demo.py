@@ -2,6 +2,9 @@
 
 Every ticket goes through ``ctx.desk`` (open, acknowledge, reply, wait, resolve...) with ``now``
 moved through the week, so clocks, history and analytics are what production would produce.
+Each ticket carries the seed's moment (``SEEDED_FIELD``): the escalation steps that fell due in
+that made-up past are never fired, so seeding a running server pages nobody; steps due after
+the seed escalate as usual.
 Conversations and knowledge gaps use their stores the way the conversation service does.
 Seeded randomness keeps it the same on every run.
 """
@@ -16,7 +19,8 @@ from typing import TYPE_CHECKING
 from bot.config import Account
 from bot.digest import demo_script as script
 from bot.errors import InvalidInput
-from bot.store.records import NewTicket, Ticket
+from bot.sla_clocks import SEEDED_FIELD
+from bot.store.records import Conversation, NewTicket, Ticket
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -27,6 +31,12 @@ HOUR = dt.timedelta(hours=1)
 # Tickets per day by tier: enterprise customers write most.
 PER_DAY = {"enterprise": (1, 3), "pro": (1, 2), "basic": (0, 2), "free": (0, 1)}
 ENGINEERS = ("eng-chen", "eng-li", "eng-park")
+REASONS = {
+    "P1": "production down for most users, no workaround",
+    "P2": "a core feature is broken for some users",
+    "P3": "a bug with a workaround, or an integration question blocking development",
+    "P4": "a question, a request or a cosmetic issue",
+}
 
 
 @dataclass
@@ -117,9 +127,11 @@ def _play_ticket(
     ticket = ctx.desk.open(
         NewTicket(
             account_id=account.id, kind=template.kind, priority=template.priority,
-            subject=template.subject, requester=customer, requester_name=customer.title(),
-            priority_reason="demo", stage="requested" if template.kind == "upgrade" else "new",
-            fields={"summary": template.subject, **template.fields},
+            subject=template.subject, requester=customer,
+            requester_name=customer.replace(".", " ").title(),
+            priority_reason=REASONS[template.priority],
+            stage="requested" if template.kind == "upgrade" else "new",
+            fields={"summary": template.subject, **template.fields, SEEDED_FIELD: now.isoformat()},
             channel="slack" if slack else "web",
             channel_ref=account.slack_channels[0] if slack else None,
             thread_ref=thread if slack else None,
@@ -243,22 +255,32 @@ def _play_question(
         )
         ctx.conversations.update(conv.id, now=at + 2 * MINUTE, state={"solved": True})
     elif rng.random() < 0.3 and at + 3 * HOUR < now:
-        ticket = _ticket_after_answer(ctx, account, conv.id, question, at=at + 3 * HOUR)
+        ticket = _ticket_after_answer(ctx, account, conv, question, at=at + 3 * HOUR, seeded_at=now)
         _count(summary, _lifecycle(ctx, rng, ticket, now=now))
 
 
 def _ticket_after_answer(
-    ctx: AppContext, account: Account, conversation_id: str, question: str, *, at: dt.datetime
+    ctx: AppContext,
+    account: Account,
+    conversation: Conversation,
+    question: str,
+    *,
+    at: dt.datetime,
+    seeded_at: dt.datetime,
 ) -> Ticket:
     """The answer did not help: the user asks for a human and a ticket opens (not deflected)."""
+    conversation_id = conversation.id
+    who = conversation.user_ref or "web-user"
     ctx.conversations.add_message(
         conversation_id, "user", "That did not work for us.", now=at, data={"action": "human"}
     )
     ticket = ctx.desk.open(
         NewTicket(
             account_id=account.id, kind="question", priority="P4", subject=question,
-            requester="web-user", channel="web", conversation_id=conversation_id,
-            body=question, priority_reason="demo",
+            requester=who, requester_name=who.replace(".", " ").title(), channel="web",
+            conversation_id=conversation_id,
+            body=question, priority_reason=REASONS["P4"],
+            fields={"summary": question, SEEDED_FIELD: seeded_at.isoformat()},
         ),
         now=at,
     )  # fmt: skip

@@ -22,7 +22,7 @@ class TicketItem:
     opened_at: dt.datetime
     due_at: dt.datetime | None = None  # the earliest due time of its running clocks
     clock: str | None = None  # which clock that due time belongs to
-    # Escalation steps already fired for this ticket, e.g. "first_response 80% → csm, oncall".
+    # Who the escalations told so far: person and channel ids (``Digest.recipients`` names them).
     escalations: tuple[str, ...] = ()
     waiting_since: dt.datetime | None = None  # unanswered customer message time
     breached: bool = False  # ``clock`` is the clock that breached
@@ -88,6 +88,18 @@ class AccountDigest:
         return sum(line.count for line in self.open_by_priority)
 
     @property
+    def risk(self) -> tuple[int, int, int, int, int]:
+        """What orders accounts in a digest, riskiest first: breached tickets, clocks at risk,
+        open P1s, customers waiting, then how much the ticket count grew."""
+        return (
+            len(self.breached),
+            len(self.at_risk),
+            len(self.p1),
+            len(self.unanswered),
+            self.trend.this_week - self.trend.last_week,
+        )
+
+    @property
     def quiet(self) -> bool:
         """Nothing new and nothing needing attention: shown as one line."""
         return not (
@@ -114,6 +126,7 @@ class Digest:
     since: dt.datetime  # the previous digest, or 24 hours before ``as_of``
     unanswered_hours: int
     accounts: tuple[AccountDigest, ...] = ()
+    recipients: dict[str, str] = field(default_factory=dict)  # id -> name, for escalations
 
     @property
     def busy(self) -> tuple[AccountDigest, ...]:

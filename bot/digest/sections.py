@@ -86,17 +86,19 @@ def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
         label = (item.clock or "").replace("_", " ")
         if item.due_at is None:
             return f"{label} breached" if label else "no clock running"
-        verb = "was due" if item.due_at < digest.as_of else "due"
-        return f"{label} {verb} {when(digest, item.due_at)}".strip()
+        if item.due_at < digest.as_of:
+            return f"{label} overdue {relative(item.due_at, digest.as_of).replace(' ago', '')}"
+        return f"{label} due {when(digest, item.due_at)}".strip()
 
     def escalated(item: TicketItem) -> str:
-        return "escalated: " + "; ".join(item.escalations) if item.escalations else "no escalation"
+        names = [digest.recipients.get(target, target) for target in item.escalations]
+        return "; told " + ", ".join(names) if names else ""
 
     sections = [
-        Section("Breached", tuple(entry(i, f"{due(i)}; {escalated(i)}") for i in account.breached)),
+        Section("Breached", tuple(entry(i, f"{due(i)}{escalated(i)}") for i in account.breached)),
         Section(
             "At risk in the next 24 h",
-            tuple(entry(i, f"{due(i)}; {escalated(i)}") for i in account.at_risk),
+            tuple(entry(i, f"{due(i)}{escalated(i)}") for i in account.at_risk),
         ),
         Section(
             "P1",

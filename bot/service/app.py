@@ -58,6 +58,9 @@ def create_app(
         version=__version__,
         description="Support desk API: chat, tickets, SLA clocks, Slack events.",
         lifespan=lifespan,
+        # /docs is served from the package by bot.web.apidocs (no CDN); no ReDoc.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.metrics = Metrics()

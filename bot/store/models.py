@@ -188,6 +188,9 @@ class KnowledgeGapRow(Base):
     top_score: Mapped[float | None] = mapped_column(Float)
     top_source: Mapped[str | None] = mapped_column(String(500))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    # None while open; "dismissed" (not a gap) or "drafted" (an FAQ entry is being written).
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class AttachmentRow(Base):

@@ -135,6 +135,7 @@ class KnowledgeGap:
     at: dt.datetime
     top_score: float | None = None
     top_source: str | None = None
+    status: str | None = None  # None (open), "dismissed" or "drafted"
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,19 @@ class TicketStore:
         with self.db.session() as session:
             return [_ticket(row) for row in session.scalars(query)]
 
+    def with_text(self, text: str, ticket_ids: Sequence[int]) -> set[int]:
+        """The tickets among ``ticket_ids`` with an event whose text contains ``text``
+        (case-insensitive): the staff queue's search over conversations."""
+        if not text or not ticket_ids:
+            return set()
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = select(TicketEventRow.ticket_id).where(
+            TicketEventRow.ticket_id.in_(list(ticket_ids)),
+            TicketEventRow.body.ilike(pattern, escape="\\"),
+        )
+        with self.db.session() as session:
+            return set(session.scalars(query.distinct()))
+
     def events(self, ticket_id: int) -> list[TicketEvent]:
         with self.db.session() as session:
             rows = session.scalars(

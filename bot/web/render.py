@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from bot.web.dates import span_text, when_text, zone_text
 from bot.web.i18n import language, translate
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -43,6 +44,29 @@ def _markdown_renderer() -> Any:
     )
 
 
+LANG_COOKIE = "deskbot_lang"
+
+
+def page_language(request: Request) -> str:
+    """'zh' or 'en': ``?lang=`` first (kept in a cookie for the next pages), then the
+    browser's preference."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    return language(request.headers.get("accept-language", ""), chosen)
+
+
+def texts(lang: str, side: str = "customer") -> Any:
+    """``t(key, **values)`` for a page; on staff pages a ``staff_<key>`` text wins."""
+
+    def t(key: str, /, **values: Any) -> str:
+        if side == "staff":
+            staff = translate(lang, "staff_" + key, **values)
+            if staff != "staff_" + key:
+                return staff
+        return translate(lang, key, **values)
+
+    return t
+
+
 def markdown(text: str | None) -> Markup:
     return Markup(_markdown_renderer().render(text or ""))
 
@@ -55,23 +79,36 @@ def page(
     embeddable: bool = False,
     **values: Any,
 ) -> HTMLResponse:
-    """Render ``template`` with the organisation, the language and the user's principal."""
+    """Render ``template`` with the organisation, the language and the user's principal.
+
+    ``tz`` (default UTC) is the page's one time zone: ``when(moment)`` formats a time in it and
+    the reader's language, ``zone`` names it; ``span(seconds)`` is a coarse length. Staff pages
+    (``side="staff"``) take staff wording where it differs from the customer's ("waiting on
+    the customer" rather than "waiting on you").
+    """
     from bot.web import auth
 
     ctx = request.app.state.ctx
-    lang = language(request.headers.get("accept-language", ""), request.query_params.get("lang"))
+    lang = page_language(request)
     principal = auth.current(request)
     values.setdefault("section", "")
+    tz = values.pop("tz", "UTC")
+    side = values.pop("side", "staff" if template.startswith("staff") else "customer")
+    now = dt.datetime.now(dt.UTC)
     html = (
         _environment()
         .get_template(template)
         .render(
             org=ctx.config.organisation,
             lang=lang,
-            t=lambda key, **kw: translate(lang, key, **kw),
+            t=texts(lang, side),
             me=principal,
             csrf=auth.csrf_token(ctx, principal) if principal.kind != "visitor" else "",
-            now=dt.datetime.now(dt.UTC),
+            now=now,
+            tz=tz,
+            zone=zone_text(tz, now=now),
+            when=lambda moment: when_text(moment, tz, lang, now=now) if moment else "",
+            span=lambda seconds: span_text(seconds, lang),
             **values,
         )
     )
@@ -88,4 +125,7 @@ def page(
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
     }
-    return HTMLResponse(html, status_code=status, headers=headers)
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    if request.query_params.get("lang") in ("en", "zh"):
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
+    return response

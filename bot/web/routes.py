@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.web import chat, pages, staff, tickets
+from bot.web import apidocs, chat, insights, pages, staff, tickets
 
 router = APIRouter()
-for part in (chat.router, tickets.router, staff.router, pages.router):
+for part in (
+    chat.router,
+    tickets.router,
+    staff.router,
+    insights.router,
+    pages.router,
+    apidocs.router,
+):
     router.include_router(part)

@@ -1,14 +1,13 @@
-"""The staff dashboard: queue by time to breach, ticket timeline and actions, accounts, gaps."""
+"""The staff desk: sign-in, the queue (search, views, bulk actions, live refresh) and the
+ticket page (structured summary first, duplicates, actions). The CSM views are in
+:mod:`bot.web.insights`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
 
 from bot.context import AppContext
 from bot.errors import InvalidInput, NotFound
@@ -17,29 +16,32 @@ from bot.service.deps import ContextDep
 from bot.store.records import Ticket
 from bot.store.tickets import TicketFilter
 from bot.web import auth, ratelimit
+from bot.web.duplicates import suggestions
 from bot.web.pages import set_session_cookie, signin_refused
-from bot.web.render import page
-from bot.web.tickets import account_zone
-from bot.web.views import (
-    breach_at,
-    clock_plan,
-    clock_view,
-    queue_order,
-    span_text,
-    staff_timeline,
-)
+from bot.web.queue import QueueFilters, open_tickets, queue_rows, quick_views, stages
+from bot.web.render import page, page_language, texts
+from bot.web.summary import ticket_summary
+from bot.web.views import clock_plan, clock_view, reason_text, recipient_names, staff_timeline
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-ACTIONS = ("acknowledge", "assign", "wait", "resolve", "reply")
+ACTIONS = ("acknowledge", "assign", "wait", "resolve", "reply", "note", "merge")
+BULK = ("acknowledge", "assign", "resolve")
+DEFAULT_ZONE = "Asia/Shanghai"
 
 
-def _staff(request: Request) -> auth.Principal | None:
+def staff_member(request: Request) -> auth.Principal | None:
     me = auth.current(request)
     return me if me.is_staff else None
 
 
-def _to_login(request: Request) -> Response:
+def to_login(request: Request) -> Response:
     return RedirectResponse(f"/staff/login?next={request.url.path}", status_code=303)
+
+
+def staff_zone(ctx: AppContext, me: auth.Principal) -> str:
+    """Staff pages show times in the reader's own zone (from the config), named on the page."""
+    person = ctx.config.person(me.user)
+    return person.timezone if person else DEFAULT_ZONE
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -76,64 +78,103 @@ def login(
 
 @router.get("", response_class=HTMLResponse)
 def queue(request: Request, ctx: ContextDep) -> Response:
-    if _staff(request) is None:
-        return _to_login(request)
-    q = request.query_params
-    filters = {k: q.get(k, "") for k in ("account", "tier", "priority", "assignee")}
-    tickets = ctx.tickets.query(
-        TicketFilter(
-            open_only=True,
-            account_id=filters["account"] or None,
-            priority=filters["priority"] or None,
-            assignee_id=filters["assignee"] if filters["assignee"] not in ("", "-") else None,
-            limit=500,
-        )
-    )
-    if filters["assignee"] == "-":
-        tickets = [t for t in tickets if t.assignee_id is None]
-    if filters["tier"]:
-        tiers = {a.id for a in ctx.config.accounts if a.tier == filters["tier"]}
-        tickets = [t for t in tickets if t.account_id in tiers]
+    """The open tickets, soonest breach first. ``?partial=rows`` answers only the table rows,
+    for the page's live refresh."""
+    me = staff_member(request)
+    if me is None:
+        return to_login(request)
+    filters = QueueFilters.from_params(request.query_params)
     now = dt.datetime.now(dt.UTC)
-    rows = [_row(ctx, t, now=now) for t in queue_order(tickets)]
+    tickets = open_tickets(ctx)
+    rows = queue_rows(ctx, tickets, filters, me=me.user, now=now)
+    tz = staff_zone(ctx, me)
+    if request.query_params.get("partial") == "rows":
+        return page(request, "staff_queue_rows.html", rows=rows, tz=tz, side="staff")
+    t = texts(page_language(request), "staff")
     engineers = [p for p in ctx.config.people if "engineer" in p.roles or "manager" in p.roles]
+    query = request.url.query
     return page(
         request,
         "staff_queue.html",
         rows=rows,
-        filters=filters,
+        filters=filters.as_dict(),
+        filtered=filters.active,
+        views=quick_views(filters, tickets, me=me.user, now=now, t=t),
         accounts=ctx.config.accounts,
         people=engineers,
+        stages=stages(tickets),
+        back="/staff" + (f"?{query}" if query else ""),
+        refresh_url="/staff?" + "&".join(p for p in (query, "partial=rows") if p),
         section="queue",
+        tz=tz,
     )
+
+
+@router.post("/bulk")
+async def bulk(request: Request, ctx: ContextDep) -> Response:
+    """One action on the tickets ticked in the queue."""
+    me = staff_member(request)
+    if me is None:
+        raise auth.NotSignedIn("staff sign-in required")
+    form = await request.form(max_fields=600)
+    auth.check_csrf(ctx, me, str(form.get("csrf") or ""))
+    action = str(form.get("action") or "")
+    if action not in BULK:
+        raise InvalidInput(f"no bulk action {action!r}")
+    keys = [str(k)[:40] for k in form.getlist("keys")][:500]
+    if not keys:
+        raise InvalidInput("tick at least one ticket")
+    assignee = str(form.get("assignee") or "")
+    now = dt.datetime.now(dt.UTC)
+    for key in keys:
+        ticket = ctx.tickets.find(key)
+        if ticket is None or not ticket.is_open:
+            continue
+        if action == "acknowledge" and ticket.first_response_at is None:
+            ctx.desk.acknowledge(ticket, agent=me.user, now=now)
+        elif action == "assign":
+            _assign(ctx, ticket, assignee, by=me.user, now=now)
+        elif action == "resolve":
+            ctx.desk.resolve(ticket, by=me.user, now=now)
+    back = str(form.get("back") or "/staff")
+    return RedirectResponse(_next(back), status_code=303)
 
 
 @router.get("/tickets/{key}", response_class=HTMLResponse)
 def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
-    if _staff(request) is None:
-        return _to_login(request)
+    me = staff_member(request)
+    if me is None:
+        return to_login(request)
     found = ctx.tickets.find(key[:40])
     if found is None:
-        return page(request, "not_found.html", status=404)
-    tz = account_zone(ctx, found.account_id)
+        return page(request, "not_found.html", status=404, side="staff")
     now = dt.datetime.now(dt.UTC)
     events = ctx.tickets.events(found.id)
-    escalations = ctx.notifications.escalations(found.id)
     names = ticket_names(ctx.config, ctx.conversations, found)
+    t = texts(page_language(request), "staff")
+    account = ctx.config.account(found.account_id)
+    assignee = ctx.config.person(found.assignee_id) if found.assignee_id else None
     return page(
         request,
         "staff_ticket.html",
         ticket=found,
-        tz=tz,
-        account=ctx.config.account(found.account_id),
-        clocks=[(clock_view(c, tz, now=now), clock_plan(c, tz, now=now)) for c in found.clocks],
-        timeline=staff_timeline(events, escalations),
-        escalations=escalations,
+        account=account,
+        csm=ctx.config.person(account.csm) if account and account.csm else None,
+        assignee=(assignee.name if assignee else found.assignee_id, found.assignee_id)
+        if found.assignee_id
+        else None,
+        requester=names.requester,
+        summary=ticket_summary(found, events),
+        duplicates=suggestions(found, _same_account_open(ctx, found)),
+        reason=reason_text(found),
+        clocks=[(clock_view(c, now=now), clock_plan(c)) for c in found.clocks],
+        timeline=staff_timeline(events, ctx.notifications.escalations(found.id)),
         attachments=ctx.attachments.for_ticket(found.id),
         people=[p for p in ctx.config.people if "engineer" in p.roles or "manager" in p.roles],
-        person=ctx.config.person,
         who=lambda item: names.name(item.actor, item.actor_kind),
+        names=lambda targets: recipient_names(ctx.config, targets, t),
         section="queue",
+        tz=staff_zone(ctx, me),
     )
 
 
@@ -146,8 +187,9 @@ def act(
     csrf: str = Form(default=""),
     assignee: str = Form(default="", max_length=100),
     body: str = Form(default="", max_length=8000),
+    other: str = Form(default="", max_length=40),
 ) -> Response:
-    me = _staff(request)
+    me = staff_member(request)
     if me is None:
         raise auth.NotSignedIn("staff sign-in required")
     auth.check_csrf(ctx, me, csrf)
@@ -158,123 +200,58 @@ def act(
         raise NotFound(f"no ticket {key[:40]}")
     now = dt.datetime.now(dt.UTC)
     desk = ctx.desk
+    text = body.strip()
     if action == "acknowledge":
         desk.acknowledge(found, agent=me.user, now=now)
     elif action == "assign":
-        if ctx.config.person(assignee) is None:
-            raise InvalidInput(f"no person {assignee!r} in the config")
-        desk.assign(found, assignee=assignee, by=me.user, now=now)
+        _assign(ctx, found, assignee, by=me.user, now=now)
     elif action == "wait":
-        desk.wait_on_customer(found, agent=me.user, now=now, body=body.strip())
+        desk.wait_on_customer(found, agent=me.user, now=now, body=text)
     elif action == "resolve":
-        desk.resolve(found, by=me.user, now=now, body=body.strip())
+        desk.resolve(found, by=me.user, now=now, body=text)
+    elif action == "merge":
+        merge(ctx, duplicate=_ticket(ctx, other), into=found, by=me.user, now=now)
+    elif not text:
+        raise InvalidInput("write a reply first")
+    elif action == "note":
+        desk.note(found, agent=me.user, body=text, now=now)
     else:
-        if not body.strip():
-            raise InvalidInput("write a reply first")
-        desk.agent_reply(found, agent=me.name or me.user, body=body.strip(), now=now)
+        desk.agent_reply(found, agent=me.name or me.user, body=text, now=now)
     return RedirectResponse(f"/staff/tickets/{found.key}", status_code=303)
 
 
-@router.get("/accounts", response_class=HTMLResponse)
-def accounts(request: Request, ctx: ContextDep) -> Response:
-    me = _staff(request)
-    if me is None:
-        return _to_login(request)
-    csm = request.query_params.get("csm", me.user if "csm" in me.roles else "")
-    open_tickets = ctx.tickets.query(TicketFilter(open_only=True, limit=2000))
-    now = dt.datetime.now(dt.UTC)
-    soon = now + dt.timedelta(hours=4)
-    by_account: dict[str, list[Ticket]] = {}
-    for t in open_tickets:
-        by_account.setdefault(t.account_id, []).append(t)
-    gaps = Counter(g.account_id for g in ctx.gaps.recent(since=now - dt.timedelta(days=30)))
-    rows = []
-    for account in ctx.config.accounts:
-        if csm and account.csm != csm:
-            continue
-        mine = by_account.get(account.id, [])
-        due = [b for b in (breach_at(t) for t in mine) if b is not None]
-        rows.append(
-            {
-                "account": account,
-                "csm": ctx.config.person(account.csm) if account.csm else None,
-                "open": len(mine),
-                "p1": sum(1 for t in mine if t.priority == "P1"),
-                "at_risk": sum(1 for b in due if b <= soon),
-                "next_due": min(due) if due else None,
-                "gaps": gaps.get(account.id, 0),
-            }
-        )
-    csms = [p for p in ctx.config.people if "csm" in p.roles]
-    return page(
-        request, "staff_accounts.html", rows=rows, csm=csm, csms=csms, section="accounts",
-        span=lambda when: span_text((when - now).total_seconds()), overdue=lambda when: when <= now,
+def merge(ctx: AppContext, *, duplicate: Ticket, into: Ticket, by: str, now: dt.datetime) -> None:
+    """Close ``duplicate`` in favour of ``into``: each history says so, the customer is told
+    where to follow it, and the duplicate's stage becomes ``merged``."""
+    if duplicate.id == into.id:
+        raise InvalidInput("a ticket cannot be merged into itself")
+    if not duplicate.is_open:
+        raise InvalidInput(f"{duplicate.key} is {duplicate.status} already")
+    desk = ctx.desk
+    desk.note(into, agent=by, body=f"{duplicate.key} merged into this ticket: {duplicate.subject}",
+              now=now)  # fmt: skip
+    closed = desk.resolve(
+        duplicate, by=by, now=now,
+        body=f"Merged into {into.key} ({into.subject}); updates continue there.",
     )  # fmt: skip
+    desk.set_stage(closed, stage="merged", by=by, now=now)
 
 
-@router.get("/gaps", response_class=HTMLResponse)
-def gaps(request: Request, ctx: ContextDep) -> Response:
-    if _staff(request) is None:
-        return _to_login(request)
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
-    return page(
-        request,
-        "staff_gaps.html",
-        top=ctx.gaps.top(since=since, limit=30),
-        recent=ctx.gaps.recent(since=since)[:50],
-        section="gaps",
-    )
+def _assign(ctx: AppContext, ticket: Ticket, assignee: str, *, by: str, now: dt.datetime) -> None:
+    if ctx.config.person(assignee) is None:
+        raise InvalidInput(f"no person {assignee!r} in the config")
+    ctx.desk.assign(ticket, assignee=assignee, by=by, now=now)
 
 
-@router.get("/digest/{csm_id}", response_class=HTMLResponse)
-def digest(csm_id: str, request: Request, ctx: ContextDep) -> Response:
-    """A CSM's digest as of now, rendered by ``bot.digest``."""
-    if _staff(request) is None:
-        return _to_login(request)
-    try:
-        from bot.digest import build_digest, render_html
-    except ImportError:
-        return _fragment_page(request, "digest", None)
-    try:
-        built = build_digest(ctx, csm_id[:100], as_of=dt.datetime.now(dt.UTC))
-    except NotFound:
-        return page(request, "not_found.html", status=404)
-    return _fragment_page(request, "digest", render_html(built))
+def _ticket(ctx: AppContext, key: str) -> Ticket:
+    found = ctx.tickets.find(key[:40]) if key else None
+    if found is None:
+        raise NotFound(f"no ticket {key[:40]}")
+    return found
 
 
-@router.get("/analytics", response_class=HTMLResponse)
-def analytics(request: Request, ctx: ContextDep) -> Response:
-    """The last ``days`` (default 7, at most 90) of numbers, rendered by ``bot.analytics``."""
-    if _staff(request) is None:
-        return _to_login(request)
-    try:
-        from bot.analytics import collect, render_html
-    except ImportError:
-        return _fragment_page(request, "analytics", None)
-    raw = request.query_params.get("days", "7")
-    days = int(raw) if raw.isdigit() and 0 < int(raw) <= 90 else 7
-    now = dt.datetime.now(dt.UTC)
-    stats = collect(ctx, now, since=now - dt.timedelta(days=days))
-    return _fragment_page(request, "analytics", render_html(stats))
-
-
-def _fragment_page(request: Request, title: str, html: str | None) -> HTMLResponse:
-    # Their renderers escape everything they output (documented on render_html).
-    fragment = Markup(html) if html is not None else None
-    return page(request, "staff_fragment.html", title=title, fragment=fragment, section=title)
-
-
-def _row(ctx: AppContext, ticket: Ticket, *, now: dt.datetime) -> dict[str, Any]:
-    account = ctx.config.account(ticket.account_id)
-    due = breach_at(ticket)
-    return {
-        "ticket": ticket,
-        "account": account,
-        "due": due,
-        "left": None if due is None else (due - now).total_seconds(),
-        "left_text": None if due is None else span_text((due - now).total_seconds()),
-        "assignee": ctx.config.person(ticket.assignee_id) if ticket.assignee_id else None,
-    }
+def _same_account_open(ctx: AppContext, ticket: Ticket) -> list[Ticket]:
+    return ctx.tickets.query(TicketFilter(account_id=ticket.account_id, open_only=True, limit=500))
 
 
 def _next(target: str | None) -> str:

@@ -22,13 +22,16 @@ from bot.store.records import Ticket
 from bot.store.tickets import TicketFilter
 from bot.web import auth
 from bot.web.auth import CustomerDep, Principal
-from bot.web.render import page
+from bot.web.render import page, page_language, texts
 from bot.web.schemas import ErrorOut
 from bot.web.uploads import MAX_FILES, check_length, check_upload
 from bot.web.views import (
     clock_view,
     customer_history,
     due_text,
+    next_clock,
+    reason_text,
+    recipient_names,
     upgrade_steps,
 )
 
@@ -157,12 +160,22 @@ def tickets_page(request: Request, ctx: ContextDep) -> Response:
     me = auth.current(request)
     if me.kind != "customer":
         return RedirectResponse("/signin?next=/tickets", status_code=303)
-    tickets = ctx.tickets.query(TicketFilter(account_id=me.account_id, limit=100))
+    tickets = ctx.tickets.query(TicketFilter(account_id=me.account_id, limit=200))
     account = ctx.config.account(me.account_id or "")
     tz = account.timezone if account else "UTC"
     now = dt.datetime.now(dt.UTC)
-    rows = [(t, [clock_view(c, tz, now=now) for c in t.clocks]) for t in tickets]
-    return page(request, "tickets.html", rows=rows, account=account, tz=tz)
+    rows = [(t, next_clock(t, now=now)) for t in tickets]
+    # Open tickets first, the one due soonest at the top; then the closed ones, newest first.
+    far = float("inf")
+    open_rows = sorted(
+        (r for r in rows if r[0].is_open),
+        key=lambda r: (r[1].left if r[1] and r[1].left is not None else far, -r[0].id),
+    )
+    closed_rows = [r for r in rows if not r[0].is_open]
+    return page(
+        request, "tickets.html", open_rows=open_rows, closed_rows=closed_rows, account=account,
+        tz=tz,
+    )  # fmt: skip
 
 
 @router.get("/tickets/{key}", response_class=HTMLResponse, include_in_schema=False)
@@ -174,7 +187,8 @@ def ticket_page(key: str, request: Request, ctx: ContextDep) -> Response:
         ticket = load_ticket(ctx, me, key)
     except NotFound:
         return page(request, "not_found.html", status=404)
-    return page(request, "ticket.html", **ticket_values(ctx, ticket))
+    t = texts(page_language(request), "customer")
+    return page(request, "ticket.html", **ticket_values(ctx, ticket, t=t))
 
 
 @router.post("/tickets/{key}/comment", include_in_schema=False)
@@ -219,29 +233,28 @@ async def _comment(ctx: AppContext, me: Principal, key: str, body: str, parts: l
     return ctx.desk.customer_reply(ticket, author=me.name or me.user, body=body, now=now)
 
 
-def ticket_values(ctx: AppContext, ticket: Ticket) -> dict[str, Any]:
-    """What the customer ticket page shows."""
-    tz = account_zone(ctx, ticket.account_id)
+def ticket_values(ctx: AppContext, ticket: Ticket, *, t: Any) -> dict[str, Any]:
+    """What the customer ticket page shows; times in the account's zone."""
     now = dt.datetime.now(dt.UTC)
     names = ticket_names(ctx.config, ctx.conversations, ticket)
     return {
         "ticket": ticket,
-        "tz": tz,
-        "clocks": [clock_view(c, tz, now=now) for c in ticket.clocks],
+        "tz": account_zone(ctx, ticket.account_id),
+        "clocks": [clock_view(c, now=now) for c in ticket.clocks],
         "history": customer_history(ctx.tickets.events(ticket.id)),
         "steps": upgrade_steps(ticket) if ticket.kind == "upgrade" else [],
         "attachments": ctx.attachments.for_ticket(ticket.id),
-        "opened": due_text(ticket.opened_at, tz, now=now),
-        "local": lambda when: due_text(when, tz, now=now),
         "account": ctx.config.account(ticket.account_id),
+        "reason": reason_text(ticket),
         "who": lambda item: names.name(item.actor, item.actor_kind),
+        "names": lambda targets: recipient_names(ctx.config, targets, t),
     }
 
 
 def _detail(ctx: AppContext, ticket: Ticket, *, events: bool) -> TicketDetail:
     tz = account_zone(ctx, ticket.account_id)
     now = dt.datetime.now(dt.UTC)
-    clocks = [clock_view(c, tz, now=now) for c in ticket.clocks]
+    clocks = [clock_view(c, now=now) for c in ticket.clocks]
     history = customer_history(ctx.tickets.events(ticket.id)) if events else []
     names = ticket_names(ctx.config, ctx.conversations, ticket) if history else None
     return TicketDetail(
@@ -251,11 +264,17 @@ def _detail(ctx: AppContext, ticket: Ticket, *, events: bool) -> TicketDetail:
         status=ticket.status,
         stage=ticket.stage,
         priority=ticket.priority,
-        priority_reason=ticket.priority_reason,
+        priority_reason=reason_text(ticket),
         missing=list(ticket.missing),
         timezone=tz,
         clocks=[
-            ClockOut(name=c.name, state=c.state, due_at=c.due_at, due_local=c.due) for c in clocks
+            ClockOut(
+                name=c.name,
+                state=c.state,
+                due_at=c.due_at,
+                due_local=due_text(c.due_at, tz, now=now) if c.due_at else None,
+            )
+            for c in clocks
         ],
         events=[
             EventOut(

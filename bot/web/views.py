@@ -1,19 +1,29 @@
-"""Ticket facts turned into what the pages show: due times in a zone, clocks, stages, history."""
+"""Ticket facts turned into what the pages show: clocks, stages, history, the priority reason.
+
+Nothing here formats a time: templates do, through ``when``/``span`` (see
+:mod:`bot.web.dates`), so a page shows one format in one named zone and its reader's language.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from bot.store.records import ClockRecord, Escalation, Ticket, TicketEvent
+from bot.web.dates import aware, local, when_text
+
+if TYPE_CHECKING:
+    from bot.config import OrgConfig
 
 UPGRADE_STEPS = ("submitted", "in_review", "quote_contract", "done")
 # Stage names people and code use for each upgrade step.
 _UPGRADE_ALIASES = {
-    "new": 0, "submitted": 0, "received": 0,
+    "new": 0, "submitted": 0, "received": 0, "requested": 0,
     "in_review": 1, "review": 1, "reviewing": 1, "investigating": 1,
-    "quote": 2, "contract": 2, "quote_contract": 2, "quoted": 2,
+    "quote": 2, "contract": 2, "quote_contract": 2, "quoted": 2, "quote_sent": 2,
     "done": 3, "resolved": 3, "closed": 3, "completed": 3,
 }  # fmt: skip
 # Events a customer sees on their ticket; internal notes and bookkeeping stay with staff.
@@ -21,82 +31,69 @@ CUSTOMER_EVENTS = {
     "opened", "message", "acknowledged", "waiting_on_customer", "resumed", "resolved",
     "reopened", "priority_changed", "stage_changed", "assigned",
 }  # fmt: skip
-
-
-def local(when: dt.datetime, tz: str) -> dt.datetime:
-    if when.tzinfo is None:  # SQLite may hand back naive UTC
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(ZoneInfo(tz))
+_PRIORITY_PREFIX = re.compile(r"^(?:P[1-4]\s*[:：-]\s*)+", re.IGNORECASE)
 
 
 def due_text(when: dt.datetime, tz: str, *, now: dt.datetime | None = None) -> str:
-    """'15:30 Mon 23 Nov CST' in the given zone; the date is left out for today."""
-    at = local(when, tz)
-    today = now is not None and local(now, tz).date() == at.date()
-    text = at.strftime("%H:%M %a") if today else at.strftime("%H:%M %a %d %b")
-    return f"{text} {at.strftime('%Z')}".strip()
-
-
-def span_text(seconds: float) -> str:
-    """'2d 3h', '4h 05m', '12m' — coarse on purpose."""
-    seconds = abs(int(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m"
+    """The API's ``due_local``: 'Wed 18 Nov, 14:00 CST' in the given zone."""
+    return f"{when_text(when, tz, now=now)} {local(when, tz):%Z}".strip()
 
 
 @dataclass(frozen=True)
 class ClockView:
     name: str
     state: str  # running | paused | met | breached | none
-    due: str | None
     due_at: dt.datetime | None
-    remaining: str | None  # "3h 10m left" / "overdue by 5m"
-    fraction: float  # of the target elapsed, 0..1+, for a bar
-    stopped: str | None
+    stopped_at: dt.datetime | None
+    left: float | None  # seconds to the due time while the clock runs (negative: overdue)
+    fraction: float  # of the target elapsed, 0..1.2, for a bar
+    target_seconds: int | None = None
+    basis: str = "business"  # the target's calendar: "business" or "24x7"
 
 
-def clock_view(clock: ClockRecord, tz: str, *, now: dt.datetime) -> ClockView:
-    due_at = clock.due_at
-    stopped = due_text(clock.stopped_at, tz, now=now) if clock.stopped_at else None
+def clock_view(clock: ClockRecord, *, now: dt.datetime) -> ClockView:
+    due_at = aware(clock.due_at) if clock.due_at else None
     if clock.stopped_at is not None:
-        late = due_at is not None and _aware(clock.stopped_at) > _aware(due_at)
+        late = due_at is not None and aware(clock.stopped_at) > due_at
         state = "breached" if clock.breached or late else "met"
+    elif clock.paused:
+        # A paused clock has a target even though it has no due time while paused.
+        state = "paused"
     elif due_at is None:
         state = "none"
-    elif clock.paused:
-        state = "paused"
-    elif clock.breached or _aware(due_at) <= now:
+    elif clock.breached or due_at <= now:
         state = "breached"
     else:
         state = "running"
-    remaining = None
+    left: float | None = None
     fraction = 0.0
     if due_at is not None and clock.stopped_at is None and not clock.paused:
-        left = (_aware(due_at) - now).total_seconds()
-        remaining = f"{span_text(left)} left" if left > 0 else f"overdue by {span_text(left)}"
-        total = (_aware(due_at) - _aware(clock.started_at)).total_seconds()
+        left = (due_at - now).total_seconds()
+        total = (due_at - aware(clock.started_at)).total_seconds()
         fraction = 1.0 if total <= 0 else max(0.0, min(1.2, 1 - left / total))
     return ClockView(
         name=clock.name,
         state=state,
-        due=due_text(due_at, tz, now=now) if due_at else None,
         due_at=due_at,
-        remaining=remaining,
+        stopped_at=aware(clock.stopped_at) if clock.stopped_at else None,
+        left=left,
         fraction=fraction,
-        stopped=stopped,
+        target_seconds=clock.target_seconds,
+        basis="24x7" if clock.calendar == "24x7" else "business",
     )
+
+
+def next_clock(ticket: Ticket, *, now: dt.datetime) -> ClockView | None:
+    """The running clock that falls due first (overdue ones included): what "next due" shows."""
+    views = [clock_view(c, now=now) for c in ticket.clocks]
+    running = [v for v in views if v.left is not None]
+    return min(running, key=lambda v: v.left or 0.0, default=None)
 
 
 def breach_at(ticket: Ticket) -> dt.datetime | None:
     """The earliest due time of a running clock: what the queue sorts by."""
     times = [
-        _aware(c.due_at)
+        aware(c.due_at)
         for c in ticket.clocks
         if c.due_at is not None and c.stopped_at is None and not c.paused
     ]
@@ -107,6 +104,11 @@ def queue_order(tickets: list[Ticket]) -> list[Ticket]:
     """Soonest breach first; tickets without a running clock after, newest first."""
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     return sorted(tickets, key=lambda t: (breach_at(t) or far, -t.id))
+
+
+def reason_text(ticket: Ticket) -> str:
+    """The priority reason without a leading 'P4:' (the page shows the priority beside it)."""
+    return _PRIORITY_PREFIX.sub("", ticket.priority_reason or "").strip()
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class TimelineItem:
     actor_kind: str
     actor: str | None
     body: str
-    detail: str
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def customer_history(events: list[TicketEvent]) -> list[TimelineItem]:
@@ -140,73 +142,100 @@ def customer_history(events: list[TicketEvent]) -> list[TimelineItem]:
 
 
 def staff_timeline(events: list[TicketEvent], escalations: list[Escalation]) -> list[TimelineItem]:
+    """Every event once. An escalation is the scheduler's ``escalated`` event; the escalation
+    records only stand in for steps fired before those events were written."""
     items = [_item(e) for e in events]
+    logged = {
+        (e.data.get("escalation_clock") or e.data.get("clock"), e.data.get("level"))
+        for e in events
+        if e.kind == "escalated"
+    }
     for esc in escalations:
-        late = " (late)" if esc.late else ""
+        if (esc.clock, esc.level) in logged:
+            continue
         items.append(
             TimelineItem(
-                at=esc.fired_at,
-                kind="escalation",
-                actor_kind="system",
-                actor="sla",
-                body="",
-                detail=f"{esc.clock.replace('_', ' ')} at {round(esc.fraction * 100)}%{late} → "
-                + ", ".join(esc.recipients),
+                at=esc.fired_at, kind="escalated", actor_kind="system", actor="deskbot", body="",
+                data={"clock": esc.clock.split("#")[0], "fraction": esc.fraction,
+                      "late": esc.late, "recipients": list(esc.recipients)},
             )
-        )
-    return sorted(items, key=lambda i: _aware(i.at))
+        )  # fmt: skip
+    return sorted(items, key=lambda i: aware(i.at))
 
 
 def _item(event: TicketEvent) -> TimelineItem:
-    data = event.data
-    detail = ""
-    if event.kind == "priority_changed" or event.kind == "stage_changed":
-        detail = f"{data.get('from')} → {data.get('to')}"
-    elif event.kind == "assigned":
-        detail = str(data.get("assignee", ""))
-    elif event.kind in ("resumed", "paused") and data.get("reason"):
-        detail = str(data["reason"])
-    return TimelineItem(event.at, event.kind, event.actor_kind, event.actor, event.body, detail)
+    # The scheduler's escalated events carry a long notification text as body: the page shows
+    # the step from its data instead.
+    body = "" if event.kind == "escalated" else event.body
+    return TimelineItem(event.at, event.kind, event.actor_kind, event.actor, body, event.data)
 
 
-def _aware(when: dt.datetime) -> dt.datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+@dataclass(frozen=True)
+class PlanStep:
+    percent: int
+    at: dt.datetime
+    recipients: tuple[str, ...]
+    fired: bool
+    skipped: bool
 
 
 @dataclass(frozen=True)
 class ClockPlan:
-    """What the SLA keeper recorded about a clock: target, pauses, planned escalations."""
+    """What the SLA keeper recorded about a clock: pauses and planned escalations."""
 
-    target: str | None
-    pauses: list[tuple[str, str | None]]  # local start, local end (None: still paused)
-    steps: list[tuple[int, int, str, str, bool]]  # level, percent, when, recipients, fired
+    pauses: list[tuple[dt.datetime, dt.datetime | None]]  # start, end (None: still paused)
+    steps: list[PlanStep]
 
 
-def clock_plan(clock: ClockRecord, tz: str, *, now: dt.datetime) -> ClockPlan:
+def clock_plan(clock: ClockRecord) -> ClockPlan:
     state = clock.state or {}
     pauses = []
     for pause in state.get("pauses") or []:
         start, end = [*pause, None, None][:2] if isinstance(pause, list) else (None, None)
-        if start:
-            pauses.append((_when(start, tz, now), _when(end, tz, now) if end else None))
+        if start and (begun := _parse(start)) is not None:
+            pauses.append((begun, _parse(end) if end else None))
     steps = []
     for step in state.get("steps") or []:
-        if isinstance(step, dict) and step.get("fire_at"):
+        if isinstance(step, dict) and (at := _parse(step.get("fire_at"))) is not None:
             steps.append(
-                (
-                    int(step.get("level", 0)),
-                    round(float(step.get("fraction", 0)) * 100),
-                    _when(step["fire_at"], tz, now),
-                    ", ".join(str(r) for r in step.get("recipients") or []),
-                    bool(step.get("fired")),
+                PlanStep(
+                    percent=round(float(step.get("fraction", 0)) * 100),
+                    at=at,
+                    recipients=tuple(str(r) for r in step.get("recipients") or []),
+                    fired=bool(step.get("fired")),
+                    skipped=bool(step.get("skipped")),
                 )
             )
-    target = state.get("target")
-    return ClockPlan(target=str(target) if target else None, pauses=pauses, steps=steps)
+    return ClockPlan(pauses=pauses, steps=steps)
 
 
-def _when(iso: str, tz: str, now: dt.datetime) -> str:
+def _parse(iso: object) -> dt.datetime | None:
     try:
-        return due_text(dt.datetime.fromisoformat(iso), tz, now=now)
+        return aware(dt.datetime.fromisoformat(str(iso)))
     except (TypeError, ValueError):
-        return str(iso)
+        return None
+
+
+def recipient_names(
+    config: OrgConfig, targets: list[str] | tuple[str, ...], t: Callable[..., str]
+) -> list[tuple[str, str]]:
+    """(name, id) for escalation recipients and ladder roles: a person's name, "escalation
+    channel" for the organisation's channel, an account's internal channel by its account."""
+    out = []
+    for target in targets:
+        person = config.person(target)
+        if person is not None:
+            out.append((person.name, target))
+        elif target == config.organisation.escalation_channel:
+            out.append((t("escalation_channel"), target))
+        elif (account := _internal_channel_of(config, target)) is not None:
+            out.append((t("internal_channel", account=account), target))
+        elif target in ("assignee", "oncall", "csm", "manager", "channel"):
+            out.append((t("role_" + target), target))
+        else:
+            out.append((target, target))
+    return out
+
+
+def _internal_channel_of(config: OrgConfig, channel: str) -> str | None:
+    return next((a.name for a in config.accounts if a.internal_channel == channel), None)

@@ -112,7 +112,8 @@ def test_escalations_deflection_and_gaps(stats: Stats) -> None:
         4, 1, 1, 1, 1, 1,
     )  # fmt: skip
     assert d.rate == 0.5
-    assert stats.top_gaps == [("unity sdk?", 2), ("webtransport?", 1)]
+    # Grouped, in the phrasing asked most, as asked.
+    assert stats.top_gaps == [("Unity SDK?", 2), ("WebTransport?", 1)]
 
 
 def test_json_html_and_prometheus_agree(desk_ctx: AppContext, stats: Stats) -> None:

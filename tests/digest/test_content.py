@@ -28,7 +28,9 @@ def _seed(ctx: AppContext) -> dict[str, str]:
         channel_ref="C0ACMEGAMES",
     )  # fmt: skip
     ctx.notifications.fire(
-        EscalationStep(outage.id, "first_response", 2, 0.8, AS_OF - 4.2 * H, ["csm", "oncall"]),
+        EscalationStep(
+            outage.id, "first_response", 2, 0.8, AS_OF - 4.2 * H, ["csm-wang", "eng-chen"]
+        ),
         [], now=AS_OF - 4.2 * H, late=False,
     )  # fmt: skip
     keys["outage"] = outage.key
@@ -39,7 +41,9 @@ def _seed(ctx: AppContext) -> dict[str, str]:
     risky = ctx.desk.acknowledge(risky, agent="eng-chen", now=risky.opened_at + H)
     risky = ctx.desk.agent_reply(risky, agent="eng-chen", body="on it", now=risky.opened_at + H)
     ctx.notifications.fire(
-        EscalationStep(risky.id, "resolution", 1, 0.5, risky.opened_at + 30 * H, ["assignee"]),
+        EscalationStep(
+            risky.id, "resolution", 1, 0.5, risky.opened_at + 30 * H, ["eng-chen", "C0ESCALATE"]
+        ),
         [], now=risky.opened_at + 30 * H, late=True,
     )  # fmt: skip
     keys["risky"] = risky.key
@@ -88,18 +92,21 @@ def _digest(ctx: AppContext) -> tuple[Digest, dict[str, str]]:
 def test_the_digest_holds_exactly_the_expected_items(desk_ctx: AppContext) -> None:
     digest, k = _digest(desk_ctx)
     assert digest.since == PREVIOUS, "the window starts at the previous digest"
-    assert [a.account_id for a in digest.accounts] == ["pixelpals", "acme-games", "tianqi-health"]
-    pixel, acme, tianqi = digest.accounts
+    # Riskiest first: Acme has a breach and a clock at risk; PixelPals only news.
+    assert [a.account_id for a in digest.accounts] == ["acme-games", "pixelpals", "tianqi-health"]
+    acme, pixel, tianqi = digest.accounts
 
     assert _keys(acme.opened) == [k["waiting"], k["outage"]]
     assert _keys(acme.resolved) == []
     assert _keys(acme.breached) == [k["outage"]]
-    assert acme.breached[0].escalations == ("first response 80% → csm, oncall",)
+    # Who was told: the 80% step's CSM and on-call engineer (named by the renderers).
+    assert acme.breached[0].escalations == ("csm-wang", "eng-chen")
     assert acme.breached[0].clock == "first_response"
     assert acme.breached[0].due_at == AS_OF - 4 * H
     assert _keys(acme.at_risk) == [k["risky"]]
     assert acme.at_risk[0].due_at == AS_OF + 12 * H
-    assert acme.at_risk[0].escalations == ("resolution 50% → assignee (late)",)
+    assert acme.at_risk[0].escalations == ("eng-chen", "C0ESCALATE")
+    assert digest.recipients["C0ESCALATE"] == "the escalation channel"
     assert _keys(acme.p1) == [k["outage"]]
     assert _keys(acme.unanswered) == [k["waiting"], k["outage"]]
     assert acme.unanswered[0].waiting_since == AS_OF - 6 * H
@@ -131,14 +138,18 @@ def test_nothing_from_other_csms_accounts_or_after_the_digest_time(desk_ctx: App
 def test_markdown_links_each_item_and_collapses_quiet_accounts(desk_ctx: AppContext) -> None:
     digest, k = _digest(desk_ctx)
     markdown = render_markdown(digest)
-    assert f"[{k['outage']}](https://slack.com/app_redirect?channel=C0ACMEGAMES)" in markdown
-    assert f"[{k['risky']}](http://127.0.0.1:8000/tickets/{k['risky']})" in markdown
+    # Every link opens the staff ticket page, Slack tickets too.
+    assert f"[{k['outage']}](http://127.0.0.1:8000/staff/tickets/{k['outage']})" in markdown
+    assert f"[{k['risky']}](http://127.0.0.1:8000/staff/tickets/{k['risky']})" in markdown
     assert "Quiet: Tianqi Health (1 open)" in markdown
     assert f"{k['fixed']}) P3 Late fix — bug, after its first response SLA breached" in markdown
     assert "## Tianqi Health" not in markdown
     assert "3 tickets in the last 7 days, 3 more than the 7 days before (0)" in markdown
-    # Times are in the CSM's zone: the outage's first response was due 05:00 Shanghai.
-    assert "first response was due Wed 18 Nov 05:00 (4 h ago)" in markdown
+    # One short line per breach: the clock, how late, who was told.
+    assert "first response overdue 4 h; told Wang Fang, Chen Hao" in markdown
+    # Times are in the CSM's zone: the risky ticket is due 21:00 Shanghai.
+    assert "resolution due Wed 18 Nov 21:00 (in 12 h)" in markdown
+    assert markdown.index("## Acme Games") < markdown.index("## PixelPals Studio")
 
 
 def test_html_escapes_customer_text(desk_ctx: AppContext) -> None:
@@ -166,7 +177,7 @@ def test_empty_clocks_are_fine(ctx: AppContext) -> None:
     ctx.desk.keeper = NoClocks()
     ticket = open_ticket(ctx, "acme-games", at=AS_OF - 2 * H, priority="P1")
     digest = build_digest(ctx, "csm-wang", as_of=AS_OF)
-    acme = digest.accounts[1]
+    acme = next(a for a in digest.accounts if a.account_id == "acme-games")
     assert _keys(acme.p1) == [ticket.key] and acme.breached == () and acme.at_risk == ()
     assert acme.open_by_priority[0].next_due is None
     assert "P1: 1 open" in render_markdown(digest)
@@ -179,7 +190,8 @@ def test_with_the_real_sla_keeper(ctx: AppContext) -> None:
     ctx.desk.acknowledge(
         answered, agent="eng-chen", now=AS_OF - 2 * H + 10 * dt.timedelta(minutes=1)
     )
-    acme = build_digest(ctx, "csm-wang", as_of=AS_OF).accounts[1]
+    digest = build_digest(ctx, "csm-wang", as_of=AS_OF)
+    acme = next(a for a in digest.accounts if a.account_id == "acme-games")
     assert _keys(acme.breached) == [outage.key]
     assert acme.breached[0].clock == "first_response"
     assert acme.breached[0].due_at == outage.opened_at + dt.timedelta(minutes=15)

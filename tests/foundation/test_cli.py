@@ -68,7 +68,12 @@ def test_unknown_ticket_and_bad_usage(home: Path) -> None:
 def test_db_upgrade_reports_revision(home: Path) -> None:
     result = runner.invoke(app, ["db", "upgrade", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["revision"] == "0001"
+    from alembic.script import ScriptDirectory
+
+    from bot.store.db import _alembic_config
+
+    head = ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+    assert json.loads(result.stdout)["revision"] == head
     assert (home / "deskbot.db").exists()
 
 

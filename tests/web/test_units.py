@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -15,8 +16,9 @@ from pydantic import SecretStr
 from bot.settings import Settings
 from bot.store.records import ClockRecord, Ticket
 from bot.web import signing
+from bot.web.dates import span_text, when_text, zone_text
 from bot.web.i18n import language, translate
-from bot.web.views import clock_view, due_text, queue_order, span_text, upgrade_steps
+from bot.web.views import clock_view, due_text, queue_order, reason_text, upgrade_steps
 
 NOW = dt.datetime(2026, 11, 18, 2, 0, tzinfo=dt.UTC)
 
@@ -69,12 +71,21 @@ def test_language_follows_the_browser() -> None:
 
 def test_due_times_in_the_customer_zone() -> None:
     due = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
-    assert due_text(due, "Asia/Shanghai") == "17:00 Mon 23 Nov CST"
-    assert due_text(due, "America/New_York") == "04:00 Mon 23 Nov EST"
-    assert due_text(due, "Asia/Shanghai", now=due) == "17:00 Mon CST"
+    assert due_text(due, "Asia/Shanghai", now=due) == "Mon 23 Nov, 17:00 CST"
+    assert due_text(due, "America/New_York", now=due) == "Mon 23 Nov, 04:00 EST"
+    assert when_text(due, "Asia/Shanghai", "zh", now=due) == "11月23日 周一 17:00"
+    assert when_text(due, "UTC", now=due + dt.timedelta(days=60)) == "Mon 23 Nov 2026, 09:00"
+    assert zone_text("Asia/Shanghai", now=due) == "Asia/Shanghai (CST)"
     assert span_text(3 * 86400 + 7200) == "3d 2h"
     assert span_text(-(3600 + 300)) == "1h 05m"
+    assert span_text(4 * 3600) == "4h"
     assert span_text(59) == "0m"
+    assert span_text(3 * 86400 + 7200, "zh") == "3天2小时"
+
+
+def test_the_priority_reason_is_not_prefixed_twice() -> None:
+    ticket = replace(_ticket("T-1", ()), priority="P4", priority_reason="P4: P4: other question")
+    assert reason_text(ticket) == "other question"
 
 
 def _ticket(key: str, clocks: tuple[ClockRecord, ...], *, stage: str = "new") -> Ticket:
@@ -102,13 +113,16 @@ def test_queue_puts_the_soonest_breach_first_and_paused_last() -> None:
 
 
 def test_clock_states() -> None:
-    assert clock_view(_clock(4), "UTC", now=NOW).state == "running"
-    assert clock_view(_clock(4), "UTC", now=NOW).remaining == "4h 00m left"
-    assert clock_view(_clock(-1), "UTC", now=NOW).state == "breached"
-    assert clock_view(_clock(4, paused=True), "UTC", now=NOW).state == "paused"
-    met = clock_view(_clock(4, stopped_at=NOW + dt.timedelta(hours=1)), "UTC", now=NOW)
+    assert clock_view(_clock(4), now=NOW).state == "running"
+    assert clock_view(_clock(4), now=NOW).left == 4 * 3600
+    assert clock_view(_clock(-1), now=NOW).state == "breached"
+    assert clock_view(_clock(4, paused=True), now=NOW).state == "paused"
+    # While paused the keeper stores no due time: still paused, not "no target".
+    paused = replace(_clock(4, paused=True), due_at=None)
+    assert clock_view(paused, now=NOW).state == "paused"
+    met = clock_view(_clock(4, stopped_at=NOW + dt.timedelta(hours=1)), now=NOW)
     assert met.state == "met"
-    late = clock_view(_clock(1, stopped_at=NOW + dt.timedelta(hours=2)), "UTC", now=NOW)
+    late = clock_view(_clock(1, stopped_at=NOW + dt.timedelta(hours=2)), now=NOW)
     assert late.state == "breached"
 
 
@@ -120,3 +134,39 @@ def test_upgrade_stages() -> None:
     assert states("in_review") == ["done", "current", "todo", "todo"]
     assert states("quote") == ["done", "done", "current", "todo"]
     assert states("done") == ["done", "done", "done", "done"]
+
+
+def test_duplicates_need_the_same_account_and_a_similar_subject() -> None:
+    from bot.web.duplicates import duplicate_of, suggestions
+
+    def ticket(n: int, subject: str, account: str = "a", **fields: str) -> Ticket:
+        return replace(_ticket(f"T-{n}", ()), id=n, key=f"T-{n}", subject=subject,
+                       account_id=account, fields=fields)  # fmt: skip
+
+    first = ticket(1, "Android client crashes when leaving a room")
+    again = ticket(2, "android client crash when leaving the room")
+    other_account = ticket(3, "Android client crashes when leaving a room", account="b")
+    same_sdk = ticket(4, "Crash on leave", sdk="rtc-android", platform="Android 14")
+    same_sdk_too = ticket(5, "Leave crash in rooms", sdk="rtc-android", platform="Android 14")
+    unrelated = ticket(6, "Invoice for November")
+    found = suggestions(first, [again, other_account, same_sdk, unrelated])
+    assert [d.ticket.key for d in found] == ["T-2"]
+    assert [d.ticket.key for d in suggestions(same_sdk, [same_sdk_too, first])] == ["T-5"]
+    assert duplicate_of([first, again, other_account, unrelated]) == {"T-2": "T-1"}
+
+
+def test_the_summary_reads_the_report_fields_or_the_first_message() -> None:
+    from bot.store.records import TicketEvent
+    from bot.web.summary import ticket_summary
+
+    opened = [TicketEvent(1, "opened", NOW, "customer", "u", "It crashes on join.")]
+    plain = ticket_summary(replace(_ticket("T-1", ()), subject="Crash"), opened)
+    assert plain.problem == "It crashes on join." and not plain.structured
+    log = "\n".join(f"line {i}" for i in range(99))
+    fields = {"summary": "Crash on join", "sdk": "rtc-ios", "sdk_version": "4.1.2",
+              "repro_steps": ["join", "leave"], "logs": log}  # fmt: skip
+    full = ticket_summary(replace(_ticket("T-1", ()), subject="Crash", fields=fields), opened)
+    assert full.problem == "Crash on join" and full.structured
+    assert full.facts == [("field_sdk", "rtc-ios 4.1.2")]
+    assert full.steps == "1. join\n2. leave"
+    assert full.logs.endswith("line 39\n…")

@@ -1,0 +1,80 @@
+"""The structured summary an engineer reads first on the staff ticket page.
+
+Tickets opened from a conversation carry the bug report's fields (``summary``, ``sdk``,
+``sdk_version``, ``platform``, ``os_version``, ``device``, ``repro_steps``, ``expected``,
+``actual``, ``logs``, ``impact``); older tickets and plain questions have few or none, and then
+the customer's first message is the problem statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.store.records import Ticket, TicketEvent
+
+REPORT_FIELDS = ("sdk", "sdk_version", "platform", "os_version", "device", "repro_steps",
+                 "expected", "actual", "logs", "impact")  # fmt: skip
+MAX_LOG_LINES = 40
+MAX_LOG_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    problem: str
+    facts: list[tuple[str, str]] = field(default_factory=list)  # (text key, value)
+    steps: str = ""
+    expected: str = ""
+    actual: str = ""
+    impact: str = ""
+    logs: str = ""
+    structured: bool = False  # the ticket carries report fields beyond its summary
+
+
+def ticket_summary(ticket: Ticket, events: Sequence[TicketEvent]) -> SummaryView:
+    fields = ticket.fields or {}
+    opened = next((e.body for e in events if e.kind == "opened" and e.body), "")
+    summary = text(fields.get("summary"))
+    problem = summary if summary and summary != ticket.subject else opened or summary
+    facts = []
+    sdk = " ".join(v for v in (text(fields.get("sdk")), text(fields.get("sdk_version"))) if v)
+    if sdk:
+        facts.append(("field_sdk", sdk))
+    platform = " ".join(
+        v for v in (text(fields.get("platform")), text(fields.get("os_version"))) if v
+    )
+    if platform:
+        facts.append(("field_platform", platform))
+    if device := text(fields.get("device")):
+        facts.append(("field_device", device))
+    return SummaryView(
+        problem=problem or ticket.subject,
+        facts=facts,
+        steps=text(fields.get("repro_steps"), numbered=True),
+        expected=text(fields.get("expected")),
+        actual=text(fields.get("actual")),
+        impact=text(fields.get("impact")),
+        logs=_clip_log(text(fields.get("logs"))),
+        structured=any(text(fields.get(name)) for name in REPORT_FIELDS),
+    )
+
+
+def text(value: Any, *, numbered: bool = False) -> str:
+    """A field as text: lists become lines (numbered steps), anything else its string."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        items = [str(v).strip() for v in value if str(v).strip()]
+        if numbered:
+            return "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
+        return "\n".join(items)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items() if v)
+    return str(value).strip()
+
+
+def _clip_log(log: str) -> str:
+    lines = log.splitlines()
+    clipped = "\n".join(lines[:MAX_LOG_LINES])[:MAX_LOG_CHARS]
+    return clipped + ("\n…" if clipped != log else "")
