@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from bot.conversation.types import TicketSummary
+from bot.dates import when_text, zone_text
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -252,7 +252,6 @@ STAGE_WORDS = {
     },
 }
 UPGRADE_STAGES = ("submitted", "in review", "quote/contract", "done")
-_WEEKDAYS_ZH = "一二三四五六日"
 
 
 def language(text: str, *, default: str = "en") -> str:
@@ -285,13 +284,11 @@ def field_words(names: Sequence[str], lang: str) -> str:
 
 
 def local_time(at: dt.datetime, timezone: str, lang: str = "en") -> str:
-    """The one way a time is shown to a customer: 'Tue 8 Dec, 15:30 (Asia/Shanghai)' /
-    '12月8日（周二）15:30（Asia/Shanghai）', in their own zone."""
-    local = at.astimezone(ZoneInfo(timezone))
-    if lang == "zh":
-        weekday = _WEEKDAYS_ZH[local.weekday()]
-        return f"{local.month}月{local.day}日（周{weekday}）{local:%H:%M}（{timezone}）"
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({timezone})"
+    """A time as the pages show it, in the customer's own zone, named: 'Tue 08 Dec, 15:30
+    (Asia/Shanghai (CST))' / '12月8日 周二 15:30（Asia/Shanghai (CST)）'."""
+    zone = zone_text(timezone, now=at)
+    when = when_text(at, timezone, lang, now=at)
+    return f"{when}（{zone}）" if lang == "zh" else f"{when} ({zone})"
 
 
 def stage_words(stage: str, lang: str) -> str:
