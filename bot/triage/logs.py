@@ -18,8 +18,10 @@ _LOG_LINE = re.compile(
             r"\b(?:SIGABRT|SIGSEGV|SIGBUS|SIGILL|SIGTRAP|SIGKILL|EXC_BAD_ACCESS|EXC_CRASH|"
             r"EXC_BREAKPOINT)\b|null pointer dereference|FATAL EXCEPTION|Fatal Exception|"
             r"\bANR in\b|\bsignal \d+ \(SIG",
-            r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}|\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}"
-            r"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d{3})?\]?\s)",  # timestamped lines
+            # timestamped lines; "2019-09-01 16:23~16:55" alone is a time range, not a log
+            r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?!(?::\d{2})?\s*(?:[~～至到—–-]|$))"
+            r"|\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}"
+            r"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d{3})?\]?\s)",
             r"(?:^|\s)[VDIWEF]/[\w.$-]+\s*(?:\(\s*\d+\))?:",  # logcat
             r"^\s*(?i:logs?|logcat|stack ?trace|console)\s*[:：]\s*\S",  # "logs: <pasted>"
             r"\b(?i:error_?)?(?i:code)\s*[=:]\s*-?\d{3,}\b",
@@ -32,6 +34,16 @@ _LOG_LINE = re.compile(
             r"`[^`\n]*(?:error|exception|failed|unknown|undefined|null)[^`\n]*`",
             r"was called on null|Tried calling:|Receiver: null",
             r"(?:报错|错误码|异常)[:：]\s*\S",
+            # an SDK error code inside Chinese prose: "报错 6017", "错误码 -100018", "error -1001"
+            r"(?:错误码|错误代码|报错|返回码|(?<![A-Za-z])(?i:error|err))\s*[:：=]?\s*-?\d{3,}\b",
+            r"\bon[A-Z]?\w*[Ee]rror\s*\(\s*-?\d+",  # onError(17)
+            r"\b\w+(?:::\w+){2,}\b[^\n]{0,60}\b(?:failed|error)\b",  # agora::rtc::X failed
+            r"^\s*(?:FAILURE|Caused by|What went wrong|\* What went wrong):?",  # Gradle / Java
+            r"^\s*Warning:\s+\S[^\n]{20,}",  # a tool's warning output, not prose
+            r"\*\*\* Terminating app due to|\buncaught exception\b|\bUncaught \(in promise\)",
+            # an attached log file: "[crashLog.txt]", "[logcat.zip](...)"
+            r"\[[\w.-]*(?i:log|crash|logcat|trace|dump|anr)[\w.-]*\.(?i:txt|log|zip|gz|xlog|crash|ips)\]",
+            r"\[[\w.-]+\.(?i:log|xlog|crash|ips|dmp)\]",
         )
     ),
     re.M,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.triage import signals as s
 from bot.triage.lexicon import spaced
 from bot.triage.models import Kind, Priority, Tier
+from bot.triage.sections import strip_placeholders
 
 _LEVELS: tuple[Priority, ...] = ("P1", "P2", "P3", "P4")
 
@@ -32,7 +33,7 @@ def _shift(priority: Priority, steps: int) -> Priority:
 
 def detect_signals(text: str) -> list[str]:
     """Names of the severity signals present in ``text``."""
-    text = spaced(text)
+    text = spaced(strip_placeholders(text))
     table = (
         ("security", s.SECURITY),
         ("data loss", s.DATA_LOSS),
