@@ -15,14 +15,22 @@ from bot.triage.sections import (
     is_empty_value,
     label_matching,
     labelled_lines,
+    placeholder_marks,
     section_matching,
     sections,
     strip_placeholders,
 )
-from bot.triage.versions import os_versions, sdk_versions
+from bot.triage.versions import (
+    SdkVersion,
+    bracketed_version,
+    os_versions,
+    plausible_os_version,
+    sdk_versions,
+)
 
 _REPRO_HEAD = re.compile(
-    r"(?i)reproduc|\brepro\b|\bsteps\b|what did you do|how to trigger|复现|重现|步骤|操作"
+    r"(?i)reproduc|\brepro\b|\bsteps\b|what did you do|how to trigger|"
+    r"(?:复现|重现)(?!概率|率)|步骤|操作"
 )
 _EXPECTED_HEAD = re.compile(r"(?i)expect|should happen|期望|预期")
 _ACTUAL_HEAD = re.compile(
@@ -50,6 +58,15 @@ _TRIGGER = re.compile(
     r"|\b(?:crash\w*|fails?|freez\w*|hangs?)\s+(?:on|at) (?:app )?(?:launch|startup|start|login|"
     r"log ?in|logout|exit|join\w*|leav\w*)\b"
     r"|当.{1,20}时|点击.{1,20}后|调用.{1,30}(?:后|时)"
+    # "一进入 App 就崩溃", "进房后对方听不到声音", "pod 导入 SDK 之后启动闪退", "打包报错"
+    r"|一(?:进入|打开|启动|进房|登录|调用|点击|加入|切换|发送|收到|退出|锁屏|开始|切到后台)"
+    r"[^，。！？\n]{0,12}就"
+    r"|(?:进入|打开|启动|进房|登录|点击|加入|切换|发送|接听|拨打|退出|锁屏|打包|编译|导入|集成|"
+    r"初始化|升级|推流|拉流|开启|关闭|切到后台|退到后台|回到前台|断网|重连|共享屏幕|离开|旋转)"
+    r"[^，。！？\n]{0,20}(?:后|之后|以后|时|的时候)[^。！？\n]{0,15}"
+    r"(?:崩溃|闪退|报错|失败|黑屏|卡|无声|没有声音|没声音|听不到|看不到|收不到|无反应|没有(?:任何)?反应|"
+    r"没反应|异常|crash|掉线|断开|白屏|花屏)"
+    r"|(?:打包|编译|构建|集成|导入)(?:时|的时候)?(?:就)?(?:报错|失败|出错)"
 )
 # "- cold start from VoIP push -> conflict": scenario bullets
 _SCENARIO = re.compile(r"(?m)^\s*[-*]\s+[^\n]{3,120}(?:->|→|=>)[^\n]+$")
@@ -63,7 +80,8 @@ _EXPECT_INLINE = re.compile(
     r"(?i)\b(?:expected(?: result| behaviou?r| output)?[ \t]*[:：][ \t]*|"
     r"i (?:would )?expect(?:ed)?\s+(?:it\s+|"
     r"that\s+)?|"
-    r"it should\s+|期望|预期)(?P<v>[^\n]{6,200})"
+    r"it should\s+|期望|预期|"
+    r"(?:正常|按理|理论上|本来|按道理)(?:情况下|来说|讲)?[，,]?(?:应该|应当)(?:是)?)(?P<v>[^\n]{4,200})"
 )
 _ACTUAL_INLINE = re.compile(
     r"(?i)\b(?:actual(?: result| behaviou?r| output)?|instead)[ \t]*[:：,][ \t]*(?P<v>[^\n]{4,200})"
@@ -116,7 +134,7 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
     inline = _INLINE_STEPS.search(text)
     if inline:
         return _short(inline.group("v") or inline.group("n"))
-    items = [m.group("item") for m in _NUMBERED.finditer(text)]
+    items = list(dict.fromkeys(m.group("item").strip() for m in _NUMBERED.finditer(text)))
     # template items ("**Android Version:**", "**Is the bug in the demo?**") are not steps
     steps = [
         i
@@ -178,6 +196,14 @@ def _platforms(text: str) -> str | None:
     return ", ".join(found[:3]) if found else None
 
 
+# A stack frame or a library path implies a platform but does not name it
+# ("apex/com.android.runtime/lib64/bionic/libc.so (abort+180)").
+_FRAME_LINE = re.compile(
+    r"(?m)^[ \t]*(?:at\s+[\w$.<>/]+[.(]|#\d+\s+(?:pc\s+)?0x|\d+\s+[\w.-]+\s+0x[0-9a-f]{6,}|"
+    r"=?/?(?:[\w.-]+/){2,}[\w.+-]+\.(?:so|dylib|dll|apk)\b)[^\n]*$"
+)
+
+
 def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | None:
     value = label_matching(labels, DEVICE_LABEL) or section_matching(parts, DEVICE_LABEL)
     first = value.splitlines()[0].strip().lstrip("-*• ").strip() if value else ""
@@ -211,6 +237,33 @@ def _impact(parts: list[Section], labels: list[Labelled], text: str) -> str | No
     return "; ".join(phrases[:4]) if phrases else None
 
 
+def _title_versions(
+    versions: list[SdkVersion], *, full: str, title: str
+) -> tuple[list[SdkVersion], str | None]:
+    """SDK versions without a vendor template's defaults, and an OS version found in the
+    template's version slot.
+
+    A title bracket's version ("【6.5.7272】") that appears nowhere else is the template's
+    default when the report also left other template defaults in place. "【iOS】-【13.1.1】"
+    beside an SDK version stated in the body is the iOS version written in the SDK slot.
+    """
+    bracket = bracketed_version(title) or bracketed_version(full[:400])
+    if not versions or not (bracket or "【" in title):
+        return versions, None
+    os_version = None
+    if bracket:
+        os_name, number = bracket
+        others = [v for v in versions if v.version != number and v.strength >= 2]
+        if others and plausible_os_version(os_name, number):
+            versions = [v for v in versions if v.version != number]
+            os_version = f"{os_name} {number}"
+    if placeholder_marks(full):
+        body = full.split(title, 1)[1] if title and title in full else full
+        in_brackets = set(re.findall(r"【\s*v?(\d+(?:\.\d+)+)\s*】", title))
+        versions = [v for v in versions if not (v.version in in_brackets and v.version not in body)]
+    return versions, os_version
+
+
 def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> BugFields:
     """The bug-report fields found in ``title``/``text`` and attachment texts.
 
@@ -230,7 +283,7 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     heads = [a[:_ATTACHMENT_HEAD] for a in attachments]
     errors = [error_lines(a) or log_lines(a[:_ATTACHMENT_HEAD]) or "" for a in attachments]
     attached = "\n".join([*heads, *errors]).strip()
-    versions = sdk_versions(plain, title=title)
+    versions, bracket_os = _title_versions(sdk_versions(plain, title=title), full=full, title=title)
     if not versions and attached:
         versions = sdk_versions(attached)
     sdk_name = label_matching(labels, _SDK_HEAD) or section_matching(parts, _SDK_HEAD)
@@ -242,9 +295,13 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     attached_logs = "\n".join(e for e in errors if e) or (_short(heads[0], 2000) if heads else "")
     if attached_logs:
         logs = "\n".join(x for x in (logs, attached_logs) if x)
-    platform = _platforms(plain) or (_platforms(attached) if attached else None)
-    os_version = _os_version(labels, parts, plain) or (
-        _os_version([], [], attached) if attached else None
+    platform = _platforms(_FRAME_LINE.sub("", plain)) or (
+        _platforms(attached) if attached else None
+    )
+    os_version = (
+        _os_version(labels, parts, plain)
+        or bracket_os
+        or (_os_version([], [], attached) if attached else None)
     )
     if not platform and os_version:
         # "ios9", "API 30": the OS names the platform even when no platform word matched

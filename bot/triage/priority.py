@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.triage import signals as s
 from bot.triage.lexicon import spaced
+from bot.triage.logs import log_lines
 from bot.triage.models import Kind, Priority, Tier
 from bot.triage.sections import strip_placeholders
 
@@ -31,9 +32,20 @@ def _shift(priority: Priority, steps: int) -> Priority:
     return _LEVELS[index]
 
 
+def _prose(text: str) -> str:
+    """``text`` without its log lines: a pasted "Warning: ..." build line is not a cosmetic
+    complaint."""
+    logged = log_lines(text, limit=20_000)
+    if not logged:
+        return text
+    pasted = set(logged.splitlines())
+    return "\n".join(line for line in text.splitlines() if line.strip()[:500] not in pasted)
+
+
 def detect_signals(text: str) -> list[str]:
     """Names of the severity signals present in ``text``."""
     text = spaced(strip_placeholders(text))
+    prose = _prose(text)
     table = (
         ("security", s.SECURITY),
         ("data loss", s.DATA_LOSS),
@@ -47,10 +59,16 @@ def detect_signals(text: str) -> list[str]:
         ("blocker", s.BLOCKER),
         ("workaround", s.WORKAROUND),
         ("intermittent or limited", s.LIMITED),
-        ("cosmetic/docs", s.COSMETIC),
         ("failure", s.FAILURE),
+        ("urgency words", s.URGENCY),
+        ("misuse", s.MISUSE),
     )
-    return [name for name, pattern in table if pattern.search(text)]
+    found = [name for name, pattern in table if pattern.search(text)]
+    if s.COSMETIC.search(prose):
+        found.insert(-3, "cosmetic/docs")
+    if s.PRICING.search(text) and (s.QUESTION.search(text) or "?" in text or "？" in text):
+        found.append("pricing question")
+    return found
 
 
 def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[str]]:
@@ -60,10 +78,15 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     if kind in ("status", "other"):
         return "P4", [f"{kind}: no fault reported"]
     if kind == "upgrade":
+        if "pricing question" in found:
+            return "P4", ["pricing or plan question for the account team"]
         return "P3", ["plan/billing request for the account team"]
-    if "security" in found or "data loss" in found:
-        picked: list[str] = [n for n in ("security", "data loss") if n in found]
-        return "P1", picked
+    if "security" in found:
+        return "P1", ["security"]
+    if "data loss" in found:
+        if "intermittent or limited" in found and kind == "bug":
+            return "P2", ["data loss", "intermittent"]
+        return "P1", ["data loss"]
     if kind == "question":
         if has_logs or "blocker" in found or "failure" in found:
             return "P3", ["how-to blocked by an error"]
@@ -100,6 +123,11 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     if "cosmetic/docs" in found and not severe and "regression" not in found:
         priority = "P4"
         why = ["cosmetic, warning or docs"]
+    if "misuse" in found and priority in ("P1", "P2") and "production" not in found:
+        priority = "P3"  # the error itself says the call was made wrongly: integration help
+        why.append("error points at how the API is called")
+    if "urgency words" in found and priority != "P1":
+        why.append("urgency words alone do not raise it")
     return priority, why
 
 

@@ -48,7 +48,8 @@ _EMPTY_VALUES = {
 _HEADING = re.compile(
     r"^\s{0,3}(?:#{1,6}\s*(?P<h1>[^\n#]+?)\s*#*\s*$"
     r"|\*\*(?P<h2>[^*\n]{2,80}?)\*\*\s*:?\s*$"
-    r"|__(?P<h3>[^_\n]{2,80})__\s*:?\s*$)",
+    r"|__(?P<h3>[^_\n]{2,80})__\s*:?\s*$"
+    r"|【(?P<h4>[^】\n]{1,30})】\s*[:：]?\s*$)",
     re.M,
 )
 # "- OS: Android 14", "**iOS version:** 14.4", "3. **Android Version:** 7.0.0", "【机型】：所有"
@@ -212,7 +213,9 @@ def sections(text: str) -> list[Section]:
         body = text[last_end : match.start()].strip()
         if body or last_heading:
             found.append(Section(last_heading, body))
-        last_heading = (match.group("h1") or match.group("h2") or match.group("h3") or "").strip()
+        last_heading = (
+            match.group("h1") or match.group("h2") or match.group("h3") or match.group("h4") or ""
+        ).strip()
         last_heading = last_heading.strip("*_: ").lower()
         last_end = match.end()
     tail = text[last_end:].strip()

@@ -43,6 +43,11 @@ UPGRADE = _any(
     r"(?:升级|开通|购买|换成|切换|转)(?:到|成|为)?\S{0,6}(?:企业版|旗舰版|专业版|高级版|付费版|商业版)",
     r"并发(?:数|路数)?(?:上限|不够)|(?:提高|提升|调高|增加)\S{0,8}(?:上限|配额|额度|并发)",
 )
+# What a price enquiry asks about (a plan request that only asks "how much" waits for no one).
+PRICING = _any(
+    r"\b(?:pricing|price|how much|cost|quote)\b",
+    r"收费|价格|多少钱|费用|计费|资费|报价|怎么卖|贵不贵",
+)
 # Commercial words that make a Chinese "请问…如何收费？" a plan/billing ask, not a how-to.
 COMMERCIAL_ZH = re.compile(
     r"收费|价格|多少钱|费用|计费|付费|资费|报价|续费|发票|合同|套餐|试用期|授权费|包年|包月|"

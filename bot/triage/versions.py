@@ -160,3 +160,43 @@ def os_versions(text: str) -> list[str]:
         if label not in seen:
             seen.append(label)
     return seen
+
+
+# Chinese vendor titles: "【iOS】-【13.1.1】：【Crash】", "【Android】-【4.9.1】【进房失败】".
+_PLATFORM_THEN_VERSION = re.compile(
+    r"【\s*(?P<os>iOS|Android|HarmonyOS|Windows|macOS|Mac)\s*】\s*[-–—_]?\s*"
+    r"【\s*v?(?P<ver>\d{1,2}(?:\.\d{1,4}){0,3})\s*】",
+    re.I,
+)
+# Major versions each OS has shipped (and the next few); anything else is not an OS version.
+_OS_MAJORS = {
+    "ios": range(5, 30),
+    "android": range(4, 20),
+    "harmonyos": range(2, 8),
+    "windows": range(7, 12),
+    "macos": range(10, 30),
+    "mac": range(10, 30),
+}
+_CANONICAL_OS = {"ios": "iOS", "android": "Android", "harmonyos": "HarmonyOS", "mac": "macOS"}
+
+
+def bracketed_version(text: str) -> tuple[str, str] | None:
+    """(OS name, number) of a "【iOS】-【13.1.1】" title: the template asks for the SDK version
+    there, but a reporter sometimes writes the OS version instead."""
+    match = _PLATFORM_THEN_VERSION.search(text)
+    if not match:
+        return None
+    name = match.group("os")
+    return _CANONICAL_OS.get(name.lower(), name), match.group("ver")
+
+
+def plausible_os_version(os_name: str, version: str) -> bool:
+    """Whether ``version`` could be a release of ``os_name``: "iOS 13.1.1" yes,
+    "Android 4.9" no."""
+    major, _, rest = version.partition(".")
+    majors = _OS_MAJORS.get(os_name.lower())
+    if majors is None or not major.isdigit() or int(major) not in majors:
+        return False
+    if os_name.lower() == "android" and int(major) == 4:
+        return rest.split(".")[0] in {"0", "1", "2", "3", "4"}
+    return True
