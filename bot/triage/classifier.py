@@ -45,6 +45,13 @@ def ticket_reference(text: str) -> str | None:
     return hashed.group(1) if hashed else None
 
 
+def _concrete_failure(text: str) -> bool:
+    """Whether ``text`` names a symptom beyond "出问题" / "bug"."""
+    return any(
+        not s.GENERIC_FAILURE_ZH.match(m.group(0)) for m in islice(s.FAILURE.finditer(text), 20)
+    )
+
+
 def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, float]:
     """Rule score per kind (higher is more likely)."""
     # template defaults ("如进房失败", "必现 / 偶现") say nothing about this report
@@ -95,6 +102,10 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     scores["question"] += 1 if s.WEAK_QUESTION.search(text) else 0
     if s.GREETING.search(text.strip()) or not text.strip():
         scores["other"] += 3
+    if s.FEATURE_ASK_ZH.search(text) and scores["bug"] < 4:
+        scores["feature"] = max(scores["feature"], scores["question"] + 1)
+    if s.RANT_ZH.search(text) and not _concrete_failure(text):
+        scores["other"] = max(scores["other"], scores["bug"] + 1)
     if commercial and scores["bug"] < 3:
         # "请问集群版如何收费？" is a pricing ask in question form
         scores["upgrade"] = max(scores["upgrade"], scores["question"] + 1)

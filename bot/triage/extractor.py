@@ -67,6 +67,8 @@ _TRIGGER = re.compile(
     r"(?:崩溃|闪退|报错|失败|黑屏|卡|无声|没有声音|没声音|听不到|看不到|收不到|无反应|没有(?:任何)?反应|"
     r"没反应|异常|crash|掉线|断开|白屏|花屏)"
     r"|(?:打包|编译|构建|集成|导入)(?:时|的时候)?(?:就)?(?:报错|失败|出错)"
+    r"|(?:启动|打开|进入|进房|登录|调用)[^，。！？\n]{0,10}就(?:会)?(?:崩溃|闪退|crash|黑屏|卡死|报错)"
+    r"|调用[^，。！？\n]{1,40}?(?:报错|失败|崩溃|闪退|抛出|返回错误|没有(?:任何)?(?:反应|回调))"
 )
 # "- cold start from VoIP push -> conflict": scenario bullets
 _SCENARIO = re.compile(r"(?m)^\s*[-*]\s+[^\n]{3,120}(?:->|→|=>)[^\n]+$")
@@ -113,15 +115,49 @@ def _short(value: str, limit: int = 600) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
+# "【问题描述】：", "问题：" before a summary, "急急急！！！" in front of it
+_LEAD_LABEL = re.compile(r"^(?:【[^】\n]{1,20}】|[\u4e00-\u9fff]{2,6})[ \t]*[:：][ \t]*(?=\S)")
+_LEAD_URGENCY = re.compile(r"^(?:急+|紧急|求助|help)[!！。，,\s]*", re.I)
+
+
+def _sentence(line: str) -> str:
+    """The first sentence of a Chinese line that names something ("版本：3.8.1，系统：…。切换
+    摄像头后卡住。" -> the second), else the line."""
+    if not re.search(r"[\u4e00-\u9fff]", line):
+        return line
+    parts = [p.strip() for p in re.split(r"(?<=[。！？!?；;])", line) if p.strip()]
+    for part in parts:
+        if not re.fullmatch(r"(?:[^，,。:：]{1,12}[:：][^，,。]{1,40}[，,。；;]?\s*)+", part):
+            return part
+    return line
+
+
 def _summary(title: str, body: str) -> str | None:
     for candidate in (title, body):
         for line in candidate.splitlines():
             cleaned = _MARKUP.sub("", strip_placeholders(line)).strip(" -*#>:")
+            brackets = re.findall(r"【([^】\n]+)】", cleaned)
+            if brackets and not re.sub(r"【[^】\n]*】|[\s:：\-–—_]", "", cleaned):
+                # "【iOS】-【5.2.0】：【进房后黑屏】": the template's summary slot is the longest
+                cleaned = max(brackets, key=len)
+            cleaned = _sentence(cleaned)
+            cleaned = _LEAD_URGENCY.sub("", _LEAD_LABEL.sub("", cleaned)).strip(" 。，,")
             if _words(cleaned) >= 2 and not re.fullmatch(
                 r"(?i)describe the bug|the bug|bug", cleaned
             ):
                 return _short(cleaned, 160)
     return None
+
+
+def _clause(line: str, inner: str) -> str:
+    """The Chinese sentence of ``line`` that holds ``inner`` (a line can hold versions,
+    device and symptom all at once); English lines are kept whole."""
+    if not re.search(r"[\u4e00-\u9fff]", inner):
+        return line
+    for part in re.split(r"(?<=[。！？!?；;])", line):
+        if inner in part:
+            return part.strip()
+    return line
 
 
 def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | None:
@@ -151,7 +187,8 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
     if trigger:
         start = prose.rfind("\n", 0, trigger.start()) + 1
         end = prose.find("\n", trigger.end())
-        return _short(prose[start : end if end != -1 else len(prose)], 400)
+        line = prose[start : end if end != -1 else len(prose)]
+        return _short(_clause(line, trigger.group(0)), 400)
     if len(set(m.group(0).lower() for m in _ACTION_VERBS.finditer(text))) >= 3:
         first = _ACTION_VERBS.search(text)
         assert first is not None
@@ -178,7 +215,7 @@ def _actual(
     if match:
         return _short(match.group("v"), 300)
     # The description of a failure is the actual behaviour when no field names it.
-    for sentence in re.split(r"(?<=[.!?。！？])\s+|\n", text):
+    for sentence in re.split(r"(?<=[.!?])\s+|(?<=[。！？])|\n", text):
         if (
             _FAILURE.search(sentence)
             and _words(sentence) >= 3
@@ -196,6 +233,9 @@ def _platforms(text: str) -> str | None:
     return ", ".join(found[:3]) if found else None
 
 
+_DEVICE_INLINE = re.compile(
+    r"(?:机型|设备型号|手机型号|设备)[ \t]*[:：][ \t]*(?P<v>[^，,。；;\n]{2,30})"
+)
 # A stack frame or a library path implies a platform but does not name it
 # ("apex/com.android.runtime/lib64/bionic/libc.so (abort+180)").
 _FRAME_LINE = re.compile(
@@ -209,8 +249,12 @@ def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | No
     first = value.splitlines()[0].strip().lstrip("-*• ").strip() if value else ""
     # a "Device Info" heading holds label lines, not a model name
     labelled = bool(re.match(r"[-*]?\s*[\w ]{1,30}[:：]", first))
+    first = re.split(r"[，,；;、]\s*", first)[0].strip()
     if first and not labelled and not re.fullmatch(r"(?i)all|any|所有|全部|各种", first):
         return _short(first, 80)
+    inline = _DEVICE_INLINE.search(text)
+    if inline and not is_empty_value(inline.group("v")):
+        return _short(inline.group("v").strip(), 80)
     match = DEVICE.search(text)
     return match.group(0) if match else None
 

@@ -14,7 +14,7 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 
 TICKET_REF = re.compile(r"\b((?:SUP|TICKET|CASE|INC|REQ|UPG)-\d{1,7})\b", re.I)
-TICKET_HASH = re.compile(r"(?i)\b(?:ticket|case|request|工单)\s*#?\s*(\d{2,7})\b")
+TICKET_HASH = re.compile(r"(?i)\b(?:ticket|case|request|工单(?:号|编号)?)\s*[#:：]?\s*(\d{2,7})\b")
 
 STATUS = _any(
     r"\bstatus\b",
@@ -42,6 +42,10 @@ UPGRADE = _any(
     r"收费|价格|多少钱|费用|计费|付费|资费|试用期|授权费|包年|包月",
     r"(?:升级|开通|购买|换成|切换|转)(?:到|成|为)?\S{0,6}(?:企业版|旗舰版|专业版|高级版|付费版|商业版)",
     r"并发(?:数|路数)?(?:上限|不够)|(?:提高|提升|调高|增加)\S{0,8}(?:上限|配额|额度|并发)",
+    r"试用(?:期)?(?:已)?(?:到期|结束|过期)|(?:套餐|账号|License|license|授权)(?:已|快)?(?:到期|过期)|"
+    r"(?:申请|购买|获取)(?:正式)?(?:license|License|授权)|"
+    r"(?:免费版|付费版|商业版|企业版|旗舰版|专业版)(?:和|与|跟)\S{0,6}(?:区别|差别|不同)|"
+    r"(?:免费版|试用版)\S{0,6}(?:限制|上限)",
 )
 # What a price enquiry asks about (a plan request that only asks "how much" waits for no one).
 PRICING = _any(
@@ -52,7 +56,11 @@ PRICING = _any(
 COMMERCIAL_ZH = re.compile(
     r"收费|价格|多少钱|费用|计费|付费|资费|报价|续费|发票|合同|套餐|试用期|授权费|包年|包月|"
     r"扩容|商务|(?:升级|开通|购买)(?:到|成|为)?\S{0,6}(?:企业版|旗舰版|专业版|高级版|付费版|商业版)|"
-    r"(?:提高|提升|调高|增加)\S{0,8}(?:上限|配额|额度|并发)"
+    r"(?:提高|提升|调高|增加)\S{0,8}(?:上限|配额|额度|并发)|"
+    r"试用(?:期)?(?:已)?(?:到期|结束|过期)|(?:套餐|账号|License|license|授权)(?:已|快)?(?:到期|过期)|"
+    r"(?:申请|购买|获取)(?:正式)?(?:license|License|授权)|"
+    r"(?:免费版|付费版|商业版|企业版|旗舰版|专业版)(?:和|与|跟)\S{0,6}(?:区别|差别|不同)|"
+    r"(?:免费版|试用版)\S{0,6}(?:限制|上限)"
 )
 SDK_UPGRADE = _any(
     r"\bupgrad\w* (?:the |our |to the )?(?:\w+[ -])?(?:sdk|library|package|version|dependency)"
@@ -73,9 +81,10 @@ OUTAGE_ZH = re.compile(
     r"(?:就|都|全部|一直|突然|好像|是不是)?"
     r"(?:连不上|连接不上|无法连接|连接失败|访问不了|无法访问|打不开|不可用|挂了|宕机|崩了|瘫痪|"
     r"大量超时|全部超时|5\d\d)"
-    r"|(?:所有|全部|大量|大部分|全体)(?:的)?(?:用户|客户|人)(?:都|全部)?(?:无法|不能|没法)?"
+    r"|(?:所有|全部|大量|大部分|全体)(?:的)?(?:用户|客户|人|房间)(?:都|全部)?(?:无法|不能|没法)?"
     r"(?:登录不上|登不上|登录不了|登陆不上|连不上|进不了|进不去|收不到|发不出|掉线|无法登录|无法连接)"
     r"|宕机|服务不可用|线上事故|全部瘫痪|大面积(?:故障|报错|失败|掉线|异常|无法)"
+    r"|(?:服务端|服务器|后台|云端|你们(?:的)?服务)(?:是不是|是否)?(?:有|出)(?:了)?(?:问题|故障|异常)"
 )
 ALL_USERS = _any(
     r"\b(?:all|every|most|many) (?:of )?(?:our |the |my )?(?:users|customers|clients|calls|"
@@ -83,7 +92,8 @@ ALL_USERS = _any(
     r"\beveryone\b",
     r"\bnobody\b|\bno one\b",
     r"所有用户|全部用户|大量用户|大部分用户|全部客户|所有人",
-    r"(?:所有|全部|大量|大部分|大多数|绝大部分|很多|许多|全体)(?:的)?(?:用户|客户|终端|设备|机型)|"
+    r"(?:所有|全部|大量|大部分|大多数|绝大部分|很多|许多|全体)(?:的)?"
+    r"(?:用户|客户|终端|设备|机型|房间|群)|"
     r"全员|全网|大面积",
 )
 PRODUCTION = _any(
@@ -118,6 +128,7 @@ CORE_BROKEN = _any(
     r"无法(?:加入|连接|登录|发送|接收|启动|运行|进房|推流|拉流|通话|使用)|收不到|发不出|黑屏|没有声音|无声",
     r"(?:发送|登录|加入|连接|接收|进房|推流|拉流|初始化|呼叫|通话)\S{0,6}失败",
     r"听不到|看不到|没声音|白屏|花屏|登录不上|登不上|连不上|进不了房|进不去|发不了|丢消息|消息丢失|卡死",
+    r"(?:登录|进房|加入|连接|推流|拉流|初始化|发送)\S{0,4}(?:报错|出错)|画面(?:卡住|冻结|定格|不动)",
 )
 DATA_LOSS = _any(
     r"\bdata loss\b|\blost (?:messages|data|history)\b",
@@ -187,10 +198,11 @@ FAILURE = _any(
     r"\bnot (?:arriving|working|showing|loading|connecting)\b|\b(?:is|are|went) down\b",
     r"\bnone of\b[^.\n]{0,30}\bcan\b|\bnobody can\b|\bno one can\b|\boutage\b",
     # not 问题 on its own: it also means "question" ("有个问题想请教")
-    r"崩溃|闪退|报错|失败|异常|卡住|卡死|卡顿|黑屏|无声|无法|不能|收不到|bug|出(?:了|现)?问题",
+    r"崩溃|闪退|报错|失败|异常|卡住|卡死|卡顿|黑屏|无声|无法|(?<!能)不能|收不到|bug|出(?:了|现)?问题",
     r"连不上|连接不上|登录不上|登不上|登录不了|进不去|打不开|没反应|无反应|没有(?:任何)?反应|"
     r"听不到|看不到|发不出|发不了|丢失|丢消息|花屏|白屏|断线|掉线|不生效|不起作用|出错|错误|超时|"
-    r"没法(?:处理|实现|使用|用|解决|获取|正常)",
+    r"没法(?:处理|实现|使用|用|解决|获取|正常)|错位|乱码|显示(?:不全|异常|错乱|不正常)|重叠|遮挡|"
+    r"泄露|泄漏|回声|杂音|噪音|啸叫|音画不同步|编译不过|编译不通过",
 )
 BUG_TEMPLATE = _any(
     r"describe the bug|to reproduce|steps to reproduce|\[bug\]|^bug\b|expected behaviou?r|"
@@ -209,7 +221,7 @@ FEATURE = _any(
     r"希望(?:能|可以|官方|你们|后续|以后|贵司)?(?:支持|增加|提供|加上|新增|开放|出一个|加个|加一个)",
     r"建议(?:你们|官方)?(?:增加|支持|提供|加上|新增|开放)|(?:能否|可否|能不能|是否可以|可不可以)"
     r"(?:增加|提供|加上|新增|开放|加个|加一个)|新功能|功能需求|功能建议|(?:几|一)(?:个|点|些)建议|"
-    r"需求[:：]",
+    r"需求[:：]|需求背景|需求描述|功能描述|使用场景|(?:能否|可否)支持",
 )
 FEATURE_TITLE = re.compile(
     r"^\W*(?:\[?feature\]?|feat|add|allow|support|enable|provide|expose|make|be able to|option to|"
@@ -254,6 +266,15 @@ GO_AHEAD = _any(
     r"\bfile it\b|\bsubmit (?:it|anyway)\b|\bjust create\b|\bcreate (?:the|a) ticket\b",
     r"直接(?:提交|开单|创建)|先提交|就这样吧|没有更多",
 )
+# Chinese feature asks that arrive as questions: "能不能加一个…选项？" asks for a feature.
+FEATURE_ASK_ZH = re.compile(
+    r"希望(?:能|可以|官方|你们|后续|以后|贵司)?(?:支持|增加|提供|加上|新增|开放|出一个|加个|加一个)|"
+    r"建议(?:你们|官方)?(?:增加|支持|提供|加上|新增|开放)|(?:能否|可否|能不能|是否可以|可不可以)"
+    r"(?:增加|提供|加上|新增|开放|加个|加一个)|(?:几|一)(?:个|点|些)建议|(?:能否|可否)支持|需求背景"
+)
+# A rant without a symptom: nothing an engineer can act on.
+RANT_ZH = re.compile(r"垃圾|太烂|真烂|坑爹|什么玩意|无语|骗子|辣鸡|太差劲")
+GENERIC_FAILURE_ZH = re.compile(r"^(?:出(?:了|现)?问题|bug|问题|不能|无法)$", re.I)
 # Urgency words raise no priority on their own ("急急急"); stated impact does.
 URGENCY = _any(
     r"\burgent(?:ly)?\b|\basap\b|\bhelp!+",

@@ -80,7 +80,9 @@ def _line_context(text: str, start: int) -> tuple[str, str]:
 def _sdk_name(context: str) -> str | None:
     """'LiveKit SDK version: ' -> 'LiveKit SDK'; 'GetStream Chat version:' -> 'GetStream Chat'."""
     # only the clause the version belongs to: "crashes in a room. SDK 2.1" -> "SDK"
-    context = re.split(r"[.!?;,，。；](?:\s|$)", context)[-1]
+    context = re.split(r"[.!?;,](?:\s|$)|[，。；！？、]", context)[-1]
+    # "【SDK 版本】：IMSDK " -> "IMSDK ": the value after a label, not the label
+    context = re.split(r"[:：]\s*(?=\S)", context)[-1]
     cleaned = re.sub(r"[*_`#>\-\[\]【】]+", " ", context)
     cleaned = re.sub(r"(?i)\b(?:version|ver\.?|of the|of|v)\b\s*[:：]?\s*$", "", cleaned.strip())
     cleaned = re.sub(r"(?i)\b(?:version|ver)\b", "", cleaned)
