@@ -25,14 +25,16 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Unity", r"\bUnity(?:3D)?\b"),
         ("uni-app", r"(?i)\buni-?app\b"),
         ("Electron", r"(?i)\belectron\b"),
+        ("HarmonyOS", r"\bHarmonyOS\b|\bOpenHarmony\b|\bArkTS\b|鸿蒙"),
         (
             "Android",
             r"(?i)/data/app/|\bapex/com\.android|/system/lib|"
-            r"\bandroid\b|\blogcat\b|\b[VDIWEFA]/[\w.]+\(\s*\d+\):|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓",
+            r"\bandroid\b|\blogcat\b|\b[VDIWEFA]/[\w.]+\(\s*\d+\):|\bkotlin\b|\bgradle\b|\bapk\b|安卓",
         ),
         (
             "iOS",
-            r"(?i:\bios\b)|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|苹果",
+            r"(?i:\bios\b)|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|"
+            r"\bpod install\b|\bPodfile\b|苹果",
         ),
         ("macOS", r"(?i)\bmac\s?os\b|\bOS X\b"),
         ("Windows", r"\bWindows\b"),

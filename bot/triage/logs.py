@@ -35,7 +35,8 @@ _LOG_LINE = re.compile(
             r"was called on null|Tried calling:|Receiver: null",
             r"(?:报错|错误码|异常)[:：]\s*\S",
             # an SDK error code inside Chinese prose: "报错 6017", "错误码 -100018", "error -1001"
-            r"(?:错误码|错误代码|报错|返回码|(?<![A-Za-z])(?i:error|err))\s*[:：=]?\s*-?\d{3,}\b",
+            r"(?:错误码|错误代码|报错|返回码|(?<![A-Za-z])(?i:error|err))\s*(?i:code|码)?\s*[:：=]?"
+            r"\s*-?\d{3,}\b|(?:提示|返回)\s*[:：]?\s*(?:-\d{3,}|\d{4,})\b",
             r"\bon[A-Z]?\w*[Ee]rror\s*\(\s*-?\d+",  # onError(17)
             r"\b\w+(?:::\w+){2,}\b[^\n]{0,60}\b(?:failed|error)\b",  # agora::rtc::X failed
             r"^\s*(?:FAILURE|Caused by|What went wrong|\* What went wrong):?",  # Gradle / Java
@@ -43,7 +44,8 @@ _LOG_LINE = re.compile(
             r"\*\*\* Terminating app due to|\buncaught exception\b|\bUncaught \(in promise\)",
             # an attached log file: "[crashLog.txt]", "[logcat.zip](...)"
             r"\[[\w.-]*(?i:log|crash|logcat|trace|dump|anr)[\w.-]*\.(?i:txt|log|zip|gz|xlog|crash|ips)\]",
-            r"\[[\w.-]+\.(?i:log|xlog|crash|ips|dmp)\]",
+            r"\b[\w-]+\.(?i:log|xlog|crash|ips|dmp)\b",
+            r"^\s*\[\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}[^\]]*\]\s*\S",
         )
     ),
     re.M,
@@ -52,6 +54,8 @@ _LOG_LINE = re.compile(
 _LOG_INTRO = re.compile(
     r"(?im)^\s*(?:error|errors|log|logs|logcat|stack ?trace|crash(?: log| snippet| report)?|"
     r"console(?: output)?|output|trace|exception|日志|报错|错误信息|堆栈)\s*[:：]\s*$"
+    # "…屏幕分享崩溃，日志如下：" ends a Chinese sentence that introduces the log
+    r"|(?:日志|报错|错误信息|堆栈|崩溃信息|控制台输出|输出|(?i:log))(?:如下|信息)?\s*[:：]\s*$"
 )
 # "... I get an error" / "the following error:" at the end of a line: the next lines are it
 _ERROR_ANNOUNCE = re.compile(

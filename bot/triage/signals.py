@@ -14,7 +14,9 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 
 TICKET_REF = re.compile(r"\b((?:SUP|TICKET|CASE|INC|REQ|UPG)-\d{1,7})\b", re.I)
-TICKET_HASH = re.compile(r"(?i)\b(?:ticket|case|request|工单(?:号|编号)?)\s*[#:：]?\s*(\d{2,7})\b")
+TICKET_HASH = re.compile(
+    r"(?i)(?:\b(?:ticket|case|request)|工单(?:号|编号)?)\s*[#:：]?\s*(\d{2,7})\b"
+)
 
 STATUS = _any(
     r"\bstatus\b",
@@ -29,7 +31,8 @@ STATUS = _any(
     r"\b(?:my|our) (?:ticket|case|request)\b",
     # "工单" alone is no status ask: "已经提过工单了，这个问题一直没修" reports the bug again
     r"进展|进度|处理到哪|(?:有人|谁在)(?:在)?跟进|工单状态|状态(?:如何|怎么样)|"
-    r"(?:怎么样|如何)了|有(?:结果|回复|答复|消息)了?吗|什么时候(?:能)?(?:有)?(?:结果|回复|答复)",
+    r"(?:怎么样|如何)了|有(?:结果|回复|答复|消息)了?吗|什么时候(?:能)?(?:有)?(?:结果|回复|答复)|"
+    r"还没(?:有)?人?(?:回复|处理|跟进)|没人(?:回复|处理|跟进|理)|催一下",
 )
 UPGRADE = _any(
     r"\bupgrad\w* (?:to |our |my |the )?(?:the )?(?:plan|subscription|account|tier|support plan|"
@@ -129,6 +132,7 @@ CORE_BROKEN = _any(
     r"(?:发送|登录|加入|连接|接收|进房|推流|拉流|初始化|呼叫|通话)\S{0,6}失败",
     r"听不到|看不到|没声音|白屏|花屏|登录不上|登不上|连不上|进不了房|进不去|发不了|丢消息|消息丢失|卡死",
     r"(?:登录|进房|加入|连接|推流|拉流|初始化|发送)\S{0,4}(?:报错|出错)|画面(?:卡住|冻结|定格|不动)",
+    r"不响铃|收不到来电|接不到(?:来电|电话)|接通后?没有?声音",
 )
 DATA_LOSS = _any(
     r"\bdata loss\b|\blost (?:messages|data|history)\b",
@@ -140,7 +144,9 @@ SECURITY = _any(
     r"\bsecurity\b|\bvulnerab\w*|\bCVE-\d+|\bexploit\w*|\bXSS\b|\binjection\b",
     r"\b(?:token|credential|key|password)s? (?:is |are |was |were )?(?:leaked|exposed)\b",
     r"\bunauthori[sz]ed access\b|\bprivilege escalation\b|\bdata leak\b",
-    r"安全漏洞|漏洞|泄露|越权",
+    # not "内存泄露" (a memory leak): a secret or user data leaking out
+    r"安全漏洞|漏洞|越权|(?:token|密钥|密码|userSig|UserSig|隐私|数据|信息|key|Key)\S{0,6}泄[露漏]|"
+    r"泄[露漏]\S{0,6}(?:token|密钥|密码|隐私|用户数据|用户信息|key)",
 )
 REGRESSION = _any(
     r"\bafter (?:upgrading|updating|the (?:upgrade|update)|bumping|moving to|migrating)\b",
@@ -149,7 +155,7 @@ REGRESSION = _any(
     r"\bregression\b|\bstarted (?:crashing|failing|happening)\b",
     r"\bon (?:the )?latest version\b|\bupdated (?:\w+ )?(?:sdk )?from\b",
     r"\bwhen I updated\b|\bafter update\b",
-    r"升级后|更新后|升级(?:到|至)?[^，。\n]{0,12}(?:以后|之后)|(?:之前|以前)[^。\n]{0,15}正常",
+    r"升级后|更新后|升级(?:到|至)?[^，。\n]{0,12}(?:以后|之后|后)|(?:之前|以前)[^。\n]{0,15}正常",
     r"(?:之前|以前|老|旧)(?:的)?版本(?:没有|没|正常|没问题|不会)|新版本(?:才|出现|开始)",
 )
 EVERY_TIME = _any(
@@ -202,7 +208,10 @@ FAILURE = _any(
     r"连不上|连接不上|登录不上|登不上|登录不了|进不去|打不开|没反应|无反应|没有(?:任何)?反应|"
     r"听不到|看不到|发不出|发不了|丢失|丢消息|花屏|白屏|断线|掉线|不生效|不起作用|出错|错误|超时|"
     r"没法(?:处理|实现|使用|用|解决|获取|正常)|错位|乱码|显示(?:不全|异常|错乱|不正常)|重叠|遮挡|"
-    r"泄露|泄漏|回声|杂音|噪音|啸叫|音画不同步|编译不过|编译不通过",
+    r"泄露|泄漏|回声|杂音|噪音|啸叫|音画不同步|编译不过|编译不通过|不存在|过时|"
+    r"不(?:响铃|显示|回调|触发|生效|刷新|更新|播放|弹出|工作|起作用|准|同步|正常)|"
+    r"没有(?:回调|触发|响应|弹出|显示)|未(?:回调|触发|收到)|占用(?:过高|很高|太高|高)|发烫|发热|耗电|"
+    r"跑不起来|跑不通|运行不了|启动不了|用不了",
 )
 BUG_TEMPLATE = _any(
     r"describe the bug|to reproduce|steps to reproduce|\[bug\]|^bug\b|expected behaviou?r|"
@@ -239,7 +248,7 @@ QUESTION = _any(
     r"\bwhat should i do\b|\bdo i need\b|\bi want to know\b|\bwondering\b",
     # "怎么会…" / "怎么回事" complain about a failure; they do not ask how to do something
     r"怎么(?!会|回事|搞的|老是|总是|又|还|一直)|如何(?!是好)|怎样|是否|能不能|可不可以|请问|"
-    r"吗[？?]|有没有.{0,10}(?:办法|方法)|什么时候支持",
+    r"吗[？?]|有没有.{0,10}(?:办法|方法)|什么时候支持|(?:是)?什么意思|啥意思",
     r"(?:应该|该)?(?:从|在)哪(?:里|儿)?(?:拿到|获取|找到|设置|配置|看)|没找到(?:例子|示例|文档|说明|"
     r"相关)|有没有(?:例子|示例|文档|demo|Demo)|求(?:助|教)|请教|很困惑|不太明白",
 )
