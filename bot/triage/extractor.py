@@ -36,6 +36,8 @@ _EXPECTED_HEAD = re.compile(r"(?i)expect|should happen|期望|预期")
 _ACTUAL_HEAD = re.compile(
     r"(?i)\bactual|what happened|instead|current behaviou?r|observed|实际|当前现象|现象|问题描述"
 )
+# a template with both "实际结果" and "问题描述" states the actual behaviour in the former
+_ACTUAL_STRONG_HEAD = re.compile(r"(?i)\bactual|what happened|instead|observed|实际")
 _SDK_HEAD = re.compile(r"(?i)集成包|\bsdk\b(?!.*version)|\bpackage\b|\blibrary\b")
 _IMPACT_HEAD = re.compile(r"(?i)impact|affected|how many|影响")
 _NOT_REPRO = re.compile(
@@ -160,8 +162,8 @@ def _clause(line: str, inner: str) -> str:
         return line
     for part in re.split(r"(?<=[。！？!?；;])", line):
         if inner in part:
-            return part.strip()
-    return line
+            return _LEAD_LABEL.sub("", part.strip())
+    return _LEAD_LABEL.sub("", line)
 
 
 def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | None:
@@ -212,7 +214,12 @@ def _expected(parts: list[Section], labels: list[Labelled], text: str) -> str | 
 def _actual(
     parts: list[Section], labels: list[Labelled], text: str, summary: str | None
 ) -> str | None:
-    for value in (section_matching(parts, _ACTUAL_HEAD), label_matching(labels, _ACTUAL_HEAD)):
+    for value in (
+        section_matching(parts, _ACTUAL_STRONG_HEAD),
+        label_matching(labels, _ACTUAL_STRONG_HEAD),
+        section_matching(parts, _ACTUAL_HEAD),
+        label_matching(labels, _ACTUAL_HEAD),
+    ):
         if value and _words(value) >= 2:
             return _short(value, 400)
     match = _ACTUAL_INLINE.search(text)

@@ -44,13 +44,16 @@ _SYMPTOM_EN_NOUN = {
 
 
 def language(text: str) -> str:
-    """'zh' when the reporter writes Chinese: more CJK characters than Latin words, or a
-    Chinese narrative around English logs and API names (ten or more CJK characters)."""
-    sample = text[:8000]
-    cjk = len(_CJK.findall(sample))
-    if not cjk:
+    """'zh' when the reporter writes Chinese. Only the lines with Chinese in them are
+    weighed, so English logs and API names pasted around a Chinese narrative do not make it
+    English, while an English sentence quoting a Chinese error ("it shows 发送失败") stays
+    English."""
+    lines = [line for line in text[:8000].splitlines() if _CJK.search(line)]
+    if not lines:
         return "en"
-    return "zh" if cjk >= 10 or cjk >= len(_LATIN_WORD.findall(sample)) else "en"
+    chinese = "\n".join(lines)
+    cjk = len(_CJK.findall(chinese))
+    return "zh" if cjk >= 10 or cjk >= len(_LATIN_WORD.findall(chinese)) else "en"
 
 
 def missing_fields(kind: Kind, fields: BugFields, *, waived: Iterable[str] = ()) -> list[str]:

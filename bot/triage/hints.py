@@ -21,7 +21,7 @@ LABELS: dict[str, dict[str, str]] = {
         "expected": "What you expected",
         "actual": "What happens instead",
         "logs": "Logs",
-        "impact": "Impact",
+        "impact": "Who is affected",
     },
     "zh": {
         "summary": "问题现象",

@@ -145,7 +145,7 @@ SECURITY = _any(
     r"\b(?:token|credential|key|password)s? (?:is |are |was |were )?(?:leaked|exposed)\b",
     r"\bunauthori[sz]ed access\b|\bprivilege escalation\b|\bdata leak\b",
     # not "内存泄露" (a memory leak): a secret or user data leaking out
-    r"安全漏洞|漏洞|越权|(?:token|密钥|密码|userSig|UserSig|隐私|数据|信息|key|Key)\S{0,6}泄[露漏]|"
+    r"安全漏洞|漏洞|越权|(?:token|密钥|密码|userSig|UserSig|隐私|数据|信息|key|Key)[^，。\n]{0,12}泄[露漏]|"
     r"泄[露漏]\S{0,6}(?:token|密钥|密码|隐私|用户数据|用户信息|key)",
 )
 REGRESSION = _any(
