@@ -13,15 +13,16 @@ from bot.triage.extractor import extract
 from bot.triage.priority import prioritise
 from bot.triage.sections import is_empty_report, placeholder_marks, strip_placeholders
 
+# A bracket template of our own making, submitted with its defaults still in place.
 TEMPLATE_UNTOUCHED = (
-    "【当前现象】\n如进房失败，提示错误码xxxx\n\n"
-    "【集成包】\n精简版 / 专业版 / 旗舰版\n\n"
-    "【SDKAppID】\n1400XXXXXX\n\n"
-    "【问题时间段】\n2024-01-01 10:00~10:30\n\n"
-    "【机型】\n如iPhone 7 Plus\n\n"
-    "【复现概率】\n必现 / 偶现(如有大约概率请标明)\n\n"
-    "【复现途径】\n1. 调用 ... API\n2. 在 ... 回调中调用 ...\n3. 出现 Bug\n\n"
-    "【相关附件】\n请在附件中添加相关视频、日志，截图等\n"
+    "【问题描述】\n如登录失败，提示错误码xxxx\n\n"
+    "【使用的版本】\n基础版 / 标准版 / 旗舰版\n\n"
+    "【AppKey】\n2000XXXXXX\n\n"
+    "【发生时间】\n2024-01-01 10:00~10:30\n\n"
+    "【设备型号】\n如小米 12\n\n"
+    "【出现频率】\n每次都出现 / 偶尔出现(请写大概比例)\n\n"
+    "【复现步骤】\n1. 打开 ... 页面\n2. 点击 ... 按钮\n3. 出现问题\n\n"
+    "【附件】\n请在附件中上传相关日志、截图或录屏\n"
 )
 
 
@@ -29,15 +30,15 @@ TEMPLATE_UNTOUCHED = (
     ("text", "kind"),
     [
         ("安卓端进房后对方听不到声音，iOS 正常。SDK 版本 4.3.2，必现。", "bug"),
-        ("离线消息收不到，怎么会有这种低级错误？之前已经提过工单了，一直没修好", "bug"),
+        ("群消息推送收不到，这么基础的问题怎么会一直没人修？上周就提过工单了", "bug"),
         ("急急急！！！iOS 端登录报错 6017，怎么回事？", "bug"),
         ("Android 端会话列表的头像样式有点错位", "bug"),
         ("demo 跑不起来", "bug"),
         ("线上所有用户都登录不上了，从今天上午 10 点开始，报错 code=10006", "outage"),
         ("控制台打不开了，一直 502，是不是服务挂了？", "outage"),
-        ("从昨天晚上开始推送服务器就连不上，正式环境都在用！", "outage"),
+        ("IM 服务器从今天早上 8 点起一直连接不上，我们正式环境的 App 全部受影响", "outage"),
         ("今天下午推送服务好像有问题，所有用户都收不到离线推送", "outage"),
-        ("请问集群版是怎么收费的？", "upgrade"),
+        ("私有化部署版本怎么收费？有没有报价单", "upgrade"),
         ("我们的套餐下个月到期，怎么续费？", "upgrade"),
         ("麻烦给个报价，日活 10 万大概多少钱", "upgrade"),
         ("发票怎么开？公司抬头需要改一下", "upgrade"),
@@ -51,7 +52,8 @@ TEMPLATE_UNTOUCHED = (
         ("是否支持 H.265？", "question"),
         ("Flutter 有没有 demo 可以参考？", "question"),
         (
-            "调用 joinRoom 之后没有任何反应，文档里只有成功的回调，应该从哪里拿到失败的原因？",
+            "按文档调用 login 以后一直没有回调，文档里没找到失败时的处理示例，"
+            "在哪里能拿到错误信息？",
             "question",
         ),
         ("SUP-1042 有进展吗？", "status"),
@@ -70,7 +72,7 @@ def test_kinds(triage: Any, text: str, kind: str) -> None:
     ("text", "kind", "priority"),
     [
         # urgency words are not impact
-        ("急急急！！！uni-app 打包报错，今天必须出包", "bug", "P3"),
+        ("急急急！！！Flutter 插件 iOS 端 archive 报错，今天必须出包", "bug", "P3"),
         ("十万火急，Android 端切换摄像头后预览画面卡住", "bug", "P2"),
         # stated impact is
         ("生产环境大量用户反馈进房后黑屏，Android 和 iOS 都有", "outage", "P1"),
@@ -83,8 +85,8 @@ def test_kinds(triage: Any, text: str, kind: str) -> None:
         ("内存泄露：退出房间后 RTCEngine 对象没有释放", "bug", "P3"),
         ("多人通话时 CPU 占用过高，手机发烫", "bug", "P3"),
         ("文档中 setAudioRoute 接口不存在，是不是文档过时了", "bug", "P4"),
-        ("joinChannel failed: invalid argument, 参数类型不对", "bug", "P3"),
-        ("请问集群版是怎么收费的？", "upgrade", "P4"),
+        ("登录失败 im::core::Session::login failed: invalid argument，参数类型不对", "bug", "P3"),
+        ("私有化部署版本怎么收费？", "upgrade", "P4"),
         ("我们想升级套餐，增加并发配额", "upgrade", "P3"),
         ("希望支持 H.265 编码", "feature", "P4"),
     ],
@@ -94,7 +96,7 @@ def test_severity(text: str, kind: str, priority: str) -> None:
 
 
 def test_urgency_words_are_named_in_the_reason() -> None:
-    decision = prioritise("急急急！uni-app 打包报错", kind="bug")
+    decision = prioritise("急急急！Android 打包时报错", kind="bug")
     assert "urgency" in decision.reason
     assert decision.priority == "P3"
 
@@ -136,7 +138,7 @@ def test_headings_on_their_own_lines() -> None:
 
 
 def test_untouched_template_leaves_nothing() -> None:
-    text = f"【Android/iOS】-【6.5.1000】【问题简述，如进房失败】\n\n{TEMPLATE_UNTOUCHED}"
+    text = f"【Android/iOS】-【3.2.1000】【一句话描述问题，如登录失败】\n\n{TEMPLATE_UNTOUCHED}"
     fields = extract(text)
     assert placeholder_marks(text) >= 5
     assert is_empty_report(text)
@@ -149,33 +151,33 @@ def test_untouched_template_leaves_nothing() -> None:
 
 def test_partly_filled_template_keeps_what_was_written() -> None:
     text = (
-        "【iOS】-【6.5.1000】【通话中偶现听不到对方声音】\n"
-        "【当前现象】\n双方都没有静音，偶尔听不到远端的声音，视频正常\n\n"
-        "【机型】\n如iPhone XR\n\n"
-        "【复现概率】\n偶现(约 3%)\n\n"
-        "【问题时间段】\n2024-02-20 19:30~21:00\n\n"
-        "【相关附件】\n请在附件中添加相关视频、日志，截图等\n"
+        "【iOS】-【3.2.1000】【多人会议中偶尔有人说话听不到】\n"
+        "【问题描述】\n会议里偶尔有一个人说话其他人听不到，画面是正常的\n\n"
+        "【设备型号】\n如小米 12\n\n"
+        "【出现频率】\n偶尔出现(大概 5%)\n\n"
+        "【发生时间】\n2024-02-20 19:30~21:00\n\n"
+        "【附件】\n请在附件中上传相关日志、截图或录屏\n"
     )
     fields = extract(text)
     assert fields.platform == "iOS"
-    assert fields.actual and "听不到远端的声音" in fields.actual
+    assert fields.actual and "其他人听不到" in fields.actual
     assert fields.sdk_version is None  # only the title's default, and the template left in place
     assert fields.logs is None
-    assert "偶现(约 3%)" in strip_placeholders(text)
+    assert "偶尔出现(大概 5%)" in strip_placeholders(text)
 
 
 def test_os_version_written_in_the_sdk_slot() -> None:
     fields = extract(
-        "【iOS】-【13.1.1】：【Crash】\n【当前现象】：一进入 App 就崩溃\n【集成包】：IMSDK 4.5.45\n"
-        "【有无日志】：有，见附件\n[crashLog.txt]"
+        "【iOS】-【16.4.1】：【启动崩溃】\n【问题描述】：一打开会话页就闪退\n"
+        "【SDK】：Chat SDK 7.2.1\n【日志】：见附件\n[crash-0412.log]"
     )
-    assert fields.os_version == "iOS 13.1.1"
-    assert fields.sdk_version == "4.5.45"
-    assert fields.repro_steps == "一进入 App 就崩溃"
-    assert fields.logs == "[crashLog.txt]"
+    assert fields.os_version == "iOS 16.4.1"
+    assert fields.sdk_version == "7.2.1"
+    assert fields.repro_steps == "一打开会话页就闪退"
+    assert fields.logs == "[crash-0412.log]"
     # without another SDK version the slot holds the SDK version, as the template asks
-    alone = extract("【Android】-【4.9.1】：【群消息什么时候支持已读回执】")
-    assert alone.sdk_version == "4.9.1" and alone.os_version is None
+    alone = extract("【Android】-【7.3.2】：【会话置顶什么时候支持多端同步】")
+    assert alone.sdk_version == "7.3.2" and alone.os_version is None
 
 
 def test_logcat_inside_chinese_text(triage: Any) -> None:
@@ -200,7 +202,7 @@ def test_logcat_inside_chinese_text(triage: Any) -> None:
         ("进房失败，错误码：-100018", True),
         ("web 端进房报错 code 4096", True),
         ("调用 joinChannel 后回调 onError(17)", True),
-        ("agora::rtc::RtcEngine::joinChannel failed. check your parameter types", True),
+        ("im::core::Session::login failed. check your parameter types", True),
         ("iOS 端启动闪退\n*** Terminating app due to uncaught exception 'NSException'", True),
         ("Web 端调用 publish 报错：Uncaught (in promise) DOMException: Permission denied", True),
         ("见附件 crash.log", True),
@@ -249,7 +251,7 @@ def test_mixed_language_report_is_one_report(triage: Any) -> None:
         ("升级 5.2.0 后 pod install 失败", "iOS"),
         ("H5 页面里进房黑屏", "Web"),
         # a library path implies a platform but does not name one
-        ("生产环境崩溃\n=/lib/arm64/libgojni.so (go_seq_from_refnum+236)", None),
+        ("线上偶发闪退\n/data/app/com.example.chat/lib/arm64/libimcore.so (Send+88)", None),
     ],
 )
 def test_platforms(text: str, platform: str | None) -> None:
@@ -259,14 +261,14 @@ def test_platforms(text: str, platform: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "steps"),
     [
-        ("pod 导入 SDK 之后启动闪退", True),
-        ("一进入 App 就崩溃", True),
+        ("用 pod 集成 SDK 以后启动就闪退", True),
+        ("一打开会话页面就崩溃", True),
         ("安卓端进房后对方听不到声音", True),
-        ("uni-app 打包报错", True),
+        ("Android 打包时报错", True),
         ("Web 端调用 publish 报错", True),
-        ("小程序对接后，偶尔会收不到消息", False),
-        ("正常通话过程中偶现听不到对方声音", False),
-        ("生产环境崩溃", False),
+        ("小程序接入后偶尔收不到群消息", False),
+        ("多人会议过程中偶现听不到某个人的声音", False),
+        ("线上环境偶发崩溃", False),
     ],
 )
 def test_chinese_triggers_are_repro_steps(text: str, steps: bool) -> None:
