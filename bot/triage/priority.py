@@ -45,7 +45,6 @@ def _prose(text: str) -> str:
 def detect_signals(text: str) -> list[str]:
     """Names of the severity signals present in ``text``."""
     text = spaced(strip_placeholders(text))
-    prose = _prose(text)
     table = (
         ("security", s.SECURITY),
         ("data loss", s.DATA_LOSS),
@@ -64,7 +63,7 @@ def detect_signals(text: str) -> list[str]:
         ("misuse", s.MISUSE),
     )
     found = [name for name, pattern in table if pattern.search(text)]
-    if s.COSMETIC.search(prose):
+    if s.COSMETIC.search(text) and s.COSMETIC.search(_prose(text)):
         found.insert(-3, "cosmetic/docs")
     if s.PRICING.search(text) and (s.QUESTION.search(text) or "?" in text or "？" in text):
         found.append("pricing question")
