@@ -36,7 +36,8 @@ _LOG_LINE = re.compile(
             r"(?:报错|错误码|异常)[:：]\s*\S",
             # an SDK error code inside Chinese prose: "报错 6017", "错误码 -100018", "error -1001"
             r"(?:错误码|错误代码|报错|返回码|(?<![A-Za-z])(?i:error|err))\s*(?i:code|码)?\s*[:：=]?"
-            r"\s*-?\d{3,}\b|(?:提示|返回)\s*[:：]?\s*(?:-\d{3,}|\d{4,})\b",
+            r"\s*(?:-\d+|\d{3,})\b|(?:提示|返回)\s*[:：]?\s*(?:-\d{3,}|\d{4,})\b",
+            r"\bError \([\w ]+\):\s*\S|\bfile not found\b",
             r"\bon[A-Z]?\w*[Ee]rror\s*\(\s*-?\d+",  # onError(17)
             r"\b\w+(?:::\w+){2,}\b[^\n]{0,60}\b(?:failed|error)\b",  # agora::rtc::X failed
             r"^\s*(?:FAILURE|Caused by|What went wrong|\* What went wrong):?",  # Gradle / Java
@@ -54,15 +55,17 @@ _LOG_LINE = re.compile(
 _LOG_INTRO = re.compile(
     r"(?im)^\s*(?:error|errors|log|logs|logcat|stack ?trace|crash(?: log| snippet| report)?|"
     r"console(?: output)?|output|trace|exception|日志|报错|错误信息|堆栈)\s*[:：]\s*$"
-    # "…屏幕分享崩溃，日志如下：" ends a Chinese sentence that introduces the log
-    r"|(?:日志|报错|错误信息|堆栈|崩溃信息|控制台输出|输出|(?i:log))(?:如下|信息)?\s*[:：]\s*$"
 )
 # "... I get an error" / "the following error:" at the end of a line: the next lines are it
 _ERROR_ANNOUNCE = re.compile(
     r"(?i)\b(?:get|got|getting|see|seeing|throws?|shows?|returns?|following|this)\s+"
     r"(?:(?:an?|the|this|following)\s+(?:error|exception|crash)(?:\s+message)?\s*[:：]?"
     r"|(?:error|exception|crash)(?:\s+message)?\s*[:：])\s*$"
+    # "…屏幕分享崩溃，日志如下：", "iOS 编译失败：": a Chinese sentence that introduces the log
+    r"|(?:日志|报错|错误信息|堆栈|崩溃信息|控制台输出|输出|失败|出错|错误|异常|崩溃)(?:了)?"
+    r"(?:如下|信息)?\s*[:：]\s*$"
 )
+_ZH_PROSE = re.compile(r"[\u4e00-\u9fff]{4}")
 _CODE_FENCE = re.compile(r"```[\w-]*\n(.*?)(?:```|\Z)", re.S)
 
 _ERROR_CODES = (
@@ -113,8 +116,11 @@ def log_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
             in_block = armed = True
             continue
         armed = False
+        head = line[:_LINE_HEAD]
+        if in_block and not inside_fence and _ZH_PROSE.search(head) and not _LOG_LINE.search(head):
+            in_block = False  # "麻烦看下是什么原因" after the pasted log: the reporter again
         # only the head of a line is matched: bounds the cost of pathological long lines
-        if in_block or inside_fence or _LOG_LINE.search(line[:_LINE_HEAD]):
+        if in_block or inside_fence or _LOG_LINE.search(head):
             piece = stripped[:500]
             if piece.startswith("```"):
                 continue

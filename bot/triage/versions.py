@@ -142,6 +142,8 @@ def sdk_versions(text: str, *, title: str = "") -> list[SdkVersion]:
 def os_versions(text: str) -> list[str]:
     """'Android 14', 'iOS 15.5', 'Android API 30' ... in order of appearance, deduplicated."""
     seen: list[str] = []
+    if "安卓" in text or "鸿蒙" in text:
+        text = text.replace("安卓", " Android ").replace("鸿蒙", " HarmonyOS ")
     for match in OS_VERSION.finditer(text):
         name = match.group("os")
         lowered = name.lower()

@@ -38,6 +38,7 @@ TEMPLATE_UNTOUCHED = (
         ("控制台打不开了，一直 502，是不是服务挂了？", "outage"),
         ("IM 服务器从今天早上 8 点起一直连接不上，我们正式环境的 App 全部受影响", "outage"),
         ("今天下午推送服务好像有问题，所有用户都收不到离线推送", "outage"),
+        ("REST API 调用 sendMsg 返回 500，从今天凌晨开始全部失败，线上业务受影响", "outage"),
         ("私有化部署版本怎么收费？有没有报价单", "upgrade"),
         ("我们的套餐下个月到期，怎么续费？", "upgrade"),
         ("麻烦给个报价，日活 10 万大概多少钱", "upgrade"),
@@ -206,6 +207,8 @@ def test_logcat_inside_chinese_text(triage: Any) -> None:
         ("iOS 端启动闪退\n*** Terminating app due to uncaught exception 'NSException'", True),
         ("Web 端调用 publish 报错：Uncaught (in promise) DOMException: Permission denied", True),
         ("见附件 crash.log", True),
+        ("SDK 初始化时报错 -1", True),
+        ("升级后 iOS 编译失败：\nError (Xcode): 'ChatKit.h' file not found", True),
         ("Electron 屏幕分享崩溃，日志：\n[2024-03-01 10:00:01.123] [error] capture failed", True),
         ("问题时间段：2024-01-01 10:00~10:30", False),
         ("请在附件中添加相关视频、日志，截图等", False),
@@ -214,6 +217,17 @@ def test_logcat_inside_chinese_text(triage: Any) -> None:
 )
 def test_logs_in_chinese_reports(text: str, logs: bool) -> None:
     assert bool(extract(text).logs) is logs
+
+
+@pytest.mark.parametrize(
+    ("text", "os_version"),
+    [
+        ("安卓 13 小米手机锁屏后收不到来电", "Android 13"),
+        ("在鸿蒙 4.0 上收不到推送", "HarmonyOS 4.0"),
+    ],
+)
+def test_chinese_os_names(text: str, os_version: str) -> None:
+    assert extract(text).os_version == os_version
 
 
 def test_full_width_punctuation_and_inline_labels() -> None:
