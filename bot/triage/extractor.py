@@ -247,6 +247,7 @@ def _platforms(text: str) -> str | None:
 _DEVICE_INLINE = re.compile(
     r"(?:机型|设备型号|手机型号|设备)[ \t]*[:：][ \t]*(?P<v>[^，,。；;\n]{2,30})"
 )
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # A stack frame or a library path implies a platform but does not name it
 # ("apex/com.android.runtime/lib64/bionic/libc.so (abort+180)").
 _FRAME_LINE = re.compile(
@@ -260,7 +261,10 @@ def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | No
     first = value.splitlines()[0].strip().lstrip("-*• ").strip() if value else ""
     # a "Device Info" heading holds label lines, not a model name
     labelled = bool(re.match(r"[-*]?\s*[\w ]{1,30}[:：]", first))
-    first = re.split(r"[，,；;、]\s*", first)[0].strip()
+    # "iPhone 14 Pro，iOS 16.3": the OS version has its own field
+    first = ", ".join(
+        part for part in re.split(r"[，,；;、]\s*", first) if part and not os_versions(part)
+    ).strip()
     if first and not labelled and not re.fullmatch(r"(?i)all|any|所有|全部|各种", first):
         return _short(first, 80)
     inline = _DEVICE_INLINE.search(text)
@@ -350,9 +354,10 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     attached_logs = "\n".join(e for e in errors if e) or (_short(heads[0], 2000) if heads else "")
     if attached_logs:
         logs = "\n".join(x for x in (logs, attached_logs) if x)
-    platform = _platforms(_FRAME_LINE.sub("", plain)) or (
-        _platforms(attached) if attached else None
-    )
+    # a Chinese report names its platform in its narrative; a library path in the pasted
+    # crash ("apex/com.android.runtime/…/libc.so") implies one without naming it
+    named_in = _FRAME_LINE.sub("", plain) if _CJK.search(plain) else plain
+    platform = _platforms(named_in) or (_platforms(attached) if attached else None)
     os_version = (
         _os_version(labels, parts, plain)
         or bracket_os

@@ -122,7 +122,11 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     if "cosmetic/docs" in found and not severe and "regression" not in found:
         priority = "P4"
         why = ["cosmetic, warning or docs"]
-    if "misuse" in found and priority in ("P1", "P2") and "production" not in found:
+    if (
+        "misuse" in found
+        and priority in ("P1", "P2")
+        and not {"production", "crash", "regression"} & found
+    ):
         priority = "P3"  # the error itself says the call was made wrongly: integration help
         why.append("error points at how the API is called")
     if "urgency words" in found and priority != "P1":

@@ -292,8 +292,9 @@ URGENCY = _any(
 )
 # An error that itself says the call was misused: an integration mistake more than a defect.
 MISUSE = _any(
-    r"\bcheck (?:your|the) param\w*|\binvalid (?:param\w*|argument)s?\b|\bERR_INVALID_ARG\w*",
-    r"\billegal argument\b|\bIllegalArgumentException\b|参数(?:错误|不合法|无效|类型不对|有误)",
+    # not IllegalArgumentException: an SDK that crashes on an argument has a bug of its own
+    r"\bcheck (?:your|the) param\w*|\binvalid param(?:eter)?s?\b|\bERR_INVALID_ARG\w*",
+    r"参数(?:错误|不合法|无效|类型不对|有误)",
 )
 REFUSE_LOGS = _any(
     r"\b(?:can(?:no|')t|won'?t|unable to|not allowed to|not able to|cannot) (?:share|send|provide|"
