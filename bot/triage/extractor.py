@@ -121,7 +121,10 @@ def _short(value: str, limit: int = 600) -> str:
 
 # "【问题描述】：", "问题：" before a summary, "急急急！！！" in front of it
 _LEAD_LABEL = re.compile(r"^(?:【[^】\n]{1,20}】|[\u4e00-\u9fff]{2,6})[ \t]*[:：][ \t]*(?=\S)")
-_LEAD_URGENCY = re.compile(r"^(?:急+|紧急|求助|help)[!！。，,\s]*", re.I)
+_LEAD_URGENCY = re.compile(
+    r"^(?:(?:十万火急|火急|急+|紧急|很急|求助|求救)[!！。，,、\s]*|(?:help|urgent)\s*[!:！：]+\s*)+",
+    re.I,
+)
 
 
 def _sentence(line: str) -> str:
@@ -146,7 +149,7 @@ def _summary(title: str, body: str) -> str | None:
             if brackets and not re.sub(r"【[^】\n]*】|[\s:：\-–—_]", "", cleaned):
                 # "【iOS】-【5.2.0】：【进房后黑屏】": the template's summary slot is the longest
                 cleaned = max(brackets, key=len)
-            cleaned = _sentence(cleaned)
+            cleaned = _sentence(_LEAD_URGENCY.sub("", cleaned))
             cleaned = _LEAD_URGENCY.sub("", _LEAD_LABEL.sub("", cleaned)).strip(" 。，,")
             if _words(cleaned) >= 2 and not re.fullmatch(
                 r"(?i)describe the bug|the bug|bug", cleaned

@@ -96,6 +96,11 @@ def test_severity(text: str, kind: str, priority: str) -> None:
     assert prioritise(text, kind=kind, tier="pro").priority == priority  # type: ignore[arg-type]
 
 
+def test_summary_leaves_out_urgency_words() -> None:
+    assert extract("急急急！安卓 13 进房后听不到声音").summary == "安卓 13 进房后听不到声音"
+    assert extract("十万火急，登录报错 6017").summary == "登录报错 6017"
+
+
 def test_urgency_words_are_named_in_the_reason() -> None:
     decision = prioritise("急急急！Android 打包时报错", kind="bug")
     assert "urgency" in decision.reason
