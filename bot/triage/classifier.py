@@ -106,6 +106,9 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
         scores["feature"] = max(scores["feature"], scores["question"] + 1)
     if s.RANT_ZH.search(text) and not _concrete_failure(text):
         scores["other"] = max(scores["other"], scores["bug"] + 1)
+    if service_down and scores["bug"] > 0:
+        # "服务是不是挂了？进房一直超时": a failure and a doubt about the service is no how-to
+        scores["outage"] = max(scores["outage"], scores["question"] + 0.5)
     if commercial and scores["bug"] < 3:
         # "请问集群版如何收费？" is a pricing ask in question form
         scores["upgrade"] = max(scores["upgrade"], scores["question"] + 1)
