@@ -102,7 +102,7 @@ _IMPACT = re.compile(
     r"weeks) ago\b|"
     r"线上|生产环境|正式环境|大面积|已(?:经)?上线|"
     r"(?:所有|全部|大量|大部分|很多|许多|部分|少数|个别|一半)(?:的)?(?:用户|客户|设备|机型)|"
-    r"\d+\s*%\s*(?:的)?(?:用户|设备)|从(?:昨天|今天|前天|上周|\d+\s*[点号日月])\S{0,10}开始"
+    r"(?<!\d)\d{1,3}\s*%\s*(?:的)?(?:用户|设备)|从(?:昨天|今天|前天|上周|\d{1,2}\s*[点号日月])\S{0,10}开始"
 )
 _ATTACHMENT_HEAD = 16 * 1024
 _CHECKBOX_UNCHECKED = re.compile(r"(?m)^\s*[-*]\s*\[ \][^\n]*$")
@@ -143,10 +143,10 @@ def _summary(title: str, body: str) -> str | None:
     for candidate in (title, body):
         for line in candidate.splitlines():
             cleaned = _MARKUP.sub("", strip_placeholders(line)).strip(" -*#>:")
-            brackets = re.findall(r"【([^】\n]+)】", cleaned)
+            brackets = re.findall(r"【([^【】\n]{1,80})】", cleaned)
             if re.fullmatch(r"【[^】\n]{1,12}】", cleaned):
                 continue  # a template heading ("【问题描述】") introduces the summary
-            if brackets and not re.sub(r"【[^】\n]*】|[\s:：\-–—_]", "", cleaned):
+            if brackets and not re.sub(r"【[^【】\n]{0,80}】|[\s:：\-–—_]", "", cleaned):
                 # "【iOS】-【5.2.0】：【进房后黑屏】": the template's summary slot is the longest
                 cleaned = max(brackets, key=len)
             cleaned = _sentence(_LEAD_URGENCY.sub("", cleaned))

@@ -102,7 +102,9 @@ _ZH_GUIDANCE = re.compile(
 )
 _ZH_PAREN_GUIDANCE = re.compile(r"[（(](?:如有|如|例如|比如|请|注[:：])[^)）\n]{0,40}[)）]")
 _DOTS_STEP = re.compile(r"(?m)^[ \t]*\d{1,2}[.)、][^\n]*(?:(?<![\w(])\.{2,}(?![\w)])|…)[^\n]*$")
-_BRACKET_EXAMPLE = re.compile(r"[，,]\s*(?:如|例如|比如)(?!果|何|此|下|上)[^】\]\n]*(?=[】\]])")
+_BRACKET_EXAMPLE = re.compile(
+    r"[，,]\s*(?:如|例如|比如)(?!果|何|此|下|上)[^【】\[\]\n]{0,80}(?=[】\]])"
+)
 _MASKED = re.compile(r"(?<![A-Za-z])\d*(?:X{3,}|x{3,})(?![A-Za-z])")
 _PLATFORM_WORD = (
     r"(?:Android|iOS|Web|Windows|Mac|macOS|Linux|H5|小程序|Flutter|Electron|Unity|uni-?app|RN)"
