@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.triage import signals as s
+from bot.triage.followup import language
 from bot.triage.lexicon import spaced
-from bot.triage.logs import log_lines
+from bot.triage.logs import error_codes, log_lines
 from bot.triage.models import Kind, Priority, Tier
 from bot.triage.sections import strip_placeholders
 
@@ -65,6 +66,9 @@ def detect_signals(text: str) -> list[str]:
     found = [name for name, pattern in table if pattern.search(text)]
     if s.COSMETIC.search(text) and s.COSMETIC.search(_prose(text)):
         found.insert(-3, "cosmetic/docs")
+    if error_codes(text[:4000]) and language(text) == "zh":
+        # kept to Chinese reports: measured there, while English ones keep today's reading
+        found.append("error code")
     if s.PRICING.search(text) and (s.QUESTION.search(text) or "?" in text or "？" in text):
         found.append("pricing question")
     return found
@@ -122,6 +126,16 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     if "cosmetic/docs" in found and not severe and "regression" not in found:
         priority = "P4"
         why = ["cosmetic, warning or docs"]
+    if (
+        "error code" in found
+        and severe == {"core feature broken"}
+        and priority == "P2"
+        and not {"production", "all users", "regression", "blocker"} & found
+    ):
+        # "登录返回 6014": an SDK error code while integrating, with no stated impact, is
+        # usually configuration — an integration blocker in development (DESIGN: P3)
+        priority = "P3"
+        why.append("error code while integrating, no impact stated")
     if (
         "misuse" in found
         and priority in ("P1", "P2")

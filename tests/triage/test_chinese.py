@@ -91,6 +91,10 @@ def test_kinds(triage: Any, text: str, kind: str) -> None:
         ("发现 token 在日志里明文泄露了", "bug", "P1"),
         ("内存泄露：退出房间后 RTCEngine 对象没有释放", "bug", "P3"),
         ("多人通话时 CPU 占用过高，手机发烫", "bug", "P3"),
+        # an SDK error code while integrating, nothing about impact: integration help first
+        ("iOS 端登录报错 6014，怎么回事", "bug", "P3"),
+        ("线上 iOS 用户登录报错 6014", "bug", "P2"),
+        ("iOS 端登录失败，没有任何提示", "bug", "P2"),
         ("文档中 setAudioRoute 接口不存在，是不是文档过时了", "bug", "P4"),
         ("登录失败 im::core::Session::login failed: invalid argument，参数类型不对", "bug", "P3"),
         ("私有化部署版本怎么收费？", "upgrade", "P4"),
