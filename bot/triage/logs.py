@@ -79,6 +79,8 @@ _ERROR_CODES = (
     re.compile(r"(?<![\w.])((?:[a-z]\w{0,30}\.){1,10}[A-Z]\w{0,60}(?:Exception|Error))\b"),
     re.compile(r"(?<![\w.])([A-Z]\w{0,60}(?:Exception|Error))(?=:)"),
     re.compile(r"错误码\s*[:：]?\s*(-?\d+)"),
+    re.compile(r"(?:报错|返回码|错误代码)\s*(?i:code)?\s*[:：=]?\s*(-\d+|\d{3,})\b"),
+    re.compile(r"(?:提示|返回)\s*[:：]?\s*(-\d{3,}|\d{4,})\b"),
 )
 
 MAX_LOG_CHARS = 4000
