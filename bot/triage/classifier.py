@@ -10,6 +10,7 @@ from itertools import islice
 from bot.triage import signals as s
 from bot.triage.lexicon import spaced
 from bot.triage.models import Kind
+from bot.triage.sections import is_empty_report, strip_placeholders
 
 # When scores tie, the earlier kind wins: a ticket reference beats everything, an outage
 # beats a plain bug, a bug beats a question that happens to contain "how".
@@ -44,9 +45,17 @@ def ticket_reference(text: str) -> str | None:
     return hashed.group(1) if hashed else None
 
 
+def _concrete_failure(text: str) -> bool:
+    """Whether ``text`` names a symptom beyond "出问题" / "bug"."""
+    return any(
+        not s.GENERIC_FAILURE_ZH.match(m.group(0)) for m in islice(s.FAILURE.finditer(text), 20)
+    )
+
+
 def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, float]:
     """Rule score per kind (higher is more likely)."""
-    text, title = spaced(text), spaced(title)
+    # template defaults ("如进房失败", "必现 / 偶现") say nothing about this report
+    text, title = spaced(strip_placeholders(text)), spaced(strip_placeholders(title))
     head = title or text.split("\n", 1)[0]
     scores: dict[str, float] = dict.fromkeys(_ORDER, 0.0)
     words = len(text.split())
@@ -58,6 +67,7 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     ):
         scores["status"] += 5
     upgrade_hits = _count(s.UPGRADE, text, 3)
+    commercial = bool(s.COMMERCIAL_ZH.search(text))
     if upgrade_hits and not (s.SDK_UPGRADE.search(text) and not re.search(r"(?i)plan|套餐", text)):
         scores["upgrade"] += 2.5 * upgrade_hits
     scores["outage"] += 3 * _count(s.OUTAGE, text, 2)
@@ -69,13 +79,16 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
         scores["outage"] += 2.5
     if production and s.OUTAGE.search(text):
         scores["outage"] += 1.5
+    service_down = bool(s.OUTAGE_ZH.search(text))
+    if service_down:
+        scores["outage"] += 4  # "信道服务器连不上", "所有用户都登录不上": the hosted service
     scores["bug"] += 2 * _count(s.FAILURE, head, 2) + 0.75 * _count(s.FAILURE, text, 4)
     scores["bug"] += 2.5 * _count(s.BUG_TEMPLATE, text, 2)
     scores["bug"] += 2 if has_logs else 0
     scores["bug"] += 1.5 if s.CRASH.search(text) else 0
     scores["bug"] += 1.5 if s.REGRESSION.search(text) else 0
     scores["bug"] += 3 if s.DATA_LOSS.search(text) or s.SECURITY.search(text) else 0
-    if wide_failure:
+    if wide_failure or (service_down and (production or all_users)):
         # every user failing in production is an outage however detailed the bug report is
         scores["outage"] = max(scores["outage"], scores["bug"] + 1)
     scores["feature"] += 2.5 * _count(s.FEATURE, text, 3)
@@ -89,6 +102,16 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     scores["question"] += 1 if s.WEAK_QUESTION.search(text) else 0
     if s.GREETING.search(text.strip()) or not text.strip():
         scores["other"] += 3
+    if s.FEATURE_ASK_ZH.search(text) and scores["bug"] < 4:
+        scores["feature"] = max(scores["feature"], scores["question"] + 1)
+    if s.RANT_ZH.search(text) and not _concrete_failure(text):
+        scores["other"] = max(scores["other"], scores["bug"] + 1)
+    if service_down and scores["bug"] > 0:
+        # "服务是不是挂了？进房一直超时": a failure and a doubt about the service is no how-to
+        scores["outage"] = max(scores["outage"], scores["question"] + 0.5)
+    if commercial and scores["bug"] < 3:
+        # "请问集群版如何收费？" is a pricing ask in question form
+        scores["upgrade"] = max(scores["upgrade"], scores["question"] + 1)
     # An outage is a bug first: without failure language it is likely a status or a question.
     if scores["outage"] and scores["bug"] == 0 and not s.OUTAGE.search(text):
         scores["outage"] = 0
@@ -100,6 +123,8 @@ def classify(
 ) -> Classification:
     """The kind of ``text``; a weak message in a thread leans on its ``context``."""
     scores = score(text, title=title, has_logs=has_logs)
+    if not has_logs and is_empty_report(text, title=title):
+        scores["other"] = max(scores.values()) + 1
     best = max(scores.values())
     if best < 2 and context:
         joined = "\n".join([*context, text])

@@ -15,19 +15,29 @@ from bot.triage.sections import (
     is_empty_value,
     label_matching,
     labelled_lines,
+    placeholder_marks,
     section_matching,
     sections,
     strip_placeholders,
 )
-from bot.triage.versions import os_versions, sdk_versions
+from bot.triage.versions import (
+    SdkVersion,
+    bracketed_version,
+    os_versions,
+    plausible_os_version,
+    sdk_versions,
+)
 
 _REPRO_HEAD = re.compile(
-    r"(?i)reproduc|\brepro\b|\bsteps\b|what did you do|how to trigger|复现|重现|步骤|操作"
+    r"(?i)reproduc|\brepro\b|\bsteps\b|what did you do|how to trigger|"
+    r"(?:复现|重现)(?!概率|率)|步骤|操作"
 )
 _EXPECTED_HEAD = re.compile(r"(?i)expect|should happen|期望|预期")
 _ACTUAL_HEAD = re.compile(
     r"(?i)\bactual|what happened|instead|current behaviou?r|observed|实际|当前现象|现象|问题描述"
 )
+# a template with both "实际结果" and "问题描述" states the actual behaviour in the former
+_ACTUAL_STRONG_HEAD = re.compile(r"(?i)\bactual|what happened|instead|observed|实际")
 _SDK_HEAD = re.compile(r"(?i)集成包|\bsdk\b(?!.*version)|\bpackage\b|\blibrary\b")
 _IMPACT_HEAD = re.compile(r"(?i)impact|affected|how many|影响")
 _NOT_REPRO = re.compile(
@@ -50,6 +60,17 @@ _TRIGGER = re.compile(
     r"|\b(?:crash\w*|fails?|freez\w*|hangs?)\s+(?:on|at) (?:app )?(?:launch|startup|start|login|"
     r"log ?in|logout|exit|join\w*|leav\w*)\b"
     r"|当.{1,20}时|点击.{1,20}后|调用.{1,30}(?:后|时)"
+    # "一进入 App 就崩溃", "进房后对方听不到声音", "pod 导入 SDK 之后启动闪退", "打包报错"
+    r"|一(?:进入|打开|启动|进房|登录|调用|点击|加入|切换|发送|收到|退出|锁屏|开始|切到后台)"
+    r"[^，。！？\n]{0,12}就"
+    r"|(?:进入|打开|启动|进房|登录|点击|加入|切换|发送|接听|拨打|退出|锁屏|打包|编译|导入|集成|"
+    r"初始化|升级|推流|拉流|开启|关闭|切到后台|退到后台|回到前台|断网|重连|共享屏幕|离开|旋转)"
+    r"[^，。！？\n]{0,20}(?:后|之后|以后|时|的时候)[^。！？\n]{0,15}"
+    r"(?:崩溃|闪退|报错|失败|黑屏|卡|无声|没有声音|没声音|听不到|看不到|收不到|无反应|没有(?:任何)?反应|"
+    r"没反应|异常|crash|掉线|断开|白屏|花屏)"
+    r"|(?:打包|编译|构建|集成|导入)(?:时|的时候)?(?:就)?(?:报错|失败|出错)"
+    r"|(?:启动|打开|进入|进房|登录|调用)[^，。！？\n]{0,10}就(?:会)?(?:崩溃|闪退|crash|黑屏|卡死|报错)"
+    r"|调用[^，。！？\n]{1,40}?(?:报错|失败|崩溃|闪退|抛出|返回错误|没有(?:任何)?(?:反应|回调))"
 )
 # "- cold start from VoIP push -> conflict": scenario bullets
 _SCENARIO = re.compile(r"(?m)^\s*[-*]\s+[^\n]{3,120}(?:->|→|=>)[^\n]+$")
@@ -63,7 +84,8 @@ _EXPECT_INLINE = re.compile(
     r"(?i)\b(?:expected(?: result| behaviou?r| output)?[ \t]*[:：][ \t]*|"
     r"i (?:would )?expect(?:ed)?\s+(?:it\s+|"
     r"that\s+)?|"
-    r"it should\s+|期望|预期)(?P<v>[^\n]{6,200})"
+    r"it should\s+|期望|预期|"
+    r"(?:正常|按理|理论上|本来|按道理)(?:情况下|来说|讲)?[，,]?(?:应该|应当)(?:是)?)(?P<v>[^\n]{4,200})"
 )
 _ACTUAL_INLINE = re.compile(
     r"(?i)\b(?:actual(?: result| behaviou?r| output)?|instead)[ \t]*[:：,][ \t]*(?P<v>[^\n]{4,200})"
@@ -78,7 +100,9 @@ _IMPACT = re.compile(
     r"\bsince\s+(?:\d{1,2}:\d{2}(?:\s?(?:[AaPp][Mm]|UTC|GMT))?|yesterday|today|last\s+\w+|"
     r"v?\d[\w.]*|\w+day|this morning|the (?:update|upgrade|release))|\b(?:a few|\d+) (?:hours|days|"
     r"weeks) ago\b|"
-    r"线上|生产环境|所有用户|全部用户|大量用户|部分用户|大面积"
+    r"线上|生产环境|正式环境|大面积|已(?:经)?上线|"
+    r"(?:所有|全部|大量|大部分|很多|许多|部分|少数|个别|一半)(?:的)?(?:用户|客户|设备|机型)|"
+    r"(?<!\d)\d{1,3}\s*%\s*(?:的)?(?:用户|设备)|从(?:昨天|今天|前天|上周|\d{1,2}\s*[点号日月])\S{0,10}开始"
 )
 _ATTACHMENT_HEAD = 16 * 1024
 _CHECKBOX_UNCHECKED = re.compile(r"(?m)^\s*[-*]\s*\[ \][^\n]*$")
@@ -95,15 +119,54 @@ def _short(value: str, limit: int = 600) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
+# "【问题描述】：", "问题：" before a summary, "急急急！！！" in front of it
+_LEAD_LABEL = re.compile(r"^(?:【[^】\n]{1,20}】|[\u4e00-\u9fff]{2,6})[ \t]*[:：][ \t]*(?=\S)")
+_LEAD_URGENCY = re.compile(
+    r"^(?:(?:十万火急|火急|急+|紧急|很急|求助|求救)[!！。，,、\s]*|(?:help|urgent)\s*[!:！：]+\s*)+",
+    re.I,
+)
+
+
+def _sentence(line: str) -> str:
+    """The first sentence of a Chinese line that names something ("版本：3.8.1，系统：…。切换
+    摄像头后卡住。" -> the second), else the line."""
+    if not re.search(r"[\u4e00-\u9fff]", line):
+        return line
+    parts = [p.strip() for p in re.split(r"(?<=[。！？!?；;])", line) if p.strip()]
+    for part in parts:
+        if not re.fullmatch(r"(?:[^，,。:：]{1,12}[:：][^，,。]{1,40}[，,。；;]?\s*)+", part):
+            return part
+    return line
+
+
 def _summary(title: str, body: str) -> str | None:
     for candidate in (title, body):
         for line in candidate.splitlines():
             cleaned = _MARKUP.sub("", strip_placeholders(line)).strip(" -*#>:")
+            brackets = re.findall(r"【([^【】\n]{1,80})】", cleaned)
+            if re.fullmatch(r"【[^】\n]{1,12}】", cleaned):
+                continue  # a template heading ("【问题描述】") introduces the summary
+            if brackets and not re.sub(r"【[^【】\n]{0,80}】|[\s:：\-–—_]", "", cleaned):
+                # "【iOS】-【5.2.0】：【进房后黑屏】": the template's summary slot is the longest
+                cleaned = max(brackets, key=len)
+            cleaned = _sentence(_LEAD_URGENCY.sub("", cleaned))
+            cleaned = _LEAD_URGENCY.sub("", _LEAD_LABEL.sub("", cleaned)).strip(" 。，,")
             if _words(cleaned) >= 2 and not re.fullmatch(
                 r"(?i)describe the bug|the bug|bug", cleaned
             ):
                 return _short(cleaned, 160)
     return None
+
+
+def _clause(line: str, inner: str) -> str:
+    """The Chinese sentence of ``line`` that holds ``inner`` (a line can hold versions,
+    device and symptom all at once); English lines are kept whole."""
+    if not re.search(r"[\u4e00-\u9fff]", inner):
+        return line
+    for part in re.split(r"(?<=[。！？!?；;])", line):
+        if inner in part:
+            return _LEAD_LABEL.sub("", part.strip())
+    return _LEAD_LABEL.sub("", line)
 
 
 def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | None:
@@ -116,7 +179,7 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
     inline = _INLINE_STEPS.search(text)
     if inline:
         return _short(inline.group("v") or inline.group("n"))
-    items = [m.group("item") for m in _NUMBERED.finditer(text)]
+    items = list(dict.fromkeys(m.group("item").strip() for m in _NUMBERED.finditer(text)))
     # template items ("**Android Version:**", "**Is the bug in the demo?**") are not steps
     steps = [
         i
@@ -133,7 +196,8 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
     if trigger:
         start = prose.rfind("\n", 0, trigger.start()) + 1
         end = prose.find("\n", trigger.end())
-        return _short(prose[start : end if end != -1 else len(prose)], 400)
+        line = prose[start : end if end != -1 else len(prose)]
+        return _short(_clause(line, trigger.group(0)), 400)
     if len(set(m.group(0).lower() for m in _ACTION_VERBS.finditer(text))) >= 3:
         first = _ACTION_VERBS.search(text)
         assert first is not None
@@ -153,14 +217,19 @@ def _expected(parts: list[Section], labels: list[Labelled], text: str) -> str | 
 def _actual(
     parts: list[Section], labels: list[Labelled], text: str, summary: str | None
 ) -> str | None:
-    for value in (section_matching(parts, _ACTUAL_HEAD), label_matching(labels, _ACTUAL_HEAD)):
+    for value in (
+        section_matching(parts, _ACTUAL_STRONG_HEAD),
+        label_matching(labels, _ACTUAL_STRONG_HEAD),
+        section_matching(parts, _ACTUAL_HEAD),
+        label_matching(labels, _ACTUAL_HEAD),
+    ):
         if value and _words(value) >= 2:
             return _short(value, 400)
     match = _ACTUAL_INLINE.search(text)
     if match:
         return _short(match.group("v"), 300)
     # The description of a failure is the actual behaviour when no field names it.
-    for sentence in re.split(r"(?<=[.!?。！？])\s+|\n", text):
+    for sentence in re.split(r"(?<=[.!?])\s+|(?<=[。！？])|\n", text):
         if (
             _FAILURE.search(sentence)
             and _words(sentence) >= 3
@@ -178,13 +247,32 @@ def _platforms(text: str) -> str | None:
     return ", ".join(found[:3]) if found else None
 
 
+_DEVICE_INLINE = re.compile(
+    r"(?:机型|设备型号|手机型号|设备)[ \t]*[:：][ \t]*(?P<v>[^，,。；;\n]{2,30})"
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# A stack frame or a library path implies a platform but does not name it
+# ("apex/com.android.runtime/lib64/bionic/libc.so (abort+180)").
+_FRAME_LINE = re.compile(
+    r"(?m)^[ \t]*(?:at\s+[\w$.<>/]+[.(]|#\d+\s+(?:pc\s+)?0x|\d+\s+[\w.-]+\s+0x[0-9a-f]{6,}|"
+    r"=?/?(?:[\w.-]+/){2,}[\w.+-]+\.(?:so|dylib|dll|apk)\b)[^\n]*$"
+)
+
+
 def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | None:
     value = label_matching(labels, DEVICE_LABEL) or section_matching(parts, DEVICE_LABEL)
     first = value.splitlines()[0].strip().lstrip("-*• ").strip() if value else ""
     # a "Device Info" heading holds label lines, not a model name
     labelled = bool(re.match(r"[-*]?\s*[\w ]{1,30}[:：]", first))
+    # "iPhone 14 Pro，iOS 16.3": the OS version has its own field
+    first = ", ".join(
+        part for part in re.split(r"[，,；;、]\s*", first) if part and not os_versions(part)
+    ).strip()
     if first and not labelled and not re.fullmatch(r"(?i)all|any|所有|全部|各种", first):
         return _short(first, 80)
+    inline = _DEVICE_INLINE.search(text)
+    if inline and not is_empty_value(inline.group("v")):
+        return _short(inline.group("v").strip(), 80)
     match = DEVICE.search(text)
     return match.group(0) if match else None
 
@@ -211,6 +299,33 @@ def _impact(parts: list[Section], labels: list[Labelled], text: str) -> str | No
     return "; ".join(phrases[:4]) if phrases else None
 
 
+def _title_versions(
+    versions: list[SdkVersion], *, full: str, title: str
+) -> tuple[list[SdkVersion], str | None]:
+    """SDK versions without a vendor template's defaults, and an OS version found in the
+    template's version slot.
+
+    A title bracket's version ("【6.5.7272】") that appears nowhere else is the template's
+    default when the report also left other template defaults in place. "【iOS】-【13.1.1】"
+    beside an SDK version stated in the body is the iOS version written in the SDK slot.
+    """
+    bracket = bracketed_version(title) or bracketed_version(full[:400])
+    if not versions or not (bracket or "【" in title):
+        return versions, None
+    os_version = None
+    if bracket:
+        os_name, number = bracket
+        others = [v for v in versions if v.version != number and v.strength >= 2]
+        if others and plausible_os_version(os_name, number):
+            versions = [v for v in versions if v.version != number]
+            os_version = f"{os_name} {number}"
+    if placeholder_marks(full):
+        body = full.split(title, 1)[1] if title and title in full else full
+        in_brackets = set(re.findall(r"【\s*v?(\d+(?:\.\d+)+)\s*】", title))
+        versions = [v for v in versions if not (v.version in in_brackets and v.version not in body)]
+    return versions, os_version
+
+
 def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> BugFields:
     """The bug-report fields found in ``title``/``text`` and attachment texts.
 
@@ -230,7 +345,7 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     heads = [a[:_ATTACHMENT_HEAD] for a in attachments]
     errors = [error_lines(a) or log_lines(a[:_ATTACHMENT_HEAD]) or "" for a in attachments]
     attached = "\n".join([*heads, *errors]).strip()
-    versions = sdk_versions(plain, title=title)
+    versions, bracket_os = _title_versions(sdk_versions(plain, title=title), full=full, title=title)
     if not versions and attached:
         versions = sdk_versions(attached)
     sdk_name = label_matching(labels, _SDK_HEAD) or section_matching(parts, _SDK_HEAD)
@@ -242,9 +357,14 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     attached_logs = "\n".join(e for e in errors if e) or (_short(heads[0], 2000) if heads else "")
     if attached_logs:
         logs = "\n".join(x for x in (logs, attached_logs) if x)
-    platform = _platforms(plain) or (_platforms(attached) if attached else None)
-    os_version = _os_version(labels, parts, plain) or (
-        _os_version([], [], attached) if attached else None
+    # a Chinese report names its platform in its narrative; a library path in the pasted
+    # crash ("apex/com.android.runtime/…/libc.so") implies one without naming it
+    named_in = _FRAME_LINE.sub("", plain) if _CJK.search(plain) else plain
+    platform = _platforms(named_in) or (_platforms(attached) if attached else None)
+    os_version = (
+        _os_version(labels, parts, plain)
+        or bracket_os
+        or (_os_version([], [], attached) if attached else None)
     )
     if not platform and os_version:
         # "ios9", "API 30": the OS names the platform even when no platform word matched

@@ -1,7 +1,8 @@
 """What is still missing from a report, and one short message asking for all of it.
 
-The hints are concrete for the reporter's platform (where the SDK version is written, where
-the logs are) and point to the knowledge-base page on collecting logs.
+The message quotes the reporter's own summary and symptom, names each detail the way a
+reporter would (never an internal field name), says where to find it on their platform
+(:mod:`bot.triage.hints`) and points to the page on collecting logs.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.triage import hints
 from bot.triage.models import BugFields, Kind
 
 KB_COLLECT_LOGS = "knowledge_base/docs/troubleshooting/collect-logs.md"
@@ -18,93 +20,40 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "outage": ("sdk_version", "platform", "impact", "actual"),
 }
 
-_LABELS = {
-    "en": {
-        "summary": "A one-line summary",
-        "sdk": "Which SDK",
-        "sdk_version": "SDK version",
-        "platform": "Platform",
-        "os_version": "OS version",
-        "device": "Device model",
-        "repro_steps": "Steps to reproduce",
-        "expected": "Expected behaviour",
-        "actual": "What happens instead",
-        "logs": "Logs",
-        "impact": "Impact",
-    },
-    "zh": {
-        "summary": "一句话描述问题",
-        "sdk": "使用的 SDK",
-        "sdk_version": "SDK 版本",
-        "platform": "平台",
-        "os_version": "系统版本",
-        "device": "机型",
-        "repro_steps": "复现步骤",
-        "expected": "期望结果",
-        "actual": "实际现象",
-        "logs": "日志",
-        "impact": "影响范围",
-    },
-}
-
-_SDK_VERSION_HINT = {
-    "Android": "the dependency line in your app's build.gradle (e.g. "
-    "`io.vendor:sdk-android:4.2.1`), or run `./gradlew app:dependencies`",
-    "iOS": "Podfile.lock or Package.resolved (Xcode › Package Dependencies)",
-    "Flutter": "pubspec.lock, or `flutter pub deps`",
-    "React Native": "`npm ls` for the SDK package, or package-lock.json",
-    "Web": "`npm ls` for the SDK package, or package.json / package-lock.json",
-    "Electron": "`npm ls` for the SDK package, or package-lock.json",
-    "Node.js": "`npm ls` for the SDK package, or package-lock.json",
-    "Unity": "Packages/manifest.json or Window › Package Manager",
-}
-_OS_HINT = {
-    "Android": "Settings › About phone › Android version",
-    "iOS": "Settings › General › About › iOS Version",
-    "Web": "browser and version (open chrome://version or About in the browser menu) and the OS",
-    "macOS": "Apple menu › About This Mac",
-    "Windows": "run `winver`",
-}
-_LOG_HINT = {
-    "Android": "`adb logcat -d > logcat.txt` right after it happens",
-    "iOS": "the Xcode console (or Console.app for a device), saved to a file",
-    "Web": "the browser console (F12 › Console › Save as…)",
-    "Flutter": "`flutter logs`, or logcat / the Xcode console for the native side",
-    "React Native": "Metro output plus logcat / the Xcode console",
-}
-_HINT_ZH = {
-    "sdk_version": (
-        "准确的版本号（如 4.2.1）：见 build.gradle / Podfile.lock / package.json / pubspec.lock"
-    ),
-    "os_version": "系统及版本，如 Android 14、iOS 17.4（设置 › 关于本机）",
-    "platform": "Android、iOS、Web、小程序、Flutter、React Native、Unity、Electron 或服务端",
-    "repro_steps": "触发问题的步骤（1. 2. 3.）或最小代码片段",
-    "actual": "看到的报错信息、错误码、崩溃或异常现象",
-    "expected": "期望的结果",
-    "impact": "影响多少用户、是否线上、从什么时候开始",
-    "device": "机型，如 小米 13、iPhone 14",
-    "summary": "一句话描述问题",
-    "sdk": "SDK 包名",
-}
-_HINT = {
-    "platform": "Android, iOS, Web, Flutter, React Native, Unity, Electron or server — and the "
-    "framework if any",
-    "repro_steps": "the steps that trigger it (1., 2., 3.) or a minimal code snippet",
-    "actual": "the error message, crash or wrong behaviour you see",
-    "expected": "what you expected to happen",
-    "impact": "how many users are affected, production or development, and since when",
-    "device": "device model(s), e.g. Pixel 7 or iPhone 14",
-    "summary": "one line on what goes wrong",
-    "sdk": "the SDK package name",
-}
-
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+# The reporter's own word for what goes wrong, to ask about it in their terms.
+_SYMPTOM_ZH = re.compile(
+    r"闪退|崩溃|黑屏|白屏|花屏|卡死|卡住|卡顿|听不到(?:声音)?|没有声音|没声音|看不到(?:画面)?|"
+    r"收不到(?:消息|推送)?|发不出(?:消息)?|登录不上|连不上|进不了房|掉线|断线|回声|杂音|报错|失败"
+)
+_SYMPTOM_EN = re.compile(
+    r"(?i)\b(?:crash(?:es|ed|ing)?|black screen|freez(?:es|ing)|froze|no audio|no sound|"
+    r"no video|echo|disconnect(?:s|ed|ing)?|error|exception)\b"
+)
+_SYMPTOM_EN_NOUN = {
+    "black screen": "the black screen",
+    "no audio": "the audio drops",
+    "no sound": "the audio drops",
+    "no video": "the video drops",
+    "echo": "the echo starts",
+    "error": "the error",
+    "exception": "the exception",
+}
 
 
 def language(text: str) -> str:
-    """'zh' when the text is mostly Chinese, else 'en'."""
-    cjk = len(_CJK.findall(text))
-    return "zh" if cjk and cjk >= len(re.findall(r"[A-Za-z]+", text)) else "en"
+    """'zh' when the reporter writes Chinese. Only the lines with Chinese in them are
+    weighed, so English logs and API names pasted around a Chinese narrative do not make it
+    English, while an English sentence quoting a Chinese error ("it shows 发送失败") stays
+    English."""
+    lines = [line for line in text[:8000].splitlines() if _CJK.search(line)]
+    if not lines:
+        return "en"
+    chinese = "\n".join(lines)
+    cjk = len(_CJK.findall(chinese))
+    return "zh" if cjk >= 10 or cjk >= len(_LATIN_WORD.findall(chinese)) else "en"
 
 
 def missing_fields(kind: Kind, fields: BugFields, *, waived: Iterable[str] = ()) -> list[str]:
@@ -130,38 +79,92 @@ def is_enough(kind: Kind, fields: BugFields) -> bool:
     return True
 
 
-def _platform_key(platform: str | None, table: dict[str, str]) -> str | None:
-    for name in (platform or "").split(", "):
-        if name in table:
-            return name
+def hint(
+    field: str,
+    *,
+    platform: str | None,
+    logs_url: str = KB_COLLECT_LOGS,
+    max_upload_mb: int = 20,
+    lang: str = "en",
+) -> str:
+    """A concrete hint for one field on ``platform``, in ``lang`` ('en' or 'zh')."""
+    lang = lang if lang in hints.LABELS else "en"
+    if field == "sdk_version":
+        where = hints.for_platform(hints.SDK_VERSION[lang], platform)
+        if lang == "zh":
+            return f"具体到小版本，比如 4.2.1；{where}"
+        return f"the exact version (e.g. 4.2.1) — see {where}"
+    if field == "os_version":
+        return hints.for_platform(hints.OS_VERSION[lang], platform) or ""
+    if field == "logs":
+        how = hints.for_platform(hints.LOGS[lang], platform)
+        if lang == "zh":
+            lead = f"{how}；" if how else ""
+            return (
+                f"{lead}获取方法见 {logs_url}。可以直接上传 .log/.txt/.gz/.zip 文件，"
+                f"单个不超过 {max_upload_mb} MB，token、密钥等敏感信息会自动脱敏"
+            )
+        lead = f"{how}; " if how else ""
+        return (
+            f"{lead}how to collect them: {logs_url} — attach .log/.txt/.gz/.zip up to "
+            f"{max_upload_mb} MB (tokens and keys are redacted automatically)"
+        )
+    return hints.OTHER[lang].get(field) or hints.LABELS[lang].get(field, "")
+
+
+_GREETING = re.compile(
+    r"(?i)^(?:hi|hello|hey|dear \w+|你好|您好|哈喽|hello 大家好)[\s,，!！。:：]+"
+)
+
+
+def _quoted(text: str | None, limit: int) -> str | None:
+    """The reporter's summary, cut at a clause, when it is short enough to quote back."""
+    if not text:
+        return None
+    text = _GREETING.sub("", text.strip())
+    first = re.split(r"(?<=[。！？!?])|\n", text)[0].strip(" 。，,.!！?？")
+    if len(first) > limit:
+        first = re.split(r"[，,；;]", first)[0].strip()
+    return first if 2 <= len(first) <= limit else None
+
+
+def _symptom(fields: BugFields, lang: str) -> str | None:
+    """The reporter's word for the failure ("闪退", "the crash"), from what they wrote."""
+    for text in (fields.summary, fields.actual):
+        if not text:
+            continue
+        if lang == "zh":
+            match = _SYMPTOM_ZH.search(text)
+            if match:
+                return match.group(0)
+            continue
+        found = _SYMPTOM_EN.search(text)
+        if found:
+            word = found.group(0).lower()
+            if word.startswith("crash"):
+                return "it crashes"
+            if word.startswith(("freez", "froze")):
+                return "it freezes"
+            if word.startswith("disconnect"):
+                return "it disconnects"
+            return _SYMPTOM_EN_NOUN.get(word)
     return None
 
 
-def hint(
-    field: str, *, platform: str | None, logs_url: str = KB_COLLECT_LOGS, max_upload_mb: int = 20
-) -> str:
-    """A concrete hint for one field on ``platform``."""
-    if field == "sdk_version":
-        key = _platform_key(platform, _SDK_VERSION_HINT)
-        where = (
-            _SDK_VERSION_HINT[key]
-            if key
-            else "your dependency file (build.gradle, Podfile.lock, package.json, pubspec.lock)"
-        )
-        return f"the exact version (e.g. 4.2.1) — see {where}"
-    if field == "os_version":
-        key = _platform_key(platform, _OS_HINT)
-        return (
-            _OS_HINT[key] if key else "OS name and version, e.g. Android 14, iOS 17.4, Windows 11"
-        )
-    if field == "logs":
-        key = _platform_key(platform, _LOG_HINT)
-        how = f"{_LOG_HINT[key]}; " if key else ""
-        return (
-            f"{how}how to collect them: {logs_url} — attach .log/.txt/.gz/.zip up to "
-            f"{max_upload_mb} MB (tokens and keys are redacted automatically)"
-        )
-    return _HINT.get(field, field)
+def _ask(field: str, *, fields: BugFields, lang: str, logs_url: str, max_upload_mb: int) -> str:
+    """One line of the message: the detail in the reporter's terms, then where to find it."""
+    label = hints.LABELS[lang].get(field, field)
+    if field == "repro_steps":
+        symptom = _symptom(fields, lang)
+        if lang == "zh":
+            before = f"出现{symptom}之前" if symptom else "问题出现之前"
+            return f"{label}：{before}做了哪些操作，按 1、2、3 写一下；有能复现的最小代码更好"
+        lead = f"what you do right before {symptom}" if symptom else "the steps that trigger it"
+        return f"{label}: {lead} (1., 2., 3.) or a minimal code snippet"
+    text = hint(
+        field, platform=fields.platform, logs_url=logs_url, max_upload_mb=max_upload_mb, lang=lang
+    )
+    return f"{label}：{text}" if lang == "zh" else f"{label}: {text}"
 
 
 def follow_up_message(
@@ -171,32 +174,50 @@ def follow_up_message(
     lang: str = "en",
     logs_url: str = KB_COLLECT_LOGS,
     max_upload_mb: int = 20,
+    kind: Kind | None = None,
 ) -> str | None:
-    """One short message asking for every missing field at once, or ``None``."""
+    """One short message asking for every missing detail at once, or ``None``.
+
+    ``kind="outage"`` says the report is already being handled as urgent.
+    """
     if not missing:
         return None
-    labels = _LABELS.get(lang, _LABELS["en"])
-    lines = []
-    for name in missing:
-        if lang == "zh" and name in _HINT_ZH:
-            text = _HINT_ZH[name]
-        elif lang == "zh" and name == "logs":
-            text = (
-                f"日志获取方法见 {logs_url}；可上传 .log/.txt/.gz/.zip，最大 {max_upload_mb} MB"
-                "（token、密钥会被自动脱敏）"
+    lang = lang if lang in hints.LABELS else "en"
+    known = [name for name in missing if name in hints.LABELS[lang]]
+    lines = [
+        f"{number}. "
+        + _ask(name, fields=fields, lang=lang, logs_url=logs_url, max_upload_mb=max_upload_mb)
+        for number, name in enumerate(known, 1)
+    ]
+    if not lines:
+        return None
+    if lang == "zh":
+        quoted = _quoted(fields.summary, 30)
+        about = f"您反馈的“{quoted}”" if quoted else "这个问题"
+        if kind == "outage":
+            head = f"收到，{about}我们已经按线上紧急故障在处理。为了加快排查，麻烦再补充一下："
+        else:
+            head = f"您好，关于{about}，为了尽快帮您定位，麻烦补充以下信息（一条消息回复即可）："
+        tail = (
+            "手上有哪些先发哪些，不用等信息齐全。"
+            if kind == "outage"
+            else "哪一项暂时拿不到也没关系，直接告诉我就行（比如“没有日志”），"
+            "我先帮您把工单提上去。"
+        )
+    else:
+        quoted = _quoted(fields.summary, 80)
+        about = f"“{quoted}”" if quoted else "this"
+        if kind == "outage":
+            head = (
+                f"I've flagged {about} as a production outage. To speed up the investigation, "
+                "please also send:"
             )
         else:
-            text = hint(
-                name, platform=fields.platform, logs_url=logs_url, max_upload_mb=max_upload_mb
-            )
-        lines.append(f"• {labels[name]}：{text}" if lang == "zh" else f"• {labels[name]}: {text}")
-    if lang == "zh":
-        head = "为了让工程师尽快处理，请在一条消息里补充以下信息："
-        tail = "如果某项无法提供，直接说明即可（例如“没有日志”），我会先提交工单。"
-    else:
-        head = "To get this to an engineer, please send these in one reply:"
+            head = f"To get {about} to an engineer, please send these in one reply:"
         tail = (
-            "If you can't get something, just say so (e.g. \"no logs\") and I'll open the "
+            "Send what you have now; there is no need to wait for all of it."
+            if kind == "outage"
+            else "If you can't get something, just say so (e.g. \"no logs\") and I'll open the "
             "ticket anyway."
         )
     return "\n".join([head, *lines, tail])

@@ -23,22 +23,26 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?i)(?<![\w-])flutter(?![\w-])|(?<![.\w])Dart\b|was called on null|Tried calling:",
         ),
         ("Unity", r"\bUnity(?:3D)?\b"),
+        ("uni-app", r"(?i)\buni-?app\b"),
         ("Electron", r"(?i)\belectron\b"),
+        ("HarmonyOS", r"\bHarmonyOS\b|\bOpenHarmony\b|\bArkTS\b|鸿蒙"),
         (
             "Android",
             r"(?i)/data/app/|\bapex/com\.android|/system/lib|"
-            r"\bandroid\b|\blogcat\b|\b[VDIWEFA]/[\w.]+\(\s*\d+\):|\bkotlin\b|\bgradle\b|\bapk\b|\bHarmonyOS\b|鸿蒙|安卓",
+            r"\bandroid\b|\blogcat\b|\b[VDIWEFA]/[\w.]+\(\s*\d+\):|\bkotlin\b|\bgradle\b|\bapk\b|安卓",
         ),
         (
             "iOS",
-            r"(?i:\bios\b)|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|苹果",
+            r"(?i:\bios\b)|\biPadOS\b|\biPhone\b|\biPad\b|\biPod\b|\bXcode\b|\bCocoaPods\b|"
+            r"\bpod install\b|\bPodfile\b|苹果",
         ),
         ("macOS", r"(?i)\bmac\s?os\b|\bOS X\b"),
         ("Windows", r"\bWindows\b"),
         ("Linux", r"(?i)\b(?:linux|ubuntu|debian|centos)\b"),
+        ("Mini Program", r"小程序|微信开发者工具|(?i:\bmini ?program\b)"),
         (
             "Web",
-            r"小程序|微信开发者工具|(?i:\bmini ?program\b)|"
+            r"\bH5\b|"
             r"\bWeb\b(?!\s+unchecked)|(?i:\b(?:chrome|safari|firefox|edge)\s+(?:browser|\d))"
             r"|(?i:\bweb\s?(?:app|sdk|page|client))|(?i:\bbrowser\s+\w+\s+\d)",
         ),
@@ -69,6 +73,9 @@ DEVICE = re.compile(
     r"|Pixel\s?\d+[a]?(?:\s?(?:Pro|XL))?"
     r"|(?:Samsung\s)?Galaxy\s[A-Z]\d{1,3}\w*|Samsung\s[A-Z]{1,2}\d{1,3}\w*"
     r"|(?:Huawei|HUAWEI|Honor|HONOR|Xiaomi|Redmi|OPPO|vivo|OnePlus|Nokia|Motorola|Sony)\s[\w-]{2,12}(?:\s(?:Pro|Lite))?)"
+    # 小米 13, 华为 Mate 40, 红米 K60, 荣耀 X40, 一加 11, 三星 S23
+    r"|(?:华为|荣耀|小米|红米|魅族|一加|三星|真我|努比亚|中兴|联想)\s?[A-Za-z]{0,6}\s?\d{1,3}[A-Za-z]?"
+    r"(?:\s?(?:Pro\+?|Ultra|Max|Plus|Lite|mini))?"
 )
 
 # Version numbers that belong to tools, not to the SDK.

@@ -18,8 +18,10 @@ _LOG_LINE = re.compile(
             r"\b(?:SIGABRT|SIGSEGV|SIGBUS|SIGILL|SIGTRAP|SIGKILL|EXC_BAD_ACCESS|EXC_CRASH|"
             r"EXC_BREAKPOINT)\b|null pointer dereference|FATAL EXCEPTION|Fatal Exception|"
             r"\bANR in\b|\bsignal \d+ \(SIG",
-            r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}|\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}"
-            r"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d{3})?\]?\s)",  # timestamped lines
+            # timestamped lines; "2019-09-01 16:23~16:55" alone is a time range, not a log
+            r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?!(?::\d{2})?\s*(?:[~～至到—–-]|$))"
+            r"|\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}"
+            r"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d{3})?\]?\s)",
             r"(?:^|\s)[VDIWEF]/[\w.$-]+\s*(?:\(\s*\d+\))?:",  # logcat
             r"^\s*(?i:logs?|logcat|stack ?trace|console)\s*[:：]\s*\S",  # "logs: <pasted>"
             r"\b(?i:error_?)?(?i:code)\s*[=:]\s*-?\d{3,}\b",
@@ -32,6 +34,19 @@ _LOG_LINE = re.compile(
             r"`[^`\n]*(?:error|exception|failed|unknown|undefined|null)[^`\n]*`",
             r"was called on null|Tried calling:|Receiver: null",
             r"(?:报错|错误码|异常)[:：]\s*\S",
+            # an SDK error code inside Chinese prose: "报错 6017", "错误码 -100018", "error -1001"
+            r"(?:错误码|错误代码|报错|返回码|(?<![A-Za-z])(?i:error|err))\s*(?i:code|码)?\s*[:：=]?"
+            r"\s*(?:-\d+|\d{3,})\b|(?:提示|返回)\s*[:：]?\s*(?:-\d{3,}|\d{4,})\b",
+            r"\bError \([\w ]+\):\s*\S|\bfile not found\b",
+            r"\bon[A-Z]?\w*[Ee]rror\s*\(\s*-?\d+",  # onError(17)
+            r"\b\w+(?:::\w+){2,}\b[^\n]{0,60}\b(?:failed|error)\b",  # agora::rtc::X failed
+            r"^\s*(?:FAILURE|Caused by|What went wrong|\* What went wrong):?",  # Gradle / Java
+            r"^\s*Warning:\s+\S[^\n]{20,}",  # a tool's warning output, not prose
+            r"\*\*\* Terminating app due to|\buncaught exception\b|\bUncaught \(in promise\)",
+            # an attached log file: "[crashLog.txt]", "[logcat.zip](...)"
+            r"\[[\w.-]*(?i:log|crash|logcat|trace|dump|anr)[\w.-]*\.(?i:txt|log|zip|gz|xlog|crash|ips)\]",
+            r"\b[\w-]+\.(?i:log|xlog|crash|ips|dmp)\b",
+            r"^\s*\[\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}[^\]]*\]\s*\S",
         )
     ),
     re.M,
@@ -46,7 +61,11 @@ _ERROR_ANNOUNCE = re.compile(
     r"(?i)\b(?:get|got|getting|see|seeing|throws?|shows?|returns?|following|this)\s+"
     r"(?:(?:an?|the|this|following)\s+(?:error|exception|crash)(?:\s+message)?\s*[:：]?"
     r"|(?:error|exception|crash)(?:\s+message)?\s*[:：])\s*$"
+    # "…屏幕分享崩溃，日志如下：", "iOS 编译失败：": a Chinese sentence that introduces the log
+    r"|(?:日志|报错|错误信息|堆栈|崩溃信息|控制台输出|输出|失败|出错|错误|异常|崩溃)(?:了)?"
+    r"(?:如下|信息)?\s*[:：]\s*$"
 )
+_ZH_PROSE = re.compile(r"[\u4e00-\u9fff]{4}")
 _CODE_FENCE = re.compile(r"```[\w-]*\n(.*?)(?:```|\Z)", re.S)
 
 _ERROR_CODES = (
@@ -60,6 +79,8 @@ _ERROR_CODES = (
     re.compile(r"(?<![\w.])((?:[a-z]\w{0,30}\.){1,10}[A-Z]\w{0,60}(?:Exception|Error))\b"),
     re.compile(r"(?<![\w.])([A-Z]\w{0,60}(?:Exception|Error))(?=:)"),
     re.compile(r"错误码\s*[:：]?\s*(-?\d+)"),
+    re.compile(r"(?:报错|返回码|错误代码)\s*(?i:code)?\s*[:：=]?\s*(-\d+|\d{3,})\b"),
+    re.compile(r"(?:提示|返回)\s*[:：]?\s*(-\d{3,}|\d{4,})\b"),
 )
 
 MAX_LOG_CHARS = 4000
@@ -97,8 +118,11 @@ def log_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
             in_block = armed = True
             continue
         armed = False
+        head = line[:_LINE_HEAD]
+        if in_block and not inside_fence and _ZH_PROSE.search(head) and not _LOG_LINE.search(head):
+            in_block = False  # "麻烦看下是什么原因" after the pasted log: the reporter again
         # only the head of a line is matched: bounds the cost of pathological long lines
-        if in_block or inside_fence or _LOG_LINE.search(line[:_LINE_HEAD]):
+        if in_block or inside_fence or _LOG_LINE.search(head):
             piece = stripped[:500]
             if piece.startswith("```"):
                 continue

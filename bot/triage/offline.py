@@ -95,6 +95,7 @@ class OfflineEngine:
             lang=language(full),
             logs_url=self.logs_url,
             max_upload_mb=self.max_upload_mb,
+            kind=kind,  # type: ignore[arg-type]
         )
         return TriageResult(
             kind=kind,  # type: ignore[arg-type]

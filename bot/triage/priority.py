@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.triage import signals as s
+from bot.triage.followup import language
 from bot.triage.lexicon import spaced
+from bot.triage.logs import error_codes, log_lines
 from bot.triage.models import Kind, Priority, Tier
+from bot.triage.sections import strip_placeholders
 
 _LEVELS: tuple[Priority, ...] = ("P1", "P2", "P3", "P4")
 
@@ -30,9 +33,19 @@ def _shift(priority: Priority, steps: int) -> Priority:
     return _LEVELS[index]
 
 
+def _prose(text: str) -> str:
+    """``text`` without its log lines: a pasted "Warning: ..." build line is not a cosmetic
+    complaint."""
+    logged = log_lines(text, limit=20_000)
+    if not logged:
+        return text
+    pasted = set(logged.splitlines())
+    return "\n".join(line for line in text.splitlines() if line.strip()[:500] not in pasted)
+
+
 def detect_signals(text: str) -> list[str]:
     """Names of the severity signals present in ``text``."""
-    text = spaced(text)
+    text = spaced(strip_placeholders(text))
     table = (
         ("security", s.SECURITY),
         ("data loss", s.DATA_LOSS),
@@ -46,10 +59,19 @@ def detect_signals(text: str) -> list[str]:
         ("blocker", s.BLOCKER),
         ("workaround", s.WORKAROUND),
         ("intermittent or limited", s.LIMITED),
-        ("cosmetic/docs", s.COSMETIC),
         ("failure", s.FAILURE),
+        ("urgency words", s.URGENCY),
+        ("misuse", s.MISUSE),
     )
-    return [name for name, pattern in table if pattern.search(text)]
+    found = [name for name, pattern in table if pattern.search(text)]
+    if s.COSMETIC.search(text) and s.COSMETIC.search(_prose(text)):
+        found.insert(-3, "cosmetic/docs")
+    if error_codes(text[:4000]) and language(text) == "zh":
+        # kept to Chinese reports: measured there, while English ones keep today's reading
+        found.append("error code")
+    if s.PRICING.search(text) and (s.QUESTION.search(text) or "?" in text or "？" in text):
+        found.append("pricing question")
+    return found
 
 
 def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[str]]:
@@ -59,10 +81,15 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     if kind in ("status", "other"):
         return "P4", [f"{kind}: no fault reported"]
     if kind == "upgrade":
+        if "pricing question" in found:
+            return "P4", ["pricing or plan question for the account team"]
         return "P3", ["plan/billing request for the account team"]
-    if "security" in found or "data loss" in found:
-        picked: list[str] = [n for n in ("security", "data loss") if n in found]
-        return "P1", picked
+    if "security" in found:
+        return "P1", ["security"]
+    if "data loss" in found:
+        if "intermittent or limited" in found and kind == "bug":
+            return "P2", ["data loss", "intermittent"]
+        return "P1", ["data loss"]
     if kind == "question":
         if has_logs or "blocker" in found or "failure" in found:
             return "P3", ["how-to blocked by an error"]
@@ -99,6 +126,25 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     if "cosmetic/docs" in found and not severe and "regression" not in found:
         priority = "P4"
         why = ["cosmetic, warning or docs"]
+    if (
+        "error code" in found
+        and severe == {"core feature broken"}
+        and priority == "P2"
+        and not {"production", "all users", "regression", "blocker"} & found
+    ):
+        # "登录返回 6014": an SDK error code while integrating, with no stated impact, is
+        # usually configuration — an integration blocker in development (DESIGN: P3)
+        priority = "P3"
+        why.append("error code while integrating, no impact stated")
+    if (
+        "misuse" in found
+        and priority in ("P1", "P2")
+        and not {"production", "crash", "regression"} & found
+    ):
+        priority = "P3"  # the error itself says the call was made wrongly: integration help
+        why.append("error points at how the API is called")
+    if "urgency words" in found and priority != "P1":
+        why.append("urgency words alone do not raise it")
     return priority, why
 
 

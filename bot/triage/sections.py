@@ -48,7 +48,8 @@ _EMPTY_VALUES = {
 _HEADING = re.compile(
     r"^\s{0,3}(?:#{1,6}\s*(?P<h1>[^\n#]+?)\s*#*\s*$"
     r"|\*\*(?P<h2>[^*\n]{2,80}?)\*\*\s*:?\s*$"
-    r"|__(?P<h3>[^_\n]{2,80})__\s*:?\s*$)",
+    r"|__(?P<h3>[^_\n]{2,80})__\s*:?\s*$"
+    r"|【(?P<h4>[^】\n]{1,30})】\s*[:：]?\s*$)",
     re.M,
 )
 # "- OS: Android 14", "**iOS version:** 14.4", "3. **Android Version:** 7.0.0", "【机型】：所有"
@@ -85,6 +86,72 @@ _TEMPLATE_LINE = re.compile(
 )
 
 
+# Chinese vendor templates leave other kinds of defaults behind: a choice nobody picked
+# ("必现 / 偶现", "可复现 / 不可复现", "精简版 / 专业版 / 企业版"), guidance ("请在附件中添加相关
+# 视频、日志"), "(如有大约概率请标明)", steps made of dots ("1. 调用 ... API") and masked ids
+# ("1400XXXXXX", "错误码xxxx").
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ZH_CHOICE = re.compile(
+    r"(?m)(?:(?<=】)|(?<=[:：]))[ \t]*\n?[ \t]*(?P<v>[^\n/／]{1,30}"
+    r"(?:[ \t]+[/／][ \t]*[^\n/／]{1,30}|[ \t]*[/／][ \t]+[^\n/／]{1,30}){1,5})[ \t]*$"
+)
+_ZH_GUIDANCE = re.compile(
+    r"(?m)^[ \t]*请(?:在|于)?(?:此处|这里|附件中|下方|下面)?"
+    r"(?:填写|描述|提供|上传|附上|添加|补充|选择|勾选|标明|注明)[^\n]{0,60}"
+    r"(?:日志|截图|视频|附件|信息|版本|步骤|说明|描述|概率)[^\n]{0,30}$"
+)
+_ZH_PAREN_GUIDANCE = re.compile(r"[（(](?:如有|如|例如|比如|请|注[:：])[^)）\n]{0,40}[)）]")
+_DOTS_STEP = re.compile(r"(?m)^[ \t]*\d{1,2}[.)、][^\n]*(?:(?<![\w(])\.{2,}(?![\w)])|…)[^\n]*$")
+_BRACKET_EXAMPLE = re.compile(
+    r"[，,]\s*(?:如|例如|比如)(?!果|何|此|下|上)[^【】\[\]\n]{0,80}(?=[】\]])"
+)
+_MASKED = re.compile(r"(?<![A-Za-z])\d*(?:X{3,}|x{3,})(?![A-Za-z])")
+_PLATFORM_WORD = (
+    r"(?:Android|iOS|Web|Windows|Mac|macOS|Linux|H5|小程序|Flutter|Electron|Unity|uni-?app|RN)"
+)
+_PLATFORM_CHOICE = re.compile(rf"【\s*{_PLATFORM_WORD}(?:\s*[/／]\s*{_PLATFORM_WORD})+\s*】", re.I)
+
+
+def _choice(match: re.Match[str]) -> str:
+    """A list of alternatives nobody picked from is empty; "Android / iOS 都有" is an answer."""
+    options = [o.strip() for o in re.split(r"[/／]", match.group("v")) if o.strip()]
+    plain = [re.sub(r"[（(][^)）]*[)）]", "", o).strip() for o in options]
+    complementary = len(plain) == 2 and (
+        plain[0] in plain[1]
+        or plain[1] in plain[0]
+        or {plain[0][:1], plain[1][:1]} <= set("有无是否")
+        or (plain[0][-1:] == plain[1][-1:] and bool(_CJK.match(plain[0][-1:])))  # 必现 / 偶现
+    )
+    if len(options) >= 3 or complementary:
+        return ""
+    return match.group(0)
+
+
+def placeholder_marks(text: str) -> int:
+    """How many template defaults a Chinese report left in place (0 for English text)."""
+    if not _CJK.search(text):
+        return 0
+    found = len(_ZH_EXAMPLE_VALUE.findall(text)) if "如" in text else 0
+    found += len(_ZH_GUIDANCE.findall(text)) + len(_DOTS_STEP.findall(text))
+    found += len(_MASKED.findall(text)) + len(_PLATFORM_CHOICE.findall(text))
+    found += len(_BRACKET_EXAMPLE.findall(text))
+    found += sum(1 for m in _ZH_CHOICE.finditer(text) if not _choice(m))
+    return found
+
+
+def _strip_chinese_template(text: str) -> str:
+    text = _ZH_PAREN_GUIDANCE.sub("", text)
+    if "/" in text or "／" in text:
+        text = _ZH_CHOICE.sub(_choice, text)
+    text = _ZH_GUIDANCE.sub("", text)
+    text = _BRACKET_EXAMPLE.sub("", text)
+    text = _DOTS_STEP.sub("", text)
+    text = _MASKED.sub("", text)
+    if "【" in text and _PLATFORM_CHOICE.search(text):
+        text = _PLATFORM_CHOICE.sub("【】", text)
+    return text
+
+
 def strip_placeholders(text: str) -> str:
     """The text with unfilled template placeholders and template guidance removed."""
     if any(
@@ -95,7 +162,32 @@ def strip_placeholders(text: str) -> str:
         text = _TEMPLATE_BLOCK.sub("", text)
     if "如" in text:
         text = _ZH_EXAMPLE_VALUE.sub(r"\1", text)
+    if _CJK.search(text):
+        text = _strip_chinese_template(text)
     return _PLACEHOLDER_SPAN.sub("", text)
+
+
+_ZH_HEADING = re.compile(r"【[^】\n]{0,40}】|^[ \t]*#{1,6}[^\n]*$", re.M)
+_PROSE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_TEST_POST = re.compile(
+    r"(?i)^\W*(?:test(?:ing)?|测试(?:一下)?|试试|ignore|请忽略|asdf\w*|1{3,}|a{3,}|x{3,}|无|标题)\W*$"
+)
+
+
+def substance(text: str) -> int:
+    """Words the reporter wrote (two CJK characters count as one) once template headings and
+    defaults are removed; an untouched template has almost none."""
+    own = _ZH_HEADING.sub(" ", strip_placeholders(text))
+    cjk = len(_CJK.findall(own))
+    return cjk // 2 + len(_PROSE_WORD.findall(own))
+
+
+def is_empty_report(text: str, *, title: str = "") -> bool:
+    """A test post ("测试", "xxxx") or a vendor template submitted without content."""
+    head = title or text.split("\n", 1)[0]
+    if _TEST_POST.match(head) and (not title or substance(text) <= 8):
+        return True
+    return placeholder_marks(text) >= 2 and substance(text) <= 6
 
 
 _ZH_EXAMPLE = re.compile(r"^(?:如|例如|比如)(?!果|何|此|下|上)\S")
@@ -123,7 +215,9 @@ def sections(text: str) -> list[Section]:
         body = text[last_end : match.start()].strip()
         if body or last_heading:
             found.append(Section(last_heading, body))
-        last_heading = (match.group("h1") or match.group("h2") or match.group("h3") or "").strip()
+        last_heading = (
+            match.group("h1") or match.group("h2") or match.group("h3") or match.group("h4") or ""
+        ).strip()
         last_heading = last_heading.strip("*_: ").lower()
         last_end = match.end()
     tail = text[last_end:].strip()

@@ -80,7 +80,9 @@ def _line_context(text: str, start: int) -> tuple[str, str]:
 def _sdk_name(context: str) -> str | None:
     """'LiveKit SDK version: ' -> 'LiveKit SDK'; 'GetStream Chat version:' -> 'GetStream Chat'."""
     # only the clause the version belongs to: "crashes in a room. SDK 2.1" -> "SDK"
-    context = re.split(r"[.!?;,，。；](?:\s|$)", context)[-1]
+    context = re.split(r"[.!?;,](?:\s|$)|[，。；！？、]", context)[-1]
+    # "【SDK 版本】：IMSDK " -> "IMSDK ": the value after a label, not the label
+    context = re.split(r"[:：]\s*(?=\S)", context)[-1]
     cleaned = re.sub(r"[*_`#>\-\[\]【】]+", " ", context)
     cleaned = re.sub(r"(?i)\b(?:version|ver\.?|of the|of|v)\b\s*[:：]?\s*$", "", cleaned.strip())
     cleaned = re.sub(r"(?i)\b(?:version|ver)\b", "", cleaned)
@@ -140,6 +142,8 @@ def sdk_versions(text: str, *, title: str = "") -> list[SdkVersion]:
 def os_versions(text: str) -> list[str]:
     """'Android 14', 'iOS 15.5', 'Android API 30' ... in order of appearance, deduplicated."""
     seen: list[str] = []
+    if "安卓" in text or "鸿蒙" in text:
+        text = text.replace("安卓", " Android ").replace("鸿蒙", " HarmonyOS ")
     for match in OS_VERSION.finditer(text):
         name = match.group("os")
         lowered = name.lower()
@@ -160,3 +164,43 @@ def os_versions(text: str) -> list[str]:
         if label not in seen:
             seen.append(label)
     return seen
+
+
+# Chinese vendor titles: "【iOS】-【13.1.1】：【Crash】", "【Android】-【4.9.1】【进房失败】".
+_PLATFORM_THEN_VERSION = re.compile(
+    r"【\s*(?P<os>iOS|Android|HarmonyOS|Windows|macOS|Mac)\s*】\s*[-–—_]?\s*"
+    r"【\s*v?(?P<ver>\d{1,2}(?:\.\d{1,4}){0,3})\s*】",
+    re.I,
+)
+# Major versions each OS has shipped (and the next few); anything else is not an OS version.
+_OS_MAJORS = {
+    "ios": range(5, 30),
+    "android": range(4, 20),
+    "harmonyos": range(2, 8),
+    "windows": range(7, 12),
+    "macos": range(10, 30),
+    "mac": range(10, 30),
+}
+_CANONICAL_OS = {"ios": "iOS", "android": "Android", "harmonyos": "HarmonyOS", "mac": "macOS"}
+
+
+def bracketed_version(text: str) -> tuple[str, str] | None:
+    """(OS name, number) of a "【iOS】-【13.1.1】" title: the template asks for the SDK version
+    there, but a reporter sometimes writes the OS version instead."""
+    match = _PLATFORM_THEN_VERSION.search(text)
+    if not match:
+        return None
+    name = match.group("os")
+    return _CANONICAL_OS.get(name.lower(), name), match.group("ver")
+
+
+def plausible_os_version(os_name: str, version: str) -> bool:
+    """Whether ``version`` could be a release of ``os_name``: "iOS 13.1.1" yes,
+    "Android 4.9" no."""
+    major, _, rest = version.partition(".")
+    majors = _OS_MAJORS.get(os_name.lower())
+    if majors is None or not major.isdigit() or int(major) not in majors:
+        return False
+    if os_name.lower() == "android" and int(major) == 4:
+        return rest.split(".")[0] in {"0", "1", "2", "3", "4"}
+    return True

@@ -60,7 +60,18 @@ def test_followup_in_thread_leans_on_context(triage: Any) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "text", ["a-" * 200_000, "1." * 200_000, "[e.g. " * 50_000, "E/x: y\n" * 100_000]
+    "text",
+    [
+        "a-" * 200_000,
+        "1." * 200_000,
+        "[e.g. " * 50_000,
+        "E/x: y\n" * 100_000,
+        "1" * 200_000,
+        "【" * 200_000,
+        "【，如" * 60_000,
+        "：如" * 100_000,
+        "】a / b / c / d\n" * 10_000,
+    ],
 )
 def test_huge_or_pathological_messages_stay_fast(triage: Any, text: str) -> None:
     import time

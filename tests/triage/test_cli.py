@@ -97,6 +97,22 @@ def test_batch_keeps_ids_and_survives_bad_lines(runner: CliRunner) -> None:
     assert "error" in out[2] and "error" in out[3] and "error" in out[4]
 
 
+def test_batch_reads_chinese_reports(runner: CliRunner) -> None:
+    lines = [
+        json.dumps({"id": "o", "text": "线上所有用户都登录不上了，报错 code=10006"}),
+        json.dumps({"id": "u", "text": "请问私有化部署版本怎么收费？"}),
+        json.dumps({"id": "b", "text": "急急急！安卓 13 进房后听不到声音，SDK 4.3.2"}),
+    ]
+    result = runner.invoke(app, ["triage", "--batch", "--json"], input="\n".join(lines))
+    assert result.exit_code == 0, result.output
+    out = {row["id"]: row for row in map(json.loads, result.stdout.splitlines())}
+    assert (out["o"]["kind"], out["o"]["priority"]) == ("outage", "P1")
+    assert (out["u"]["kind"], out["u"]["priority"]) == ("upgrade", "P4")
+    assert (out["b"]["kind"], out["b"]["priority"]) == ("bug", "P2")
+    assert out["b"]["fields"]["os_version"] == "Android 13"
+    assert out["b"]["follow_up"].startswith("您好")
+
+
 @pytest.mark.slow
 def test_batch_of_100_reports_in_a_few_seconds(dev_records: list[dict[str, Any]]) -> None:
     lines = []

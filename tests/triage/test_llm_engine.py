@@ -132,3 +132,52 @@ def test_attachments_and_context_are_redacted_before_the_llm() -> None:
         sent = json.dumps(stub.requests, ensure_ascii=False)
     for secret in (SECRET_TOKEN, "pa55word99", "13812345678", "415-555-0132"):
         assert secret not in sent
+
+
+ZH_MESSAGE = "线上所有用户都登录不上了，从今天上午 10 点开始，报错 code=10006\n急急急"
+ZH_ANSWER = {
+    "kind": "outage",
+    "severity": "critical",
+    "severity_reason": "线上所有用户无法登录",
+    "ticket_ref": None,
+    "summary": "线上所有用户都登录不上",
+    "sdk": None,
+    "sdk_version": None,
+    "platform": None,
+    "os_version": None,
+    "device": "如iPhone 7 Plus",
+    "repro_steps": None,
+    "expected": None,
+    "actual": "登录失败，code=10006",
+    "logs": "code=10006",
+    "impact": "线上所有用户",
+}
+
+
+def test_prompt_carries_the_chinese_cases() -> None:
+    with OpenAIStub(reply=json.dumps(ZH_ANSWER, ensure_ascii=False)) as stub:
+        _engine(stub).triage(TriageRequest(text=ZH_MESSAGE))
+        system, human = stub.requests[0]["messages"][:2]
+    for case in ("急急急", "如iPhone 7 Plus", "【iOS】-【16.4.1】", "怎么收费", "希望支持"):
+        assert case in system["content"]
+    assert "线上所有用户都登录不上了" in human["content"]
+
+
+def test_chinese_report_through_the_llm() -> None:
+    with OpenAIStub(reply=json.dumps(ZH_ANSWER, ensure_ascii=False)) as stub:
+        result = _engine(stub).triage(TriageRequest(text=ZH_MESSAGE, tier="pro"))
+    assert result.engine == "llm"
+    assert (result.kind, result.priority) == ("outage", "P1")
+    assert result.fields.device is None  # the model copied a template example: dropped
+    assert result.fields.impact == "线上所有用户"
+    assert result.missing == ["sdk_version", "platform"]
+    # asked in Chinese, as an outage already being handled
+    assert result.follow_up and result.follow_up.startswith("收到，您反馈的“线上所有用户都登录不上")
+    assert "SDK 版本号" in result.follow_up and "sdk_version" not in result.follow_up
+
+
+def test_chinese_fallback_keeps_the_offline_reading() -> None:
+    with OpenAIStub(status=500) as stub:
+        result = _engine(stub).triage(TriageRequest(text=ZH_MESSAGE))
+    assert result.engine == "offline-fallback"
+    assert (result.kind, result.priority) == ("outage", "P1")
