@@ -12,6 +12,8 @@ from bot.conversation.intake import TriageIntake
 from bot.conversation.service import Answerer, ConversationService
 from bot.triage.followup import KB_COLLECT_LOGS
 
+KB_COLLECT_LOGS_ZH = "knowledge_base/docs/zh/troubleshooting/collect-logs.md"
+
 if TYPE_CHECKING:
     from bot.context import AppContext
     from bot.store.records import Ticket
@@ -35,7 +37,10 @@ def build_conversation(
         intake=TriageIntake(
             engine=engine,
             max_upload_bytes=ctx.settings.max_upload_mb * 2**20,
-            logs_url=docs_page_url(ctx.config, KB_COLLECT_LOGS),
+            logs_url={
+                "en": docs_page_url(ctx.config, KB_COLLECT_LOGS),
+                "zh": docs_page_url(ctx.config, KB_COLLECT_LOGS_ZH),
+            },
         ),
         on_ticket_opened=lambda ticket: announce_to_engineers(ctx, ticket),
     )

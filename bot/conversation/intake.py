@@ -22,12 +22,13 @@ class TriageIntake:
         engine: TriageEngine,
         max_upload_bytes: int,
         redactor: Redactor = DEFAULT_REDACTOR,
-        logs_url: str = KB_COLLECT_LOGS,
+        logs_url: str | dict[str, str] = KB_COLLECT_LOGS,
     ) -> None:
         self.engine = engine
         self.max_upload_bytes = max_upload_bytes
         self.redactor = redactor
-        self.logs_url = logs_url  # the page on collecting logs that follow-ups point to
+        # the page on collecting logs that follow-ups point to, or one per language
+        self.logs_url = logs_url
 
     def redact(self, text: str) -> str:
         return self.redactor.redact(text)

@@ -99,7 +99,7 @@ class IntakeSession(BaseModel):
     attachment_names: list[str] = Field(default_factory=list)
     error_codes: list[str] = Field(default_factory=list)
     opened: bool = False
-    _logs_url: str = PrivateAttr(default=KB_COLLECT_LOGS)
+    _logs_url: str | dict[str, str] = PrivateAttr(default=KB_COLLECT_LOGS)
 
     def to_json(self) -> str:
         return self.model_dump_json()
@@ -143,10 +143,11 @@ class IntakeSession(BaseModel):
         engine: TriageEngine,
         attachments: Sequence[Attachment] = (),
         go_ahead: bool = False,
-        logs_url: str = KB_COLLECT_LOGS,
+        logs_url: str | dict[str, str] = KB_COLLECT_LOGS,
     ) -> IntakeDecision:
         """Take one more message (and its attachments) and decide the next action.
-        ``logs_url``: the page on collecting logs that a follow-up points to."""
+        ``logs_url``: the page on collecting logs that a follow-up points to (or one per
+        language, e.g. ``{"en": …, "zh": …}``)."""
         self._logs_url = logs_url
         clean = DEFAULT_REDACTOR.redact(text).strip()
         if clean:
@@ -233,8 +234,12 @@ class IntakeSession(BaseModel):
     ) -> str | None:
         """The message asking for ``missing`` (default: everything still missing)."""
         wanted = list(self.missing(asking=True) if missing is None else missing)
-        url = logs_url or self._logs_url
-        return follow_up_message(wanted, fields=self.fields, lang=self.lang, logs_url=url)
+        pages = logs_url or self._logs_url
+        url = pages if isinstance(pages, str) else pages.get(self.lang, pages.get("en", ""))
+        kind = self.kind if self.opened else None  # an outage opened at once says it is handled
+        return follow_up_message(
+            wanted, fields=self.fields, lang=self.lang, logs_url=url, kind=kind
+        )
 
     def _decide(self, result: TriageResult, *, go_ahead: bool) -> IntakeDecision:
         if self.opened:

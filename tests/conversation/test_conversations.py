@@ -297,3 +297,11 @@ def test_a_title_then_the_story_is_one_report(ctx: AppContext) -> None:
     reply = chat.say("", action="go_ahead")
     assert reply.ticket is not None and reply.ticket.kind == "bug"
     assert reply.ticket.subject == "Tokens are not refreshed on startup"
+
+
+def test_follow_ups_link_the_published_log_page_in_the_users_language(ctx: AppContext) -> None:
+    english = _chat(ctx, ref="en").say("The iOS app crashes when I leave a room")
+    assert "https://docs.nimbus.example/docs/troubleshooting/collect-logs" in english.text
+    chinese = _chat(ctx, account="tianqi-health", ref="zh").say("安卓端离开房间时闪退")
+    assert "https://docs.nimbus.example/docs/zh/troubleshooting/collect-logs" in chinese.text
+    assert "knowledge_base/" not in english.text + chinese.text
