@@ -21,7 +21,7 @@ from retrieval.llm import ChatModel
 from retrieval.search import Searcher
 from retrieval.store import ChunkStore
 from retrieval.tokenizer import is_common_english
-from retrieval.types import Answer, IngestReport, SearchFilters, SearchHit
+from retrieval.types import Answer, Chunk, IngestReport, SearchFilters, SearchHit
 from retrieval.vector_index import ChromaIndex, VectorIndex
 
 
@@ -130,6 +130,24 @@ class KnowledgeBase:
         """``context``: the conversation's earlier messages, oldest first; a platform or
         product they name is preferred when the question names none."""
         return self.searcher.search(query, k=k, filters=filters, context=context)
+
+    def sections(self, keep: Callable[[Chunk], bool]) -> list[SearchHit]:
+        """Every passage ``keep`` accepts, in no particular order (score 0): for a reader
+        that must see all of a kind — e.g. every known-issue section — not the best few."""
+        return [
+            SearchHit(
+                source=c.source,
+                heading=c.heading,
+                text=c.text,
+                score=0.0,
+                url=c.url,
+                title=c.title,
+                chunk_id=c.id,
+                metadata=dict(c.metadata),
+            )
+            for c in list(self.store.chunks.values())
+            if keep(c)
+        ]
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the embedding model, the

@@ -8,7 +8,12 @@ import logging
 from collections.abc import Callable, Generator, Sequence
 from typing import Protocol
 
-from bot.conversation.known_issues import Match, Report, find_known_issue
+from bot.conversation.known_issues import (
+    Match,
+    Report,
+    find_known_issue,
+    is_known_issue_section,
+)
 from bot.conversation.texts import say
 from bot.conversation.types import Action, CitationRef, Reply, Turn
 from bot.errors import DeskbotError
@@ -20,7 +25,6 @@ log = logging.getLogger("deskbot.conversation")
 
 ANSWER_ACTIONS: list[Action] = ["solved", "open_ticket", "human"]
 HANDOFF_ACTIONS: list[Action] = ["open_ticket", "human"]
-KNOWN_ISSUE_HITS = 8
 
 
 class Answerer(Protocol):
@@ -109,23 +113,21 @@ class DocsAnswers:
         )
 
     def known_issue(self, report: Report, query: str, *, context: Sequence[str]) -> Match | None:
-        """A known issue of the docs that matches ``report`` (see :mod:`known_issues`)."""
-        if not query.strip():
-            return None
+        """A known issue of the docs that matches ``report`` (see :mod:`known_issues`). Every
+        known-issue section is read when the docs bot can list them; otherwise the best
+        passages of a search are."""
         try:
             kb = self.knowledge()
-            search = getattr(kb, "search", None)
+            sections = getattr(kb, "sections", None)
             hits: list[SearchHit]
-            if search is not None:
-                # Release notes yield to guides in a plain search; asked about known issues
-                # they come up: both lists, each passage once.
-                hits = list(search(query, k=KNOWN_ISSUE_HITS, context=list(context)))
-                seen = {(h.source, h.heading) for h in hits}
-                for hit in search(f"{query} known issue fixed", k=KNOWN_ISSUE_HITS):
-                    if (hit.source, hit.heading) not in seen:
-                        hits.append(hit)
-            else:
+            if sections is not None:
+                hits = list(sections(lambda chunk: is_known_issue_section(
+                    chunk.source, chunk.heading, chunk.text
+                )))  # fmt: skip
+            elif query.strip():
                 hits = list(kb.ask(query, context=list(context)).passages)
+            else:
+                hits = []
         except Exception:  # a failed lookup only means no suggestion
             log.warning("known-issue lookup failed", exc_info=True)
             return None

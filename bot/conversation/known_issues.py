@@ -17,6 +17,7 @@ An item under a "Fixed in X" heading is offered only to a report on an older ver
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -30,8 +31,11 @@ _KNOWN_SOURCE = re.compile(r"(?i)release[-_ ]?notes|known[-_ ]?issues|changelog"
 _FIXED_HEADING = re.compile(
     r"(?i)\bfixed in\b[^\d]*(\d+\.\d+(?:\.\d+)?)|(\d+\.\d+(?:\.\d+)?)\s*修复"
 )
-_ITEM = re.compile(r"(?m)^\s*(?:[-*+]|\d{1,2}[.)])\s+(?P<text>\S.{15,})$")
-_ROW = re.compile(r"(?m)^\s*\|(?P<text>.+)\|\s*$")
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)])\s+(?P<text>\S.{15,})$")
+_ROW = re.compile(r"^\s*\|(?P<text>.+)\|\s*$")
+# A sub-heading inside a passage: "### Fixed in 2.14.1", or the chunker's plain short line.
+_SUBHEADING = re.compile(r"^\s*(?:#{2,6}\s+)?([^\s|>].{2,78}?)\s*#*\s*$(?<![.。:：;；,，)）])")
+_IDENT = re.compile(r"\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]+[A-Z][A-Za-z0-9]*\b")
 _MENTION = re.compile(r"(?i)known issue|已知问题")
 # Error codes ("NR-7003", "100018") and exception names ("IllegalStateException").
 _CODE = re.compile(
@@ -185,6 +189,13 @@ class Report:
     error_codes: Sequence[str] = ()
 
 
+def is_known_issue_section(source: str, heading: str, text: str) -> bool:
+    """A release note or known-issue section, or a passage that says it describes one."""
+    return bool(
+        _KNOWN_HEADING.search(heading) or _KNOWN_SOURCE.search(source) or _MENTION.search(text)
+    )
+
+
 def find_known_issue(report: Report, hits: Iterable[SearchHit]) -> Match | None:
     """The best-matching known-issue item among ``hits``, or None."""
     best: tuple[float, Match] | None = None
@@ -196,26 +207,30 @@ def find_known_issue(report: Report, hits: Iterable[SearchHit]) -> Match | None:
         listed = bool(_KNOWN_HEADING.search(hit.heading) or _KNOWN_SOURCE.search(hit.source))
         if not listed and not _MENTION.search(hit.text):
             continue
-        fixed = _fixed_in(hit.heading)
-        if fixed and report.sdk_version and not _older(report.sdk_version, fixed):
-            continue  # fixed in a version the reporter already has
         page_product = product_of(f"{hit.title} {hit.heading}")
-        for item in _items(hit.text) if listed else _mentions(hit.text):
-            score = _score(item, mine, product or None, page_product, codes, terms)
+        items = _items(hit.text) if listed else [("", m) for m in _mentions(hit.text)]
+        for subheading, item in items:
+            # "### Fixed in 2.14.1" inside the passage, or the passage's own heading
+            fixed = _fixed_in(subheading) or _fixed_in(hit.heading)
+            if fixed and report.sdk_version and not _older(report.sdk_version, fixed):
+                continue  # fixed in a version the reporter already has
+            score = _score(item, mine, product or None, page_product, codes, terms, report.text)
             score *= 1.0 if listed else 0.8  # the release notes are the page to point to
             if score and (best is None or score > best[0]):
-                key = hashlib.sha1(f"{hit.source}#{hit.heading}#{item}".encode()).hexdigest()[:16]
-                best = (score, Match(key, item, hit.source, hit.heading, hit.title, hit.url, fixed))
+                heading = " › ".join(h for h in (hit.heading, subheading) if h)
+                key = hashlib.sha1(f"{hit.source}#{heading}#{item}".encode()).hexdigest()[:16]
+                best = (score, Match(key, item, hit.source, heading, hit.title, hit.url, fixed))
     return best[1] if best else None
 
 
 def _score(
     item: str,
-    mine: set[str],
+    mine: frozenset[str],
     product: str | None,
     page_product: str | None,
     codes: set[str],
     terms: set[str],
+    terms_text: str,
 ) -> float:
     theirs = _platforms(item)
     if mine and theirs and not mine & theirs:
@@ -223,21 +238,45 @@ def _score(
     item_product = product_of(item) or page_product
     if product and item_product and product != item_product:
         return 0.0
-    shared_codes = codes & {c.upper() for c in _CODE.findall(item)}
-    shared = terms & _terms(item)
+    shared_codes = codes & _item_codes(item)
+    shared = terms & _item_terms(item)
     symptoms = [w for w in shared if _SYMPTOM.search(w)]
     if shared_codes:
         return 10.0 + len(shared)
+    if _item_idents(item) & _idents_of(terms_text) and len(shared) >= MIN_SHARED:
+        return 5.0 + len(shared)  # the same API or browser feature ("IndexedDB") and more
     if len(shared) >= MIN_SHARED and symptoms:
         return float(len(shared) + len(symptoms))
     return 0.0
 
 
-def _platforms(text: str) -> set[str]:
+@functools.lru_cache(maxsize=8192)
+def _item_terms(item: str) -> frozenset[str]:
+    return frozenset(_terms(item))
+
+
+@functools.lru_cache(maxsize=8192)
+def _item_idents(item: str) -> frozenset[str]:
+    return _idents_of(item)
+
+
+@functools.lru_cache(maxsize=256)
+def _idents_of(text: str) -> frozenset[str]:
+    """API and feature names written in mixed case: createCameraTrack, setBadge, IndexedDB."""
+    return frozenset(m.lower() for m in _IDENT.findall(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _item_codes(item: str) -> frozenset[str]:
+    return frozenset(c.upper() for c in _CODE.findall(item))
+
+
+@functools.lru_cache(maxsize=8192)
+def _platforms(text: str) -> frozenset[str]:
     frameworks = {name for name, pattern in _FRAMEWORKS.items() if pattern.search(text)}
     if frameworks:
-        return frameworks  # "Flutter on Xiaomi HyperOS" is a Flutter app's problem
-    return {name for name, pattern in _NATIVE.items() if pattern.search(text)}
+        return frozenset(frameworks)  # "Flutter on Xiaomi HyperOS" is a Flutter app's problem
+    return frozenset(name for name, pattern in _NATIVE.items() if pattern.search(text))
 
 
 def product_of(text: str) -> str:
@@ -260,13 +299,21 @@ def _terms(text: str) -> set[str]:
     return out
 
 
-def _items(text: str) -> list[str]:
-    """Bullets and table rows (the header and separator rows of a table left out)."""
-    items = [m.group("text").strip() for m in _ITEM.finditer(text)]
-    for row in (m.group("text") for m in _ROW.finditer(text)):
-        cells = [c.strip() for c in row.split("|")]
-        if any(cells) and not all(set(c) <= set("-: ") for c in cells):
-            items.append(" | ".join(c for c in cells if c))
+@functools.lru_cache(maxsize=4096)
+def _items(text: str) -> list[tuple[str, str]]:
+    """(sub-heading, item) for each bullet and table row (a table's header and separator
+    rows left out); the sub-heading is the passage's latest ``###`` line above the item."""
+    items: list[tuple[str, str]] = []
+    heading = ""
+    for line in text.splitlines():
+        if bullet := _ITEM.match(line):
+            items.append((heading, bullet.group("text").strip()))
+        elif row := _ROW.match(line):
+            cells = [c.strip() for c in row.group("text").split("|")]
+            if any(cells) and not all(set(c) <= set("-: ") for c in cells):
+                items.append((heading, " | ".join(c for c in cells if c)))
+        elif found := _SUBHEADING.match(line):
+            heading = found.group(1).strip()
     return items
 
 

@@ -3,7 +3,8 @@ fast, offline and deterministic)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from bot.errors import IndexUnavailable
 from retrieval.followup import with_earlier_question
@@ -27,11 +28,12 @@ class FakeAnswerer:
         self.searched: list[str] = []
         self.contexts: list[list[str]] = []  # the earlier messages each question came with
 
-    def search(self, query: str, *, k: int = 5, context: Sequence[str] = ()) -> list[SearchHit]:
-        self.searched.append(query)
+    def sections(self, keep: Callable[[Any], bool]) -> list[SearchHit]:
+        """Every passage of ``hits`` that ``keep`` accepts (hits have the chunk's fields)."""
+        self.searched.append("sections")
         if self.broken:
             raise IndexUnavailable("the search index is unavailable")
-        return self.hits[:k]
+        return [h for h in self.hits if keep(h)]
 
     def ask(self, question: str, *, context: Sequence[str] = ()) -> Answer:
         self.asked.append(question)

@@ -105,3 +105,31 @@ def test_chinese_table_rows_are_items() -> None:
 def test_pages_that_are_not_about_known_issues_are_never_offered() -> None:
     report = Report(text="remote video is black, the track is attached to a view", platform="Web")
     assert find_known_issue(report, [GUIDE]) is None
+
+
+def test_a_fix_listed_under_a_plain_sub_heading_inside_the_passage() -> None:
+    """The chunker keeps "### Fixed in 3.1.0" as a plain line inside the release's passage."""
+    release = SearchHit(
+        source="docs/release-notes/rtc-sdk.md",
+        heading="RTC SDK 3.1.0 (2026-11-05)",
+        title="RTC SDK release notes",
+        score=0.0,
+        text=(
+            "Fixed in RTC SDK 3.1.0\n"
+            "- Android: rare crash (`IllegalStateException` in `CameraCapturer`) when switching "
+            "cameras right after publishing.\n"
+            "Known issues in RTC SDK 3.1.0\n"
+            "- Safari 17: screen share tracks are always published as one layer."
+        ),
+    )
+    report = Report(
+        text="The app crashes with IllegalStateException when users flip the camera after going "
+        "live",
+        platform="Android",
+        sdk_version="3.0.4",
+    )
+    match = find_known_issue(report, [release])
+    assert match is not None and match.fixed_in == "3.1.0"
+    assert match.heading.endswith("Fixed in RTC SDK 3.1.0")
+    newer = Report(text=report.text, platform="Android", sdk_version="3.1.0")
+    assert find_known_issue(newer, [release]) is None
