@@ -68,7 +68,17 @@ def test_unknown_ticket_and_bad_usage(home: Path) -> None:
 def test_db_upgrade_reports_revision(home: Path) -> None:
     result = runner.invoke(app, ["db", "upgrade", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["revision"] == "0001"
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from bot.store.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert (
+        json.loads(result.stdout)["revision"]
+        == ScriptDirectory.from_config(config).get_current_head()
+    )
     assert (home / "deskbot.db").exists()
 
 
