@@ -24,17 +24,15 @@ def _app(web_ctx: AppContext, **overrides: object) -> FastAPI:
 
 def _multipart_head(filename: str = "big.log") -> bytes:
     return (
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"session_id\"\r\n\r\n"
-        f"sess-0001-abcdef\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; "
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="session_id"\r\n\r\n'
+        f'sess-0001-abcdef\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; '
         f'filename="{filename}"\r\nContent-Type: text/plain\r\n\r\n'
     ).encode()
 
 
 def test_a_chunked_json_body_is_cut_off_at_the_limit(web_ctx: AppContext) -> None:
     app = _app(web_ctx, max_body_kb=64)
-    sent = drive(
-        app, "/api/chat", endless(50 * MB), headers={"content-type": "application/json"}
-    )
+    sent = drive(app, "/api/chat", endless(50 * MB), headers={"content-type": "application/json"})
     assert sent.status == 413
     assert "at most 64 KB" in sent.json()["error"]
     assert sent.pulled <= 64 * 1024 + 64 * 1024  # read up to the limit, not the 50 MB

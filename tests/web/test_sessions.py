@@ -37,9 +37,8 @@ def test_a_signed_out_token_is_refused(client: TestClient) -> None:
     assert other.delete("/api/session", headers=_bearer(token)).status_code == 204
     # The token has 30 days left, but its session is over.
     assert other.get("/api/tickets", headers=_bearer(token)).status_code == 401
-    assert TestClient(client.app).get("/api/session", headers=_bearer(token)).json()[
-        "kind"
-    ] == ("visitor")
+    me = TestClient(client.app).get("/api/session", headers=_bearer(token)).json()
+    assert me["kind"] == "visitor"
 
 
 def test_the_signout_form_ends_the_cookie_session(clients: ClientFactory) -> None:
@@ -126,7 +125,8 @@ def test_a_vendor_token_valid_for_days_is_refused(
     key = signing.account_token_key(b"s3cret-master", "streamly")
 
     def token(seconds: float) -> str:
-        return signing.sign({"account": "streamly", "user": "u-1", "exp": time.time() + seconds}, key)
+        claims = {"account": "streamly", "user": "u-1", "exp": time.time() + seconds}
+        return signing.sign(claims, key)
 
     assert client.post("/api/session", json={"token": token(600)}).status_code == 200
     assert client.post("/api/session", json={"token": token(400 * 86400)}).status_code == 401
