@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +83,25 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise _unavailable(exc) from exc
+
+    def check_writes(self) -> None:
+        """``StoreUnavailable`` unless the database takes a write now (a read-only SQLite file,
+        a PostgreSQL standby or one that is down all fail here). The write is rolled back."""
+        try:
+            with self.engine.connect() as conn, conn.begin() as transaction:
+                conn.execute(
+                    text(
+                        "INSERT INTO inbound_events (source, event_id, received_at) "
+                        "VALUES ('healthz', :probe, :now)"
+                    ),
+                    {
+                        "probe": uuid.uuid4().hex,
+                        "now": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    },
+                )
+                transaction.rollback()
         except SQLAlchemyError as exc:
             raise _unavailable(exc) from exc
 
