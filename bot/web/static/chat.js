@@ -141,7 +141,7 @@
   }
   function safeUrl(u) {
     var raw = u.replace(/&amp;/g, "&");
-    return /^(https?:\/\/|\/(?![\/\\])|#)/i.test(raw) ? u : null;  // a browser reads "/\\evil" as "//evil"
+    return /^(https?:\/\/|\/(?![\/\\])|#)/i.test(raw) ? u : null;  // a browser reads "/\evil" as "//evil"
   }
   function inline(s, msgId) {
     // s is already escaped; only our own tags are added below.
