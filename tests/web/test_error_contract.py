@@ -65,3 +65,13 @@ def test_a_database_outage_does_not_show_where_the_database_is(web_ctx: AppConte
         assert r.status_code == 503, r.text
         assert "127.0.0.1" not in r.text and ":9" not in r.text and "psycopg" not in r.text
     assert set(chat.json()) == {"error"}
+
+
+@pytest.mark.parametrize("body", [{"account_key": "ключ-é"}, {"token": "ü.ü"}])
+def test_non_ascii_credentials_are_wrong_not_a_crash(client: TestClient, body: dict) -> None:
+    r = client.post("/api/session", json=body)
+    assert r.status_code == 401 and set(r.json()) == {"error"}
+    bearer = TestClient(client.app).get(
+        "/api/tickets", headers={"Authorization": "Bearer é.é".encode()}
+    )
+    assert bearer.status_code in (400, 401)
