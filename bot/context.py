@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import OrgConfig, load_org_config
 from bot.desk import ClockKeeper, TicketDesk
+from bot.errors import ConfigError
 from bot.settings import Settings
 from bot.sla_clocks import SlaClockKeeper
 from bot.store.accounts import sync_accounts
-from bot.store.attachments import AttachmentStore
+from bot.store.attachments import AttachmentStore, OriginalsVault
 from bot.store.conversations import ConversationStore
 from bot.store.coordination import DailyRuns, InboundEvents, Leases
 from bot.store.db import Database
 from bot.store.gaps import GapStore
 from bot.store.notifications import NotificationStore
+from bot.store.sessions import SessionStore
 from bot.store.tickets import TicketStore
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ class AppContext:
     inbound: InboundEvents
     daily_runs: DailyRuns
     desk: TicketDesk
+    sessions: SessionStore
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -75,7 +78,12 @@ def build_context(
         db.upgrade()
     sync_accounts(db, config, now=now or dt.datetime.now(dt.UTC))
     org = config.organisation
-    tickets = TicketStore(db, prefix=org.ticket_prefix, first_number=org.first_ticket_number)
+    from bot.triage.factory import redactor_from  # the one redactor every store writes through
+
+    redactor = redactor_from(settings)
+    tickets = TicketStore(
+        db, prefix=org.ticket_prefix, first_number=org.first_ticket_number, redactor=redactor
+    )
     notifications = NotificationStore(db)
     if keeper is None:
         keeper = SlaClockKeeper(config, fired_keys=notifications.fired_keys)
@@ -84,12 +92,31 @@ def build_context(
         config=config,
         db=db,
         tickets=tickets,
-        conversations=ConversationStore(db),
+        conversations=ConversationStore(db, redactor=redactor),
         gaps=GapStore(db),
-        attachments=AttachmentStore(db, settings.files_dir),
+        attachments=AttachmentStore(
+            db,
+            settings.files_dir,
+            redactor=redactor,
+            originals=_originals(settings),
+            max_bytes=settings.max_upload_mb * 1024 * 1024,
+        ),
         notifications=notifications,
         leases=Leases(db),
         inbound=InboundEvents(db),
         daily_runs=DailyRuns(db),
         desk=TicketDesk(store=tickets, keeper=keeper),
+        sessions=SessionStore(db),
     )
+
+
+def _originals(settings: Settings) -> OriginalsVault | None:
+    """The vault for unredacted originals, when the organisation keeps them."""
+    if not settings.keep_original_files:
+        return None
+    if settings.files_key is None:
+        raise ConfigError(
+            "DESKBOT_KEEP_ORIGINAL_FILES is on but DESKBOT_FILES_KEY is not set; originals are "
+            "only kept encrypted"
+        )
+    return OriginalsVault(settings.files_key.get_secret_value())

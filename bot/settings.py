@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     scheduler: bool = Field(default=True, description="Run the SLA/digest scheduler in serve.")
     session_secret: SecretStr | None = Field(default=None, description="Signs web cookies.")
     max_upload_mb: int = Field(default=20, gt=0)
+    # Request bodies are cut off while they are read (bot.service.bodylimit): JSON and forms,
+    # Slack deliveries; uploads get max_upload_mb per file.
+    max_body_kb: int = Field(default=256, gt=0, description="JSON and form request bodies.")
+    max_slack_body_kb: int = Field(default=1024, gt=0, description="Slack deliveries.")
+    keep_original_files: bool = Field(
+        default=False, description="Also keep uploads unredacted, encrypted with files_key."
+    )
+    files_key: SecretStr | None = Field(
+        default=None, description="Fernet key that encrypts the kept originals."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="When set, /metrics needs 'Authorization: Bearer <token>'."
+    )
     redact_emails: bool = Field(default=True, description="Triage redacts e-mail addresses.")
     redact_phones: bool = Field(default=True, description="Triage redacts phone numbers.")
     # Rate limits on the public web endpoints (see docs/web.md): a ``limits`` rate such as

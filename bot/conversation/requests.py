@@ -171,7 +171,9 @@ class TicketRequests:
     ) -> Ticket:
         """A visitor's contact form: a ticket on the community account, with their report
         when the chat already took one."""
-        contact = {"contact_name": name, "contact_email": email, "contact_company": company}
+        # The address goes in ``requester`` (where replies go); text fields are redacted,
+        # addresses included.
+        contact = {"contact_name": name, "contact_company": company}
         messages: Sequence[Message] = conv.messages if conv is not None else ()
         if session is not None and decision is not None:
             fields = {k: v for k, v in decision.fields.model_dump().items() if v}
@@ -187,7 +189,7 @@ class TicketRequests:
             reason = "contact form from a visitor without an account"
             subject = _first_line(text) or "Contact request"
             body = question_body(text, messages)
-        body = f"**From:** {name} <{email}>, {company}\n\n{body}"
+        body = f"**From:** {name}, {company}\n\n{body}"
         new = NewTicket(
             account_id=account.id, kind=kind, priority=priority, priority_reason=reason,
             subject=subject, requester=email, requester_name=name, fields={**fields, **contact},

@@ -10,13 +10,14 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 
 from bot import __version__
 from bot.context import AppContext, build_context
-from bot.errors import DeskbotError, RateLimited
+from bot.service import errors
+from bot.service.bodylimit import BodyLimit, RouteLimits
 from bot.service.metrics import Metrics
 from bot.settings import Settings
+from bot.web.auth import may_upload
 from bot.web.ratelimit import RateLimits
 
 log = logging.getLogger("deskbot.service")
@@ -68,18 +69,7 @@ def create_app(
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
 
-    @app.exception_handler(DeskbotError)
-    async def _deskbot_error(request: Request, exc: DeskbotError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=exc.http_status)
-
-    @app.exception_handler(RateLimited)
-    async def _rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
-        seconds = exc.retry_after
-        return JSONResponse(
-            {"error": str(exc), "retry_after": seconds},
-            status_code=exc.http_status,
-            headers={"Retry-After": str(seconds)},
-        )
+    errors.install(app)
 
     @app.middleware("http")
     async def _observe(
@@ -94,4 +84,7 @@ def create_app(
         metrics.latency.labels(path).observe(time.perf_counter() - started)
         return response
 
+    # Outermost: bodies are counted before any route (or the metrics above) reads them.
+    limits = RouteLimits(settings, may_upload=may_upload)
+    app.add_middleware(BodyLimit, limits=limits)
     return app

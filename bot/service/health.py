@@ -1,28 +1,85 @@
-"""/healthz and /metrics."""
+"""/healthz (readiness), /healthz/live (liveness) and /metrics.
+
+Liveness says the process answers; restart it when it does not. Readiness says this worker can
+do its job now: the database answers *and takes writes* (a read-only SQLite file or a standby
+answers ``SELECT 1`` but loses every message), and the docs index is loaded. The scheduler lease
+is reported too (some process must hold it for escalations to fire), without failing readiness:
+a web worker serves chat whoever runs the scheduler. Answers carry states, never error text.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+import hmac
+
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot import __version__
 from bot.errors import ServiceUnavailable
 from bot.service.deps import ContextDep, MetricsDep
+from bot.web.auth import NotSignedIn
 
 router = APIRouter(tags=["operations"])
+SCHEDULER_LEASE = "scheduler"  # bot.scheduler.lease.LEASE_NAME
 
 
-@router.get("/healthz", summary="Liveness and database check")
-def healthz(ctx: ContextDep) -> JSONResponse:
+@router.get("/healthz/live", summary="Liveness: the process answers")
+def live() -> JSONResponse:
+    return JSONResponse({"status": "ok", "version": __version__})
+
+
+@router.get("/healthz", summary="Readiness: database (reads and writes), docs index, scheduler")
+def healthz(request: Request, ctx: ContextDep) -> JSONResponse:
+    checks: dict[str, str] = {}
     try:
         ctx.db.ping()
-    except ServiceUnavailable as exc:
-        return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+        checks["database"] = "ok"
+    except ServiceUnavailable:
+        checks["database"] = "unavailable"
+    if checks["database"] == "ok":
+        try:
+            ctx.db.check_writes()
+            checks["writes"] = "ok"
+        except ServiceUnavailable:
+            checks["writes"] = "refused"
+    else:
+        checks["writes"] = "unavailable"
+    # Set by bot.service.warmup: loading | ok | failed; absent when this app does not load it.
+    checks["index"] = str(getattr(request.app.state, "index_status", "not loaded here"))
+    checks["scheduler"] = _scheduler(ctx)
+    ready = (
+        checks["database"] == "ok"
+        and checks["writes"] == "ok"
+        and checks["index"] not in ("loading", "failed")
+    )
+    body = {"status": "ok" if ready else "unavailable", "ready": ready, **checks}
+    return JSONResponse(body | {"version": __version__}, status_code=200 if ready else 503)
+
+
+@router.get("/healthz/ready", summary="Readiness (the same as /healthz)")
+def ready(request: Request, ctx: ContextDep) -> JSONResponse:
+    return healthz(request, ctx)
+
+
+def _scheduler(ctx: ContextDep) -> str:
+    if not ctx.settings.scheduler:
+        return "off"
+    try:
+        holder = ctx.leases.holder(SCHEDULER_LEASE, now=dt.datetime.now(dt.UTC))
+    except ServiceUnavailable:
+        return "unknown"
+    return "held" if holder else "not held"
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-def metrics(ctx: ContextDep, m: MetricsDep) -> Response:
+def metrics(request: Request, ctx: ContextDep, m: MetricsDep) -> Response:
+    """Open, unless ``DESKBOT_METRICS_TOKEN`` is set: then ``Authorization: Bearer <token>``."""
+    token = ctx.settings.metrics_token
+    if token is not None:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
+            raise NotSignedIn("send the metrics token as 'Authorization: Bearer <token>'")
     m.outbox_pending.set(ctx.notifications.counts().get("pending", 0))
     return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

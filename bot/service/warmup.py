@@ -24,14 +24,18 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
 
     app.state.metrics.registry.register(StatsCollector(ctx))
 
+    app.state.index_status = "loading"  # read by /healthz
+
     def load() -> None:
         try:
             knowledge = ctx.conversation.knowledge()
             warm_up = getattr(knowledge, "warm_up", None)  # the real knowledge base has it
             if callable(warm_up):
                 warm_up()
+            app.state.index_status = "ok"
             log.info("knowledge base ready")
         except Exception:
+            app.state.index_status = "failed"
             log.exception("knowledge base failed to load; answers will apologise until fixed")
 
     threading.Thread(target=load, name="deskbot-warmup", daemon=True).start()

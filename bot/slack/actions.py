@@ -1,9 +1,16 @@
 """Button clicks: the customer's (Solved / Open a ticket / Talk to a human) go to the
 conversation service; the engineers' (Acknowledge / Take it / Waiting on customer / Resolve)
-drive the ticket desk and so the SLA clocks."""
+drive the ticket desk and so the SLA clocks.
+
+A click is taken once (a signed click replayed within Slack's five minutes is ignored), and
+its target is checked, not trusted: a customer button acts only on the conversation of the
+thread it was clicked in, an engineer button only from a staff member, and never from a
+customer's channel or another account's internal channel.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -21,6 +28,30 @@ from bot.store.records import Ticket
 log = logging.getLogger("deskbot.slack.actions")
 
 
+NOT_HERE = "That button does not belong to this conversation."
+
+
+def first_click(rt: SlackRuntime, body: dict[str, Any]) -> bool:
+    """True the first time this click arrives: a replay of the same signed payload carries the
+    same trigger id, action time, user, button and value; a new click never does."""
+    action = (body.get("actions") or [{}])[0]
+    parts = (
+        body.get("trigger_id"), action.get("action_ts"), (body.get("user") or {}).get("id"),
+        action.get("action_id"), action.get("value"),
+    )  # fmt: skip
+    key = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return rt.ctx.inbound.first_time("slack-click", key, now=rt.now())
+
+
+def clicked_in(body: dict[str, Any]) -> tuple[str, str | None]:
+    """(channel, thread) the clicked message is in; the thread is None when Slack says none."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+    thread = message.get("thread_ts") or container.get("thread_ts")
+    return channel, str(thread) if thread else None
+
+
 def on_customer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
     action = body["actions"][0]
     name = ACTION_FOR_ID[action["action_id"]]
@@ -29,8 +60,16 @@ def on_customer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
     user = body.get("user", {}).get("id")
     if not channel or not thread_ts:
         return
+    where, thread = clicked_in(body)
+    if where != channel or (thread is not None and thread != thread_ts):
+        log.warning("button for %s clicked in %s:%s refused", ref, where, thread)
+        _ephemeral(rt, where, str(user or ""), NOT_HERE)
+        return
     account = rt.account_for(channel)
     try:
+        if not first_click(rt, body):
+            log.info("repeated click on %s in %s ignored", name, ref)
+            return
         inbound = Inbound(
             channel="slack",
             conversation_ref=ref,
@@ -70,6 +109,13 @@ def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
         return
     try:
         before = rt.ctx.tickets.get(key)
+        if not _card_may_be_in(rt, channel, before):
+            log.warning("engineer button for %s clicked in %s refused", key, channel)
+            _ephemeral(rt, channel, user, NOT_HERE)
+            return
+        if not first_click(rt, body):
+            log.info("repeated click on %s for %s ignored", action_id, key)
+            return
         after, note, customer_note = _apply(rt, action_id, before, person)
     except DeskbotError as exc:
         _ephemeral(rt, channel, user, f"Could not {ENGINEER_ACTIONS[action_id].lower()}: {exc}")
@@ -94,6 +140,16 @@ def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
             )
         except (SlackApiError, OSError):
             log.exception("could not tell the customer about %s", key)
+
+
+def _card_may_be_in(rt: SlackRuntime, channel: str, ticket: Ticket) -> bool:
+    """Engineer cards go to DMs, the account's internal channel and the escalation channel:
+    never to a customer's channel, nor to another account's internal channel."""
+    config = rt.ctx.config
+    if config.account_for_channel(channel) is not None:
+        return False
+    owner = next((a for a in config.accounts if a.internal_channel == channel), None)
+    return owner is None or owner.id == ticket.account_id
 
 
 def _apply(

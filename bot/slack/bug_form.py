@@ -3,6 +3,7 @@ from the thread, and turned into a ticket on submission."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from typing import Any
@@ -39,7 +40,7 @@ def prefill(rt: SlackRuntime, *, text: str, ref: str | None, tier: str) -> dict[
         if conversation is not None:
             parts = [m.text for m in conversation.messages if m.role not in ("bot", "assistant")]
     if text and text not in parts:
-        parts.append(text)
+        parts.append(rt.ctx.tickets.redactor.redact(text))
     joined = "\n\n".join(p for p in parts if p.strip())
     if not joined.strip():
         return {}
@@ -123,13 +124,19 @@ def submitted_fields(view: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def on_submit(rt: SlackRuntime, body: dict[str, Any]) -> Ticket:
-    """Open the ticket, post it in the thread (starting one if needed), tell the engineers."""
+def on_submit(rt: SlackRuntime, body: dict[str, Any]) -> Ticket | None:
+    """Open the ticket, post it in the thread (starting one if needed), tell the engineers.
+    The fields are redacted before anything is stored or posted; a replayed submission of
+    the same form does nothing (None)."""
     view = body["view"]
+    if not rt.ctx.inbound.first_time("slack-form", _submission_key(body), now=rt.now()):
+        log.info("repeated submission of form %s ignored", view.get("id"))
+        return None
     meta = json.loads(view.get("private_metadata") or "{}")
     user = str(meta.get("user") or body["user"]["id"])
     channel, thread_ts = meta.get("channel"), meta.get("thread_ts")
-    fields = submitted_fields(view)
+    redact = rt.ctx.tickets.redactor.redact
+    fields = {name: redact(value) for name, value in submitted_fields(view).items()}
     account = rt.account_for(channel)
     if account is None:
         raise DeskbotError("no account for this channel and no default account configured")
@@ -173,6 +180,15 @@ def on_submit(rt: SlackRuntime, body: dict[str, Any]) -> Ticket:
         )
     announce(rt, ticket.key)
     return ticket
+
+
+def _submission_key(body: dict[str, Any]) -> str:
+    view = body.get("view") or {}
+    parts = (
+        view.get("id"), view.get("hash"), (body.get("user") or {}).get("id"),
+        view.get("private_metadata"), json.dumps(view.get("state"), sort_keys=True),
+    )  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def summary_of(ticket: Ticket, *, timezone: str) -> TicketSummary:

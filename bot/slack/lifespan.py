@@ -23,8 +23,10 @@ from bot.context import AppContext
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
 from bot.slack.client import web_client
+from bot.slack.messages import replay_kept
 from bot.slack.notifier import SlackNotifier, build_notifier
 from bot.slack.runtime import SlackRuntime
+from bot.slack.spool import Spool, SpoolWorker
 
 log = logging.getLogger("deskbot.slack")
 
@@ -42,6 +44,10 @@ def build_service(ctx: AppContext, *, runtime: SlackRuntime | None = None) -> Sl
     settings = ctx.settings
     assert settings.slack_signing_secret is not None
     rt = runtime or SlackRuntime(ctx=ctx, client=web_client(settings))
+    if rt.spool is None:
+        from bot.triage.factory import redactor_from
+
+        rt.spool = Spool(settings.home / "spool" / "slack", redactor=redactor_from(settings))
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack")
     bolt = build_bolt_app(
         rt, signing_secret=settings.slack_signing_secret.get_secret_value(), executor=executor
@@ -69,9 +75,13 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
         log.info("forgot %d old slack delivery ids", pruned)
     socket = await _start_socket_mode(service.bolt, settings)
     log.info("slack enabled", extra={"socket_mode": socket is not None})
+    # Messages kept while the database was down are answered when it is back (and at start).
+    spool = SpoolWorker(lambda: replay_kept(service.runtime))
+    spool.start()
     try:
         yield
     finally:
+        spool.stop()
         if socket is not None:
             socket.close()
         app.state.slack = None

@@ -13,6 +13,11 @@ Rules (so nothing loops and nothing is answered twice):
 
 A mention in a thread we do not hold yet (started before we were asked) is answered with the
 thread's earlier messages as context (:mod:`bot.slack.thread`).
+
+When the database refuses writes, a message is not lost: it is kept in the local spool
+(:mod:`bot.slack.spool`), the thread is told so honestly, and it is answered once the database
+is back (:func:`replay`). A message we could only tell apart from chatter by reading the
+database is kept without a word.
 """
 
 from __future__ import annotations
@@ -26,15 +31,40 @@ from slack_sdk.errors import SlackApiError
 
 from bot.conversation.texts import language
 from bot.conversation.types import Inbound, Reply
-from bot.errors import ServiceUnavailable
+from bot.errors import ServiceUnavailable, StoreUnavailable
 from bot.slack.announce import announce_ticket
 from bot.slack.blocks import LOOKING, LOOKING_ZH, apology, mrkdwn, reply_message, sections
 from bot.slack.files import fetch_uploads
 from bot.slack.runtime import SlackRuntime
+from bot.slack.spool import Spooled
 from bot.slack.thread import Earlier, earlier_messages
 
 log = logging.getLogger("deskbot.slack.messages")
 _HANDLED_SUBTYPES = {None, "file_share", "thread_broadcast"}
+KEPT = (
+    ":hourglass: Sorry — I can't reach our records right now, so I can't answer yet. "
+    "I've kept your message and will reply in this thread as soon as they are back; there is "
+    "no need to send it again."
+)
+KEPT_STAFF = (
+    "deskbot can't reach its database right now; your message is kept and will be recorded "
+    "on the ticket as soon as it is back."
+)
+NOT_KEPT = (
+    ":warning: Sorry — I can't reach our records right now and could not keep your message. "
+    "Please send it again in a few minutes."
+)
+
+
+class Undecided(StoreUnavailable):
+    """Whether the message is for us depends on the database, which is not answering."""
+
+
+@dataclass
+class Progress:
+    """The "looking…" note of a turn, once posted (replaced by the answer or an apology)."""
+
+    ts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,11 +89,69 @@ class Turn:
 
 def on_event(rt: SlackRuntime, event: dict[str, Any], body: dict[str, Any], *, kind: str) -> None:
     """Entry point for ``message`` and ``app_mention`` events (after bolt's ack)."""
+    progress = Progress()
+    try:
+        handle(rt, event, body, kind=kind, progress=progress)
+    except StoreUnavailable as exc:
+        event_id = _event_id(event, body)
+        log.warning("database unavailable; keeping slack message %s for later", event_id)
+        try:
+            kept = rt.spool is not None
+            if kept:
+                assert rt.spool is not None
+                rt.spool.put(kind=kind, event=event, event_id=event_id)
+        except OSError:
+            log.exception("could not keep slack message %s", event_id)
+            kept = False
+        if not isinstance(exc, Undecided):
+            _tell_kept(rt, event, progress, kept=kept)
+
+
+def replay(rt: SlackRuntime, item: Spooled) -> None:
+    """Handle a message kept while the database was down; ``StoreUnavailable`` (raised on) when
+    it still is. Each kept message is handled once, even if the process dies after."""
+    if rt.ctx.inbound.seen("slack-replay", item.event_id):
+        return
+    progress = Progress()
+    try:
+        handle(rt, item.event, {"event_id": item.event_id}, kind=item.kind, progress=progress,
+               replayed=True)  # fmt: skip
+    except StoreUnavailable:
+        if progress.ts is not None:
+            _tell_kept(rt, item.event, progress, kept=True)
+        raise
+    rt.ctx.inbound.first_time("slack-replay", item.event_id, now=rt.now())
+
+
+def replay_kept(rt: SlackRuntime) -> int:
+    """Answer the kept messages once the database takes writes again; how many were handled."""
+    if rt.spool is None or not rt.spool.pending():
+        return 0
+    try:
+        rt.ctx.db.check_writes()
+    except StoreUnavailable:
+        return 0
+    return rt.spool.replay(lambda item: replay(rt, item))
+
+
+def handle(
+    rt: SlackRuntime,
+    event: dict[str, Any],
+    body: dict[str, Any],
+    *,
+    kind: str,
+    progress: Progress,
+    replayed: bool = False,
+) -> None:
+    """Select, de-duplicate and answer one message; ``StoreUnavailable`` when the database
+    refuses."""
     turn = select(rt, event, kind=kind)
     if turn is None:
         return
-    event_id = str(body.get("event_id") or f"{turn.channel}:{turn.ts}")
-    if not rt.first_delivery(event_id):
+    event_id = _event_id(event, body)
+    # A kept message was seen (and maybe recorded) before the database failed: its replay
+    # goes ahead, and is counted once by ``replay``.
+    if not rt.first_delivery(event_id) and not replayed:
         log.info("duplicate delivery %s ignored", event_id)
         return
     person = rt.ctx.config.person_for_slack_user(turn.user)
@@ -76,7 +164,32 @@ def on_event(rt: SlackRuntime, event: dict[str, Any], body: dict[str, Any], *, k
             return
         if not (turn.mentioned or turn.direct):
             return  # staff talking in a customer's thread; not a question for the bot
-    answer(rt, turn)
+    answer(rt, turn, progress=progress)
+
+
+def _event_id(event: dict[str, Any], body: dict[str, Any]) -> str:
+    return str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
+
+
+def _tell_kept(rt: SlackRuntime, event: dict[str, Any], progress: Progress, *, kept: bool) -> None:
+    """Tell the thread what became of a message the database did not take."""
+    channel, user = event.get("channel"), event.get("user")
+    if not channel:
+        return
+    thread_ts = event.get("thread_ts") or event.get("ts")
+    try:
+        if user and rt.ctx.config.person_for_slack_user(str(user)) is not None:
+            # Staff: not a note for the customer's thread.
+            rt.client.chat_postEphemeral(channel=channel, user=user, text=KEPT_STAFF if kept
+                                         else NOT_KEPT)  # fmt: skip
+            return
+        text = KEPT if kept else NOT_KEPT
+        if progress.ts is not None:
+            _update(rt, str(channel), progress.ts, text, sections(text))
+        else:
+            rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+    except (SlackApiError, OSError):
+        log.exception("could not tell %s that its message was kept", channel)
 
 
 def select(rt: SlackRuntime, event: dict[str, Any], *, kind: str) -> Turn | None:
@@ -94,19 +207,25 @@ def select(rt: SlackRuntime, event: dict[str, Any], *, kind: str) -> Turn | None
     mapped = rt.ctx.config.account_for_channel(channel)
     mentioned = bot is not None and f"<@{bot}>" in text
     is_dm = event.get("channel_type") == "im" or str(channel).startswith("D")
-    known = rt.ctx.conversations.find("slack", f"{channel}:{thread_ts}") is not None
     top_level = thread_ts == ts
     staff = rt.ctx.config.person_for_slack_user(user) is not None
-    if kind == "app_mention":
-        wanted = mapped is None and not is_dm
-    elif is_dm:
-        wanted = True
-    elif mapped is not None:
-        wanted = known if not top_level else (not staff or mentioned)
-        wanted = wanted or mentioned
-    else:
-        wanted = known and not mentioned
-    if not wanted:
+
+    def wanted(known: bool) -> bool:
+        if kind == "app_mention":
+            return mapped is None and not is_dm
+        if is_dm:
+            return True
+        if mapped is not None:
+            return (known if not top_level else (not staff or mentioned)) or mentioned
+        return known and not mentioned
+
+    try:
+        known = rt.ctx.conversations.find("slack", f"{channel}:{thread_ts}") is not None
+    except StoreUnavailable:
+        if wanted(True) != wanted(False):
+            raise Undecided("whether this message is for us is in the database") from None
+        known = False
+    if not wanted(known):
         return None
     account = rt.account_for(None if is_dm else channel)
     return Turn(
@@ -123,13 +242,16 @@ def select(rt: SlackRuntime, event: dict[str, Any], *, kind: str) -> Turn | None
     )
 
 
-def answer(rt: SlackRuntime, turn: Turn) -> None:
+def answer(rt: SlackRuntime, turn: Turn, *, progress: Progress | None = None) -> None:
     """Show progress, ask the conversation service, replace the progress note with the reply.
-    Any failure ends in an apology in the thread with a way to a human."""
+    Any failure ends in an apology in the thread with a way to a human — except the database
+    refusing writes, raised on (``StoreUnavailable``) for the caller to keep the message."""
+    progress = progress if progress is not None else Progress()
     placeholder: str | None = None
     lang = language(turn.text)
     try:
-        placeholder = _post(rt, turn, text=LOOKING_ZH if lang == "zh" else LOOKING, blocks=None)
+        looking = LOOKING_ZH if lang == "zh" else LOOKING
+        placeholder = progress.ts = _post(rt, turn, text=looking, blocks=None)
         earlier = Earlier()
         if turn.joined_late:
             earlier = earlier_messages(
@@ -152,7 +274,13 @@ def answer(rt: SlackRuntime, turn: Turn) -> None:
         )
         with rt.turn_lock(turn.ref):
             reply = converse(rt, inbound, channel=turn.channel, placeholder=placeholder)
+        if reply.kind == "error":
+            # The service apologises for any failure; when it was the database refusing the
+            # message, it was not kept, and the spool must take it.
+            rt.ctx.db.check_writes()
         show(rt, turn, reply, placeholder=placeholder)
+    except StoreUnavailable:
+        raise
     except Exception:
         log.exception("answering %s failed", turn.ref)
         fallback, blocks = apology(value=turn.ref, lang=lang)

@@ -1,6 +1,7 @@
 """``POST /slack/events``: Events API, interactivity, slash commands and options, through
 bolt's FastAPI/Starlette adapter. Signature and the 5-minute replay window are checked by
-bolt before anything runs (401 otherwise)."""
+bolt before anything runs (401 otherwise). The body is capped while it is read
+(``DESKBOT_MAX_SLACK_BODY_KB``, :mod:`bot.service.bodylimit`)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from fastapi import APIRouter, Request, Response
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.concurrency import run_in_threadpool
 
-from bot.errors import InvalidInput, NotFound, ServiceUnavailable
+from bot.errors import DeskbotError, InvalidInput, NotFound, ServiceUnavailable
 
 log = logging.getLogger("deskbot.slack")
 router = APIRouter(tags=["slack"])
-MAX_BODY = 1024 * 1024  # Slack payloads are a few KB; anything this big is not Slack
+
+
+class BadSignature(DeskbotError):
+    http_status = 401
 
 
 @router.post(
@@ -31,9 +35,10 @@ async def slack_events(request: Request) -> Response:
         if not request.app.state.settings.slack_enabled:
             raise NotFound("Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
         raise ServiceUnavailable("Slack is configured but not running; see the service log")
+    # bolt reads the timestamp with int(): anything else is not a signed Slack request.
+    if not request.headers.get("x-slack-request-timestamp", "").strip().isdigit():
+        raise BadSignature("bad or stale signature")
     body = await request.body()
-    if len(body) > MAX_BODY:
-        raise InvalidInput("payload too large for a Slack request")
     # bolt is synchronous: dispatch off the event loop so one slow ack cannot stall others.
     try:
         response = await run_in_threadpool(service.bolt.dispatch, to_bolt_request(request, body))

@@ -19,6 +19,7 @@ from bot.context import AppContext
 from bot.conversation.types import Inbound, Reply
 from bot.errors import ServiceUnavailable
 from bot.slack.people import UserNames, limited, readable
+from bot.slack.spool import Spool
 
 log = logging.getLogger("deskbot.slack")
 Clock = Callable[[], dt.datetime]
@@ -45,6 +46,7 @@ class SlackRuntime:
     stream_interval: float = 1.0  # seconds between chat.update calls of a streamed answer
     identity_retry: float = 60.0  # after a failed auth.test, seconds before asking again
     names: UserNames | None = None  # users.info, cached; built on the client when not given
+    spool: Spool | None = None  # messages kept while the database refuses writes
     # Processed delivery ids are kept this long (Slack retries within minutes) and pruned
     # once every ``prune_every`` new deliveries in this process.
     deliveries_kept: dt.timedelta = dt.timedelta(days=7)

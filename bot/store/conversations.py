@@ -13,11 +13,15 @@ from bot.errors import NotFound
 from bot.store.db import Database
 from bot.store.models import ConversationRow, MessageRow
 from bot.store.records import Conversation, Message
+from bot.store.redaction import KeepText, TextRedactor
 
 
 class ConversationStore:
-    def __init__(self, db: Database) -> None:
+    """Conversations and their messages; message text goes through the redactor on the way in."""
+
+    def __init__(self, db: Database, *, redactor: TextRedactor | None = None) -> None:
         self.db = db
+        self.redactor: TextRedactor = redactor if redactor is not None else KeepText()
 
     def open(
         self,
@@ -101,7 +105,8 @@ class ConversationStore:
             if conv is None:
                 raise NotFound(f"no conversation {conversation_id}")
             row = MessageRow(
-                conversation_id=conversation_id, role=role, author=author, text=text, at=now,
+                conversation_id=conversation_id, role=role, author=author,
+                text=self.redactor.redact(text), at=now,
                 data=dict(data or {}),
             )  # fmt: skip
             session.add(row)

@@ -61,6 +61,11 @@ class InboundEvents:
         except IntegrityError:
             return False
 
+    def seen(self, source: str, event_id: str) -> bool:
+        """Whether ``event_id`` was recorded already (without recording it)."""
+        with self.db.session() as session:
+            return session.get(InboundEventRow, (source, event_id)) is not None
+
     def forget_before(self, cutoff: dt.datetime, *, source: str | None = None) -> int:
         """Drop the ids received before ``cutoff`` (of one ``source``, or all); returns how
         many. A retry older than the cutoff would be processed again, so keep well past the

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +18,8 @@ from sqlalchemy.types import TypeDecorator
 from bot.errors import StoreUnavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+UNAVAILABLE = "our records are unavailable for a moment; please try again shortly"
+log = logging.getLogger("deskbot.store")
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -68,7 +72,7 @@ class Database:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise StoreUnavailable(f"database unavailable: {exc.orig}") from exc
+            raise _unavailable(exc) from exc
         except BaseException:
             session.rollback()
             raise
@@ -80,7 +84,26 @@ class Database:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
-            raise StoreUnavailable(f"database unavailable: {exc}") from exc
+            raise _unavailable(exc) from exc
+
+    def check_writes(self) -> None:
+        """``StoreUnavailable`` unless the database takes a write now (a read-only SQLite file,
+        a PostgreSQL standby or one that is down all fail here). The write is rolled back."""
+        try:
+            with self.engine.connect() as conn, conn.begin() as transaction:
+                conn.execute(
+                    text(
+                        "INSERT INTO inbound_events (source, event_id, received_at) "
+                        "VALUES ('healthz', :probe, :now)"
+                    ),
+                    {
+                        "probe": uuid.uuid4().hex,
+                        "now": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    },
+                )
+                transaction.rollback()
+        except SQLAlchemyError as exc:
+            raise _unavailable(exc) from exc
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply Alembic migrations up to ``revision``."""
@@ -99,6 +122,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    """The error users see names no host, port or driver; the log keeps the detail."""
+    log.warning("database unavailable: %s", getattr(exc, "orig", None) or exc)
+    return StoreUnavailable(UNAVAILABLE)
 
 
 def _alembic_config(url: str) -> Any:

@@ -237,3 +237,18 @@ class DigestRunRow(Base):
 
 
 Index("ix_tickets_account_status", TicketRow.account_id, TicketRow.status)
+
+
+class WebSessionRow(Base):
+    """A web sign-in: the token names it, so signing out (or a new password) ends it."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # visitor | customer | staff
+    user: Mapped[str] = mapped_column(String(200), index=True)
+    account_id: Mapped[str | None] = mapped_column(String(64))
+    # A digest of the staff password hash the session was opened with: a new password ends it.
+    credential: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,6 +22,7 @@ from bot.store.records import (
     Ticket,
     TicketEvent,
 )
+from bot.store.redaction import KeepText, TextRedactor, redact_fields
 
 Recompute = Callable[[Ticket, Sequence[TicketEvent]], Sequence[ClockRecord]]
 
@@ -59,17 +60,35 @@ class TicketFilter:
 
 
 class TicketStore:
-    """Tickets: create, find, list, and apply events atomically with their derived clocks."""
+    """Tickets: create, find, list, and apply events atomically with their derived clocks.
+    Free text (subject, reason, fields, event bodies) goes through the redactor on the way in,
+    whoever writes it: a customer's comment, a Slack form, an agent's reply."""
 
-    def __init__(self, db: Database, *, prefix: str = "SUP", first_number: int = 1001) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        prefix: str = "SUP",
+        first_number: int = 1001,
+        redactor: TextRedactor | None = None,
+    ) -> None:
         self.db = db
         self.prefix = prefix
         self.first_number = first_number
+        self.redactor: TextRedactor = redactor if redactor is not None else KeepText()
 
     def create(
         self, new: NewTicket, *, now: dt.datetime, recompute: Recompute | None = None
     ) -> Ticket:
         """Open a ticket with the next number and its ``opened`` event."""
+        clean = self.redactor.redact
+        new = replace(
+            new,
+            subject=clean(new.subject),
+            priority_reason=clean(new.priority_reason),
+            fields=redact_fields(self.redactor, new.fields),
+            body=clean(new.body),
+        )
         for _attempt in range(8):
             try:
                 with self.db.session() as session:
@@ -127,6 +146,8 @@ class TicketStore:
         unknown = set(changes or {}) - _UPDATABLE
         if unknown:
             raise ValueError(f"cannot change {sorted(unknown)}")
+        event = replace(event, body=self.redactor.redact(event.body))
+        changes = {name: self._clean(name, value) for name, value in (changes or {}).items()}
         with self.db.session() as session:
             row = session.get(TicketRow, ticket_id, with_for_update=True)
             if row is None:
@@ -144,6 +165,13 @@ class TicketStore:
             session.refresh(row, ["events"])
             self._recompute(session, row, recompute)
             return _ticket(row)
+
+    def _clean(self, name: str, value: Any) -> Any:
+        if name in ("subject", "priority_reason") and isinstance(value, str):
+            return self.redactor.redact(value)
+        if name == "fields" and isinstance(value, Mapping):
+            return redact_fields(self.redactor, value)
+        return value
 
     def recompute(self, ticket_id: int, recompute: Recompute) -> Ticket:
         """Re-derive and store the clocks of a ticket (after a policy change, say)."""

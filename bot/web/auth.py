@@ -4,19 +4,25 @@ A request is authenticated by, in order: a trusted reverse-proxy header (staff),
 ``Authorization: Bearer`` token (a session token from ``POST /api/session`` or a token minted
 by the vendor's site), a ``token`` query parameter (for EventSource and links), or the signed
 ``deskbot_session`` cookie. Everything else is an anonymous visitor.
+
+A session token is signed, and names a server-side session record (:mod:`bot.store.sessions`):
+signing out ends the record, so the token stops working at once; a staff session also ends
+when that person's password changes. CSRF tokens are bound to the session.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
 import secrets
 import time
-from dataclasses import dataclass
+from collections.abc import MutableMapping
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from bot.context import AppContext
 from bot.errors import DeskbotError, InvalidInput
@@ -28,6 +34,8 @@ from bot.web import signing
 COOKIE = "deskbot_session"
 CUSTOMER_TTL = 30 * 24 * 3600
 STAFF_TTL = 12 * 3600
+# A vendor's token should live minutes (docs/web.md); one valid for longer than this is refused.
+VENDOR_TOKEN_MAX_TTL = 24 * 3600
 Kind = Literal["visitor", "customer", "staff"]
 
 
@@ -49,26 +57,85 @@ class Principal:
     account_id: str | None = None
     roles: tuple[str, ...] = ()
     via: str = "anonymous"  # cookie | bearer | vendor-token | proxy | anonymous
+    session_id: str | None = None  # the server-side session this request came with
 
     @property
     def is_staff(self) -> bool:
         return self.kind == "staff"
 
-    def payload(self, *, now: float) -> dict[str, Any]:
-        ttl = STAFF_TTL if self.is_staff else CUSTOMER_TTL
+    @property
+    def ttl(self) -> int:
+        return STAFF_TTL if self.is_staff else CUSTOMER_TTL
+
+    def payload(self, *, now: float, session_id: str) -> dict[str, Any]:
         return {
             "k": self.kind,
             "u": self.user,
             "n": self.name,
             "a": self.account_id,
             "r": list(self.roles),
-            "exp": int(now + ttl),
+            "sid": session_id,
+            "exp": int(now + self.ttl),
         }
 
 
+def issue(
+    ctx: AppContext, principal: Principal, *, now: float | None = None
+) -> tuple[Principal, str]:
+    """Open a server-side session for ``principal``: (the principal bound to it, its token)."""
+    at = time.time() if now is None else now
+    record = ctx.sessions.create(
+        kind=principal.kind,
+        user=principal.user,
+        account_id=principal.account_id,
+        now=dt.datetime.fromtimestamp(at, dt.UTC),
+        ttl=dt.timedelta(seconds=principal.ttl),
+        credential=_credential(ctx, principal),
+    )
+    payload = principal.payload(now=at, session_id=record.id)
+    token = signing.sign(payload, _session_key(ctx), purpose="session")
+    return replace(principal, session_id=record.id), token
+
+
 def session_token(ctx: AppContext, principal: Principal, *, now: float | None = None) -> str:
-    key = _session_key(ctx)
-    return signing.sign(principal.payload(now=now or time.time()), key, purpose="session")
+    return issue(ctx, principal, now=now)[1]
+
+
+def set_session_cookie(
+    ctx: AppContext, response: Response, principal: Principal, *, now: float | None = None
+) -> tuple[Principal, str]:
+    """Open a session and set its cookie on ``response``; returns what :func:`issue` does."""
+    bound, token = issue(ctx, principal, now=now)
+    secure = ctx.settings.public_url.startswith("https://")
+    response.set_cookie(
+        COOKIE, token, max_age=principal.ttl, httponly=True, samesite="lax", secure=secure, path="/"
+    )
+    return bound, token
+
+
+def with_identity(
+    ctx: AppContext, principal: Principal, response: Response, *, now: float | None = None
+) -> Principal:
+    """A request that came with no session at all gets a visitor session of its own (as a
+    cookie), so what it starts belongs to it and not to whoever sends the same chat id."""
+    if principal.via != "anonymous":
+        return principal
+    bound, _ = set_session_cookie(ctx, response, visitor(), now=now)
+    return replace(bound, via="cookie")
+
+
+def sign_out(ctx: AppContext, request: Request) -> int:
+    """End every session this request carries a token of; returns how many were ended."""
+    now = time.time()
+    ended = 0
+    for token, _via in _tokens(request):
+        payload = signing.verify(token, _session_key(ctx), purpose="session", now=now)
+        sid = payload.get("sid") if payload else None
+        if isinstance(sid, str) and ctx.sessions.revoke(
+            sid, now=dt.datetime.fromtimestamp(now, dt.UTC)
+        ):
+            ended += 1
+    return ended
 
 
 def visitor() -> Principal:
@@ -78,7 +145,9 @@ def visitor() -> Principal:
 def customer_from_key(
     ctx: AppContext, key: str, *, user: str | None = None, name: str | None = None
 ) -> Principal:
-    account = ctx.config.account_for_web_key(key.strip())
+    key = key.strip()
+    # Keys are ASCII; compare_digest refuses other text (a TypeError, not a wrong key).
+    account = ctx.config.account_for_web_key(key) if key.isascii() else None
     if account is None:
         raise NotSignedIn("unknown account key")
     return Principal(
@@ -127,8 +196,13 @@ def vendor_token(ctx: AppContext, token: str, *, now: float) -> Principal | None
         return None
     key = signing.account_token_key(master.get_secret_value().encode(), account_id)
     payload = signing.verify(token, key, now=now)
-    user = _clean_user(str(payload.get("user", ""))) if payload else None
-    if payload is None or not user:
+    if payload is None or payload["exp"] > now + VENDOR_TOKEN_MAX_TTL:
+        return None
+    try:
+        user = _clean_user(str(payload.get("user", "")))
+    except InvalidInput:
+        return None
+    if not user:
         return None
     name = payload.get("name")
     return Principal(
@@ -157,15 +231,7 @@ def _resolve(ctx: AppContext, request: Request, *, now: float) -> Principal:
         person = _person(ctx, request.headers[header])
         if person is not None:
             return person
-    auth = request.headers.get("authorization", "")
-    candidates: list[tuple[str, str]] = []
-    if auth.lower().startswith("bearer "):
-        candidates.append((auth[7:].strip(), "bearer"))
-    if request.query_params.get("token"):
-        candidates.append((request.query_params["token"], "bearer"))
-    if request.cookies.get(COOKIE):
-        candidates.append((request.cookies[COOKIE], "cookie"))
-    for token, via in candidates:
+    for token, via in _tokens(request):
         found = _from_session(ctx, token, via=via, now=now)
         if found is None and via == "bearer":
             found = vendor_token(ctx, token, now=now)
@@ -174,26 +240,61 @@ def _resolve(ctx: AppContext, request: Request, *, now: float) -> Principal:
     return Principal(kind="visitor", user="anonymous")
 
 
+def _tokens(request: Request) -> list[tuple[str, str]]:
+    """The tokens a request carries, in the order they are tried: (token, via)."""
+    auth = request.headers.get("authorization", "")
+    candidates: list[tuple[str, str]] = []
+    if auth.lower().startswith("bearer "):
+        candidates.append((auth[7:].strip(), "bearer"))
+    if request.query_params.get("token"):
+        candidates.append((request.query_params["token"], "bearer"))
+    if request.cookies.get(COOKIE):
+        candidates.append((request.cookies[COOKIE], "cookie"))
+    return candidates
+
+
 def _from_session(ctx: AppContext, token: str, *, via: str, now: float) -> Principal | None:
     payload = signing.verify(token, _session_key(ctx), purpose="session", now=now)
     if payload is None or payload.get("k") not in ("visitor", "customer", "staff"):
         return None
     kind: Kind = payload["k"]
+    sid = payload.get("sid")
+    if not isinstance(sid, str):
+        return None  # a token from before sessions were kept server-side
+    record = ctx.sessions.get(sid)
+    user = str(payload.get("u"))
+    if record is None or not record.live(dt.datetime.fromtimestamp(now, dt.UTC)):
+        return None  # signed out (or never issued here)
+    if record.kind != kind or record.user != user[:200]:
+        return None
     account_id = payload.get("a")
     if kind == "customer" and (account_id is None or ctx.config.account(account_id) is None):
         return None  # the account was removed from the config since
     if kind == "staff":
-        person = ctx.config.person(str(payload.get("u")))
+        person = ctx.config.person(user)
         if person is None:
             return None
-        return _staff(person.id, person.name, tuple(person.roles), via=via)
+        found = _staff(person.id, person.name, tuple(person.roles), via=via)
+        if record.credential != _credential(ctx, found):
+            return None  # the password changed since this session was opened
+        return replace(found, session_id=sid)
     return Principal(
         kind=kind,
-        user=str(payload.get("u")),
+        user=user,
         name=payload.get("n"),
         account_id=account_id,
         via=via,
+        session_id=sid,
     )
+
+
+def _credential(ctx: AppContext, principal: Principal) -> str | None:
+    """A digest of the staff member's current password hash (None for everyone else)."""
+    if not principal.is_staff:
+        return None
+    person = ctx.config.person(principal.user)
+    secret = (person.password_hash or "") if person is not None else ""
+    return hmac.new(_session_key(ctx), b"credential:" + secret.encode(), "sha256").hexdigest()[:32]
 
 
 def _person(ctx: AppContext, login: str) -> Principal | None:
@@ -226,8 +327,10 @@ def _session_key(ctx: AppContext) -> bytes:
 
 
 def csrf_token(ctx: AppContext, principal: Principal) -> str:
-    """A per-user token for staff forms (cookies are also SameSite=Lax)."""
-    message = f"csrf:{principal.kind}:{principal.user}".encode()
+    """A token for forms, bound to the session (cookies are also SameSite=Lax): it dies with
+    the session and is worth nothing in another one."""
+    bound = principal.session_id or f"{principal.kind}:{principal.user}"
+    message = f"csrf:{bound}".encode()
     return hmac.new(_session_key(ctx), message, hashlib.sha256).hexdigest()[:32]
 
 
@@ -236,6 +339,12 @@ def check_csrf(ctx: AppContext, principal: Principal, token: str | None) -> None
         return  # the proxy authenticates each request; no ambient cookie to forge with
     if not token or not hmac.compare_digest(token, csrf_token(ctx, principal)):
         raise Forbidden("the form has expired; reload the page and try again")
+
+
+def may_upload(scope: MutableMapping[str, Any]) -> bool:
+    """Whether the request (its head only) is from a signed-in customer, who may attach files;
+    decided before the body is read (:mod:`bot.service.bodylimit`)."""
+    return current(Request(scope)).kind == "customer"
 
 
 PrincipalDep = Annotated[Principal, Depends(current)]

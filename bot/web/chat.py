@@ -128,7 +128,9 @@ def whoami(ctx: ContextDep, principal: PrincipalDep, response: Response) -> Sess
 
 
 @router.delete("/api/session", status_code=204, summary="Sign out")
-def sign_out(response: Response) -> Response:
+def sign_out(request: Request, ctx: ContextDep, response: Response) -> Response:
+    """End the session: its token (and CSRF token) stop working at once."""
+    auth.sign_out(ctx, request)
     response.delete_cookie(auth.COOKIE, path="/")
     response.status_code = 204
     return response
@@ -153,19 +155,24 @@ async def chat(request: Request, ctx: ContextDep, principal: PrincipalDep) -> Re
     elif content_type.startswith("application/json"):
         try:
             fields = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InvalidInput("the body is not valid JSON") from None
     else:
         raise InvalidInput("send application/json or multipart/form-data")
     body = _parse(fields)
     _limit_session(request, principal, body)
+    issued = Response()
+    principal = auth.with_identity(ctx, principal, issued)
     inbound = _inbound(ctx, principal, body, uploads)
     service = conversation_service(ctx)
+    response: Response
     if "text/event-stream" in request.headers.get("accept", ""):
-        return _sse(service, inbound, _limiter(request, ctx))
-    handle = functools.partial(service.handle, inbound, now=dt.datetime.now(dt.UTC))
-    reply: Reply = await anyio.to_thread.run_sync(handle, limiter=_limiter(request, ctx))
-    return JSONResponse(chat_response(reply).model_dump(mode="json"))
+        response = _sse(service, inbound, _limiter(request, ctx))
+    else:
+        handle = functools.partial(service.handle, inbound, now=dt.datetime.now(dt.UTC))
+        reply: Reply = await anyio.to_thread.run_sync(handle, limiter=_limiter(request, ctx))
+        response = JSONResponse(chat_response(reply).model_dump(mode="json"))
+    return _with_cookies(response, issued)
 
 
 _CONTACT_BODY = {
@@ -224,8 +231,18 @@ def chat_stream(
     _limit_address(request)
     body = _parse({"session_id": session_id, "message": message, "action": action})
     _limit_session(request, principal, body)
+    issued = Response()
+    principal = auth.with_identity(ctx, principal, issued)
     inbound = _inbound(ctx, principal, body, ())
-    return _sse(conversation_service(ctx), inbound, _limiter(request, ctx))
+    return _with_cookies(_sse(conversation_service(ctx), inbound, _limiter(request, ctx)), issued)
+
+
+def _with_cookies(response: Response, issued: Response) -> Response:
+    """``response`` with the session cookie a first turn was given (see auth.with_identity)."""
+    for name, value in issued.raw_headers:
+        if name == b"set-cookie":
+            response.raw_headers.append((name, value))
+    return response
 
 
 def _limit_address(request: Request) -> None:
@@ -377,13 +394,8 @@ def _event(name: str, data: dict[str, Any]) -> str:
 
 
 def _issue(ctx: Any, principal: Principal, response: Response, *, now: float) -> SessionOut:
-    token = auth.session_token(ctx, principal, now=now)
-    ttl = auth.STAFF_TTL if principal.is_staff else auth.CUSTOMER_TTL
-    secure = ctx.settings.public_url.startswith("https://")
-    response.set_cookie(
-        auth.COOKIE, token, max_age=ttl, httponly=True, samesite="lax", secure=secure, path="/"
-    )
-    return _describe(ctx, principal, token=token, expires_in=ttl)
+    _, token = auth.set_session_cookie(ctx, response, principal, now=now)
+    return _describe(ctx, principal, token=token, expires_in=principal.ttl)
 
 
 def _describe(ctx: Any, principal: Principal, *, token: str, expires_in: int) -> SessionOut:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-import time
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from bot.context import AppContext
 from bot.errors import NotFound
 from bot.service.deps import ContextDep
 from bot.web import auth, ratelimit
@@ -19,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 
 STATIC = Path(__file__).resolve().parent / "static"
 _TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+_ASSET_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[a-z]{2,4}$")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -45,6 +47,8 @@ def static(name: str) -> Response:
 
 
 def _asset(name: str, *, cache: int) -> Response:
+    if not _ASSET_NAME.match(name):
+        raise NotFound(f"no asset {name[:60]}")
     path = (STATIC / name).resolve()
     # Only plain files directly in the folder: no traversal, no surprises.
     if path.parent != STATIC or path.suffix not in _TYPES or not path.is_file():
@@ -83,19 +87,15 @@ def signin(
 
 
 @router.post("/signout")
-def signout() -> Response:
+def signout(request: Request, ctx: ContextDep) -> Response:
+    auth.sign_out(ctx, request)
     redirect = RedirectResponse("/", status_code=303)
     redirect.delete_cookie(auth.COOKIE, path="/")
     return redirect
 
 
-def set_session_cookie(ctx: object, response: Response, principal: auth.Principal) -> None:
-    token = auth.session_token(ctx, principal, now=time.time())  # type: ignore[arg-type]
-    ttl = auth.STAFF_TTL if principal.is_staff else auth.CUSTOMER_TTL
-    secure = ctx.settings.public_url.startswith("https://")  # type: ignore[attr-defined]
-    response.set_cookie(
-        auth.COOKIE, token, max_age=ttl, httponly=True, samesite="lax", secure=secure, path="/"
-    )
+def set_session_cookie(ctx: AppContext, response: Response, principal: auth.Principal) -> None:
+    auth.set_session_cookie(ctx, response, principal)
 
 
 def signin_refused(request: Request, template: str, wait: int, *, next: str) -> HTMLResponse:

@@ -41,7 +41,9 @@ def sign(payload: dict[str, Any], key: bytes, *, purpose: str = "") -> str:
 def verify(token: str, key: bytes, *, purpose: str = "", now: float) -> dict[str, Any] | None:
     """The payload of a well-signed, unexpired token; None for anything else."""
     body, dot, mac = token.strip().partition(".")
-    if not dot or len(token) > 4096 or not hmac.compare_digest(_mac(key, purpose, body), mac):
+    if not dot or len(token) > 4096 or not token.isascii():
+        return None
+    if not hmac.compare_digest(_mac(key, purpose, body).encode(), mac.encode()):
         return None
     try:
         payload = json.loads(b64decode(body))

@@ -149,7 +149,7 @@ async def comment_api(key: str, request: Request, ctx: ContextDep, me: CustomerD
     else:
         try:
             comment = CommentIn.model_validate(await request.json())
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError):
             raise InvalidInput('send {"body": "..."} (1 to 8000 characters)') from None
         ticket = await _comment(ctx, me, key, comment.body, [])
     return _detail(ctx, ticket, events=True)

@@ -74,3 +74,45 @@ def test_warmup_loads_the_docs_bot_and_exposes_stats(ctx: AppContext) -> None:
         assert loaded.wait(10), "the knowledge base is loaded and warmed at start-up"
         body = c.get("/metrics").text
     assert "deskbot_stats_up 1.0" in body
+
+
+def test_healthz_is_not_ready_while_the_database_refuses_writes(ctx: AppContext) -> None:
+    from tests.faults import Outage
+
+    outage = Outage(ctx.db).read_only()
+    with TestClient(create_app(ctx.settings, context=ctx, lifespan_modules=())) as c:
+        refused = c.get("/healthz")
+        live = c.get("/healthz/live")
+        outage.heal()
+        healed = c.get("/healthz/ready")
+    assert refused.status_code == 503
+    assert (refused.json()["database"], refused.json()["writes"]) == ("ok", "refused")
+    assert live.status_code == 200 and live.json()["status"] == "ok"
+    assert healed.status_code == 200 and healed.json()["writes"] == "ok"
+
+
+def test_healthz_reports_the_index_and_the_scheduler_lease(ctx: AppContext) -> None:
+    import datetime as dt
+
+    app = create_app(ctx.settings, context=ctx, lifespan_modules=())
+    with TestClient(app) as c:
+        app.state.index_status = "loading"
+        assert c.get("/healthz").status_code == 503
+        app.state.index_status = "ok"
+        assert c.get("/healthz").json()["scheduler"] == "not held"
+        now = dt.datetime.now(dt.UTC)
+        ctx.leases.acquire("scheduler", "w1", now=now, ttl=dt.timedelta(seconds=60))
+        body = c.get("/healthz").json()
+    assert body["scheduler"] == "held" and body["index"] == "ok" and body["ready"] is True
+
+
+def test_metrics_can_require_a_token(ctx: AppContext) -> None:
+    from pydantic import SecretStr
+
+    settings = ctx.settings.model_copy(update={"metrics_token": SecretStr("m-token-123")})
+    ctx.settings = settings
+    with TestClient(create_app(settings, context=ctx, lifespan_modules=())) as c:
+        assert c.get("/metrics").status_code == 401
+        assert c.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        ok = c.get("/metrics", headers={"Authorization": "Bearer m-token-123"})
+    assert ok.status_code == 200 and "deskbot_outbox_pending" in ok.text

@@ -111,7 +111,9 @@ def test_a_visitor_uses_the_contact_form_and_the_report_goes_with_it(
     assert r.json()["key"] == ticket.key and "dana@pixel.example" in r.json()["text"]
     assert ticket.account_id == "community" and ticket.kind == "bug"
     assert ticket.subject.startswith("Android SDK 4.2.1: remote video goes black")
-    assert ticket.fields["contact_email"] == "dana@pixel.example"
+    assert (
+        ticket.requester == "dana@pixel.example" and ticket.fields["contact_company"] == "Pixel Co"
+    )
     assert ticket.requester_name == "Dana Smith"
 
 

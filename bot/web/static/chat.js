@@ -150,7 +150,7 @@
   }
   function safeUrl(u) {
     var raw = u.replace(/&amp;/g, "&");
-    return /^(https?:\/\/|\/(?!\/)|#)/i.test(raw) ? u : null;
+    return /^(https?:\/\/|\/(?![\/\\])|#)/i.test(raw) ? u : null;  // a browser reads "/\evil" as "//evil"
   }
   function inline(s, msgId) {
     // s is already escaped; only our own tags are added below.
@@ -260,7 +260,7 @@
       reply.citations.forEach(function (cit, n) {
         var li = document.createElement("li"); li.id = "cite-" + id + "-" + (n + 1);
         var label = (cit.heading || cit.source) + (cit.heading ? " — " + cit.source : "");
-        var url = cit.url && /^(https?:\/\/|\/(?!\/))/i.test(cit.url) ? cit.url : null;
+        var url = cit.url && /^(https?:\/\/|\/(?![\/\\]))/i.test(cit.url) ? cit.url : null;
         var a = document.createElement(url ? "a" : "span");
         if (url) { a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer"; }
         a.textContent = label; a.className = "citation";

@@ -1,6 +1,6 @@
 """knowledge gaps: a status (dismissed, drafted into the FAQ) and when it was set
 
-Revision ID: issue21_gap_status
+Revision ID: 0002
 Revises: 0001
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 import bot.store.db
 
-revision = "issue21_gap_status"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
