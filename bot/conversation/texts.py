@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from bot.conversation.types import TicketSummary
-from bot.dates import when_text, zone_text
+from bot.dates import due_text
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -284,11 +284,9 @@ def field_words(names: Sequence[str], lang: str) -> str:
 
 
 def local_time(at: dt.datetime, timezone: str, lang: str = "en") -> str:
-    """A time as the pages show it, in the customer's own zone, named: 'Tue 08 Dec, 15:30
-    (Asia/Shanghai (CST))' / '12月8日 周二 15:30（Asia/Shanghai (CST)）'."""
-    zone = zone_text(timezone, now=at)
-    when = when_text(at, timezone, lang, now=at)
-    return f"{when}（{zone}）" if lang == "zh" else f"{when} ({zone})"
+    """A time as the pages and the chat card show it, in the customer's own zone:
+    'Tue 08 Dec, 15:30 CST' / '12月8日 周二 15:30 CST'."""
+    return due_text(at, timezone, lang, now=at)
 
 
 def stage_words(stage: str, lang: str) -> str:

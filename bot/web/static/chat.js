@@ -268,7 +268,8 @@
       });
       c.appendChild(ol); body.appendChild(c);
     }
-    if (reply.ticket) { body.appendChild(ticketCard(reply.ticket)); }
+    // The card once per ticket change; "added to SUP-…" says it in words.
+    if (reply.ticket && reply.kind !== "ticket_updated") { body.appendChild(ticketCard(reply.ticket)); }
     if (reply.missing && reply.missing.length && !reply.ticket) {
       var m = document.createElement("div"); m.className = "missing-line muted";
       m.textContent = t("missing") + ": " + reply.missing.map(function (x) { return x.replace(/_/g, " "); }).join(", ");
@@ -305,8 +306,8 @@
     card.appendChild(head);
     var subj = document.createElement("div"); subj.className = "ticket-card-subject"; subj.textContent = tk.subject; card.appendChild(subj);
     if (tk.assignee) { var w = document.createElement("div"); w.className = "muted"; w.textContent = t("assignee") + ": " + tk.assignee; card.appendChild(w); }
-    if (tk.first_response_due) { var d = document.createElement("div"); d.className = "muted"; d.textContent = t("first_response") + " " + fmtDue(tk.first_response_due, tk.timezone); card.appendChild(d); }
-    if (tk.resolution_due) { var r = document.createElement("div"); r.className = "muted"; r.textContent = t("resolution") + " " + fmtDue(tk.resolution_due, tk.timezone); card.appendChild(r); }
+    if (tk.first_response_due) { var d = document.createElement("div"); d.className = "muted"; d.textContent = t("first_response") + " " + (tk.first_response_due_local || fmtDue(tk.first_response_due, tk.timezone)); card.appendChild(d); }
+    if (tk.resolution_due) { var r = document.createElement("div"); r.className = "muted"; r.textContent = t("resolution") + " " + (tk.resolution_due_local || fmtDue(tk.resolution_due, tk.timezone)); card.appendChild(r); }
     var go = document.createElement("div"); go.className = "ticket-card-go"; go.textContent = t("view_ticket") + " →"; card.appendChild(go);
     return card;
   }
