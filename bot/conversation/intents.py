@@ -331,9 +331,13 @@ def _content_intent(facts: TurnFacts) -> Intent:
         if problem and facts.headline and facts.related < 0.2 and elsewhere and not facts.uploads:
             return Intent.REPORT
         return Intent.DETAIL
-    if problem and facts.topic_question and not facts.strong_bug and not facts.uploads:
-        # "how do I send messages?" then the error it gave: still the how-to question
-        return Intent.QUESTION
+    if problem and not facts.strong_bug and not facts.uploads:
+        if facts.topic_question:
+            # "how do I send messages?" then the error it gave: still the how-to question
+            return Intent.QUESTION
+        if facts.after_answer and _ends_asking(facts.text):
+            # answered from the docs, the user tells more and asks again ("… What is wrong?")
+            return Intent.QUESTION
     if problem or facts.uploads:
         return Intent.REPORT
     if kind == "feature":
@@ -345,6 +349,11 @@ def _content_intent(facts: TurnFacts) -> Intent:
         # the answer did not settle it and the user tells us more: that is a report
         return Intent.REPORT
     return Intent.QUESTION
+
+
+def _ends_asking(text: str) -> bool:
+    """The message's last sentence is a question."""
+    return text.rstrip().endswith(("?", "？"))
 
 
 def _asking(text: str) -> bool:
