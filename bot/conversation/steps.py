@@ -363,7 +363,8 @@ class Steps:
         ctx.state.on_ticket = True
         ctx.state.known_issue = None
         summary = self.requests.summary(ticket)
-        parts = [say("ticket_opened", ctx.lang), ticket_lines(summary, ctx.lang)]
+        # what would still help is asked for below, in words, not listed twice
+        parts = [say("ticket_opened", ctx.lang), ticket_lines(summary, ctx.lang, missing=False)]
         citations: list[CitationRef] = []
         if decision.message:  # an outage: opened at once, the rest asked for now
             parts.append(decision.message)

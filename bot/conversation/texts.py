@@ -293,7 +293,9 @@ def stage_words(stage: str, lang: str) -> str:
     return STAGE_WORDS.get(lang, {}).get(stage, stage.replace("_", " "))
 
 
-def ticket_lines(ticket: TicketSummary, lang: str = "en", *, head: bool = True) -> str:
+def ticket_lines(
+    ticket: TicketSummary, lang: str = "en", *, head: bool = True, missing: bool = True
+) -> str:
     """The ticket as the customer sees it: key and subject, priority, stage, who has it, due
     times and what would still help, in Markdown."""
     zh = lang == "zh"
@@ -331,7 +333,7 @@ def ticket_lines(ticket: TicketSummary, lang: str = "en", *, head: bool = True) 
         current = stage_words(ticket.stage, lang)
         path = " → ".join(f"**{s}**" if s == current else s for s in stages)
         lines.append(f"进度：{path}" if zh else f"Stages: {path}")
-    if ticket.missing and ticket.is_open:
+    if missing and ticket.missing and ticket.is_open:
         useful = field_words(ticket.missing, lang)
         lines.append(
             f"如方便，还可以补充：{useful}。" if zh else f"Still useful if you have it: {useful}."
