@@ -264,7 +264,8 @@ def read_turn(facts: TurnFacts) -> Reading:
     if short and (facts.ticket_ref or _is_status(text, facts)):
         return Reading(Intent.STATUS)
     if short and HUMAN.search(text):
-        return Reading(Intent.HUMAN)
+        # "can I talk to someone about pricing?" is for the account team
+        return Reading(Intent.COMMERCIAL if _is_commercial(text, facts) else Intent.HUMAN)
     if facts.awaiting == "known_issue" and short:
         if NO.search(text):
             return Reading(Intent.NOT_IT)

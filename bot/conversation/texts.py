@@ -123,6 +123,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "company's account, please *sign in* with your account key.",
         "zh": "我可以为您转接支持团队。请先使用公司的账户密钥「登录」，以便在您的账户下创建工单。",
     },
+    "sign_in_status": {
+        "en": "To look up your tickets I need to know which company you are with: please "
+        "*sign in* with your account key.",
+        "zh": "查看工单需要先确认您的公司：请使用账户密钥「登录」。",
+    },
+    "person_what": {
+        "en": "Sure — a person from our team will take it. What do you need help with? Tell me "
+        "in a sentence or two (and the platform and SDK version if it is a problem), so it "
+        "reaches the right person.",
+        "zh": "好的，会有工作人员跟进。请简单说明需要什么帮助"
+        "（如果是问题，也请说明平台和 SDK 版本），以便转给合适的同事。",
+    },
     "sign_in_or_contact": {
         "en": "I can put you through to our support team. *Sign in* with your company's account "
         "key so I can open a ticket on your account — or, if you don't have one, use the "

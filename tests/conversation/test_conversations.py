@@ -305,3 +305,23 @@ def test_follow_ups_link_the_published_log_page_in_the_users_language(ctx: AppCo
     chinese = _chat(ctx, account="tianqi-health", ref="zh").say("安卓端离开房间时闪退")
     assert "https://docs.nimbus.example/docs/zh/troubleshooting/collect-logs" in chinese.text
     assert "knowledge_base/" not in english.text + chinese.text
+
+
+def test_a_person_asked_for_first_is_asked_what_it_is_about(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    ask = chat.say("转人工")
+    assert ask.kind == "follow_up" and ask.lang == "zh" and ctx.tickets.query() == []
+    reply = chat.say("请问 Web 端的消息能否在服务端做内容审核？")
+    assert reply.kind == "ticket_opened" and reply.handoff and reply.ticket is not None
+    assert reply.ticket.subject == "请问 Web 端的消息能否在服务端做内容审核？"
+
+
+def test_a_person_for_pricing_is_the_account_team(ctx: AppContext) -> None:
+    reply = _chat(ctx).say("Can I talk to someone about pricing for 500k MAU?")
+    assert reply.ticket is not None and reply.ticket.kind == "commercial"
+
+
+def test_an_anonymous_status_request_is_asked_to_sign_in(ctx: AppContext) -> None:
+    reply = _chat(ctx, account=None).say("what's the status of my ticket?")
+    assert reply.kind == "handoff" and reply.actions == ["sign_in"]
+    assert "look up your tickets" in reply.text
