@@ -26,6 +26,7 @@ def build_conversation(
     from bot.triage.factory import build_engine
 
     engine = build_engine(ctx.settings)
+    router = build_engine(ctx.settings, engine="offline")
     return ConversationService(
         config=ctx.config,
         conversations=ctx.conversations,
@@ -36,6 +37,7 @@ def build_conversation(
         knowledge=knowledge or lazy_knowledge(ctx),
         intake=TriageIntake(
             engine=engine,
+            router=router,
             max_upload_bytes=ctx.settings.max_upload_mb * 2**20,
             logs_url={
                 "en": docs_page_url(ctx.config, KB_COLLECT_LOGS),

@@ -325,3 +325,40 @@ def test_an_anonymous_status_request_is_asked_to_sign_in(ctx: AppContext) -> Non
     reply = _chat(ctx, account=None).say("what's the status of my ticket?")
     assert reply.kind == "handoff" and reply.actions == ["sign_in"]
     assert "look up your tickets" in reply.text
+
+
+class CountingEngine:
+    """A triage engine that counts its calls (standing in for an LLM)."""
+
+    name = "counting"
+
+    def __init__(self, priority: str = "P1") -> None:
+        from bot.triage.offline import OfflineEngine
+
+        self.inner = OfflineEngine()
+        self.calls = 0
+        self.priority = priority
+
+    def triage(self, request: object) -> object:
+        self.calls += 1
+        result = self.inner.triage(request)  # type: ignore[arg-type]
+        return result.model_copy(update={"priority": self.priority, "reason": "the model's"})
+
+
+def test_a_model_reads_the_report_once_when_it_opens_not_every_turn(ctx: AppContext) -> None:
+    from bot.conversation.intake import TriageIntake
+    from bot.triage.offline import OfflineEngine
+
+    model = CountingEngine()
+    service = build_conversation(ctx, knowledge=lambda: FakeAnswerer(ANSWERS))
+    service.intake = service.steps.intake = TriageIntake(  # type: ignore[misc]
+        engine=model, router=OfflineEngine(), max_upload_bytes=2**20
+    )
+    chat = Chat(service)
+    assert chat.say(REPORT[0]).kind == "follow_up"
+    assert chat.say("what's the status?").kind == "status"
+    assert model.calls == 0, "turns are routed and asked about without the model"
+    opened = [chat.say(REPORT[1]), chat.say(REPORT[2])]
+    ticket = next(r.ticket for r in opened if r.kind == "ticket_opened")
+    assert model.calls == 1 and ticket is not None
+    assert ticket.priority == "P1" and ticket.priority_reason == "the model's"
