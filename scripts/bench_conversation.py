@@ -68,11 +68,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         settings = Settings(home=home, config=EXAMPLE_CONFIG, scheduler=False)  # type: ignore[call-arg]
-        ctx = build_context(settings)
         kb = KnowledgeBase.open(home / "index")
         kb.ingest([SourceConfig(root=SAMPLE_KNOWLEDGE_BASE, url_base="https://docs.example/")])
         kb.warm_up()
-        ctx.extras["knowledge"] = kb
+        ctx = build_context(settings, knowledge=lambda: kb)
         service = ctx.conversation
         now = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
         by_kind: dict[str, list[float]] = defaultdict(list)

@@ -41,6 +41,7 @@ from bot.store.records import Conversation, Ticket
 from bot.store.tickets import TicketStore
 from bot.triage import signals
 from bot.triage.models import TriageResult
+from retrieval.llm import Deadline, with_deadline
 
 log = logging.getLogger("deskbot.conversation")
 
@@ -60,8 +61,11 @@ class ConversationService:
         attachments: AttachmentStore,
         knowledge: Callable[[], Answerer],
         intake: Intake,
-        on_ticket_opened: Callable[[Ticket], None] | None = None,
+        model_seconds: float | None = None,
     ) -> None:
+        """``model_seconds``: how long the model calls of one turn (a follow-up rewritten,
+        the answer, the triage) may take together; then the turn goes on without the model
+        (the extractive answer, the offline triage)."""
         self.config = config
         self.conversations = conversations
         self.attachments = attachments
@@ -73,8 +77,8 @@ class ConversationService:
             tickets=tickets,
             desk=desk,
             attachments=attachments,
-            on_ticket_opened=on_ticket_opened,
         )
+        self.model_seconds = model_seconds
         self.steps = Steps(
             config=config,
             conversations=conversations,
@@ -94,7 +98,13 @@ class ConversationService:
         return reply
 
     def stream(self, inbound: Inbound, *, now: dt.datetime) -> Iterator[str | Reply]:
-        """Text pieces as they are produced (a model's answer), then the final :class:`Reply`."""
+        """Text pieces as they are produced (a model's answer), then the final :class:`Reply`.
+        Every model call of the turn shares one deadline, whichever thread pulls the pieces."""
+        seconds = self.model_seconds
+        deadline = Deadline.after(seconds) if seconds is not None else None
+        return with_deadline(self._turn(inbound, now=now), deadline)
+
+    def _turn(self, inbound: Inbound, *, now: dt.datetime) -> Iterator[str | Reply]:
         conv = self.conversations.open(
             inbound.channel,
             inbound.conversation_ref,

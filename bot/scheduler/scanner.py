@@ -15,7 +15,7 @@ A ticket whose data cannot be planned is reported and skipped; any other failure
 rolls it back and the chunk is retried in halves, so one bad ticket costs only itself. Failed
 tickets stay due and are retried by the next scan.
 
-Delivery is not done here: the outbox worker (:mod:`bot.scheduler.outbox`) sends the items.
+Delivery is not done here: the outbox worker (:mod:`bot.notify.outbox`) sends the items.
 """
 
 from __future__ import annotations
@@ -23,15 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.clock import Clock, utc_now
 from bot.config import OrgConfig
 from bot.desk import TicketDesk
 from bot.errors import StoreUnavailable
-from bot.scheduler.deliveries import StepFacts, base_payload, step_deliveries
-from bot.scheduler.recipients import RecipientResolver
+from bot.notify.escalation import StepFacts, base_payload, step_deliveries
+from bot.notify.recipients import RecipientResolver
 from bot.sla_clocks import SlaClockKeeper, escalation_clock
 from bot.store.notifications import EscalationStep
 from bot.store.records import ClockRecord, Ticket, TicketEvent
@@ -44,13 +45,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("deskbot.scheduler")
 
-Clock = Callable[[], dt.datetime]
 # Firing more than this after a step's time means nobody was scanning: say so.
 LATE_AFTER = dt.timedelta(seconds=60)
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -141,7 +137,7 @@ class SlaScanner:
             desk=ctx.desk,
             keeper=sla_keeper(ctx),
             config=ctx.config,
-            slack=ctx.settings.slack_bot_token is not None,
+            slack="slack" in ctx.transports,
             clock=clock,
         )
 
@@ -229,8 +225,7 @@ class SlaScanner:
                         recipients=tuple(step.recipients), outbox_items=len(firing.deliveries),
                     )
                 )  # fmt: skip
-            for listener in self.desk.listeners:
-                listener(outcome.ticket)
+            self.desk.changed(outcome.ticket)
 
     def plan(
         self, due: DueTicket, now: dt.datetime, *, clocks: TicketClocks | None = None

@@ -1,6 +1,7 @@
 """Button clicks: the customer's (Solved / Open a ticket / Talk to a human) go to the
 conversation service; the engineers' (Acknowledge / Take it / Waiting on customer / Resolve)
-drive the ticket desk and so the SLA clocks.
+call the same ticket desk methods as the web staff page and the CLI, and so drive the SLA
+clocks; what the customer hears of them is the desk audience's business, as everywhere.
 
 A click is taken once (a signed click replayed within Slack's five minutes is ignored), and
 its target is checked, not trusted: a customer button acts only on the conversation of the
@@ -21,7 +22,6 @@ from bot.conversation.types import Inbound
 from bot.errors import DeskbotError
 from bot.slack.blocks import ACTION_FOR_ID, Block, apology, label, reply_message
 from bot.slack.cards import ENGINEER_ACTIONS, engineer_buttons
-from bot.slack.messages import announce
 from bot.slack.runtime import SlackRuntime
 from bot.store.records import Ticket
 
@@ -83,8 +83,6 @@ def on_customer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
         _retire_buttons(rt, body, f"<@{user}> chose *{label(name, reply.lang)}*")
         text, blocks = reply_message(reply, value=ref, now=rt.now())
         rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)
-        if reply.kind == "ticket_opened" and reply.ticket is not None:
-            announce(rt, reply.ticket.key)
     except Exception:
         log.exception("button %s in %s failed", name, ref)
         text, blocks = apology(value=ref)  # the reply (and its language) never came
@@ -116,7 +114,7 @@ def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
         if not first_click(rt, body):
             log.info("repeated click on %s for %s ignored", action_id, key)
             return
-        after, note, customer_note = _apply(rt, action_id, before, person)
+        after, note = _apply(rt, action_id, before, person)
     except DeskbotError as exc:
         _ephemeral(rt, channel, user, f"Could not {ENGINEER_ACTIONS[action_id].lower()}: {exc}")
         return
@@ -133,13 +131,6 @@ def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
             )
         except (SlackApiError, OSError):
             log.exception("could not update the card of %s", key)
-    if customer_note and after.channel == "slack" and after.channel_ref and after.thread_ref:
-        try:
-            rt.client.chat_postMessage(
-                channel=after.channel_ref, thread_ts=after.thread_ref, text=customer_note
-            )
-        except (SlackApiError, OSError):
-            log.exception("could not tell the customer about %s", key)
 
 
 def _card_may_be_in(rt: SlackRuntime, channel: str, ticket: Ticket) -> bool:
@@ -152,36 +143,22 @@ def _card_may_be_in(rt: SlackRuntime, channel: str, ticket: Ticket) -> bool:
     return owner is None or owner.id == ticket.account_id
 
 
-def _apply(
-    rt: SlackRuntime, action_id: str, ticket: Ticket, person: Person
-) -> tuple[Ticket, str, str | None]:
-    """Run the desk operation; returns (ticket, note for the card, note for the customer)."""
+def _apply(rt: SlackRuntime, action_id: str, ticket: Ticket, person: Person) -> tuple[Ticket, str]:
+    """Run the desk operation; returns (ticket, note for the card)."""
     desk, now, who = rt.ctx.desk, rt.now(), person.name
     stamp = now.strftime("%H:%M UTC")
-    first = ticket.first_response_at is None
-    picked_up = f"{who} from the support team has picked up {ticket.key} and is on it."
     if action_id == "deskbot_ack":
         after = desk.acknowledge(ticket, agent=person.id, now=now)
-        return (
-            after,
-            f":white_check_mark: Acknowledged by {who} at {stamp}",
-            picked_up if first else None,
-        )
+        return after, f":white_check_mark: Acknowledged by {who} at {stamp}"
     if action_id == "deskbot_take":
-        after = desk.assign(ticket, assignee=person.id, by=person.id, now=now)
-        if first:
-            # Taking a ticket is starting work on it: that is the first response.
-            after = desk.acknowledge(after, agent=person.id, now=now)
-        return after, f":raising_hand: Taken by {who} at {stamp}", picked_up if first else None
+        after = desk.take(ticket, agent=person.id, now=now)
+        return after, f":raising_hand: Taken by {who} at {stamp}"
     if action_id == "deskbot_wait":
         after = desk.wait_on_customer(ticket, agent=person.id, now=now)
-        return after, f":hourglass: Waiting on the customer ({who}, {stamp})", None
+        return after, f":hourglass: Waiting on the customer ({who}, {stamp})"
     if action_id == "deskbot_resolve":
         after = desk.resolve(ticket, by=person.id, now=now)
-        text = (
-            f"{ticket.key} was marked resolved by {who}. If it is not fixed, reply in this thread."
-        )
-        return after, f":tada: Resolved by {who} at {stamp}", text
+        return after, f":tada: Resolved by {who} at {stamp}"
     raise KeyError(action_id)
 
 

@@ -32,7 +32,6 @@ from slack_sdk.errors import SlackApiError
 from bot.conversation.texts import language
 from bot.conversation.types import Inbound, Reply
 from bot.errors import ServiceUnavailable, StoreUnavailable
-from bot.slack.announce import announce_ticket
 from bot.slack.blocks import LOOKING, LOOKING_ZH, apology, mrkdwn, reply_message, sections
 from bot.slack.files import fetch_uploads
 from bot.slack.runtime import SlackRuntime
@@ -160,7 +159,9 @@ def handle(
         if conversation is not None and conversation.ticket_id is not None:
             ticket = rt.ctx.tickets.get(conversation.ticket_id)
             said = rt.readable(turn.text)
-            rt.ctx.desk.agent_reply(ticket, agent=person.id, body=said, now=rt.now())
+            rt.ctx.desk.agent_reply(
+                ticket, agent=person.id, body=said, now=rt.now(), in_thread=True
+            )
             return
         if not (turn.mentioned or turn.direct):
             return  # staff talking in a customer's thread; not a question for the bot
@@ -297,12 +298,9 @@ def converse(rt: SlackRuntime, inbound: Inbound, *, channel: str, placeholder: s
     """The service's reply; a streamed (LLM) answer grows in the progress note meanwhile, at
     most one ``chat.update`` per ``rt.stream_interval`` seconds (Slack rate-limits updates)."""
     service = rt.service()
-    stream = getattr(service, "stream", None)
-    if stream is None:
-        return service.handle(inbound, now=rt.now())
     shown = ""
     last = time.monotonic()
-    for pieces, piece in enumerate(stream(inbound, now=rt.now()), start=1):
+    for pieces, piece in enumerate(service.stream(inbound, now=rt.now()), start=1):
         if isinstance(piece, Reply):
             return piece
         shown += piece
@@ -323,20 +321,6 @@ def show(rt: SlackRuntime, turn: Turn, reply: Reply, *, placeholder: str | None)
         _update(rt, turn.channel, placeholder, text, blocks)
     else:
         _post(rt, turn, text=text, blocks=blocks)
-    if reply.kind == "ticket_opened" and reply.ticket is not None:
-        announce(rt, reply.ticket.key)
-
-
-def announce(rt: SlackRuntime, key: str) -> None:
-    """Post a new ticket to the engineers; a failure here must not cost the customer's reply."""
-    try:
-        ticket = rt.ctx.tickets.get(key)
-        from bot.slack.notifier import build_notifier
-
-        notifier = build_notifier(rt.ctx, client=rt.client, clock=rt.clock)
-        announce_ticket(rt.ctx, notifier, ticket, now=rt.now())
-    except Exception:
-        log.exception("could not announce %s to engineers", key)
 
 
 def _post(rt: SlackRuntime, turn: Turn, *, text: str, blocks: list[Any] | None) -> str:

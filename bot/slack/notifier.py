@@ -41,14 +41,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.clock import Clock, utc_now
 from bot.config import OrgConfig
-from bot.context import AppContext
 from bot.errors import NotFound
 from bot.notify import DeliveryError
 from bot.slack.blocks import Block
 from bot.slack.cards import escalation_card, ticket_card
 from bot.slack.client import delivery_error
-from bot.slack.runtime import Clock, utc_now
 from bot.store.records import OutboxItem, Ticket
 from bot.store.tickets import TicketStore
 
@@ -144,14 +143,3 @@ class SlackNotifier:
             return self.tickets.get(str(ref))
         except NotFound as exc:
             raise DeliveryError(f"no ticket {ref}", permanent=True) from exc
-
-
-def build_notifier(ctx: AppContext, *, client: WebClient, clock: Clock = utc_now) -> SlackNotifier:
-    """The notifier for an application context (what the outbox worker registers)."""
-    return SlackNotifier(
-        client=client,
-        config=ctx.config,
-        tickets=ctx.tickets,
-        clock=clock,
-        public_url=ctx.settings.public_url,
-    )

@@ -252,3 +252,16 @@ class WebSessionRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class MailMessageRow(Base):
+    """Every e-mail of a support thread, ours and the customer's, by Message-ID: how a reply
+    finds its conversation (In-Reply-To / References) and how ours are threaded."""
+
+    __tablename__ = "mail_messages"
+    message_id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    thread: Mapped[str] = mapped_column(String(250), index=True)  # the conversation ref
+    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    address: Mapped[str] = mapped_column(String(320))  # the customer's address
+    subject: Mapped[str] = mapped_column(String(500))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

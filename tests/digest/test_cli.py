@@ -73,12 +73,16 @@ def test_digest_renders_every_csm_or_one(run: Invoke, ctx: AppContext) -> None:
 
 def test_digest_send_claims_once(run: Invoke, ctx: AppContext) -> None:
     first = run("digest", "--csm", "csm-wang", "--send", "--now", NOW)
-    assert first.exit_code == 0 and "queued for 2026-11-18 via slack to U0CSMWANG" in first.stdout
+    # Slack is off here: the digest goes to the log, and is really sent
+    assert first.exit_code == 0 and "for 2026-11-18 sent via log to csm-wang" in first.stdout
     second = run("digest", "--csm", "csm-wang", "--send", "--now", NOW, "--json")
     assert json.loads(second.stdout) == {
         "sent": [{"csm": "csm-wang", "day": "2026-11-18", "sent": False}]
     }
-    assert [i.target for i in ctx.notifications.items()] == ["U0CSMWANG"]
+    again = run("digest", "--csm", "csm-wang", "--send", "--force", "--now", NOW)
+    assert again.exit_code == 0 and "sent via log" in again.stdout
+    items = ctx.notifications.items()
+    assert [(i.transport, i.target, i.status) for i in items] == [("log", "csm-wang", "sent")] * 2
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,7 @@ def test_check_fires_and_delivers_then_explain_lists_the_escalations(
     fired = [(f["clock"], f["level"], f["late"]) for f in doc["scan"]["fired"]]
     assert fired == [("first_response", 0, True), ("first_response", 1, False)]
     assert doc["delivered"] == 2 and doc["outbox"] == {"sent": 2}
-    assert doc["transports"] == ["log"]
+    assert doc["transports"] == ["customer", "log"]
     assert doc["scan"]["next_wakeup"] == (NOW + 60 * M).isoformat()
     assert _run("check", "--at", (NOW + 50 * M).isoformat())["scan"]["fired"] == []
     explained = _run("explain", ticket.key, "--at", (NOW + 55 * M).isoformat())

@@ -85,6 +85,9 @@ class Recorder:
             raise self.fail
         return self.inner.handle(inbound, now=now)
 
+    def stream(self, inbound: Inbound, *, now: dt.datetime) -> Iterator[str | Reply]:
+        yield self.handle(inbound, now=now)
+
 
 @pytest.fixture
 def knowledge() -> FakeKnowledge:
@@ -99,11 +102,15 @@ def conversation(ctx: AppContext, knowledge: FakeKnowledge) -> Recorder:
 @pytest.fixture
 def slack_client(ctx: AppContext, conversation: Recorder) -> Iterator[TestClient]:
     """The service with only Slack started, on the ``ctx`` database, clock fixed at NOW."""
-    ctx.extras["slack_runtime"] = SlackRuntime(
+    runtime = SlackRuntime(
         ctx=ctx, client=web_client(ctx.settings), clock=lambda: NOW,
         conversation=conversation,
     )  # fmt: skip
-    app = create_app(ctx.settings, context=ctx, lifespan_modules=("bot.slack.lifespan",))
+    # The web side of the same app talks to the same (recorded) conversation service.
+    app = create_app(
+        ctx.settings, context=ctx.replace(conversation=conversation), start=("slack",),
+        slack=runtime,
+    )  # fmt: skip
     with TestClient(app) as client:
         yield client
 

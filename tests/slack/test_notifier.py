@@ -11,7 +11,7 @@ import pytest
 from bot.context import AppContext
 from bot.notify import DeliveryError
 from bot.slack.client import web_client
-from bot.slack.notifier import SlackNotifier, build_notifier
+from bot.slack.notifier import SlackNotifier
 from bot.store.notifications import Delivery
 from bot.store.records import NewTicket, Ticket
 from tests.conftest import NOW
@@ -19,18 +19,22 @@ from tests.slack.stub import SlackStub
 
 
 def _ticket(ctx: AppContext) -> Ticket:
-    return ctx.desk.open(
+    """A ticket straight in the store (the desk would announce it: not what these test)."""
+    return ctx.tickets.create(
         NewTicket(
             account_id="acme-games", kind="outage", priority="P1", subject="Calls drop in EU",
             requester="U0DEV9", priority_reason="production down", channel="slack",
             channel_ref="C0ACMEGAMES", thread_ref="1763431000.000100",
         ),
-        now=NOW,
+        now=NOW, recompute=ctx.desk.keeper.clocks,
     )  # fmt: skip
 
 
 def _notifier(ctx: AppContext, *, at: dt.datetime) -> SlackNotifier:
-    return build_notifier(ctx, client=web_client(ctx.settings), clock=lambda: at)
+    return SlackNotifier(
+        client=web_client(ctx.settings), config=ctx.config, tickets=ctx.tickets,
+        clock=lambda: at, public_url=ctx.settings.public_url,
+    )  # fmt: skip
 
 
 def _escalation(ticket: Ticket, **extra: object) -> dict[str, object]:
@@ -146,7 +150,7 @@ def test_unknown_target_or_ticket_is_permanent(ctx: AppContext, slack_stub: Slac
 def test_rate_limited_escalation_is_delivered_after_retry_after_via_the_outbox(
     ctx: AppContext, slack_stub: SlackStub
 ) -> None:
-    outbox = pytest.importorskip("bot.scheduler.outbox")
+    outbox = pytest.importorskip("bot.notify.outbox")
     ticket = _ticket(ctx)
     ctx.notifications.enqueue(Delivery("slack", "U0ENGCHEN", _escalation(ticket)), now=NOW)
     slack_stub.fail("chat.postMessage", status=429, retry_after=30)

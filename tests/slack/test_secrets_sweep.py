@@ -117,7 +117,6 @@ def test_no_planted_secret_is_kept_anywhere(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
-    ctx.extras["conversation"] = conversation  # the web chat talks to the same service
     app = slack_client.app
     web = TestClient(app)
     customer = TestClient(app)

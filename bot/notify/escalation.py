@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import OrgConfig
-from bot.scheduler.recipients import Recipient
+from bot.notify.recipients import Recipient
 from bot.store.notifications import Delivery
 from bot.store.records import Ticket
 from sla import ClockState, DueStep, format_target
