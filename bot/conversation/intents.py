@@ -224,6 +224,7 @@ class TurnFacts:
     has_ticket: bool = False  # an open ticket belongs to this conversation
     related: float = 0.0  # how much the message shares with the report / ticket so far
     after_answer: bool = False  # the bot's last reply answered from the docs (or handed off)
+    after_agent: bool = False  # the last word before this turn was a person's on the ticket
     topic_question: bool = False  # the topic opened with a how-to question
     headline: bool = False  # the message opens with a problem of its own ("X crashes when…")
     strong_bug: bool = False  # crash, regression, data loss, outage or a bug template
@@ -271,6 +272,10 @@ def read_turn(facts: TurnFacts) -> Reading:
             return Reading(Intent.NOT_IT)
         if YES.search(text) or SOLVED.search(text):
             return Reading(Intent.SOLVED)
+    if facts.after_agent and facts.has_ticket and not facts.reporting:
+        # An engineer wrote last: whatever the customer says now is their answer to it
+        # ("yes, 4.2.2 fixes it"), for the ticket — not thanks to the bot, nor a docs question.
+        return Reading(Intent.DETAIL)
     if short and GO_AHEAD.search(text) and not facts.has_facts:
         return Reading(Intent.GO_AHEAD if facts.reporting else Intent.OPEN_TICKET)
     if short and not facts.has_facts and facts.kind not in ("bug", "outage"):

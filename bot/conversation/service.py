@@ -226,6 +226,7 @@ class ConversationService:
             or (fields is not None and any(getattr(fields, f) for f in _FACT_FIELDS))
         )
         last_bot = next((m for m in reversed(ctx.conv.messages) if m.role == "bot"), None)
+        last_said = next((m for m in reversed(ctx.conv.messages) if m.role != "user"), None)
         text = ctx.turn.text
         head = text.strip().split("\n", 1)[0][:200]
         topic = ctx.topic
@@ -240,6 +241,7 @@ class ConversationService:
             has_ticket=ctx.ticket is not None and state.on_ticket,
             related=relatedness(ctx.turn.text, earlier) if earlier else 0.0,
             after_answer=bool(last_bot and last_bot.data.get("kind") in ("answer", "handoff")),
+            after_agent=bool(last_said and last_said.role == "agent"),
             topic_question=bool(topic and QUESTION_START.search(topic[0])),
             ticket_ref=bool(result is not None and result.ticket_ref),
             other_product=bool(mine and theirs and mine != theirs),

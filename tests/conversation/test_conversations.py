@@ -362,3 +362,23 @@ def test_a_model_reads_the_report_once_when_it_opens_not_every_turn(ctx: AppCont
     ticket = next(r.ticket for r in opened if r.kind == "ticket_opened")
     assert model.calls == 1 and ticket is not None
     assert ticket.priority == "P1" and ticket.priority_reason == "the model's"
+
+
+def test_the_customers_answer_to_an_engineer_goes_to_the_ticket(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    for text in REPORT:
+        reply = chat.say(text)
+    assert reply.ticket is not None
+    ticket = ctx.tickets.get(reply.ticket.key)
+    # an engineer asks in the chat (what the web channel does with a staff reply)
+    assert ticket.conversation_id is not None
+    ctx.conversations.add_message(
+        ticket.conversation_id, "agent", "Chen Hao: could you try 4.2.2?", now=chat.at,
+        author="eng-chen", data={"kind": "agent_reply", "ticket": ticket.key},
+    )  # fmt: skip
+    answer = chat.say("yes, 4.2.2 fixes it, thanks!")
+    assert answer.kind == "ticket_updated"
+    said = [e.body for e in ctx.tickets.events(ticket.id) if e.kind == "message"]
+    assert "yes, 4.2.2 fixes it, thanks!" in said
+    # and then the chat goes on as before
+    assert chat.say("How long does a token last?").kind == "answer"

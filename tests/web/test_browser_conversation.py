@@ -78,3 +78,35 @@ def test_a_visitor_reaches_a_person_through_the_contact_form(
     key = re.search(r"SUP-\d+", text).group(0)  # type: ignore[union-attr]
     assert server.ctx.tickets.get(key).account_id == "community"
     page.context.close()
+
+
+def test_an_engineers_reply_appears_in_the_chat_and_the_answer_goes_back(
+    browser: Any,  # noqa: F811
+    server: LiveServer,  # noqa: F811
+) -> None:
+    import datetime as dt
+
+    page = _page(browser)
+    page.goto(server.url + "/#key=demo-key-acme&name=Dana")
+    _ask(page, "The Android app crashes when the second user joins a room")
+    _reply(page, 1)
+    page.locator(".action-go_ahead").last.click()
+    card = page.locator(".ticket-card").first
+    card.wait_for()
+    key = re.search(r"SUP-\d+", card.inner_text()).group(0)  # type: ignore[union-attr]
+    ticket = server.ctx.tickets.get(key)
+    server.ctx.desk.agent_reply(
+        ticket, agent="eng-chen", body="Could you try 4.2.2?", now=dt.datetime.now(dt.UTC)
+    )
+    page.reload()
+    agent = page.locator(".msg.agent").first
+    agent.wait_for()
+    assert "Could you try 4.2.2?" in agent.inner_text() and "Chen Hao" in agent.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-engineer-reply.png"))
+    before = page.locator(".msg.bot:not(.pending)").count()
+    _ask(page, "yes, 4.2.2 fixes it")
+    last = _reply(page, before + 1)
+    assert key in last.inner_text() and "kind-ticket_updated" in (last.get_attribute("class") or "")
+    bodies = [e.body for e in server.ctx.tickets.events(ticket.id) if e.kind == "message"]
+    assert "yes, 4.2.2 fixes it" in bodies
+    page.context.close()

@@ -492,6 +492,28 @@
     }).catch(function (err) { var box = document.getElementById("contact-error"); box.textContent = err.message; box.hidden = false; });
   });
 
+  // ---- what staff say on the ticket appears in the chat ------------------------------------
+  var lastAgentAt = "";
+  function addAgent(m) {
+    hideWelcome();
+    if (m.at && m.at > lastAgentAt) { lastAgentAt = m.at; }
+    var el = document.createElement("div");
+    el.className = "msg agent";
+    el.innerHTML = '<div class="avatar" aria-hidden="true"></div><div class="body"><div class="bubble md"></div></div>';
+    el.querySelector(".avatar").textContent = (m.text || "?").slice(0, 1);
+    el.querySelector(".bubble").innerHTML = renderMarkdown(m.text || "", "a" + (++counter));
+    messages.appendChild(el); scrollDown();
+  }
+  function pollAgents() {
+    if (document.visibilityState !== "visible" || busy || !messages.querySelector(".ticket-card, .msg.agent")) { return; }
+    fetch("/api/chat/history?session_id=" + encodeURIComponent(sessionId), {
+      headers: authHeaders({ Accept: "application/json" }), credentials: "same-origin"
+    }).then(function (r) { return r.ok ? r.json() : { messages: [] }; }).then(function (data) {
+      data.messages.forEach(function (m) { if (m.role === "agent" && m.at > lastAgentAt) { addAgent(m); } });
+    }).catch(function () { /* the next poll tries again */ });
+  }
+  setInterval(pollAgents, 15000);
+
   // A reload keeps the chat: fetch what was said in this tab's session.
   if (resumed) {
     ready.then(function () {
@@ -501,6 +523,7 @@
     }).then(function (r) { return r.ok ? r.json() : { messages: [] }; }).then(function (data) {
       data.messages.forEach(function (m) {
         if (m.role === "user") { if (m.text) { addUser(m.text, []); } return; }
+        if (m.role === "agent") { addAgent(m); return; }
         finish(addBot(), { kind: m.kind || "answer", text: m.text, citations: m.citations, actions: [], missing: [] });
       });
     }).catch(function () { /* a fresh chat is fine */ });
