@@ -203,6 +203,9 @@ _ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("quota", r"quotas?|balance|remaining", ("余量", "配额")),
     ("trial", r"trial|try (?:it )?for free", ("试用",)),
     ("enable", r"enabl(?:e|es|ed|ing)|turn(?:s|ed)? on|activat(?:e|es|ed|ion)", ("开启", "开通")),
+    ("keep", r"keep(?:s|ing)?|kept|retain(?:s|ed)?|retention|sav(?:e|es|ed|ing)", ("保存",)),
+    ("how many", r"how many|number of|count", ("数量", "条数", "个数")),
+    ("duration", r"how long|duration|period", ("时长", "时间")),
 ]
 
 _PATTERNS = [(re.compile(rf"\b(?:{p})\b", re.I), zh) for _, p, zh in _ENTRIES]
