@@ -44,6 +44,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "cut-dense-0": {"search.W_DENSE_CUT": 0.0},
     "cut-dense-1": {"search.W_DENSE_CUT": 1.0},
     "crossing-lex-1.5": {"search.W_LEX_CROSSING": 1.5},
+    "latin-dense-0.5": {"search.W_DENSE_LATIN": 0.5},
     # the glossary as it was before the real-time and push words were added
     "glossary-before": {"glossary._PATTERNS": lambda patterns: patterns[:134]},
 }

@@ -41,7 +41,7 @@ from retrieval.evidence import Evidence  # noqa: E402
 TWIN_WEIGHT = 0.5  # a question seen without dense scores counts half
 L2 = 3.0  # chosen by leave-one-corpus-out Brier score among 0.1, 0.3, 1, 3, 10
 HANDOFF_GOAL = 0.7  # of unanswerable questions, on average over the corpora fitted on
-LLM_ANSWER_GOAL = 0.99  # a model judges the doubtful ones: it may lose very few answerable
+LLM_HANDOFF_GOAL = 0.5  # with a model judging the doubtful ones, retrieval alone hands off half
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -151,13 +151,13 @@ def choose_threshold(rows: Sequence[dict[str, Any]], p: Sequence[float]) -> floa
 
 
 def choose_gate(rows: Sequence[dict[str, Any]], p: Sequence[float], ceiling: float) -> float:
-    """With a model to judge the passages: the highest threshold (up to ``ceiling``) that still
-    answers LLM_ANSWER_GOAL of the answerable questions on average; below it, no model call."""
-    gate = 0.02
+    """With a model to judge the passages: the lowest threshold that still hands off
+    LLM_HANDOFF_GOAL of the unanswerable questions on its own (no model call for those); the
+    model reads the passages of everything between it and the threshold."""
     for t in np.arange(0.02, ceiling + 1e-9, 0.01):
-        if corpus_rates(rows, p, float(t))[1] >= LLM_ANSWER_GOAL:
-            gate = float(t)
-    return round(gate, 2)
+        if corpus_rates(rows, p, float(t))[0] >= LLM_HANDOFF_GOAL:
+            return round(float(t), 2)
+    return round(ceiling, 2)
 
 
 def calibration(rows: Sequence[dict[str, Any]], p: Sequence[float]) -> tuple[float, float]:
