@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import IndexUnavailable, InvalidInput
 from bot.settings import SAMPLE_KNOWLEDGE_BASE, Settings
 
 if TYPE_CHECKING:
-    from retrieval import ChatModel, IngestReport, KnowledgeBase, SourceConfig
+    from retrieval import Answer, ChatModel, IngestReport, KnowledgeBase, SearchHit, SourceConfig
 
 _cache: dict[tuple[str, ...], KnowledgeBase] = {}
 _lock = threading.Lock()
@@ -45,6 +45,7 @@ def build_knowledge(settings: Settings, *, ingest_sample: bool = True) -> Knowle
     key = (
         str(settings.index_dir.resolve()),
         settings.embedder,
+        settings.embedder_backend,
         settings.chroma_url or "",
         settings.openai_base_url or "",
         settings.llm_model if settings.llm_configured else "",
@@ -66,10 +67,12 @@ def _open(settings: Settings) -> KnowledgeBase:
         return KnowledgeBase.open(
             settings.index_dir,
             embedder=settings.embedder,
+            embedder_backend=settings.embedder_backend,
+            model_dir=settings.models_dir,
             chroma_url=settings.chroma_url,
             llm=build_llm(settings),
         )
-    except ValueError as exc:  # unknown embedder name
+    except ValueError as exc:  # unknown embedder or backend name
         raise InvalidInput(str(exc)) from exc
     except Exception as exc:
         raise IndexUnavailable(f"cannot open the index under {settings.index_dir}: {exc}") from exc
@@ -94,6 +97,30 @@ def ingest(
         return kb.ingest(sources, reset=reset, progress=progress)  # type: ignore[arg-type]
     except IndexError_ as exc:
         raise IndexUnavailable(str(exc)) from exc
+
+
+def hit_payload(hit: SearchHit) -> dict[str, Any]:
+    """One ``deskbot search`` result as JSON (the CLI and ``/api/docs/search`` alike)."""
+    return {
+        "source": hit.source,
+        "heading": hit.heading,
+        "text": hit.text,
+        "score": hit.score,
+        "url": hit.url,
+    }
+
+
+def answer_payload(answer: Answer) -> dict[str, Any]:
+    """A ``deskbot ask`` answer as JSON (the CLI and ``/api/docs/ask`` alike)."""
+    return {
+        "answer": answer.answer,
+        "citations": [
+            {"source": c.source, "heading": c.heading, "url": c.url} for c in answer.citations
+        ],
+        "confidence": round(answer.confidence, 4),
+        "handoff": answer.handoff,
+        "mode": answer.mode,
+    }
 
 
 def forget_cache() -> None:

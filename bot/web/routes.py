@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.web import chat, pages, staff, tickets
+from bot.web import chat, docs, pages, staff, tickets
 
 router = APIRouter()
-for part in (chat.router, tickets.router, staff.router, pages.router):
+for part in (chat.router, docs.router, tickets.router, staff.router, pages.router):
     router.include_router(part)
