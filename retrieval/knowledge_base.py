@@ -62,7 +62,7 @@ class KnowledgeBase:
     ) -> KnowledgeBase:
         """Open (or create) the index persisted under ``index_dir``.
 
-        ``embedder_backend`` runs MiniLM (``onnx``, ``onnx-fp32`` or ``torch``); the ONNX model
+        ``embedder_backend`` runs MiniLM (``onnx``, ``onnx-int8`` or ``torch``); the ONNX model
         is exported once into ``model_dir`` (default: ``models/`` beside ``index_dir``).
         """
         index_dir.mkdir(parents=True, exist_ok=True)

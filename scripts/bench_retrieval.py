@@ -5,12 +5,13 @@ LangChain-tutorial baseline.
         [--embedders minilm-torch,minilm] [--no-baseline] [--shared DIR]
 
 Measures, in one run and for each embedder (``minilm-torch``: sentence-transformers;
-``minilm``: ONNX Runtime int8; ``minilm-fp32``: ONNX Runtime fp32): ingest time and chunks/s
-(cold embedding cache unless --warm), re-ingest with nothing changed, query embedding p50,
-search p50/p95 in-process, extractive ask p95, and the resident memory of a serving process (a
-child that opens the index and answers queries). ``ratios_over_<first embedder>`` compares each
-with the first. The baseline (RecursiveCharacterTextSplitter(1000, 200) + MiniLM on torch +
-Chroma) is timed the same way and ``ratios_ours_over_baseline`` uses the last embedder.
+``minilm``: ONNX Runtime, the default; ``minilm-int8``: ONNX Runtime with int8 weights):
+ingest time and chunks/s (cold embedding cache unless --warm), re-ingest with nothing changed,
+query embedding p50, search p50/p95 in-process, extractive ask p95, and the resident memory of
+a serving process (a child that opens the index and answers queries).
+``ratios_over_<first embedder>`` compares each with the first. The baseline
+(RecursiveCharacterTextSplitter(1000, 200) + MiniLM on torch + Chroma) is timed the same way
+and ``ratios_ours_over_baseline`` uses the last embedder.
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ def main() -> int:
     parser.add_argument(
         "--embedders",
         default="minilm-torch,minilm",
-        help="comma-separated: minilm-torch, minilm (ONNX int8), minilm-fp32; first = reference",
+        help="comma-separated: minilm-torch, minilm (ONNX), minilm-int8; first = reference",
     )
     parser.add_argument("--model-dir", type=Path, default=None, help="exported ONNX models")
     parser.add_argument("--shared", type=Path, default=None, help="folder with corpora/, eval/")
@@ -219,7 +220,7 @@ def main() -> int:
         keep = {p.resolve() for p in files}
         runs: dict[str, dict[str, Any]] = {}
         for name in embedders:
-            # One cold cache per embedder: fp32 ONNX shares the torch vectors' cache tag.
+            # One cold cache per embedder: ONNX fp32 shares the torch vectors' cache tag.
             cache = eval_cache / "vectors.sqlite" if args.warm else Path(scratch) / f"{name}.sqlite"
             runs[name] = bench_ours(folder, keep, cache, args.corpus, name, models)
             result["load_average_after_" + name] = os.getloadavg()[0]

@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--embedder",
         default="minilm",
-        help="minilm (ONNX int8), minilm-fp32 (ONNX), minilm-torch, e5 or hash",
+        help="minilm (ONNX), minilm-int8 (ONNX, int8), minilm-torch, e5 or hash",
     )
     parser.add_argument(
         "--model-dir", type=Path, default=None, help="exported ONNX models (default: cache-dir)"

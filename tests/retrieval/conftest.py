@@ -81,7 +81,7 @@ def onnx_models(tmp_path_factory: pytest.TempPathFactory) -> ExportedModels:
         "import json, sys\n"
         "from pathlib import Path\n"
         "from retrieval.onnx_export import prepare_minilm\n"
-        "prepare_minilm(Path(sys.argv[1]), precision='int8')\n"
+        "prepare_minilm(Path(sys.argv[1]))\n"
         "print(json.dumps({'torch': 'torch' in sys.modules}))\n"
     )
     done = subprocess.run(

@@ -29,15 +29,16 @@ PARTS = ["Does screen sharing work in Firefox?", "What is the maximum size of on
 
 def test_backends_are_chosen_by_name_without_loading_anything(tmp_path: Path) -> None:
     default = make_embedder("minilm", model_dir=tmp_path)
-    assert isinstance(default, OnnxMiniLMEmbedder) and default.precision == "int8"
-    assert default.name == "all-MiniLM-L6-v2-int8"  # an index of its own
-    fp32 = make_embedder("minilm", backend="onnx-fp32", model_dir=tmp_path)
-    assert isinstance(fp32, OnnxMiniLMEmbedder) and fp32.name == MiniLMEmbedder.name
-    assert fp32.cache_tag == MiniLMEmbedder().cache_tag  # same vectors: the cache is shared
+    assert isinstance(default, OnnxMiniLMEmbedder) and default.precision == "fp32"
+    assert default.name == MiniLMEmbedder.name  # the same vectors: the same index
+    assert default.cache_tag == MiniLMEmbedder().cache_tag  # ... and the same cache
+    int8 = make_embedder("minilm", backend="onnx-int8", model_dir=tmp_path)
+    assert isinstance(int8, OnnxMiniLMEmbedder) and int8.precision == "int8"
+    assert int8.name == "all-MiniLM-L6-v2-int8"  # other vectors: an index of its own
     assert isinstance(make_embedder("minilm", backend="torch"), MiniLMEmbedder)
     assert isinstance(make_embedder("minilm-torch", model_dir=tmp_path), MiniLMEmbedder)
-    named = make_embedder("minilm-fp32", model_dir=tmp_path)
-    assert isinstance(named, OnnxMiniLMEmbedder) and named.precision == "fp32"
+    named = make_embedder("minilm-int8", model_dir=tmp_path)
+    assert isinstance(named, OnnxMiniLMEmbedder) and named.precision == "int8"
     assert not any(tmp_path.iterdir())  # nothing exported until a text is embedded
     with pytest.raises(ValueError, match="backend"):
         make_embedder("minilm", backend="tensorflow", model_dir=tmp_path)
@@ -79,7 +80,7 @@ def test_int8_stays_close_and_ranks_alike(onnx_models: ExportedModels) -> None:
 
 @pytest.mark.slow
 def test_question_parts_come_from_one_pass(onnx_models: ExportedModels) -> None:
-    embedder = OnnxMiniLMEmbedder(model_dir=onnx_models.folder)
+    embedder = OnnxMiniLMEmbedder(model_dir=onnx_models.folder, precision="int8")
     whole, screen, size = embedder.embed_query_parts(QUESTION, PARTS)
     assert float(whole @ embedder.embed_query(QUESTION)) == pytest.approx(1.0, abs=1e-4)
     alone = embedder.embed_documents(PARTS)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from retrieval.onnx_export import (
-    FILES,
     MODEL_NAME,
+    PARTS,
     ExportError,
     export_minilm,
     minilm_source,
@@ -27,8 +27,9 @@ class FakeExporter:
         self.runs += 1
 
         def build(source: Path, work: Path) -> None:
-            for name in FILES.values():
-                (work / name).write_bytes(f"{name} run {self.runs}".encode())
+            for names in PARTS.values():
+                for name in names:
+                    (work / name).write_bytes(f"{name} run {self.runs}".encode())
 
         export_minilm(folder, minilm_source(), build=build)
 
@@ -49,7 +50,7 @@ def test_a_damaged_file_is_exported_again(tmp_path: Path) -> None:
     model.path.write_bytes(b"truncated")
     prepare_minilm(tmp_path, exporter=exporter)
     assert exporter.runs == 2
-    assert model.path.read_bytes() == b"model-int8.onnx run 2"
+    assert model.path.read_bytes() == f"{model.path.name} run 2".encode()
 
 
 def test_other_weights_or_another_exporter_version_mean_a_fresh_export(tmp_path: Path) -> None:
@@ -85,3 +86,17 @@ def test_same_weights_reinstalled_are_recognised_by_their_hash(tmp_path: Path) -
 def test_an_export_that_leaves_no_valid_model_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="does not match"):
         prepare_minilm(tmp_path, exporter=lambda folder: None)
+
+
+def test_an_untouched_cache_is_not_rehashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold start must not hash 90 MB: unchanged sizes and mtimes are trusted."""
+    from retrieval import onnx_export
+
+    prepare_minilm(tmp_path, exporter=FakeExporter())
+    hashed: list[Path] = []
+    real = onnx_export.sha256
+    monkeypatch.setattr(onnx_export, "sha256", lambda path: hashed.append(path) or real(path))
+    prepare_minilm(tmp_path, exporter=FakeExporter())
+    assert hashed == []
