@@ -60,6 +60,20 @@ def build_knowledge(settings: Settings, *, ingest_sample: bool = True) -> Knowle
         return kb
 
 
+def model_export_pending(settings: Settings) -> bool:
+    """Will the first embedding export the ONNX model (a one-time wait of ~20 s)?"""
+    if settings.embedder.strip().lower() not in {"minilm", "all-minilm-l6-v2", "default"}:
+        return False
+    backend = settings.embedder_backend.strip().lower()
+    if not backend.startswith("onnx"):
+        return False
+    from retrieval.onnx_export import is_prepared
+
+    return not is_prepared(
+        settings.models_dir, precision="int8" if backend == "onnx-int8" else "fp32"
+    )
+
+
 def _open(settings: Settings) -> KnowledgeBase:
     from retrieval import KnowledgeBase
 

@@ -179,6 +179,11 @@ def run_export_subprocess(folder: Path) -> None:
 Exporter = Callable[[Path], None]
 
 
+def is_prepared(cache_dir: Path, *, precision: Precision = "fp32") -> bool:
+    """Would :func:`prepare_minilm` return at once (no export needed)?"""
+    return _current(cache_dir / MODEL_NAME, minilm_source(), precision)
+
+
 def prepare_minilm(
     cache_dir: Path,
     *,

@@ -35,9 +35,15 @@ def register(app: typer.Typer) -> None:
 
 
 def _kb(*, sample: bool = True) -> KnowledgeBase:
-    from bot.knowledge import build_knowledge
+    from bot.knowledge import build_knowledge, model_export_pending
 
-    return build_knowledge(settings(), ingest_sample=sample)
+    current = settings()
+    if model_export_pending(current):
+        typer.echo(
+            f"preparing the embedding model in {current.models_dir} (once; about 20 s)...",
+            err=True,
+        )
+    return build_knowledge(current, ingest_sample=sample)
 
 
 def _remote(server: str | None) -> RemoteDocs | None:

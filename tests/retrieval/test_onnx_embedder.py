@@ -170,3 +170,24 @@ def test_exit_while_a_thread_embeds_is_clean(onnx_models: ExportedModels) -> Non
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_cli_knows_when_the_first_use_will_export(tmp_path: Path) -> None:
+    from bot.knowledge import model_export_pending
+    from bot.settings import Settings
+
+    def pending(**values: str) -> bool:
+        return model_export_pending(Settings(home=tmp_path, **values))  # type: ignore[arg-type]
+
+    assert pending()
+    assert pending(embedder_backend="onnx-int8")
+    assert not pending(embedder_backend="torch")
+    assert not pending(embedder="hash") and not pending(embedder="e5")
+
+
+@pytest.mark.slow
+def test_nothing_is_pending_once_exported(onnx_models: ExportedModels, tmp_path: Path) -> None:
+    from bot.knowledge import model_export_pending
+    from bot.settings import Settings
+
+    assert not model_export_pending(Settings(home=tmp_path, model_dir=onnx_models.folder))
