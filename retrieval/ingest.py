@@ -77,6 +77,7 @@ class _Embedding:
         self.pages: list[tuple[str, str]] = []
         self.queued = 0
         self.done = 0
+        self.computed = 0  # passages the model embedded (the rest came from a vector cache)
 
     def add(self, chunks: list[tuple[Chunk, list[str]]], page: tuple[str, str] | None) -> None:
         self.chunks.extend(chunks)
@@ -93,9 +94,16 @@ class _Embedding:
         if not batch:
             return
         multilingual = self.embedder.multilingual
+        before = getattr(self.embedder, "computed", None)
         matrix = self.embedder.embed_documents(
             [embed_text(c, multilingual=multilingual) for c, _ in batch]
         )
+        # A caching embedder says how many it really computed; any other computed them all.
+        after = getattr(self.embedder, "computed", None)
+        if isinstance(before, int) and isinstance(after, int):
+            self.computed += after - before
+        else:
+            self.computed += len(batch)
         self.vectors.upsert([c.id for c, _ in batch], matrix)
         self.lexical.add((c.id, tokens) for c, tokens in batch)
         self.done += len(batch)
@@ -171,7 +179,6 @@ def ingest(
     stale: list[str] = []
     pending_ids: set[str] = set()
     embedding = _Embedding(embedder=embedder, vectors=vectors, lexical=lexical, progress=progress)
-    before = getattr(embedder, "computed", 0)
     for source in sources:
         root = source.root.resolve()
         if not root.exists():
@@ -227,10 +234,7 @@ def ingest(
         vectors.delete(stale)
         lexical.remove(stale)
         store.delete_chunks(stale)
-    if hasattr(embedder, "computed"):
-        report.embedded = getattr(embedder, "computed", 0) - before if pending_ids else 0
-    else:
-        report.embedded = embedding.done
+    report.embedded = embedding.computed
     store.commit()
     if pending_ids or stale or not lexical_path.exists():
         lexical.save(lexical_path)

@@ -48,6 +48,7 @@ def test_progress_counts_files_then_passages_up_to_their_totals(docs: Path, tmp_
     assert reads[-1] == (report.files, report.files)
     assert [d for d, _ in reads] == sorted(d for d, _ in reads)
     assert embeds and embeds[-1][0] == embeds[-1][1] == report.chunks
+    assert report.embedded == report.chunks  # passages; page summaries are not counted
     assert all(done <= total for done, total in embeds)
 
     seen.clear()
