@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,21 +75,33 @@ def parse_all(jobs: list[ParseJob], *, workers: int | None = None) -> Iterator[P
 
     With ``workers`` > 0 (default: :func:`default_workers`) and enough files, parsing runs in
     worker processes, ahead of the caller; ``workers=0`` parses in this process, one file at a
-    time as the caller asks.
+    time as the caller asks. Should the pool break, the rest is parsed here.
     """
     count = default_workers() if workers is None else workers
     if count <= 0 or len(jobs) < POOL_MIN_FILES:
         yield from (parse_file(job) for job in jobs)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    # spawn, not fork: the parent holds ONNX Runtime's and BLAS's threads, which fork
-    # would copy in whatever state they happen to be.
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+    pool = make_pool(count)
+    done = 0
     try:
-        yield from pool.map(parse_file, jobs, chunksize=4)
+        for parsed in pool.map(parse_file, jobs, chunksize=4):
+            done += 1
+            yield parsed
+    except BrokenProcessPool:
+        # A worker died: killed for memory, or a script without an ``if __name__ ==
+        # "__main__"`` guard that spawn re-ran in the worker, which then failed to start.
+        yield from (parse_file(job) for job in jobs[done:])
     finally:
         # An interrupted ingest leaves no parser running on behind it.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def make_pool(count: int) -> Executor:
+    """Worker processes started by spawn, not fork: the parent holds ONNX Runtime's and
+    BLAS's threads, and fork would copy their locks in whatever state they happen to be."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))

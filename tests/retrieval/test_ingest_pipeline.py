@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,30 @@ def test_progress_counts_files_then_passages_up_to_their_totals(docs: Path, tmp_
     assert again.unchanged == report.files
     assert [e for e in seen if e[0] == "embed"] == []  # nothing to embed, nothing reported
     kb.close()
+
+
+class BreakingPool(ThreadPoolExecutor):
+    """A pool whose workers die after the first file, as a killed worker process would."""
+
+    def map(self, fn, *iterables, timeout=None, chunksize=1):  # type: ignore[no-untyped-def]
+        jobs = list(iterables[0])
+
+        def results():  # type: ignore[no-untyped-def]
+            yield fn(jobs[0])
+            raise BrokenProcessPool("a worker died")
+
+        return results()
+
+
+def test_a_broken_pool_leaves_the_rest_to_this_process(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _open(tmp_path / "in-process")
+    alone.ingest([docs], workers=0)
+    monkeypatch.setattr(ingest_parse, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(ingest_parse, "make_pool", lambda count: BreakingPool(count))
+    broken = _open(tmp_path / "broken")
+    report = broken.ingest([docs], workers=2)
+    assert report.added == 7 and _state(broken) == _state(alone)
+    alone.close()
+    broken.close()
