@@ -255,7 +255,10 @@ def _torch_export(source: Path, target: Path) -> None:
     from transformers import AutoModel
 
     # Eager attention traces to plain ONNX ops that ONNX Runtime's BERT fusion recognises.
-    bert = AutoModel.from_pretrained(str(source), attn_implementation="eager").eval()
+    # nosec B615: a folder inside an installed package, never the hub (local_files_only)
+    bert = AutoModel.from_pretrained(  # nosec B615
+        str(source), attn_implementation="eager", local_files_only=True
+    ).eval()
 
     class TokenEmbeddings(torch.nn.Module):
         def __init__(self) -> None:
@@ -350,7 +353,7 @@ def _check(source: Path, fused: Path, quantised: Path) -> None:
         vectors = (tokens * weights).sum(axis=1) / weights.sum(axis=1)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
-    bert = AutoModel.from_pretrained(str(source)).eval()
+    bert = AutoModel.from_pretrained(str(source), local_files_only=True).eval()  # nosec B615
     with torch.no_grad():
         reference = pooled(
             bert(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))

@@ -23,6 +23,8 @@ class RemoteDocs:
     """``/api/docs/search`` and ``/api/docs/ask`` of the service at ``url``."""
 
     def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+        if not url.lower().startswith(("http://", "https://")):
+            raise InvalidInput(f"--server needs an http:// or https:// address, not {url!r}")
         self.url = url.rstrip("/")
         self.timeout = timeout
 
@@ -47,7 +49,8 @@ class RemoteDocs:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            # nosec B310: the scheme is checked in __init__ (http or https only)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # nosec B310
                 payload = json.loads(response.read())
         except urllib.error.HTTPError as exc:
             raise _http_error(self.url, exc) from None

@@ -92,3 +92,11 @@ def test_a_server_that_rejects_the_question_says_why(served: LiveServer, runner:
     asked = runner.invoke(app, ["ask", "x" * 9000, "--server", served.url, "--json"])
     assert asked.exit_code == 2
     assert "the service at" in asked.stderr
+
+
+def test_only_web_addresses_are_servers() -> None:
+    from bot.cli.remote import RemoteDocs
+    from bot.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="http"):
+        RemoteDocs("file:///etc/passwd")
