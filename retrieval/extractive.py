@@ -14,9 +14,23 @@ _FENCE = re.compile(r"```.*?```", re.S)
 MAX_SENTENCES = 3
 
 
+def _row(line: str) -> str:
+    """A Markdown table row as words ("| Huawei | `chat-push-huawei` |" -> "Huawei —
+    `chat-push-huawei`"); separator rows vanish. Other lines are kept as they are."""
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|")):
+        return line
+    cells = [c.strip() for c in stripped.strip("|").split("|")]
+    if all(set(c) <= set("-: ") for c in cells):
+        return ""
+    return " — ".join(c for c in cells if c)
+
+
 def _units(text: str) -> list[str]:
-    """Sentences and list steps, with code blocks dropped (they are linked, not quoted)."""
+    """Sentences, list steps and table rows (as words), with code blocks dropped (they are
+    linked, not quoted)."""
     text = _FENCE.sub("\n", text)
+    text = "\n".join(_row(line) for line in text.split("\n"))
     units = []
     for piece in _SENTENCE.split(text):
         piece = piece.strip()

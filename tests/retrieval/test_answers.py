@@ -246,3 +246,15 @@ def test_english_question_over_chinese_docs_is_answered_from_words(tmp_path: Pat
         assert evidence.cross_language
     finally:
         kb.close()
+
+
+def test_table_rows_are_quoted_as_words_not_pipes() -> None:
+    from retrieval.extractive import pick_sentences
+
+    text = (
+        "| Vendor | Package |\n| --- | --- |\n| Huawei (HMS) | `chat-push-huawei` |\n"
+        "| Xiaomi | `chat-push-xiaomi` |"
+    )
+    picked = pick_sentences("which package for Xiaomi push?", text, lambda _t: 1.0)
+    assert picked and all("|" not in p for p in picked)
+    assert "Xiaomi — `chat-push-xiaomi`" in picked
