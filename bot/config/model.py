@@ -264,6 +264,10 @@ class Organisation(_Strict):
     escalation_channel: str | None = None
     support_manager: str | None = None
     digest_time: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$")
+    csm_acknowledges_engineering: bool = Field(
+        default=False,
+        description="CSMs may acknowledge, take, park and resolve engineering tickets too.",
+    )
 
 
 class OrgConfig(_Strict):

@@ -19,11 +19,20 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Person
 from bot.conversation.types import Inbound
 from bot.errors import DeskbotError
+from bot.notify import DeliveryError
 from bot.slack.blocks import ACTION_FOR_ID, Block, apology, label, reply_message
+from bot.slack.buttons import remember_reply, retire
 from bot.slack.cards import ENGINEER_ACTIONS, engineer_buttons
+from bot.slack.history import CardFacts, slack_time
+from bot.slack.live import deliver_now
 from bot.slack.messages import announce
+from bot.slack.notifier import SlackNotifier, build_notifier
+from bot.slack.placeholder import put_reply
+from bot.slack.retry import with_retries
+from bot.slack.roles import refusal
 from bot.slack.runtime import SlackRuntime
 from bot.store.records import Ticket
+from bot.store.slack_posts import SlackPostStore
 
 log = logging.getLogger("deskbot.slack.actions")
 
@@ -63,7 +72,7 @@ def on_customer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
     where, thread = clicked_in(body)
     if where != channel or (thread is not None and thread != thread_ts):
         log.warning("button for %s clicked in %s:%s refused", ref, where, thread)
-        _ephemeral(rt, where, str(user or ""), NOT_HERE)
+        ephemeral(rt, where, str(user or ""), NOT_HERE)
         return
     account = rt.account_for(channel)
     try:
@@ -82,21 +91,30 @@ def on_customer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
             reply = rt.service().handle(inbound, now=rt.now())
         _retire_buttons(rt, body, f"<@{user}> chose *{label(name, reply.lang)}*")
         text, blocks = reply_message(reply, value=ref, now=rt.now())
-        rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)
+        ts = put_reply(rt, channel=channel, thread_ts=thread_ts, note=None, text=text,
+                       blocks=blocks)  # fmt: skip
+        if ts is not None:
+            remember_reply(rt, ref=ref, channel=channel, thread_ts=thread_ts, ts=ts,
+                           reply=reply, text=text, blocks=blocks)  # fmt: skip
         if reply.kind == "ticket_opened" and reply.ticket is not None:
             announce(rt, reply.ticket.key)
     except Exception:
         log.exception("button %s in %s failed", name, ref)
         text, blocks = apology(value=ref)  # the reply (and its language) never came
         try:
-            rt.client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
-            )
-        except (SlackApiError, OSError):
+            put_reply(rt, channel=channel, thread_ts=thread_ts, note=None, text=text,
+                      blocks=blocks)  # fmt: skip
+        except Exception:
             log.exception("could not apologise in %s", ref)
 
 
 def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
+    """Acknowledge / Take it / Waiting on customer / Resolve, from any copy of the card.
+
+    Checked in order: a staff member; the card may be where it was clicked; the click is new;
+    the person's role allows it on this ticket; it has not been done already ("already
+    acknowledged by Chen Hao at 10:02"). Then the desk acts, every copy of the card is
+    re-rendered and the customer's thread is told what changed for them."""
     action = body["actions"][0]
     action_id, key = str(action["action_id"]), str(action.get("value") or "")
     user = str(body.get("user", {}).get("id") or "")
@@ -105,61 +123,132 @@ def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
     )
     person = rt.ctx.config.person_for_slack_user(user)
     if person is None:
-        _ephemeral(rt, channel, user, "Only support staff listed in deskbot's config can do that.")
+        ephemeral(rt, channel, user, "Only support staff listed in deskbot's config can do that.")
         return
+    notifier = build_notifier(rt.ctx, client=rt.client, clock=rt.clock)
     try:
-        before = rt.ctx.tickets.get(key)
-        if not _card_may_be_in(rt, channel, before):
-            log.warning("engineer button for %s clicked in %s refused", key, channel)
-            _ephemeral(rt, channel, user, NOT_HERE)
-            return
-        if not first_click(rt, body):
-            log.info("repeated click on %s for %s ignored", action_id, key)
-            return
-        after, note, customer_note = _apply(rt, action_id, before, person)
+        # One click at a time per ticket: the second of two quick clicks sees the first.
+        with rt.turn_lock(f"ticket:{key}"):
+            before = rt.ctx.tickets.get(key)
+            if not _card_may_be_in(rt, channel, before):
+                log.warning("engineer button for %s clicked in %s refused", key, channel)
+                ephemeral(rt, channel, user, NOT_HERE)
+                return
+            if not first_click(rt, body):
+                log.info("repeated click on %s for %s ignored", action_id, key)
+                return
+            why = refusal(person, action_id, before, rt.ctx.config, now=rt.now())
+            if why is None:
+                why = _done_already(action_id, before, person, notifier.facts(before))
+            if why is not None:
+                ephemeral(rt, channel, user, why)
+                _show_current(rt, notifier, body, before)
+                return
+            after, note, customer_note = _apply(rt, action_id, before, person, notifier)
     except DeskbotError as exc:
-        _ephemeral(rt, channel, user, f"Could not {ENGINEER_ACTIONS[action_id].lower()}: {exc}")
+        ephemeral(rt, channel, user, f"Could not {ENGINEER_ACTIONS[action_id].lower()}: {exc}")
         return
+    deliver_now(rt.ctx, notifier, after, now=rt.now())
+    _show_current(rt, notifier, body, after, note=note)
+    if customer_note:
+        tell_customer(rt, after, customer_note)
+
+
+def tell_customer(rt: SlackRuntime, ticket: Ticket, text: str) -> None:
+    """A line in the customer's thread (retried in place; a failure is logged)."""
+    if ticket.channel != "slack" or not ticket.channel_ref or not ticket.thread_ref:
+        return
+    channel, thread = ticket.channel_ref, ticket.thread_ref
+    try:
+        with_retries(
+            lambda: rt.client.chat_postMessage(channel=channel, thread_ts=thread, text=text),
+            what="a note to the customer",
+        )
+    except (SlackApiError, OSError):
+        log.exception("could not tell the customer about %s", ticket.key)
+
+
+def _show_current(
+    rt: SlackRuntime,
+    notifier: SlackNotifier,
+    body: dict[str, Any],
+    ticket: Ticket,
+    *,
+    note: str | None = None,
+) -> None:
+    """The clicked message shows the ticket as it is now: a remembered copy was re-rendered
+    with the others; an older one (posted before copies were remembered) is updated here."""
     message = body.get("message") or {}
-    if channel and message.get("ts"):
-        blocks: list[Block] = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
+    channel = str((body.get("channel") or {}).get("id") or "")
+    if not channel or not message.get("ts"):
+        return
+    posts = SlackPostStore(rt.ctx.db)
+    copy = posts.get(channel, str(message["ts"]))
+    if copy is not None:
+        if note is None:
+            try:
+                notifier.refresh(ticket)
+            except DeliveryError as exc:
+                log.warning("could not refresh the cards of %s: %s", ticket.key, exc)
+        return
+    blocks: list[Block] = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
+    if note:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
-        buttons = engineer_buttons(after)
-        if buttons is not None:
-            blocks.append(buttons)
-        try:
-            rt.client.chat_update(
-                channel=channel, ts=message["ts"], text=message.get("text") or note, blocks=blocks
-            )
-        except (SlackApiError, OSError):
-            log.exception("could not update the card of %s", key)
-    if customer_note and after.channel == "slack" and after.channel_ref and after.thread_ref:
-        try:
-            rt.client.chat_postMessage(
-                channel=after.channel_ref, thread_ts=after.thread_ref, text=customer_note
-            )
-        except (SlackApiError, OSError):
-            log.exception("could not tell the customer about %s", key)
+    buttons = engineer_buttons(ticket)
+    if buttons is not None:
+        blocks.append(buttons)
+    try:
+        rt.client.chat_update(
+            channel=channel, ts=message["ts"], text=message.get("text") or note or ticket.key,
+            blocks=blocks,
+        )  # fmt: skip
+    except (SlackApiError, OSError):
+        log.exception("could not update the card of %s", ticket.key)
 
 
-def _card_may_be_in(rt: SlackRuntime, channel: str, ticket: Ticket) -> bool:
-    """Engineer cards go to DMs, the account's internal channel and the escalation channel:
-    never to a customer's channel, nor to another account's internal channel."""
-    config = rt.ctx.config
-    if config.account_for_channel(channel) is not None:
-        return False
-    owner = next((a for a in config.accounts if a.internal_channel == channel), None)
-    return owner is None or owner.id == ticket.account_id
+def _done_already(action_id: str, ticket: Ticket, person: Person, facts: CardFacts) -> str | None:
+    """Why the click changes nothing: someone did it already (who, when)."""
+    if not ticket.is_open:
+        return f"{ticket.key} is already {ticket.status}" + (
+            f" (since {slack_time(ticket.resolved_at)})." if ticket.resolved_at else "."
+        )
+    if action_id == "deskbot_ack" and ticket.first_response_at is not None:
+        done = facts.acknowledged
+        who = (
+            "you"
+            if done is not None and done.who == person.name
+            else (done.who if done else "someone")
+        )
+        return (
+            f"{ticket.key} was already acknowledged by {who} at "
+            f"{slack_time(done.at if done else ticket.first_response_at)}."
+        )
+    if action_id == "deskbot_take" and ticket.assignee_id is not None:
+        taken = facts.taken
+        if ticket.assignee_id == person.id:
+            since = f" since {slack_time(taken.at)}" if taken else ""
+            return f"You already have {ticket.key}{since}."
+        who = taken.who if taken else ticket.assignee_id
+        at = f" at {slack_time(taken.at)}" if taken else ""
+        return f"{ticket.key} was already taken by {who}{at}."
+    if action_id == "deskbot_wait" and ticket.status == "waiting_on_customer":
+        return f"{ticket.key} is already waiting on the customer."
+    return None
 
 
 def _apply(
-    rt: SlackRuntime, action_id: str, ticket: Ticket, person: Person
+    rt: SlackRuntime,
+    action_id: str,
+    ticket: Ticket,
+    person: Person,
+    notifier: SlackNotifier,
 ) -> tuple[Ticket, str, str | None]:
     """Run the desk operation; returns (ticket, note for the card, note for the customer)."""
     desk, now, who = rt.ctx.desk, rt.now(), person.name
-    stamp = now.strftime("%H:%M UTC")
+    stamp = slack_time(now)
     first = ticket.first_response_at is None
-    picked_up = f"{who} from the support team has picked up {ticket.key} and is on it."
+    lang = notifier.lang(ticket)
+    picked_up = customer_text("picked_up", lang, who=who, key=ticket.key)
     if action_id == "deskbot_ack":
         after = desk.acknowledge(ticket, agent=person.id, now=now)
         return (
@@ -175,14 +264,50 @@ def _apply(
         return after, f":raising_hand: Taken by {who} at {stamp}", picked_up if first else None
     if action_id == "deskbot_wait":
         after = desk.wait_on_customer(ticket, agent=person.id, now=now)
-        return after, f":hourglass: Waiting on the customer ({who}, {stamp})", None
+        text = customer_text("waiting", lang, who=who, key=ticket.key)
+        return after, f":hourglass: Waiting on the customer ({who}, {stamp})", text
     if action_id == "deskbot_resolve":
         after = desk.resolve(ticket, by=person.id, now=now)
-        text = (
-            f"{ticket.key} was marked resolved by {who}. If it is not fixed, reply in this thread."
-        )
+        text = customer_text("resolved", lang, who=who, key=ticket.key)
         return after, f":tada: Resolved by {who} at {stamp}", text
     raise KeyError(action_id)
+
+
+CUSTOMER_TEXTS = {
+    "picked_up": {
+        "en": "{who} from the support team has picked up {key} and is on it.",
+        "zh": "支持团队的{who}已接手 {key}，正在处理。",
+    },
+    "waiting": {
+        "en": "{who} from the support team needs more information from you on {key}. Please "
+        "reply in this thread — the ticket waits for your answer.",
+        "zh": "支持团队的{who}需要您补充 {key} 的信息，请在这个讨论串里回复，工单会等待您的答复。",
+    },
+    "resolved": {
+        "en": "{key} was marked resolved by {who}. If it is not fixed, reply in this thread: "
+        "it reopens.",
+        "zh": "{who}已将 {key} 标记为已解决。如果问题仍在，直接在这里回复即可重新打开。",
+    },
+    "reopened": {
+        "en": "{key} is open again: {who} has been told and will follow up in this thread.",
+        "zh": "{key} 已重新打开，已通知{who}，会在这里跟进。",
+    },
+}
+
+
+def _card_may_be_in(rt: SlackRuntime, channel: str, ticket: Ticket) -> bool:
+    """Engineer cards go to DMs, the account's internal channel and the escalation channel:
+    never to a customer's channel, nor to another account's internal channel."""
+    config = rt.ctx.config
+    if config.account_for_channel(channel) is not None:
+        return False
+    owner = next((a for a in config.accounts if a.internal_channel == channel), None)
+    return owner is None or owner.id == ticket.account_id
+
+
+def customer_text(name: str, lang: str, **values: str) -> str:
+    texts = CUSTOMER_TEXTS[name]
+    return texts.get(lang, texts["en"]).format(**values)
 
 
 def _retire_buttons(rt: SlackRuntime, body: dict[str, Any], note: str) -> None:
@@ -190,6 +315,11 @@ def _retire_buttons(rt: SlackRuntime, body: dict[str, Any], note: str) -> None:
     message = body.get("message") or {}
     channel = (body.get("channel") or {}).get("id")
     if not channel or not message.get("ts"):
+        return
+    posts = SlackPostStore(rt.ctx.db)
+    copy = posts.get(str(channel), str(message["ts"]))
+    if copy is not None:
+        retire(rt, posts, copy, note)
         return
     blocks = [b for b in message.get("blocks") or [] if b.get("block_id") != "deskbot_reply"]
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
@@ -201,7 +331,7 @@ def _retire_buttons(rt: SlackRuntime, body: dict[str, Any], note: str) -> None:
         log.warning("could not retire the buttons of %s", message.get("ts"))
 
 
-def _ephemeral(rt: SlackRuntime, channel: str, user: str, text: str) -> None:
+def ephemeral(rt: SlackRuntime, channel: str, user: str, text: str) -> None:
     try:
         if channel:
             rt.client.chat_postEphemeral(channel=channel, user=user, text=text)

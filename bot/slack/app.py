@@ -13,7 +13,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import actions, bug_form, messages, status
+from bot.slack import actions, bug_form, card_thread, csat, messages, status
 from bot.slack.blocks import ACTION_FOR_ID
 from bot.slack.runtime import SlackRuntime
 
@@ -82,6 +82,16 @@ def register(app: App, rt: SlackRuntime) -> None:
     def _engineer_action(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         actions.on_engineer_action(rt, body)
+
+    @app.action(re.compile(f"^{csat.ACTION_ID}_[1-5]$"))
+    def _rating(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        csat.on_rating(rt, body)
+
+    @app.action(card_thread.SEND_ACTION)
+    def _send_to_customer(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        card_thread.on_send(rt, body)
 
     @app.shortcut(SHORTCUT_ID)
     def _report_bug(ack: Ack, body: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from bot.context import AppContext
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
 from bot.slack.client import web_client
+from bot.slack.live import card_listener
 from bot.slack.messages import replay_kept
 from bot.slack.notifier import SlackNotifier, build_notifier
 from bot.slack.runtime import SlackRuntime
@@ -69,6 +70,9 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
     app.state.slack = service
     # The outbox worker finds its notifiers here, by transport.
     ctx.extras.setdefault("notifiers", {})["slack"] = service.notifier
+    # Every copy of a ticket in Slack follows the ticket (bot.slack.live).
+    listener = card_listener(ctx, service.runtime.clock)
+    ctx.desk.listeners.append(listener)
     # Old delivery ids go at start-up and then every few hundred events (SlackRuntime).
     pruned = await run_in_threadpool(service.runtime.prune_deliveries)
     if pruned:
@@ -82,6 +86,8 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
         yield
     finally:
         spool.stop()
+        if listener in ctx.desk.listeners:
+            ctx.desk.listeners.remove(listener)
         if socket is not None:
             socket.close()
         app.state.slack = None

@@ -200,6 +200,7 @@ class SlackStub:
             return {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             ts = f"1763431200.{next(self._ts):06d}"
+            args["posted_ts"] = ts  # recorded with the call, so tests can follow the message
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}

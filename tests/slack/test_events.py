@@ -159,10 +159,11 @@ def test_failure_before_the_progress_note_still_apologises(
     slack_client: TestClient, slack_stub: SlackStub, conversation: Recorder
 ) -> None:
     conversation.fail = RuntimeError("boom")
-    slack_stub.fail("chat.postMessage", status=500)
+    slack_stub.fail("chat.postMessage", status=500, times=4)  # no progress note at all
     post_event(slack_client, message("hello"))
-    posts = slack_stub.wait_for("chat.postMessage", count=2)
-    assert "Sorry" in posts[1]["text"] and posts[1]["thread_ts"] == "1763431000.000100"
+    posts = slack_stub.wait_for("chat.postMessage", count=5)
+    assert "Sorry" in posts[4]["text"] and posts[4]["thread_ts"] == "1763431000.000100"
+    assert slack_stub.calls_to("chat.update") == []
 
 
 def test_staff_reply_in_a_ticket_thread_is_the_first_response(

@@ -41,18 +41,18 @@ def _escalation(ticket: Ticket, **extra: object) -> dict[str, object]:
 def test_escalation_dm_carries_the_facts_a_link_and_acknowledge(
     ctx: AppContext, slack_stub: SlackStub
 ) -> None:
-    ticket = _ticket(ctx)
-    due = NOW + dt.timedelta(minutes=30)
+    ticket = _ticket(ctx)  # a 15-minute first response: the 80% step is at 12 minutes
+    due = NOW + dt.timedelta(minutes=15)
     item = ctx.notifications.enqueue(
         Delivery("slack", "U0CSMWANG", _escalation(ticket, due_at=due.isoformat())), now=NOW
     )
-    _notifier(ctx, at=NOW + dt.timedelta(minutes=24)).deliver(item)
+    _notifier(ctx, at=NOW + dt.timedelta(minutes=12)).deliver(item)
 
     assert slack_stub.calls_to("conversations.open") == [{"users": "U0CSMWANG"}]
     (post,) = slack_stub.calls_to("chat.postMessage")
     assert post["channel"] == "D0CSMWANG"
     rendered = json.dumps(post["blocks"])
-    for fact in ("Acme Games", "enterprise", "P1", "first response", "6 min left", "80%"):
+    for fact in ("Acme Games", "enterprise", "P1", "first response", "due in 3 min", "80%"):
         assert fact in rendered, fact
     assert "https://nimbus.slack.com/archives/C0ACMEGAMES/p1763431000000100" in rendered
     assert f"http://127.0.0.1:8000/staff/tickets/{ticket.key}|" in rendered
@@ -85,13 +85,20 @@ def test_new_ticket_card_names_the_reporter(ctx: AppContext, slack_stub: SlackSt
 
 def test_breach_in_a_channel_says_how_late(ctx: AppContext, slack_stub: SlackStub) -> None:
     ticket = _ticket(ctx)
-    payload = _escalation(ticket, fraction=1.0, late=True, due_at=NOW.isoformat())
+    due = NOW + dt.timedelta(minutes=15)
+    payload = _escalation(ticket, fraction=1.0, late=True, due_at=due.isoformat(),
+                          recipients=["csm-wang", "mgr-lin", "C0ESCALATE"])  # fmt: skip
     item = ctx.notifications.enqueue(Delivery("slack", "C0ESCALATE", payload), now=NOW)
-    _notifier(ctx, at=NOW + dt.timedelta(hours=1, minutes=5)).deliver(item)
+    _notifier(ctx, at=due + dt.timedelta(hours=1, minutes=5)).deliver(item)
     (post,) = slack_stub.calls_to("chat.postMessage")
     assert post["channel"] == "C0ESCALATE" and not slack_stub.calls_to("conversations.open")
     assert "breached 1 h 5 min ago" in post["text"]
-    assert "Sent late" in json.dumps(post["blocks"])
+    assert "elapsed" not in post["text"] and "left" not in post["text"]
+    rendered = json.dumps(post["blocks"])
+    assert "Sent late" in rendered
+    # The people it is for, by mention: the CSM, the manager and the on-call engineer.
+    head = post["blocks"][0]["text"]["text"].splitlines()[0]
+    assert head == "<@U0CSMWANG> <@U0MGRLIN> <@U0ENGCHEN>"
 
 
 def test_person_id_targets_and_plain_messages(ctx: AppContext, slack_stub: SlackStub) -> None:
