@@ -178,23 +178,7 @@ class SlackPostStore:
                 )
                 .order_by(OutboxRow.id)
             )
-            return [
-                OutboxItem(
-                    id=r.id,
-                    transport=r.transport,
-                    target=r.target,
-                    payload=dict(r.payload),
-                    status=r.status,
-                    attempts=r.attempts,
-                    next_attempt_at=r.next_attempt_at,
-                    created_at=r.created_at,
-                    ticket_id=r.ticket_id,
-                    escalation_id=r.escalation_id,
-                    last_error=r.last_error,
-                    sent_at=r.sent_at,
-                )  # fmt: skip
-                for r in rows
-            ]
+            return [_item(r) for r in rows]
 
     def thread_link(self, ticket_id: int) -> str | None:
         """The customer thread's permalink, as a card of the ticket learnt it from Slack."""
@@ -210,4 +194,13 @@ def _post(row: SlackPostRow) -> SlackPost:
         id=row.id, channel=row.channel, ts=row.ts, kind=row.kind, created_at=row.created_at,
         thread_ts=row.thread_ts, conversation_ref=row.conversation_ref, ticket_id=row.ticket_id,
         payload=dict(row.payload or {}), buttons=bool(row.buttons),
+    )  # fmt: skip
+
+
+def _item(row: OutboxRow) -> OutboxItem:
+    return OutboxItem(
+        id=row.id, transport=row.transport, target=row.target, payload=dict(row.payload or {}),
+        status=row.status, attempts=row.attempts, next_attempt_at=row.next_attempt_at,
+        created_at=row.created_at, ticket_id=row.ticket_id, escalation_id=row.escalation_id,
+        last_error=row.last_error, sent_at=row.sent_at,
     )  # fmt: skip
