@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import Database
@@ -179,6 +179,18 @@ class SlackPostStore:
                 .order_by(OutboxRow.id)
             )
             return [_item(r) for r in rows]
+
+    def count(self, *, kind: str, since: dt.datetime, until: dt.datetime) -> int:
+        """Posts of ``kind`` made in ``[since, until)``."""
+        with self.db.session() as session:
+            found = session.scalar(
+                select(func.count(SlackPostRow.id)).where(
+                    SlackPostRow.kind == kind,
+                    SlackPostRow.created_at >= since,
+                    SlackPostRow.created_at < until,
+                )
+            )
+            return int(found or 0)
 
     def thread_link(self, ticket_id: int) -> str | None:
         """The customer thread's permalink, as a card of the ticket learnt it from Slack."""
