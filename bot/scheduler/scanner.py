@@ -9,7 +9,9 @@ replayed at ``now`` and every due step not fired yet is planned — the escalati
 per (ticket, clock, level) so a second scanner or a restart cannot fire it again, its outbox
 items, and an ``escalated`` event for the ticket's history — and the clocks are re-derived so
 ``next_escalation_at`` moves to the next step (and a breach is recorded). A step whose time
-passed while nobody was scanning fires once, marked ``late``.
+passed while nobody was scanning fires once, marked ``late``; when several steps of a ticket
+are due at once (a backlog), only the highest one notifies anyone and the others are recorded
+as folded into it. A breach of a Slack ticket also tells the customer's thread ("we're late").
 
 A ticket whose data cannot be planned is reported and skipped; any other failure of a chunk
 rolls it back and the chunk is retried in halves, so one bad ticket costs only itself. Failed
@@ -24,16 +26,16 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.config import OrgConfig
 from bot.desk import TicketDesk
 from bot.errors import StoreUnavailable
-from bot.scheduler.deliveries import StepFacts, base_payload, step_deliveries
+from bot.scheduler.deliveries import CLOCK_LABELS, StepFacts, base_payload, step_deliveries
 from bot.scheduler.recipients import RecipientResolver
 from bot.sla_clocks import SlaClockKeeper, escalation_clock
-from bot.store.notifications import EscalationStep
+from bot.store.notifications import Delivery, EscalationStep
 from bot.store.records import ClockRecord, Ticket, TicketEvent
 from bot.store.sla_batch import DueTicket, FiredKey, Firing, SlaBatchStore
 from bot.store.tickets import EventSpec, TicketStore
@@ -173,6 +175,37 @@ class SlaScanner:
             )  # fmt: skip
         return report
 
+    def preview(self, now: dt.datetime, *, limit: int = 10_000) -> ScanReport:
+        """What a scan at ``now`` would fire, without recording or queueing anything (``sla
+        check --at`` without ``--send``: a time in the future must not page anyone)."""
+        started = time.perf_counter()
+        report = ScanReport(now=now)
+        due = self.tickets.due_clocks(now, limit=limit)
+        report.due_clocks = len(due)
+        ids = list(dict.fromkeys(t for t, _ in due))
+        report.tickets = len(ids)
+        for ticket_id in ids:
+            try:
+                ticket = self.tickets.get(ticket_id)
+                events = tuple(self.tickets.events(ticket_id))
+                fired = frozenset(self.keeper.fired_keys(ticket_id))
+                firings = self.plan(DueTicket(ticket, events, fired), now)
+            except Exception as exc:
+                report.errors.append(f"ticket {ticket_id}: {exc}")
+                continue
+            for firing in firings:
+                step = firing.step
+                report.fired.append(
+                    FiredStep(
+                        ticket=ticket.key, clock=step.clock, level=step.level,
+                        fraction=step.fraction, fire_at=step.due_at, late=firing.late,
+                        recipients=tuple(step.recipients), outbox_items=len(firing.deliveries),
+                    )
+                )  # fmt: skip
+        report.next_wakeup = self.tickets.next_wakeup()
+        report.seconds = time.perf_counter() - started
+        return report
+
     def fire_tickets(self, ticket_ids: list[int], now: dt.datetime, report: ScanReport) -> None:
         """Fire the due steps of ``ticket_ids`` in one transaction and re-derive their clocks.
 
@@ -236,11 +269,15 @@ class SlaScanner:
         self, due: DueTicket, now: dt.datetime, *, clocks: TicketClocks | None = None
     ) -> list[Firing]:
         """The steps of one ticket to fire at ``now``: due, and not fired yet. ``clocks``: its
-        clocks replayed at ``now`` already."""
+        clocks replayed at ``now`` already.
+
+        Several steps due at once (a backlog after downtime, or a seed) make one ping: the
+        highest step reached is sent, marked late, and the lower ones are recorded without
+        notifying anyone, so a ticket never sends a burst of stale warnings."""
         ticket = due.ticket
         if clocks is None:
             clocks = self.keeper.state(ticket, due.events, now=now)
-        out: list[Firing] = []
+        steps: list[StepFacts] = []
         for state in clocks.clocks:
             name = escalation_clock(state)
             for step in self.keeper.steps(state, ticket):
@@ -248,20 +285,31 @@ class SlaScanner:
                     continue
                 if self.keeper.skipped(ticket, step):
                     continue  # demo history from before the seed: nobody is notified
-                facts = StepFacts(
-                    ticket=ticket,
-                    clock=state,
-                    escalation_clock=name,
-                    step=step,
-                    recipients=tuple(self.recipients.resolve(step.recipients, ticket, now=now)),
-                    late=step.is_late(now, LATE_AFTER),
+                steps.append(
+                    StepFacts(
+                        ticket=ticket,
+                        clock=state,
+                        escalation_clock=name,
+                        step=step,
+                        recipients=tuple(self.recipients.resolve(step.recipients, ticket, now=now)),
+                        late=step.is_late(now, LATE_AFTER),
+                    )
                 )
-                out.append(self._firing(facts, now))
-        return out
+        if not steps:
+            return []
+        top = max(steps, key=_severity)
+        folded = [s for s in steps if s is not top]
+        late = top.late or bool(folded)
+        out = [self._firing(replace(top, late=late), now, folded=len(folded))]
+        out.extend(self._folded(facts, top, now) for facts in folded)
+        return sorted(out, key=lambda f: (f.step.due_at, f.step.clock, f.step.level))
 
-    def _firing(self, facts: StepFacts, now: dt.datetime) -> Firing:
+    def _firing(self, facts: StepFacts, now: dt.datetime, *, folded: int = 0) -> Firing:
         step = facts.step
         payload = base_payload(facts, self.config)
+        if folded:
+            payload["collapsed"] = folded
+            payload["text"] += f" ({folded} earlier step{'s' if folded > 1 else ''} folded in)"
         record = EscalationStep(
             ticket_id=facts.ticket.id,
             clock=facts.escalation_clock,
@@ -276,4 +324,41 @@ class SlaScanner:
                                           "fire_at", "due_at", "late", "recipients")},
         )  # fmt: skip
         deliveries = step_deliveries(facts, config=self.config, slack=self.slack, payload=payload)
+        if self.slack and step.is_breach:
+            deliveries.extend(customer_notice(facts))
         return Firing(record, tuple(deliveries), facts.late, audit)
+
+    def _folded(self, facts: StepFacts, top: StepFacts, now: dt.datetime) -> Firing:
+        """A lower step of a backlog: recorded (so it never fires later) and audited, with no
+        notification — the ticket's one ping is ``top``'s."""
+        step = facts.step
+        payload = base_payload(replace(facts, recipients=()), self.config)
+        label = CLOCK_LABELS.get(top.clock.name, top.clock.name)
+        payload["text"] += f"; folded into the {label} {round(top.step.fraction * 100)}% ping"
+        record = EscalationStep(
+            ticket_id=facts.ticket.id, clock=facts.escalation_clock, level=step.level,
+            fraction=step.fraction, due_at=step.fire_at, recipients=[],
+        )  # fmt: skip
+        audit = EventSpec(
+            "escalated", now, "system", "deskbot", body=payload["text"],
+            data={**{k: payload[k] for k in ("clock", "escalation_clock", "level", "fraction",
+                                             "fire_at", "due_at", "late", "recipients")},
+                  "folded_into": f"{top.escalation_clock}:{top.step.level}"},
+        )  # fmt: skip
+        return Firing(record, (), True, audit)
+
+
+def _severity(facts: StepFacts) -> tuple[float, bool, dt.datetime]:
+    """Which of a ticket's due steps is its one ping: the highest share of a target reached;
+    between equals, the first response (the customer waits for it), then the later step."""
+    return (facts.step.fraction, facts.clock.name == "first_response", facts.step.fire_at)
+
+
+def customer_notice(facts: StepFacts) -> list[Delivery]:
+    """ "We're late" in the customer's Slack thread when a promised time passed (rendered, and
+    checked to be still true, when it is delivered)."""
+    ticket = facts.ticket
+    if ticket.channel != "slack" or not ticket.channel_ref or not ticket.thread_ref:
+        return []
+    payload = {"kind": "customer_notice", "ticket": ticket.key, "clock": facts.clock.name}
+    return [Delivery("slack", ticket.channel_ref, payload)]

@@ -12,6 +12,7 @@ from collections import Counter
 
 from bot.context import AppContext
 from bot.scheduler.scanner import SlaScanner
+from bot.store.records import NewTicket
 from tests.conftest import NOW
 from tests.scheduler.conftest import H, M, open_ticket
 
@@ -84,7 +85,8 @@ def test_recipients_assignee_falls_back_to_on_call(ctx: AppContext, scanner: Sla
 
 def test_recipients_csm_oncall_manager_and_channel(ctx: AppContext, scanner: SlaScanner) -> None:
     ticket = open_ticket(ctx, assignee="eng-park")
-    scanner.scan(NOW + 60 * M)
+    for at in (NOW + 30 * M, NOW + 45 * M, NOW + 60 * M):
+        scanner.scan(at)
     by_level = {e.level: e.recipients for e in ctx.notifications.escalations(ticket.id)}
     assert by_level[1] == ["csm-wang", "eng-chen"]  # 75%: the account's CSM and on-call
     assert by_level[2] == ["csm-wang", "mgr-lin", "C0ESCALATE"]  # breach
@@ -115,7 +117,8 @@ def test_a_community_ticket_without_csm_skips_the_role(ctx: AppContext) -> None:
     first = ticket.clock("first_response")
     # Wed 7.5 h + Thu 8.5 h + Fri 8 h of business time: Friday 17:00 Shanghai
     assert first is not None and first.due_at == dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
-    scanner.scan(first.due_at)
+    for step in ctx.tickets.get(ticket.id).clock("first_response").state["steps"]:  # type: ignore[union-attr]
+        scanner.scan(dt.datetime.fromisoformat(step["fire_at"]))
     by_level = {e.level: e.recipients for e in ctx.notifications.escalations(ticket.id)}
     assert by_level[1] == ["eng-chen"]  # 80%: on-call only, the account has no CSM
     assert by_level[2] == ["mgr-lin", "C0ESCALATE"]
@@ -187,8 +190,9 @@ def test_two_scanners_at_the_same_instant_fire_each_step_once(ctx: AppContext) -
     reports = [first.scan(at), second.scan(at)]
     assert sum(len(r.fired) for r in reports) == 6
     for ticket in tickets:
-        assert _steps(ctx, ticket.id) == [("first_response", 0, True), ("first_response", 1, False)]
-    assert ctx.notifications.counts() == {"pending": 6}
+        # The missed 50% step is folded into the 75% one: one (late) ping per ticket.
+        assert _steps(ctx, ticket.id) == [("first_response", 0, True), ("first_response", 1, True)]
+    assert ctx.notifications.counts() == {"pending": 3}
 
 
 def test_the_second_scanner_skips_a_step_fired_between_its_query_and_its_fire(
@@ -274,3 +278,34 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
     pd = next(i for i in breach if i.transport == "pagerduty")
     assert pd.payload["dedup_key"] == f"deskbot:{ticket.key}:first_response"
     assert all(i.ticket_id == ticket.id and i.escalation_id for i in breach)
+
+
+def test_a_backlog_of_overdue_steps_makes_one_ping_per_ticket(ctx: AppContext) -> None:
+    """Nine hours nobody scanned: nine tickets have all six steps of both clocks due (54
+    steps). Each ticket sends one ping, at the highest step reached, marked late; the Slack
+    tickets' customers are told the promised time passed."""
+    tickets = [open_ticket(ctx) for _ in range(6)]
+    for n in range(3):
+        new = NewTicket(
+            account_id="acme-games", kind="bug", priority="P2", subject="echo on iOS",
+            requester="U0CUSTOMER", channel="slack", channel_ref="C0ACMEGAMES",
+            thread_ref=f"1763431000.00010{n}",
+        )  # fmt: skip
+        tickets.append(ctx.desk.open(new, now=NOW))
+    scanner = SlaScanner.from_context(ctx)
+    scanner.slack = True
+    report = scanner.scan(NOW + 9 * H)
+    assert len(report.fired) == 9 * 6 and all(f.late for f in report.fired)
+    items = ctx.notifications.items(limit=1000)
+    for ticket in tickets:
+        mine = [i for i in items if i.ticket_id == ticket.id]
+        slack = Counter(i.target for i in mine if i.transport == "slack")
+        assert set(slack.values()) == {1}, slack
+        pings = {(i.payload.get("escalation_clock"), i.payload.get("level")) for i in mine
+                 if i.payload.get("kind") == "escalation"}  # fmt: skip
+        assert pings == {("first_response", 2)}, "the first-response breach, nothing older"
+        ping = next(i for i in mine if i.transport == "log")
+        assert ping.payload["late"] and ping.payload["collapsed"] == 5
+        notices = [i for i in mine if i.payload.get("kind") == "customer_notice"]
+        assert len(notices) == (1 if ticket.channel == "slack" else 0)
+    assert sum(1 for i in items if i.target == "U0MGRLIN") == 9  # one per ticket, not six
