@@ -52,7 +52,9 @@ def digest(
     date: str | None = typer.Option(
         None, "--date", help="The CSM-local day (YYYY-MM-DD), rendered as of its digest time."
     ),
-    send: bool = typer.Option(False, "--send", help="Queue it for delivery (once per day)."),
+    send: bool = typer.Option(
+        False, "--send", help="Send it now (once per day), whatever the time of day."
+    ),
     now_text: str | None = typer.Option(None, "--now", hidden=True, help="Pin the clock."),
     as_json: bool = JsonOption,
 ) -> None:
@@ -61,6 +63,7 @@ def digest(
     from bot.digest import (
         build_digest,
         csm_people,
+        deliver_queued,
         digest_moment,
         render_markdown,
         send_digest,
@@ -87,10 +90,14 @@ def digest(
                     rendered.append({"csm": person.id, "day": str(local_day), "sent": False})
                     texts.append(f"{person.id}: the digest for {local_day} was already sent")
                 else:
-                    rendered.append(_iso({**dataclasses.asdict(sent), "sent": True}))
+                    delivered = deliver_queued(ctx, sent, now=now)
+                    doc = {**dataclasses.asdict(sent), "sent": True, "delivered": delivered}
+                    rendered.append(_iso(doc))
+                    waiting = sent.pages - delivered
                     texts.append(
-                        f"{person.id}: {sent.pages} message(s) queued for {local_day} "
-                        f"via {sent.transport} to {sent.target}"
+                        f"{person.id}: {delivered} of {sent.pages} message(s) for {local_day} "
+                        f"sent via {sent.transport} to {sent.target}"
+                        + (f"; {waiting} queued for the outbox worker" if waiting else "")
                     )
                 continue
             result = build_digest(ctx, person.id, as_of=as_of, day=local_day)

@@ -161,6 +161,11 @@ class Person(_Strict):
     email: str | None = None
     slack_user: str | None = None
     timezone: str = "Asia/Shanghai"
+    country: str | None = Field(
+        default=None,
+        description="ISO country whose public holidays (and make-up working days) are the "
+        "person's days off, e.g. for the CSM digest; none: weekends only.",
+    )
     password_hash: str | None = Field(default=None, description="Staff web sign-in (scrypt$...).")
 
     _tz = field_validator("timezone")(lambda cls, v: _check_zone(v))
