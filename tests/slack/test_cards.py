@@ -134,7 +134,7 @@ def test_a_csm_takes_a_commercial_request(
     )  # fmt: skip
     take = click("deskbot_take", ticket.key, user="U0CSMMILL", channel=INTERNAL, ts="5.1")
     post_interaction(slack_client, take)
-    after = wait_until(lambda: (t := ctx.tickets.get(ticket.key)).assignee_id and t)
+    after = wait_until(lambda: (t := ctx.tickets.get(ticket.key)).first_response_at and t)
     assert after.assignee_id == "csm-miller" and after.first_response_at is not None
 
 

@@ -174,6 +174,8 @@ def test_staff_reply_in_a_ticket_thread_is_the_first_response(
     slack_stub.wait_for("chat.update", count=1)
     post_event(slack_client, message(DETAILS, ts="1763431000.000101", thread_ts=thread))
     (ticket,) = wait_until(lambda: ctx.tickets.query())
+    # The turn that opened it has ended (the thread shows the ticket).
+    slack_stub.wait_for("chat.update", where=lambda a: ticket.key in a["text"])
     assert ticket.first_response_at is None
     staff = message("Looking now", user="U0ENGCHEN", ts="1763431000.000104", thread_ts=thread)
     post_event(slack_client, staff)
