@@ -8,8 +8,8 @@ headings repeated, FAQ file names as headings, raw table rows), so:
 - the lead line ("From the documentation:") and the numbered source list go — the sources
   line under the answer names at most three pages, as links;
 - the best passage's sentences come first, as the short answer, its heading after them;
-- a page title that is a file name (``faq.yaml``) or repeats the one before is dropped from
-  headings, and a heading identical to the one before is not repeated;
+- a page title that is a file name (``faq.yaml``), repeats the one before or is the heading
+  itself is dropped from headings, and a heading identical to the one before is not repeated;
 - Markdown table rows become plain "a — b" lines; separator rows go;
 - a long answer is cut at a block boundary (the sources carry the rest);
 - ``[n]`` markers link to their page.
@@ -54,7 +54,8 @@ def clean_answer(markdown: str) -> str:
         heading = _HEADING.match(line)
         if heading:
             title, _, section = heading.group("title").rpartition(" › ")
-            if title and (title == last_title or _FILE_NAME.match(title.strip())):
+            same = title.strip() == section.strip()
+            if title and (same or title == last_title or _FILE_NAME.match(title.strip())):
                 shown = section
             else:
                 shown = heading.group("title")
