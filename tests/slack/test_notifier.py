@@ -168,3 +168,47 @@ def test_rate_limited_escalation_is_delivered_after_retry_after_via_the_outbox(
     assert worker.deliver_due(NOW + dt.timedelta(seconds=30)) == 1
     (item,) = ctx.notifications.items()
     assert item.status == "sent" and len(slack_stub.calls_to("chat.postMessage")) == 2
+
+
+def test_later_pings_thread_under_the_card_and_mention_their_person(
+    ctx: AppContext, slack_stub: SlackStub
+) -> None:
+    ticket = _ticket(ctx)
+    notifier = _notifier(ctx, at=NOW + dt.timedelta(minutes=8))
+    card = ctx.notifications.enqueue(
+        Delivery("slack", "U0ENGCHEN", {"kind": "new_ticket", "ticket": ticket.key}), now=NOW
+    )
+    notifier.deliver(card)
+    ping = ctx.notifications.enqueue(
+        Delivery("slack", "eng-chen", _escalation(ticket, fraction=0.5, level=0)), now=NOW
+    )
+    notifier.deliver(ping)
+    first, second = slack_stub.calls_to("chat.postMessage")
+    assert first["channel"] == second["channel"] == "D0ENGCHEN"
+    assert "thread_ts" not in first and second["thread_ts"] == first["posted_ts"]
+    assert second["text"].startswith(f"{ticket.key} P1 · first response due in 7 min")
+    assert "<@U0ENGCHEN>" in json.dumps(second["blocks"])
+    # The card above it was brought up to date in the same go, and a repeated new-ticket post
+    # for the same DM makes nothing new.
+    assert slack_stub.calls_to("chat.update")[-1]["ts"] == first["posted_ts"]
+    notifier.deliver(card)
+    assert len(slack_stub.calls_to("chat.postMessage")) == 2
+
+
+def test_the_customer_hears_of_a_missed_promise_only_while_it_is_true(
+    ctx: AppContext, slack_stub: SlackStub
+) -> None:
+    ticket = _ticket(ctx)  # acme-games P1: a first response within 15 minutes
+    notice = {"kind": "customer_notice", "ticket": ticket.key, "clock": "first_response"}
+    item = ctx.notifications.enqueue(Delivery("slack", "C0ACMEGAMES", notice), now=NOW)
+    _notifier(ctx, at=NOW + dt.timedelta(minutes=16)).deliver(item)
+    (told,) = slack_stub.calls_to("chat.postMessage")
+    assert told["channel"] == "C0ACMEGAMES" and told["thread_ts"] == "1763431000.000100"
+    assert "We're late on" in told["text"] and "Chen Hao is on it" in told["text"]
+    assert "Asia/Shanghai" in told["text"]
+    ctx.desk.acknowledge(ctx.tickets.get(ticket.key), agent="eng-li", now=NOW + 17 * MINUTE)
+    _notifier(ctx, at=NOW + 18 * MINUTE).deliver(item)
+    assert len(slack_stub.calls_to("chat.postMessage")) == 1, "answered meanwhile: no apology"
+
+
+MINUTE = dt.timedelta(minutes=1)
