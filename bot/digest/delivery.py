@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.config import OrgConfig, Person
 from bot.digest.blocks import render_blocks
 from bot.digest.builder import build_digest, csm_accounts, csm_people, digest_moment
-from bot.errors import NotFound
+from bot.errors import DeskbotError, NotFound
 from bot.sla_setup import named_calendar
 from bot.store.notifications import Delivery
 
@@ -68,7 +68,11 @@ def send_due_digests(ctx: AppContext, now: dt.datetime) -> list[SentDigest]:
     for person in csm_people(ctx.config):
         if not csm_accounts(ctx.config, person.id):
             continue  # a CSM without accounts would get an empty message every morning
-        day = digest_due(ctx.config, person, now)
+        try:
+            day = digest_due(ctx.config, person, now)
+        except DeskbotError:
+            log.exception("no working calendar for %s; digest not sent", person.id)
+            continue
         if day is None:
             continue
         if ctx.daily_runs.claimed(person.id, day):
