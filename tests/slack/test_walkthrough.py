@@ -44,7 +44,7 @@ def test_the_walk_through_survives_slack_errors(
 
     # A bug report in its own thread; the on-call DM fails once and is retried by the outbox.
     post_event(slack_client, message(CRASH, ts=THREAD))
-    slack_stub.wait_for("chat.update", count=2, where=lambda a: "blocks" in a)
+    wait_until(lambda: ctx.conversations.find("slack", f"{SUPPORT_CHANNEL}:{THREAD}"))
     slack_stub.fail("conversations.open", status=500)
     post_event(slack_client, message(DETAILS, ts="1763431000.000101", thread_ts=THREAD))
     (ticket,) = wait_until(lambda: ctx.tickets.query())
