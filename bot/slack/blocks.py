@@ -141,7 +141,8 @@ def due_phrase(due: dt.datetime, timezone: str, *, now: dt.datetime | None = Non
 
 def ticket_lines(ticket: TicketSummary, *, now: dt.datetime | None = None) -> str:
     lines = [f"*Ticket {ticket.key}* opened: {_escape(ticket.subject)}"]
-    reason = f" — {_escape(ticket.priority_reason)}" if ticket.priority_reason else ""
+    why = re.sub(rf"^\s*{re.escape(ticket.priority)}\s*[:：—-]\s*", "", ticket.priority_reason)
+    reason = f" — {_escape(why)}" if why else ""  # "P2 — P2: …" said the priority twice
     lines.append(f"*Priority:* {ticket.priority}{reason}")
     if ticket.first_response_due is not None:
         when = due_phrase(ticket.first_response_due, ticket.timezone, now=now)
