@@ -24,7 +24,7 @@ from bot.slack.blocks import ACTION_FOR_ID, Block, apology, label, reply_message
 from bot.slack.buttons import remember_reply, retire
 from bot.slack.cards import ENGINEER_ACTIONS, engineer_buttons
 from bot.slack.history import CardFacts, slack_time
-from bot.slack.live import deliver_now
+from bot.slack.live import deliver_now, queue_refresh
 from bot.slack.messages import announce
 from bot.slack.notifier import SlackNotifier, build_notifier
 from bot.slack.placeholder import put_reply
@@ -148,6 +148,7 @@ def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
     except DeskbotError as exc:
         ephemeral(rt, channel, user, f"Could not {ENGINEER_ACTIONS[action_id].lower()}: {exc}")
         return
+    queue_refresh(rt.ctx, after, now=rt.now())  # the desk listener's job, done here too
     deliver_now(rt.ctx, notifier, after, now=rt.now())
     _show_current(rt, notifier, body, after, note=note)
     if customer_note:
