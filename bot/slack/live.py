@@ -24,6 +24,7 @@ from bot.store.slack_posts import REFRESH_PREFIX, SlackPostStore
 log = logging.getLogger("deskbot.slack.live")
 Clock = Callable[[], dt.datetime]
 DEFAULT_RETRY = dt.timedelta(seconds=60)
+CLAIM_HOLD = dt.timedelta(seconds=60)
 # What a click or a reply sends at once; pings keep to the outbox's own schedule.
 NOW_KINDS = ("refresh", "csat", "note")
 
@@ -74,9 +75,12 @@ def deliver_now(ctx: AppContext, notifier: Notifier, ticket: Ticket, *, now: dt.
     """Deliver the ticket's queued Slack items now (after a click or a reply in its thread);
     a failure stays queued with its retry time for the outbox worker. How many went out."""
     sent = 0
-    for item in SlackPostStore(ctx.db).pending_for_ticket(ticket.id):
+    posts = SlackPostStore(ctx.db)
+    for item in posts.pending_for_ticket(ticket.id):
         if item.payload.get("kind") not in NOW_KINDS or item.next_attempt_at > now:
             continue
+        if not posts.claim(item, now=now, hold=CLAIM_HOLD):
+            continue  # another click (or the outbox worker) is sending it
         try:
             notifier.deliver(item)
         except DeliveryError as exc:

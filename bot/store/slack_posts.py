@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import Database
@@ -179,6 +179,22 @@ class SlackPostStore:
                 .order_by(OutboxRow.id)
             )
             return [_item(r) for r in rows]
+
+    def claim(self, item: OutboxItem, *, now: dt.datetime, hold: dt.timedelta) -> bool:
+        """Take a due outbox item for delivery by this caller alone: it is pushed ``hold`` into
+        the future unless someone else moved it first (False then). Marking it sent or failed
+        afterwards is the caller's; if the caller dies, the item is due again after ``hold``."""
+        with self.db.session() as session:
+            result = session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id == item.id,
+                    OutboxRow.status == "pending",
+                    OutboxRow.next_attempt_at == item.next_attempt_at,
+                )
+                .values(next_attempt_at=now + hold)
+            )
+            return int(getattr(result, "rowcount", 0) or 0) == 1
 
     def count(self, *, kind: str, since: dt.datetime, until: dt.datetime) -> int:
         """Posts of ``kind`` made in ``[since, until)``."""
