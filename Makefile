@@ -21,7 +21,7 @@ run: $(VENV)/.installed
 ## throwaway PostgreSQL)
 test: $(VENV)/.installed-test lint typecheck security
 	@scripts/ensure_chromium.sh
-	scripts/with_postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+	scripts/with_postgres.sh scripts/with_dovecot.sh $(BIN)/pytest $(PYTEST_ARGS)
 
 ## make fast: the quick tests only (no slow marks), for the edit loop
 fast: $(VENV)/.installed-test

@@ -58,3 +58,14 @@ def span_text(seconds: float, lang: str = "en") -> str:
     if hours:
         return f"{hours}h {minutes:02d}m" if minutes else f"{hours}h"
     return f"{minutes}m"
+
+
+def due_text(
+    when: dt.datetime, tz: str, lang: str = "en", *, now: dt.datetime | None = None
+) -> str:
+    """A due time with its zone's abbreviation: 'Wed 18 Nov, 14:00 CST' /
+    '11月18日 周三 14:00 CST' (the zone's name where it has no abbreviation)."""
+    abbreviation = local(when, tz).strftime("%Z")
+    if not abbreviation or abbreviation[0] in "+-":
+        abbreviation = tz
+    return f"{when_text(when, tz, lang, now=now)} {abbreviation}".strip()

@@ -1,15 +1,20 @@
 """Ticket lifecycle: every change is an event; clocks are re-derived from the history.
 
-The operations (open, agent reply, acknowledge, wait on customer, customer reply, resolve,
-reopen, change priority, assign, stage) are the only way tickets change, so the SLA clocks,
-the audit trail and the scheduler always agree.
+The operations are the only way tickets change, so the SLA clocks, the audit trail, the
+scheduler and who hears about it always agree. Staff actions — take, assign, acknowledge,
+reply (public), note (internal), wait on the customer, resolve, reopen, change priority (with a
+reason), merge — are the same here for the web staff page, Slack buttons and the CLI.
+
+Listeners get each :class:`Change` after it is stored: the scheduler re-arms its wake-up, and
+:class:`bot.notify.audience.Audience` decides who hears what (the customer, engineers...).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from bot.errors import InvalidInput
 from bot.store.records import ClockRecord, NewTicket, Ticket, TicketEvent
@@ -31,7 +36,27 @@ class NoClocks:
         return ()
 
 
-Listener = Callable[[Ticket], None]
+@dataclass(frozen=True)
+class Change:
+    """What just happened to a ticket: the event recorded (``kind`` is its kind, e.g.
+    ``opened``, ``message``, ``acknowledged``), or ``changed`` when only the clocks moved."""
+
+    ticket: Ticket
+    kind: str = "changed"
+    actor_kind: str = "system"
+    actor: str = ""
+    body: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+    at: dt.datetime | None = None
+    first_response: bool = False  # this change was the ticket's first human response
+
+    @property
+    def public_reply(self) -> bool:
+        """A staff message meant for the customer."""
+        return self.kind == "message" and self.actor_kind == "agent"
+
+
+Listener = Callable[[Change], None]
 
 
 class TicketDesk:
@@ -50,13 +75,25 @@ class TicketDesk:
     def open(self, new: NewTicket, *, now: dt.datetime) -> Ticket:
         if new.priority not in PRIORITIES:
             raise InvalidInput(f"priority must be one of {', '.join(PRIORITIES)}")
-        return self._changed(self.store.create(new, now=now, recompute=self.keeper.clocks))
+        ticket = self.store.create(new, now=now, recompute=self.keeper.clocks)
+        return self.changed(ticket, Change(ticket, "opened", "customer", new.requester, at=now))
 
     # -- conversation ----------------------------------------------------------------------
-    def agent_reply(self, ticket: Ticket, *, agent: str, body: str, now: dt.datetime) -> Ticket:
-        """A human agent answers the customer: this is the first response if none came yet."""
+    def agent_reply(
+        self,
+        ticket: Ticket,
+        *,
+        agent: str,
+        body: str,
+        now: dt.datetime,
+        in_thread: bool = False,
+    ) -> Ticket:
+        """A human agent answers the customer (public): the first response if none came yet.
+        ``in_thread``: written where the customer reads it already (a staff member in the
+        customer's Slack thread), so nobody needs to pass it on."""
         changes = {} if ticket.first_response_at else {"first_response_at": now}
-        return self._record(ticket, EventSpec("message", now, "agent", agent, body), changes)
+        data = {"in_thread": True} if in_thread else {}
+        return self._record(ticket, EventSpec("message", now, "agent", agent, body, data), changes)
 
     def bot_reply(self, ticket: Ticket, *, body: str, now: dt.datetime) -> Ticket:
         """The bot said something on the ticket; it never counts as a response."""
@@ -74,7 +111,7 @@ class TicketDesk:
         return ticket
 
     def note(self, ticket: Ticket, *, agent: str, body: str, now: dt.datetime) -> Ticket:
-        """An internal note: visible to staff, not a response to the customer."""
+        """An internal note: visible to staff, never shown to the customer, not a response."""
         return self._record(ticket, EventSpec("note", now, "agent", agent, body), {})
 
     # -- work ------------------------------------------------------------------------------
@@ -87,8 +124,20 @@ class TicketDesk:
         return self._record(ticket, EventSpec("acknowledged", now, "agent", agent), changes)
 
     def assign(self, ticket: Ticket, *, assignee: str, by: str, now: dt.datetime) -> Ticket:
+        """Give the ticket to ``assignee`` (not a response: they have not started yet)."""
+        if ticket.assignee_id == assignee:
+            return ticket
         event = EventSpec("assigned", now, "agent", by, data={"assignee": assignee})
         return self._record(ticket, event, {"assignee_id": assignee})
+
+    def take(self, ticket: Ticket, *, agent: str, now: dt.datetime) -> Ticket:
+        """``agent`` takes the ticket: assigned to them and, if nobody had responded yet,
+        acknowledged — taking a ticket is starting work on it."""
+        self._require_open(ticket)
+        taken = self.assign(ticket, assignee=agent, by=agent, now=now)
+        if taken.first_response_at is None:
+            taken = self.acknowledge(taken, agent=agent, now=now)
+        return taken
 
     def wait_on_customer(
         self, ticket: Ticket, *, agent: str, now: dt.datetime, body: str = ""
@@ -133,6 +182,25 @@ class TicketDesk:
         event = EventSpec("priority_changed", now, "agent", by, reason, data)
         return self._record(ticket, event, {"priority": priority, "priority_reason": reason})
 
+    def merge(
+        self, duplicate: Ticket, *, into: Ticket, by: str, now: dt.datetime
+    ) -> tuple[Ticket, Ticket]:
+        """Close ``duplicate`` in favour of ``into``: each history says so, the customer is told
+        where to follow it, and the duplicate's stage becomes ``merged``."""
+        if duplicate.id == into.id:
+            raise InvalidInput("a ticket cannot be merged into itself")
+        if not duplicate.is_open:
+            raise InvalidInput(f"{duplicate.key} is {duplicate.status} already")
+        kept = self.note(
+            into, agent=by, body=f"{duplicate.key} merged into this ticket: {duplicate.subject}",
+            now=now,
+        )  # fmt: skip
+        closed = self.resolve(
+            duplicate, by=by, now=now,
+            body=f"Merged into {into.key} ({into.subject}); updates continue there.",
+        )  # fmt: skip
+        return self.set_stage(closed, stage="merged", by=by, now=now), kept
+
     def set_stage(self, ticket: Ticket, *, stage: str, by: str, now: dt.datetime) -> Ticket:
         data = {"from": ticket.stage, "to": stage}
         return self._record(
@@ -153,17 +221,24 @@ class TicketDesk:
         return self._record(ticket, event, {"fields": merged, "missing": missing})
 
     def recompute(self, ticket: Ticket) -> Ticket:
-        return self._changed(self.store.recompute(ticket.id, self.keeper.clocks))
+        return self.changed(self.store.recompute(ticket.id, self.keeper.clocks))
+
+    def changed(self, ticket: Ticket, change: Change | None = None) -> Ticket:
+        """Tell the listeners (the scanner calls it for tickets whose clocks it moved)."""
+        change = change if change is not None else Change(ticket)
+        for listener in self.listeners:
+            listener(change)
+        return ticket
 
     # -- internals -------------------------------------------------------------------------
     def _record(self, ticket: Ticket, event: EventSpec, changes: Mapping[str, object]) -> Ticket:
         updated = self.store.record(ticket.id, event, changes=changes, recompute=self.keeper.clocks)
-        return self._changed(updated)
-
-    def _changed(self, ticket: Ticket) -> Ticket:
-        for listener in self.listeners:
-            listener(ticket)
-        return ticket
+        body = self.store.redactor.redact(event.body)  # as stored: what anyone may be told
+        change = Change(
+            updated, event.kind, event.actor_kind, event.actor or "", body, dict(event.data),
+            at=event.at, first_response="first_response_at" in changes,
+        )  # fmt: skip
+        return self.changed(updated, change)
 
     @staticmethod
     def _require_open(ticket: Ticket) -> None:

@@ -22,23 +22,11 @@ _cache: dict[tuple[str, ...], KnowledgeBase] = {}
 _lock = threading.Lock()
 
 
-def build_llm(settings: Settings) -> ChatModel | None:
-    """The OpenAI-compatible chat model, or ``None`` (extractive answers) when unconfigured."""
-    if not settings.llm_configured:
-        return None
-    from retrieval import OpenAIChat
-
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    return OpenAIChat(
-        model=settings.llm_model,
-        api_key=key,
-        base_url=settings.openai_base_url,
-        timeout=settings.llm_timeout,
-    )
-
-
-def build_knowledge(settings: Settings, *, ingest_sample: bool = True) -> KnowledgeBase:
-    """The process-wide knowledge base for these settings.
+def build_knowledge(
+    settings: Settings, *, ingest_sample: bool = True, llm: ChatModel | None = None
+) -> KnowledgeBase:
+    """The process-wide knowledge base for these settings, answering with ``llm`` (the
+    process's chat model, :func:`bot.chat.build_chat_model`; none: extractive answers).
 
     With ``ingest_sample`` an empty index is filled from the shipped ``knowledge_base/`` folder
     first, so a fresh install answers questions with no set-up.
@@ -53,14 +41,16 @@ def build_knowledge(settings: Settings, *, ingest_sample: bool = True) -> Knowle
     with _lock:
         kb = _cache.get(key)
         if kb is None:
-            kb = _open(settings)
+            kb = _open(settings, llm)
             _cache[key] = kb
+        elif llm is not None:
+            kb.answerer.llm = llm  # one chat model per process: the newest context's
         if ingest_sample and kb.chunk_count == 0 and SAMPLE_KNOWLEDGE_BASE.is_dir():
             ingest(kb, [SAMPLE_KNOWLEDGE_BASE], url_bases=configured_url_bases(settings))
         return kb
 
 
-def _open(settings: Settings) -> KnowledgeBase:
+def _open(settings: Settings, llm: ChatModel | None) -> KnowledgeBase:
     from retrieval import KnowledgeBase
 
     try:
@@ -68,7 +58,7 @@ def _open(settings: Settings) -> KnowledgeBase:
             settings.index_dir,
             embedder=settings.embedder,
             chroma_url=settings.chroma_url,
-            llm=build_llm(settings),
+            llm=llm,
         )
     except ValueError as exc:  # unknown embedder name
         raise InvalidInput(str(exc)) from exc

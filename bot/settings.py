@@ -29,7 +29,13 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(default=None, description="Chroma server; default embedded.")
     embedder: str = Field(default="minilm", description="minilm | e5 | hash (tests)")
     llm_model: str = Field(default="gpt-4o-mini")
-    llm_timeout: float = Field(default=20.0, gt=0)
+    llm_timeout: float = Field(default=20.0, gt=0, description="Seconds one model call may take.")
+    turn_deadline: float = Field(
+        default=8.0, gt=0, description="Seconds a chat turn may take in all, model calls included."
+    )
+    llm_cooldown: float = Field(
+        default=60.0, ge=0, description="Seconds the model is skipped after repeated failures."
+    )
     slack_api_url: str | None = Field(default=None, description="Slack Web API base URL.")
     public_url: str = Field(default="http://127.0.0.1:8000", description="Links in messages.")
     log_level: str = Field(default="INFO")
@@ -71,6 +77,16 @@ class Settings(BaseSettings):
     )
     client_ip_header: str | None = Field(
         default=None, description="Header a trusted proxy sets to the client address."
+    )
+
+    chat_concurrency: int = Field(default=32, gt=0, description="Web chat turns run at once.")
+    # E-mail (docs/email.md): smtp[s]://user:password@host:port (smtp+starttls:// upgrades) and
+    # imap[s]://user:password@host:port/FOLDER (imap+starttls:// upgrades).
+    smtp_url: SecretStr | None = Field(default=None, description="Outbound mail server.")
+    imap_url: SecretStr | None = Field(default=None, description="The support mailbox.")
+    imap_poll: float = Field(default=60.0, gt=0, description="Seconds between mailbox checks.")
+    email_webhook_token: SecretStr | None = Field(
+        default=None, description="Token the inbound-mail webhook must carry (?token=...)."
     )
 
     slack_bot_token: SecretStr | None = Field(
@@ -149,6 +165,11 @@ class Settings(BaseSettings):
     @property
     def llm_configured(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
+
+    @property
+    def email_enabled(self) -> bool:
+        """Outbound mail is configured (inbound needs the mailbox or the webhook too)."""
+        return self.smtp_url is not None
 
     @property
     def slack_enabled(self) -> bool:

@@ -7,7 +7,9 @@ import dataclasses
 import logging
 from collections.abc import Iterator, Sequence
 
-from retrieval.confidence import HANDOFF_BELOW, confidence
+from retrieval.answerability import Answerability, default_model
+from retrieval.embedder import Embedder
+from retrieval.evidence import Evidence
 from retrieval.extractive import compose
 from retrieval.followup import is_follow_up, standalone_question, with_earlier_question
 from retrieval.lexical import LexicalIndex
@@ -34,6 +36,9 @@ HANDOFF_TEXT = (
 MAX_QUESTION_CHARS = 2000
 EXTRACTIVE_PASSAGES = 3
 LLM_PASSAGES = 5
+# The model read the passages and found no answer in them: whatever retrieval thought, the
+# chance that they hold it is small.
+JUDGED_UNANSWERED = 0.1
 
 
 class AnswerStream:
@@ -56,11 +61,17 @@ class AnswerStream:
 
 class Answerer:
     def __init__(
-        self, *, searcher: Searcher, lexical: LexicalIndex, llm: ChatModel | None = None
+        self,
+        *,
+        searcher: Searcher,
+        lexical: LexicalIndex,
+        llm: ChatModel | None = None,
+        answerability: Answerability | None = None,
     ) -> None:
         self.searcher = searcher
         self.lexical = lexical
         self.llm = llm
+        self.answerability = answerability or default_model()
 
     def _retrieve(
         self, question: str, filters: SearchFilters | None, context: Sequence[str]
@@ -68,11 +79,9 @@ class Answerer:
         ranked, evidence = self.searcher.rank(
             question, k=LLM_PASSAGES, filters=filters, context=context
         )
-        embedder = self.searcher.embedder
-        midpoint = getattr(embedder, "midpoint", None)
-        if (has_chinese(question) or evidence.cross_language) and not embedder.multilingual:
-            midpoint = None
-        return [to_hit(r) for r in ranked], confidence(evidence, midpoint=midpoint)
+        midpoint = dense_midpoint(self.searcher.embedder, question, evidence)
+        probability = self.answerability.probability(evidence, midpoint=midpoint)
+        return [to_hit(r) for r in ranked], probability
 
     def ask(
         self,
@@ -130,7 +139,10 @@ class Answerer:
             yield stream.answer.answer
             return
         hits, conf = self._retrieve(question, filters, context)
-        if not hits or conf < HANDOFF_BELOW:
+        # With a model to judge the passages, the doubtful middle is its call (it replies
+        # NOT_IN_DOCS when they do not answer); without one, the threshold decides alone.
+        threshold = self.answerability.handoff_below
+        if not hits or conf < (self.answerability.llm_gate if llm is not None else threshold):
             stream.answer = _handoff(hits, conf)
             yield stream.answer.answer
             return
@@ -144,7 +156,11 @@ class Answerer:
             except LLMError:
                 if yielded:
                     yield "\n\n"
-        stream.answer = self._extractive(question, hits, conf)
+        # No model, or it failed: the extractive answer stands on retrieval's word alone.
+        if conf < threshold:
+            stream.answer = _handoff(hits, conf)
+        else:
+            stream.answer = self._extractive(question, hits, conf)
         yield stream.answer.answer
 
     def _extractive(self, question: str, hits: list[SearchHit], conf: float) -> Answer:
@@ -194,7 +210,7 @@ class Answerer:
         text, valid = check_citations("".join(raw), len(passages))
         if refused or not valid:
             # Nothing grounded came back: never present it as an answer.
-            stream.answer = _handoff(hits, min(conf, 0.3))
+            stream.answer = _handoff(hits, min(conf, JUDGED_UNANSWERED))
             yield ("\n\n" if released else "") + stream.answer.answer
             return
         stream.answer = Answer(
@@ -207,6 +223,15 @@ class Answerer:
             passages=hits,
             mode="llm",
         )
+
+
+def dense_midpoint(embedder: Embedder, question: str, evidence: Evidence) -> float | None:
+    """The embedder's cosine for an even chance of relevance, or None where its scores mean
+    nothing: no semantics (hash), or a question an English-only model cannot read."""
+    midpoint: float | None = getattr(embedder, "midpoint", None)
+    if (has_chinese(question) or evidence.cross_language) and not embedder.multilingual:
+        return None
+    return midpoint
 
 
 def _handoff(hits: list[SearchHit], conf: float) -> Answer:

@@ -6,14 +6,13 @@ question in the other language than the docs is bridged into theirs by a glossar
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from retrieval.embedder import Embedder
+from retrieval.evidence import EVIDENCE_PASSAGES, Evidence, EvidenceMeter
 from retrieval.glossary import to_chinese, to_english
 from retrieval.lexical import LexicalIndex
 from retrieval.links import inbound_counts
@@ -21,19 +20,21 @@ from retrieval.page_kinds import kind_factor, unasked_side_pages
 from retrieval.platforms import platform_of, word_pattern
 from retrieval.results import Ranked, dedupe, lift_translations, merge_copies, to_hit
 from retrieval.store import ChunkStore
-from retrieval.tokenizer import (
-    has_chinese,
-    is_common_english,
-    is_known_word,
-    is_rare_word,
-    stem_word,
-    tokenize,
-)
+from retrieval.tokenizer import has_chinese, tokenize
 from retrieval.types import Chunk, SearchFilters, SearchHit
 from retrieval.vector_index import VectorIndex
 
 RRF_K = 20
 W_PAGE = 0.5
+# The dense query is a cut of the question (its Latin words, or the glossary's English for it):
+# its vectors count less; where the docs are in a language the embedder can't read, the words
+# carry the question.
+W_DENSE_CUT, W_LEX_CROSSING = 0.5, 1.0
+# A question in Chinese over Chinese docs, on an English-only model: its vectors would see only
+# the question's Latin words ("SDK", "iOS"), which pull pages about those words rather than the
+# question; BM25 alone ranks better (MRR@10 +0.03 on both Chinese corpora), and no vector is
+# computed.
+W_DENSE_LATIN = 0.0
 W_LEX = 0.6  # dense first: BM25 mostly settles ties and exact identifiers
 # A question of several sentences ("does X work in Firefox? and the minimum Chrome version?")
 # asks several things at once; one vector averages them away, so each part also votes.
@@ -50,6 +51,8 @@ RARE_SHARE, RARE_COUNT = 0.05, 3  # an identifier in more passages than both is 
 # A passage holding it gains this share of a first rank's fused score (twice when its heading
 # names it: the FAQ entry, the table's section).
 W_IDENTIFIER = 0.5
+# The platform (or product) the question or conversation names: its pages first.
+PLATFORM_MATCH, PLATFORM_OTHER, PRODUCT_MATCH = 1.15, 0.9, 1.15
 # A passage in the other language, for a question in the docs' own: English docs with a few
 # translated pages answer an English question in English. (Not the reverse: there the
 # translations are too few to hold every answer.)
@@ -58,24 +61,10 @@ OTHER_LANGUAGE = 0.85
 # ×(1 + LINK_PRIOR), reached at WELL_LINKED linking pages, on a log scale.
 LINK_PRIOR = 0.2
 WELL_LINKED = 20
-EVIDENCE_PASSAGES = 3  # the top passages whose words measure coverage
 CHINESE_CORPUS = 0.5  # share of chunks with Chinese text that makes a corpus "Chinese"
 ASPECT_CANDIDATES = 30  # a part only lifts what it ranks near the top
 _CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _QUOTED = re.compile(r"[\"'`“‘「]([^\"'`”’」]{8,200})[\"'`”’」]")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What the answerer needs beyond the hits: raw signals used for confidence."""
-
-    dense_top: float
-    lexical_top: float
-    coverage: float
-    unknown_terms: list[str]
-    # The question was bridged into the docs' language: dense scores mean little for it.
-    cross_language: bool = False
 
 
 class Searcher:
@@ -93,6 +82,8 @@ class Searcher:
         self.vectors = vectors
         self.lexical = lexical
         self.max_per_source = max_per_source
+        self.meter = EvidenceMeter(lexical, path_terms=self._path_terms)
+        self._paths: tuple[int, set[str]] | None = None  # see _path_terms
         self._copy_keys: dict[str, str] = {}  # chunk id -> key of its text (see _copy_key)
         self._section_platforms: dict[str, str | None] = {}  # see _platform_of
         # (chunk count when made, product name patterns): see _product_of
@@ -133,9 +124,14 @@ class Searcher:
                 # recall, message) lets the model look for the topic too.
                 dense_query = " ".join([dense_query, *english]).strip()
                 bridged = True
+        w_dense = 1.0 if dense_query == query else W_DENSE_CUT if bridged else W_DENSE_LATIN
+        w_lex = W_LEX
+        if crossing and not self.embedder.multilingual:
+            # The docs are in a language the embedder can't read: words carry the question.
+            w_dense, w_lex = W_DENSE_CUT, W_LEX_CROSSING
         dense_hits: list[tuple[str, float]] = []
         aspect_hits: list[list[tuple[str, float]]] = []
-        if bridged or len(re.findall(r"\w+", dense_query)) >= 2:
+        if w_dense > 0 and (bridged or len(re.findall(r"\w+", dense_query)) >= 2):
             parts = aspects(dense_query)
             query_vectors = (
                 self.embedder.embed_query_parts(dense_query, parts)
@@ -146,11 +142,6 @@ class Searcher:
             dense_hits, *aspect_hits = self.vectors.query_many(query_vectors, CANDIDATES)
             aspect_hits = [hits[:ASPECT_CANDIDATES] for hits in aspect_hits]
         lexical_hits = self.lexical.search(search_terms, CANDIDATES)
-        w_dense = 1.0 if dense_query == query else 0.5
-        w_lex = W_LEX
-        if crossing and not self.embedder.multilingual:
-            # The docs are in a language the embedder can't read: words carry the question.
-            w_dense, w_lex = 0.5, 1.0
         rare = max(RARE_COUNT, RARE_SHARE * len(self.lexical))
         holding = {  # (the rarity first: "100ms" is in a quarter of the passages)
             t: self.lexical.chunks_with(t)
@@ -195,9 +186,9 @@ class Searcher:
             score *= kind_factor(chunk, side_pages)
             chunk_platform = self._platform_of(chunk)
             if platform and chunk_platform:
-                score *= 1.15 if chunk_platform == platform else 0.9
+                score *= PLATFORM_MATCH if chunk_platform == platform else PLATFORM_OTHER
             if product and chunk.metadata.get("product", "").lower() == product:
-                score *= 1.15  # no penalty: other products' pages may hold the answer
+                score *= PRODUCT_MATCH  # no penalty: other products' pages may hold the answer
             ranked.append(
                 Ranked(chunk, score, dense_score.get(cid, 0.0), lexical_score.get(cid, 0.0))
             )
@@ -210,9 +201,9 @@ class Searcher:
         # before the link prior (which orders close passages by their page's standing).
         by_match = sorted(ranked, key=lambda r: -r.score / link_prior.get(r.chunk.source, 1.0))
         best = dedupe(by_match, k=EVIDENCE_PASSAGES, max_per_source=self.max_per_source)
-        evidence = self._evidence(query, terms, best, dense_hits, lexical_hits, crossing=crossing)
-        if crossing:
-            evidence = dataclasses.replace(evidence, cross_language=True)
+        evidence = self.meter.measure(
+            query, terms, best, dense_hits, lexical_hits, crossing=crossing
+        )
         return results, evidence
 
     def search(
@@ -255,6 +246,13 @@ class Searcher:
             }
             self._inbound = (generation, factors)
         return self._inbound[1]
+
+    def _path_terms(self) -> set[str]:
+        """The words of every page path, kept until the chunks change."""
+        if self._paths is None or self._paths[0] != len(self.store.chunks):
+            sources = {chunk.source for chunk in self.store.chunks.values()}
+            self._paths = (len(self.store.chunks), set(tokenize(" ".join(sources))))
+        return self._paths[1]
 
     def _product_of(self, text: str) -> str | None:
         """The first product of the docs' metadata (``product: rtc``) named in ``text``;
@@ -310,66 +308,6 @@ class Searcher:
         """Glossary words, in the docs' language, for a question that crosses languages."""
         words = to_english(query) if has_chinese(query) else to_chinese(query)
         return tokenize(" ".join(words))
-
-    def _salient_unknown(
-        self,
-        term: str,
-        written: str | None = None,
-        *,
-        among_chinese: bool = False,
-        over_english: bool = False,
-    ) -> bool:
-        """A question word (index term ``term``, as ``written``) the corpus never uses and that
-        names something specific. ``among_chinese``: the question is in Chinese, where a word in
-        Latin letters is a name ("支持 Unity 吗？"), however common in English."""
-        if term.startswith("~") or self.lexical.contains(term):
-            return False
-        if has_chinese(term):
-            if over_english:
-                # English docs: a word the glossary can't put in English is one search can't
-                # find, and one the few Chinese pages never use is not covered by them either.
-                return is_known_word(term) and not to_english(term)
-            return not self.lexical.contains("~" + term[:2]) and is_rare_word(term)
-        if not re.fullmatch(r"[a-z][a-z0-9]{2,}", term) or term.isdigit():
-            return False
-        return among_chinese or not is_common_english(written or term)
-
-    def _evidence(
-        self,
-        query: str,
-        terms: list[str],
-        results: list[Ranked],
-        dense_hits: list[tuple[str, float]],
-        lexical_hits: list[tuple[str, float]],
-        *,
-        crossing: bool = False,
-    ) -> Evidence:
-        unique = [t for t in dict.fromkeys(terms) if not t.isdigit() or len(t) >= 3]
-        weights = {t: self.lexical.idf(t) for t in unique}
-        top_tokens: set[str] = set()
-        for r in results[:EVIDENCE_PASSAGES]:
-            top_tokens.update(self.lexical.tokens_of(r.chunk.id))
-        total = sum(weights.values()) or 1.0
-        coverage = sum(w for t, w in weights.items() if t in top_tokens) / total
-        # Judge a stem by the word the question wrote ('laggi' is 'laggy', everyday English).
-        surface = {stem_word(w.lower()): w.lower() for w in _LATIN_WORD.findall(query)}
-        chinese = has_chinese(query)
-        unknown = [
-            surface.get(t, t)
-            for t in unique
-            if self._salient_unknown(
-                t,
-                surface.get(t),
-                among_chinese=chinese and t in surface,
-                over_english=chinese and crossing,
-            )
-        ]
-        return Evidence(
-            dense_top=float(dense_hits[0][1]) if dense_hits else 0.0,
-            lexical_top=float(lexical_hits[0][1]) if lexical_hits else 0.0,
-            coverage=float(coverage),
-            unknown_terms=unknown,
-        )
 
 
 def aspects(query: str, *, min_words: int = 3) -> list[str]:

@@ -80,8 +80,8 @@ def run(events: int, embedder: str) -> dict[str, Any]:
     started = time.perf_counter()
     kb = build_knowledge(settings)
     ingest_s = time.perf_counter() - started
-    ctx.extras["conversation"] = build_conversation(ctx, knowledge=lambda: kb)
-    app = create_app(settings, context=ctx, lifespan_modules=("bot.slack.lifespan",))
+    ctx.conversation = build_conversation(ctx, knowledge=lambda: kb)
+    app = create_app(settings, context=ctx, start=("slack",))
 
     @app.post("/bench/noop")
     async def noop(request: Request) -> Response:

@@ -93,9 +93,9 @@ def _serve(home: str, embedder: str, port: int) -> None:
     ctx = build_context(settings)  # type: ignore[arg-type]
     kb = KnowledgeBase.open(Path(home) / "index", embedder=embedder)
     kb.ask("warm up")  # load the model and indexes before the clock starts
-    ctx.extras["knowledge"] = kb
-    ctx.extras["conversation"] = build_conversation(ctx, knowledge=lambda: kb)
-    app = create_app(settings, context=ctx, lifespan_modules=())  # type: ignore[arg-type]
+    ctx.knowledge = lambda: kb
+    ctx.conversation = build_conversation(ctx, knowledge=lambda: kb)
+    app = create_app(settings, context=ctx, start=())  # type: ignore[arg-type]
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
 
 

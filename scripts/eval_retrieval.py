@@ -1,233 +1,279 @@
-"""Retrieval quality on the shared corpora: ours against the LangChain-tutorial baseline.
+"""Retrieval and answerability on every corpus at hand, against the tutorial and BM25 peers.
 
-    .venv/bin/python scripts/eval_retrieval.py [--corpus ably-docs] [--limit-files 200]
+    .venv/bin/python scripts/eval_retrieval.py [--corpus NAME ...] [--only ours|peers]
+        [--features FILE] [--details] [--json FILE]
 
-Each corpus under ../shared/corpora is ingested into a temporary home and the questions of
-../shared/eval/questions-dev.jsonl are asked. Prints JSON: Recall@5 and MRR@10 per corpus,
-handoff precision/recall, and the same figures for the baseline measured in the same run
-(RecursiveCharacterTextSplitter(1000, 200) over raw files + all-MiniLM-L6-v2 + Chroma
-similarity search). Vectors of both are cached by text hash under --cache-dir, so a second run
-only re-measures.
+Corpora are looked up by name in the shared folder (``../shared/corpora``) and in the extra
+evaluation corpora (``../evalcorpora``, built by ``eval/fetch_corpora.sh``), each also tried one
+level further up, or in the folders given with ``--corpora``. Questions come from the shared
+development set and from ``eval/questions/*.jsonl``; a corpus whose folder is missing is skipped.
+
+For each corpus, in one run: deskbot (``search -k 10`` and ``ask``) and the peers (tutorial
+dense: RecursiveCharacterTextSplitter 1000/200 + MiniLM + Chroma; BM25 with jieba over the same
+chunks). Printed per corpus (and per question language where there are several): Recall@5 and
+MRR@10 with 95% bootstrap intervals, handoff of unanswerable questions, answers to answerable
+ones (Wilson intervals), then a reliability table of the reported confidence against how often
+the gold page is among the cited passages. deskbot's indexes persist under ``--cache-dir`` and
+are re-read incrementally, so a second run re-embeds nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared"
-CORPORA = SHARED / "corpora"
-QUESTIONS = SHARED / "eval" / "questions-dev.jsonl"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from eval_metrics import Outcome, format_figure, gold_rank, reliability, summarise  # noqa: E402
 
-def corpus_files(folder: Path, limit: int | None, keep: set[str]) -> list[Path]:
+CITED_PASSAGES = 3  # what an extractive answer quotes (retrieval.answer.EXTRACTIVE_PASSAGES)
+
+
+def default_corpus_roots() -> list[Path]:
+    roots = []
+    for base in (ROOT.parent, ROOT.parent.parent):
+        roots += [base / "shared" / "corpora", base / "evalcorpora"]
+    return [r for r in roots if r.is_dir()]
+
+
+def default_question_files() -> list[Path]:
+    files = [
+        base / "shared" / "eval" / "questions-dev.jsonl"
+        for base in (ROOT.parent, ROOT.parent.parent)
+    ]
+    shared = [f for f in files if f.is_file()][:1]
+    return shared + sorted((ROOT / "eval" / "questions").glob("*.jsonl"))
+
+
+def load_questions(files: Sequence[Path]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in files:
+        rows.extend(json.loads(line) for line in path.open(encoding="utf-8") if line.strip())
+    return rows
+
+
+def corpus_files(folder: Path) -> list[Path]:
     from retrieval.loaders import is_document
 
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and is_document(p))
-    if limit is not None:
-        # Gold files always stay in, so a quick run still measures something.
-        gold = [p for p in files if p.relative_to(folder).as_posix() in keep]
-        rest = [p for p in files if p.relative_to(folder).as_posix() not in keep]
-        files = sorted(gold + rest[: max(0, limit - len(gold))])
-    return files
-
-
-def metrics(ranked: list[list[str]], questions: list[dict[str, Any]]) -> dict[str, float]:
-    recall, mrr, n = 0.0, 0.0, 0
-    for sources, q in zip(ranked, questions, strict=True):
-        if not q["answerable"]:
-            continue
-        n += 1
-        gold = set(q["gold"])
-        unique = list(dict.fromkeys(sources))
-        recall += 1.0 if gold & set(unique[:5]) else 0.0
-        for rank, source in enumerate(unique[:10], start=1):
-            if source in gold:
-                mrr += 1.0 / rank
-                break
-    return {"recall@5": round(recall / max(n, 1), 4), "mrr@10": round(mrr / max(n, 1), 4)}
-
-
-def handoff_metrics(flags: list[bool], questions: list[dict[str, Any]]) -> dict[str, float]:
-    unans = [f for f, q in zip(flags, questions, strict=True) if not q["answerable"]]
-    ans = [f for f, q in zip(flags, questions, strict=True) if q["answerable"]]
-    flagged = sum(flags)
-    true_pos = sum(unans)
-    return {
-        "unanswerable_handoff_rate": round(true_pos / max(len(unans), 1), 4),
-        "answerable_no_handoff_rate": round(1 - sum(ans) / max(len(ans), 1), 4),
-        "precision": round(true_pos / flagged, 4) if flagged else 0.0,
-        "recall": round(true_pos / max(len(unans), 1), 4),
-    }
-
-
-def run_baseline(
-    folder: Path, files: list[Path], questions: list[dict[str, Any]], cache: Path
-) -> dict[str, Any]:
-    import chromadb
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    from retrieval.embedder import CachedEmbedder, MiniLMEmbedder
-
-    started = time.perf_counter()
-    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-    texts: list[str] = []
-    sources: list[str] = []
-    for path in files:
-        raw = path.read_text(encoding="utf-8", errors="replace")
-        for piece in splitter.split_text(raw):
-            texts.append(piece)
-            sources.append(path.relative_to(folder).as_posix())
-    # The tutorial uses the model as shipped: 256 word pieces.
-    embedder = CachedEmbedder(
-        MiniLMEmbedder(max_seq_length=256), path=cache / "baseline-vectors.sqlite"
-    )
-    vectors = embedder.embed_documents(texts)
-    client = chromadb.EphemeralClient()
-    name = f"baseline-{int(time.time() * 1000)}"
-    collection = client.create_collection(name, embedding_function=None)
-    for start in range(0, len(texts), 4000):
-        end = start + 4000
-        collection.add(
-            ids=[str(i) for i in range(start, min(end, len(texts)))],
-            embeddings=vectors[start:end].tolist(),
-            metadatas=[{"source": s} for s in sources[start:end]],
-        )
-    index_seconds = time.perf_counter() - started
-    ranked: list[list[str]] = []
-    for q in questions:
-        result = collection.query(
-            query_embeddings=[embedder.embed_query(q["question"]).tolist()],
-            n_results=10,
-            include=["metadatas"],
-        )
-        ranked.append([str(m["source"]) for m in (result["metadatas"] or [[]])[0]])
-    client.delete_collection(name)
-    out: dict[str, Any] = {"chunks": len(texts), "embedded_now": embedder.computed}
-    out["index_seconds"] = round(index_seconds, 2)
-    out.update(metrics(ranked, questions))
-    # The tutorial pipeline has no notion of "not answered": it never hands off.
-    out["handoff"] = handoff_metrics([False] * len(questions), questions)
-    embedder.close()
-    return out
+    return sorted(p for p in folder.rglob("*") if p.is_file() and is_document(p))
 
 
 def run_ours(
+    name: str,
     folder: Path,
-    files: list[Path],
     questions: list[dict[str, Any]],
     cache: Path,
-    embedder_name: str,
-) -> dict[str, Any]:
+    embedder: str,
+    features: list[dict[str, Any]] | None,
+    *,
+    fast: bool = False,
+) -> tuple[list[Outcome], dict[str, Any]]:
+    """``fast``: judge from the ranking alone (what ``ask`` does without an LLM) instead of
+    asking, which ranks a second time."""
     from retrieval import KnowledgeBase, SourceConfig
 
-    with tempfile.TemporaryDirectory(prefix="deskbot-eval-") as home:
-        kb = KnowledgeBase.open(
-            Path(home) / "index", embedder=embedder_name, embedding_cache=cache / "vectors.sqlite"
-        )
-        started = time.perf_counter()
-        keep = {p.resolve() for p in files}
-        report = kb.ingest(
-            [SourceConfig(root=folder)], only=lambda p: p.resolve() in keep, progress=False
-        )
-        ingest_seconds = time.perf_counter() - started
-        ranked: list[list[str]] = []
-        flags: list[bool] = []
-        details: list[dict[str, Any]] = []
-        for q in questions:
-            hits = kb.search(q["question"], k=10)
-            ranked.append([h.source for h in hits])
+    try:
+        from retrieval.answer import dense_midpoint as answerer_midpoint
+    except ImportError:  # an older checkout (--code): no signals to record, ask only
+        features, fast = None, False
+
+    kb = KnowledgeBase.open(
+        cache / "index" / f"{name}-{embedder}",
+        embedder=embedder,
+        embedding_cache=cache / "vectors.sqlite",
+    )
+    started = time.perf_counter()
+    report = kb.ingest([SourceConfig(root=folder)], progress=None)
+    info: dict[str, Any] = {"chunks": report.chunks, "embedded_now": report.embedded}
+    info["ingest_seconds"] = round(time.perf_counter() - started, 2)
+    outcomes: list[Outcome] = []
+    started = time.perf_counter()
+    answerer = kb.answerer
+    for q in questions:
+        ranked, evidence = kb.searcher.rank(q["question"], k=10)
+        rank = gold_rank([r.chunk.source for r in ranked], q["gold"])
+        if fast:
+            # What ask does without an LLM, from the same ranking: cite the first passages,
+            # hand off below the threshold.
+            midpoint = answerer_midpoint(kb.searcher.embedder, q["question"], evidence)
+            confidence = answerer.answerability.probability(evidence, midpoint=midpoint)
+            handoff = confidence < answerer.answerability.handoff_below
+            cited_sources = {r.chunk.source for r in ranked[:CITED_PASSAGES]}
+        else:
             answer = kb.ask(q["question"])
-            flags.append(answer.handoff)
-            details.append(
-                {
-                    "id": q["id"],
-                    "answerable": q["answerable"],
-                    "handoff": answer.handoff,
-                    "confidence": round(answer.confidence, 3),
-                    "gold_rank": next(
-                        (
-                            i
-                            for i, s in enumerate(dict.fromkeys(ranked[-1]), 1)
-                            if s in set(q["gold"])
-                        ),
-                        None,
-                    ),
-                }
-            )
-        kb.close()
-    out: dict[str, Any] = {"chunks": report.chunks, "embedded_now": report.embedded}
-    out["index_seconds"] = round(ingest_seconds, 2)
-    out.update(metrics(ranked, questions))
-    out["handoff"] = handoff_metrics(flags, questions)
-    out["questions"] = details
-    out["flags"] = flags
+            confidence, handoff = float(answer.confidence), answer.handoff
+            cited_sources = {h.source for h in answer.passages[:CITED_PASSAGES]}
+        cited = q["answerable"] and bool(cited_sources & set(q["gold"]))
+        outcomes.append(Outcome(q["answerable"], rank, handoff, confidence, cited))
+        if features is not None:
+            row = {
+                "corpus": name,
+                "id": q["id"],
+                "lang": q.get("lang", ""),
+                "answerable": q["answerable"],
+                "cited": cited,
+                "gold_rank": rank,
+                "confidence": round(confidence, 4),
+                "handoff": handoff,
+            }
+            row["evidence"] = dataclasses.asdict(evidence)
+            row["midpoint"] = answerer_midpoint(kb.searcher.embedder, q["question"], evidence)
+            features.append(row)
+    info["seconds_per_question"] = round((time.perf_counter() - started) / len(questions), 3)
+    kb.close()
+    return outcomes, info
+
+
+def run_peers(
+    folder: Path, questions: list[dict[str, Any]], cache: Path
+) -> dict[str, tuple[list[Outcome], dict[str, Any]]]:
+    """The peers' top-10 sources for each question, kept under ``cache`` by the corpus files'
+    sizes and times and the question text: they do not change with deskbot's code."""
+    from eval_peers import run_bm25, run_dense, tutorial_chunks
+
+    files = corpus_files(folder)
+    signature = hashlib.blake2b(
+        "\n".join(f"{p}|{p.stat().st_size}|{p.stat().st_mtime_ns}" for p in files).encode(),
+        digest_size=16,
+    ).hexdigest()
+    stored_at = cache / "peers" / f"{folder.name}.json"
+    stored: dict[str, Any] = {}
+    if stored_at.is_file():
+        stored = json.loads(stored_at.read_text(encoding="utf-8"))
+    if stored.get("signature") != signature:
+        stored = {"signature": signature, "ranked": {}, "info": {}}
+    asked = [q["question"] for q in questions]
+    missing = [q for q in dict.fromkeys(asked) if q not in stored["ranked"]]
+    if missing:
+        texts, sources = tutorial_chunks(folder, files)
+        dense, stored["info"]["tutorial"] = run_dense(texts, sources, missing, cache)
+        lexical, stored["info"]["bm25"] = run_bm25(texts, sources, missing)
+        for question, d, b in zip(missing, dense, lexical, strict=True):
+            stored["ranked"][question] = {"tutorial": d, "bm25": b}
+        stored_at.parent.mkdir(parents=True, exist_ok=True)
+        stored_at.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    out: dict[str, tuple[list[Outcome], dict[str, Any]]] = {}
+    for label in ("tutorial", "bm25"):
+        outcomes = [
+            Outcome(q["answerable"], gold_rank(stored["ranked"][q["question"]][label], q["gold"]))
+            for q in questions
+        ]
+        out[label] = (outcomes, stored["info"].get(label, {}))
     return out
 
 
+def print_table(report: dict[str, Any]) -> None:
+    header = f"{'corpus':<22}{'system':<10}{'R@5':<21}{'MRR@10':<21}{'handoff':<21}answered"
+    print(header)
+    print("-" * len(header))
+    for name, entry in report["corpora"].items():
+        for part, figures in entry["figures"].items():
+            label = name if part == "all" else f"  {part} questions"
+            for system, fig in figures.items():
+                print(
+                    f"{label:<22}{system:<10}{format_figure(fig['recall@5']):<21}"
+                    f"{format_figure(fig['mrr@10']):<21}"
+                    f"{format_figure(fig.get('handoff_recall')):<21}"
+                    f"{format_figure(fig.get('answer_rate'))}"
+                )
+                label = ""
+    if "reliability" in report:
+        rel = report["reliability"]
+        print(f"\nreliability of deskbot's confidence (n={rel['n']}, ECE {rel['ece']}):")
+        for row in rel["bins"]:
+            bar = "#" * round(row["observed"] * 20)
+            print(
+                f"  {row['bin']}  n={row['n']:<4} conf {row['confidence']:.2f}  "
+                f"observed {row['observed']:.2f} {bar}"
+            )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", action="append", help="limit to this corpus (repeatable)")
-    parser.add_argument("--limit-files", type=int, default=None, help="quick run: N files")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--corpus", action="append", help="only this corpus (repeatable)")
+    parser.add_argument("--corpora", action="append", type=Path, help="folder of corpora")
+    parser.add_argument("--questions", action="append", type=Path, help="JSON-lines file")
     parser.add_argument("--cache-dir", type=Path, default=ROOT / ".deskbot" / "eval-cache")
     parser.add_argument("--embedder", default="minilm")
-    parser.add_argument("--only", choices=["ours", "baseline"], default=None)
-    parser.add_argument("--details", action="store_true", help="per-question ranks")
+    parser.add_argument("--only", choices=["ours", "peers"], default=None)
+    parser.add_argument("--features", type=Path, help="write per-question signals (JSONL)")
+    parser.add_argument("--json", type=Path, help="write the whole report as JSON")
+    parser.add_argument("--details", action="store_true", help="per-question ranks in --json")
+    parser.add_argument("--fast", action="store_true", help="judge without asking (no LLM)")
+    parser.add_argument("--code", type=Path, help="measure the retrieval package of this checkout")
     args = parser.parse_args(argv)
-    if not CORPORA.is_dir() or not args.questions.is_file():
-        print(json.dumps({"error": f"missing {CORPORA} or {args.questions}"}))
-        return 1
+    if args.code:
+        sys.path.insert(0, str(args.code.resolve()))
+    roots = args.corpora or default_corpus_roots()
+    questions = load_questions(args.questions or default_question_files())
+    names = args.corpus or list(dict.fromkeys(q["corpus"] for q in questions))
     args.cache_dir.mkdir(parents=True, exist_ok=True)
-    all_questions = [json.loads(line) for line in args.questions.open(encoding="utf-8") if line]
-    names = args.corpus or sorted({q["corpus"] for q in all_questions})
-    report: dict[str, Any] = {"corpora": {}}
-    runners: dict[str, Callable[..., dict[str, Any]]] = {}
-    if args.only != "baseline":
-        runners["ours"] = lambda f, fs, qs: run_ours(f, fs, qs, args.cache_dir, args.embedder)
-    if args.only != "ours":
-        runners["baseline"] = lambda f, fs, qs: run_baseline(f, fs, qs, args.cache_dir)
+    features: list[dict[str, Any]] | None = [] if args.features else None
+    report: dict[str, Any] = {"corpora": {}, "skipped": []}
+    pooled: list[Outcome] = []
     for name in names:
-        folder = CORPORA / name
-        questions = [q for q in all_questions if q["corpus"] == name]
-        keep = {g for q in questions for g in q["gold"]}
-        files = corpus_files(folder, args.limit_files, keep)
-        entry: dict[str, Any] = {"files": len(files), "questions": len(questions)}
-        for label, runner in runners.items():
-            entry[label] = runner(folder, files, questions)
-            if label == "ours" and not args.details:
-                entry[label].pop("questions", None)
-        if "ours" in entry and "baseline" in entry:
-            entry["beats_baseline"] = (
-                entry["ours"]["recall@5"] >= entry["baseline"]["recall@5"]
-                and entry["ours"]["mrr@10"] > entry["baseline"]["mrr@10"]
+        folder = next((r / name for r in roots if (r / name).is_dir()), None)
+        asked = [q for q in questions if q["corpus"] == name]
+        if folder is None or not asked:
+            report["skipped"].append(name)
+            print(f"skipping {name}: no corpus folder or no questions", file=sys.stderr)
+            continue
+        systems: dict[str, list[Outcome]] = {}
+        entry: dict[str, Any] = {"folder": str(folder), "questions": len(asked), "info": {}}
+        if args.only != "peers":
+            systems["deskbot"], entry["info"]["deskbot"] = run_ours(
+                name, folder, asked, args.cache_dir, args.embedder, features, fast=args.fast
             )
+            pooled.extend(systems["deskbot"])
+        if args.only != "ours":
+            for label, (outcomes, info) in run_peers(folder, asked, args.cache_dir).items():
+                systems[label], entry["info"][label] = outcomes, info
+        languages = sorted({q.get("lang", "") for q in asked})
+        parts = {"all": list(range(len(asked)))}
+        if len(languages) > 1:
+            parts.update(
+                {
+                    lang: [i for i, q in enumerate(asked) if q.get("lang") == lang]
+                    for lang in languages
+                }
+            )
+        entry["figures"] = {
+            part: {s: summarise([o[i] for i in idx]) for s, o in systems.items()}
+            for part, idx in parts.items()
+        }
+        if args.details and "deskbot" in systems:
+            entry["details"] = [
+                {
+                    "id": q["id"],
+                    "gold_rank": o.gold_rank,
+                    "handoff": o.handoff,
+                    "conf": o.confidence,
+                }
+                for q, o in zip(asked, systems["deskbot"], strict=True)
+            ]
         report["corpora"][name] = entry
-        print(json.dumps({name: entry}, ensure_ascii=False), file=sys.stderr)
-    flags_all: list[bool] = []
-    questions_all: list[dict[str, Any]] = []
-    for name in names:
-        ours = report["corpora"][name].get("ours")
-        if ours and "flags" in ours:
-            flags_all.extend(ours["flags"])
-            questions_all.extend(q for q in all_questions if q["corpus"] == name)
-    for entry in report["corpora"].values():
-        if "ours" in entry:
-            entry["ours"].pop("flags", None)
-    if flags_all:
-        report["handoff_overall"] = handoff_metrics(flags_all, questions_all)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json.dumps({name: entry["figures"]["all"]}, ensure_ascii=False), file=sys.stderr)
+    if pooled:
+        report["reliability"] = reliability(pooled)
+    print_table(report)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    if features is not None and args.features:
+        with args.features.open("w", encoding="utf-8") as handle:
+            for row in features:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     return 0
 
 

@@ -15,7 +15,15 @@ from bot.cli.common import JsonOption, emit_json, settings, user_errors
 if TYPE_CHECKING:
     from bot.conversation.types import Reply
 
-ACTIONS = {"/solved": "solved", "/ticket": "open_ticket", "/human": "human", "/go": "go_ahead"}
+ACTIONS = {
+    "/solved": "solved",
+    "/ticket": "open_ticket",
+    "/human": "human",
+    "/go": "go_ahead",
+    "/new": "new_topic",
+    "/notit": "not_it",
+    "/status": "status",
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +36,8 @@ def chat(
     session: str | None = typer.Option(None, help="Continue a conversation by its session id."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Talk to deskbot: one message per line on stdin; /solved /ticket /human /go are buttons."""
+    """Talk to deskbot: one message per line on stdin; /solved /ticket /human /go /new /notit
+    /status are the buttons."""
     from bot.context import build_context
     from bot.conversation.types import Inbound
 

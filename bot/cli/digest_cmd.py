@@ -55,6 +55,9 @@ def digest(
     send: bool = typer.Option(
         False, "--send", help="Send it now (once per day), whatever the time of day."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="With --send: send the day again (after a failed delivery)."
+    ),
     now_text: str | None = typer.Option(None, "--now", hidden=True, help="Pin the clock."),
     as_json: bool = JsonOption,
 ) -> None:
@@ -63,7 +66,6 @@ def digest(
     from bot.digest import (
         build_digest,
         csm_people,
-        deliver_queued,
         digest_moment,
         render_markdown,
         send_digest,
@@ -85,19 +87,23 @@ def digest(
             local_day = day or now.astimezone(ZoneInfo(person.timezone)).date()
             as_of = digest_moment(person, day, digest_time=digest_time) if day else now
             if send:
-                sent = send_digest(ctx, person.id, day=local_day, now=now, as_of=as_of)
+                sent = send_digest(
+                    ctx, person.id, day=local_day, now=now, as_of=as_of, force=force,
+                    deliver=True,
+                )  # fmt: skip
                 if sent is None:
                     rendered.append({"csm": person.id, "day": str(local_day), "sent": False})
-                    texts.append(f"{person.id}: the digest for {local_day} was already sent")
-                else:
-                    delivered = deliver_queued(ctx, sent, now=now)
-                    doc = {**dataclasses.asdict(sent), "sent": True, "delivered": delivered}
-                    rendered.append(_iso(doc))
-                    waiting = sent.pages - delivered
                     texts.append(
-                        f"{person.id}: {delivered} of {sent.pages} message(s) for {local_day} "
-                        f"sent via {sent.transport} to {sent.target}"
-                        + (f"; {waiting} queued for the outbox worker" if waiting else "")
+                        f"{person.id}: the digest for {local_day} was sent already "
+                        "(--force sends it again)"
+                    )
+                else:
+                    rendered.append(_iso({**dataclasses.asdict(sent),
+                                          "sent": sent.status == "sent"}))  # fmt: skip
+                    verb = {"sent": "sent", "failed": "FAILED", "queued": "queued (will retry)"}
+                    texts.append(
+                        f"{person.id}: {sent.pages} message(s) for {local_day} "
+                        f"{verb[sent.status]} via {sent.transport} to {sent.target}"
                     )
                 continue
             result = build_digest(ctx, person.id, as_of=as_of, day=local_day)

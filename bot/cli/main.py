@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import Any
 
@@ -10,6 +9,20 @@ import typer
 from typer.core import TyperGroup
 
 from bot import __version__
+from bot.cli import (
+    chat_cmd,
+    config_cmd,
+    db_cmd,
+    demo_cmd,
+    digest_cmd,
+    docs_cmd,
+    serve_cmd,
+    sla_cmd,
+    sla_ops_cmd,
+    stats_cmd,
+    tickets_cmd,
+    triage_cmd,
+)
 
 try:  # newer typer vendors click; its exceptions are not click's
     from typer._click import exceptions as errors
@@ -64,21 +77,12 @@ app = typer.Typer(
     cls=OneLineErrors,
 )
 
-# Each module exposes ``register(app)``; they import nothing heavy at module level.
-COMMAND_MODULES = (
-    "bot.cli.config_cmd",
-    "bot.cli.db_cmd",
-    "bot.cli.tickets_cmd",
-    "bot.cli.serve_cmd",
-    "bot.cli.chat_cmd",
-    "bot.cli.docs_cmd",
-    "bot.cli.triage_cmd",
-    "bot.cli.sla_cmd",
-    "bot.cli.sla_ops_cmd",
-    "bot.cli.digest_cmd",
-    "bot.cli.stats_cmd",
-    "bot.cli.demo_cmd",
-)
+# Each module has ``register(app)`` and imports nothing heavy at module level; ``sla_ops_cmd``
+# adds to the group ``sla_cmd`` made, so it comes after it.
+COMMANDS = (
+    config_cmd, db_cmd, tickets_cmd, serve_cmd, chat_cmd, docs_cmd, triage_cmd, sla_cmd,
+    sla_ops_cmd, digest_cmd, stats_cmd, demo_cmd,
+)  # fmt: skip
 
 
 def _version(value: bool) -> None:
@@ -96,8 +100,8 @@ def _root(
     """deskbot: cited answers, bug intake, SLA clocks and escalations for SDK support."""
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(_name).register(app)
+for _module in COMMANDS:
+    _module.register(app)
 
 
 def main() -> None:

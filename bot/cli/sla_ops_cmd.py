@@ -7,7 +7,6 @@ it in ``COMMAND_MODULES``).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +32,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _sla_group(app: typer.Typer) -> typer.Typer:
-    """The ``sla`` group made by ``bot.cli.sla_cmd`` (exported or found on the root app)."""
-    exported = getattr(importlib.import_module("bot.cli.sla_cmd"), "group", None)
-    if isinstance(exported, typer.Typer):
-        return exported
+    """The ``sla`` group made by ``bot.cli.sla_cmd`` (registered on the root app first)."""
     for info in app.registered_groups:
         if info.name == "sla" and info.typer_instance is not None:
             return info.typer_instance
@@ -338,28 +334,22 @@ def check(at: str | None = AtOption, send: bool = SendOption, as_json: bool = Js
 def run_check(ctx: AppContext, *, now: dt.datetime, dry_run: bool = False) -> dict[str, Any]:
     """One scan and one delivery pass at ``now``; the document ``sla check --json`` prints.
     A dry run shows what the scan would fire and changes nothing."""
-    from bot.notify.registry import build_notifiers, close_notifiers
-    from bot.scheduler.outbox import OutboxWorker
+    from bot.notify.outbox import OutboxWorker
     from bot.scheduler.scanner import SlaScanner
 
     scanner = SlaScanner.from_context(ctx)
     if dry_run:
         report = scanner.preview(now)
-        delivered, transports = 0, []
+        delivered = 0
     else:
         report = scanner.scan(now)
-        notifiers = build_notifiers(ctx)
-        transports = sorted(notifiers)
-        try:
-            delivered = OutboxWorker.from_context(ctx, notifiers).deliver_due(now)
-        finally:
-            close_notifiers(notifiers)
+        delivered = OutboxWorker.from_context(ctx, ctx.transports).deliver_due(now)
     failed = ctx.notifications.items(status="failed", limit=20)
     return {
         "dry_run": dry_run,
         "scan": report.as_dict(),
         "delivered": delivered,
-        "transports": transports,
+        "transports": sorted(ctx.transports),
         "outbox": ctx.notifications.counts(),
         "failed": [
             {

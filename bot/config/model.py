@@ -209,6 +209,10 @@ class Account(_Strict):
     slack_channels: list[str] = Field(default_factory=list)
     internal_channel: str | None = None
     web_keys: list[str] = Field(default_factory=list)
+    email_domains: list[str] = Field(
+        default_factory=list, description="Senders at these domains write for this account."
+    )
+    emails: list[str] = Field(default_factory=list, description="Single sender addresses.")
     targets: dict[Priority, TargetOverride] = Field(default_factory=dict)
 
     _tz = field_validator("timezone")(lambda cls, v: _check_zone(v))
@@ -225,6 +229,13 @@ class WebConfig(_Strict):
         default=None, description="Header set by a trusted reverse proxy naming the staff user."
     )
     token_secret_env: str | None = None
+
+
+class EmailChannel(_Strict):
+    """The support mailbox as customers see it (connections and passwords are settings)."""
+
+    address: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="support@your.domain")
+    name: str = Field(default="Support", description="The From name of our replies.")
 
 
 class DocsSource(_Strict):
@@ -287,6 +298,7 @@ class OrgConfig(_Strict):
     web: WebConfig = Field(default_factory=WebConfig)
     docs: list[DocsSource] = Field(default_factory=list)
     notifications: NotificationsConfig = Field(default_factory=NotificationsConfig)
+    email: EmailChannel | None = None
 
     @model_validator(mode="after")
     def _references(self) -> OrgConfig:
@@ -296,6 +308,7 @@ class OrgConfig(_Strict):
                 raise RefError(f"duplicate person id {person.id!r}", ("people", i, "id"))
         ids = [a.id for a in self.accounts]
         seen: dict[str, str] = {}
+        senders: dict[str, str] = {}  # e-mail domains and addresses, lower case
         keys: set[str] = set()
         for i, account in enumerate(self.accounts):
             at = ("accounts", i)
@@ -318,6 +331,20 @@ class OrgConfig(_Strict):
                 "24x7",
             }:
                 raise RefError(f"unknown calendar {account.calendar!r}", (*at, "calendar"))
+            for j, domain in enumerate(account.email_domains):
+                if domain.lower() in senders:
+                    raise RefError(
+                        f"{domain!r} already belongs to account {senders[domain.lower()]!r}",
+                        (*at, "email_domains", j),
+                    )
+                senders[domain.lower()] = account.id
+            for j, address in enumerate(account.emails):
+                if address.lower() in senders:
+                    raise RefError(
+                        f"{address!r} already belongs to account {senders[address.lower()]!r}",
+                        (*at, "emails", j),
+                    )
+                senders[address.lower()] = account.id
             for j, key in enumerate(account.web_keys):
                 if key in keys:
                     raise RefError("this web key is given to another account", (*at, "web_keys", j))
@@ -358,6 +385,21 @@ class OrgConfig(_Strict):
         return next(
             (a for a in self.accounts for k in a.web_keys if hmac.compare_digest(k, key)), None
         )
+
+    def account_for_email(self, address: str) -> Account | None:
+        """The account a sender writes for: by address first, then by domain."""
+        address = address.strip().lower()
+        domain = address.rpartition("@")[2]
+        by_address = next(
+            (a for a in self.accounts if address in (e.lower() for e in a.emails)), None
+        )
+        return by_address or next(
+            (a for a in self.accounts if domain in (d.lower() for d in a.email_domains)), None
+        )
+
+    def person_for_email(self, address: str) -> Person | None:
+        address = address.strip().lower()
+        return next((p for p in self.people if p.email and p.email.lower() == address), None)
 
     def person_for_slack_user(self, user_id: str) -> Person | None:
         return next((p for p in self.people if p.slack_user == user_id), None)

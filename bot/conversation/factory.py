@@ -1,31 +1,31 @@
-"""Build the conversation service of an application context (once per process)."""
+"""Build the conversation service of an application context."""
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bot.chat import model_seconds
 from bot.config import OrgConfig
 from bot.conversation.intake import TriageIntake
 from bot.conversation.service import Answerer, ConversationService
+from bot.triage.factory import build_engine
 from bot.triage.followup import KB_COLLECT_LOGS
 
 KB_COLLECT_LOGS_ZH = "knowledge_base/docs/zh/troubleshooting/collect-logs.md"
 
 if TYPE_CHECKING:
     from bot.context import AppContext
-    from bot.store.records import Ticket
 
 
 def build_conversation(
     ctx: AppContext, *, knowledge: Callable[[], Answerer] | None = None
 ) -> ConversationService:
-    """The service with the configured triage engine and the docs bot, loaded on first use."""
-    from bot.triage.factory import build_engine
-
-    engine = build_engine(ctx.settings)
+    """The service with the configured triage engine (on the context's chat model), the fast
+    rules routing each turn, and the context's docs bot (or ``knowledge``). New tickets are
+    announced by the desk's listener (the audience)."""
+    engine = build_engine(ctx.settings, chat=ctx.chat_model)
+    router = build_engine(ctx.settings, engine="offline")
     return ConversationService(
         config=ctx.config,
         conversations=ctx.conversations,
@@ -33,16 +33,17 @@ def build_conversation(
         desk=ctx.desk,
         gaps=ctx.gaps,
         attachments=ctx.attachments,
-        knowledge=knowledge or lazy_knowledge(ctx),
+        knowledge=knowledge or ctx.knowledge,
         intake=TriageIntake(
             engine=engine,
+            router=router,
             max_upload_bytes=ctx.settings.max_upload_mb * 2**20,
             logs_url={
                 "en": docs_page_url(ctx.config, KB_COLLECT_LOGS),
                 "zh": docs_page_url(ctx.config, KB_COLLECT_LOGS_ZH),
             },
         ),
-        on_ticket_opened=lambda ticket: announce_to_engineers(ctx, ticket),
+        model_seconds=model_seconds(ctx.settings.turn_deadline),
     )
 
 
@@ -56,33 +57,3 @@ def docs_page_url(config: OrgConfig, page: str) -> str:
             relative = page.removeprefix(root).removesuffix(".md").removesuffix(".mdx")
             return source.base_url.rstrip("/") + "/" + relative
     return page
-
-
-def announce_to_engineers(ctx: AppContext, ticket: Ticket) -> None:
-    """Queue the new-ticket posts (on-call DM, account's internal channel) for web and CLI
-    tickets, for the outbox worker. A Slack ticket is left to the Slack adapter, which queues
-    the same posts through the same function after its reply and delivers them at once."""
-    if ticket.channel == "slack" or not ctx.settings.slack_enabled:
-        return
-    from bot.slack.announce import queue_announcement
-
-    queue_announcement(ctx, ticket, now=dt.datetime.now(dt.UTC))
-
-
-def lazy_knowledge(ctx: AppContext) -> Callable[[], Answerer]:
-    """The knowledge base, opened on first use and then shared (loading the model is slow).
-
-    ``bot.knowledge`` caches it per process, so every context of these settings shares one.
-    """
-    lock = threading.Lock()
-
-    def get() -> Answerer:
-        with lock:
-            kb = ctx.extras.get("knowledge")
-            if kb is None:
-                from bot.knowledge import build_knowledge
-
-                kb = ctx.extras["knowledge"] = build_knowledge(ctx.settings)
-            return kb
-
-    return get

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from bot.conversation.types import Upload
@@ -11,6 +12,8 @@ from bot.triage.followup import KB_COLLECT_LOGS
 from bot.triage.intake import IntakeDecision, IntakeSession
 from bot.triage.models import Attachment, Tier, TriageResult
 from bot.triage.redactor import DEFAULT_REDACTOR, Redactor
+
+log = logging.getLogger("deskbot.conversation")
 
 
 class TriageIntake:
@@ -23,8 +26,12 @@ class TriageIntake:
         max_upload_bytes: int,
         redactor: Redactor = DEFAULT_REDACTOR,
         logs_url: str | dict[str, str] = KB_COLLECT_LOGS,
+        router: TriageEngine | None = None,
     ) -> None:
         self.engine = engine
+        # Which way each turn goes is read by fast rules (every turn pays for it); the report
+        # itself by the configured engine (an LLM, when there is one).
+        self.router = router or engine
         self.max_upload_bytes = max_upload_bytes
         self.redactor = redactor
         # the page on collecting logs that follow-ups point to, or one per language
@@ -43,7 +50,7 @@ class TriageIntake:
         request = TriageRequest(
             text=text or "(attachment)", tier=_tier(tier), context=list(context)
         )
-        return self.engine.triage(request)
+        return self.router.triage(request)
 
     def step(
         self,
@@ -53,13 +60,21 @@ class TriageIntake:
         attachments: Sequence[Attachment] = (),
         go_ahead: bool = False,
     ) -> IntakeDecision:
-        return session.step(
+        decision = session.step(
             text,
-            engine=self.engine,
+            engine=self.router,
             attachments=attachments,
             go_ahead=go_ahead,
             logs_url=self.logs_url,
         )
+        if decision.action == "open" and self.engine is not self.router:
+            try:
+                decision = session.reread(self.engine, decision)
+            except Exception:  # the rules' reading stands; the ticket must open
+                log.warning(
+                    "re-reading the report with the configured engine failed", exc_info=True
+                )
+        return decision
 
 
 def _tier(tier: str) -> Tier:

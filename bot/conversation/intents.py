@@ -224,6 +224,7 @@ class TurnFacts:
     has_ticket: bool = False  # an open ticket belongs to this conversation
     related: float = 0.0  # how much the message shares with the report / ticket so far
     after_answer: bool = False  # the bot's last reply answered from the docs (or handed off)
+    after_agent: bool = False  # the last word before this turn was a person's on the ticket
     topic_question: bool = False  # the topic opened with a how-to question
     headline: bool = False  # the message opens with a problem of its own ("X crashes when…")
     strong_bug: bool = False  # crash, regression, data loss, outage or a bug template
@@ -264,12 +265,17 @@ def read_turn(facts: TurnFacts) -> Reading:
     if short and (facts.ticket_ref or _is_status(text, facts)):
         return Reading(Intent.STATUS)
     if short and HUMAN.search(text):
-        return Reading(Intent.HUMAN)
+        # "can I talk to someone about pricing?" is for the account team
+        return Reading(Intent.COMMERCIAL if _is_commercial(text, facts) else Intent.HUMAN)
     if facts.awaiting == "known_issue" and short:
         if NO.search(text):
             return Reading(Intent.NOT_IT)
         if YES.search(text) or SOLVED.search(text):
             return Reading(Intent.SOLVED)
+    if facts.after_agent and facts.has_ticket and not facts.reporting:
+        # An engineer wrote last: whatever the customer says now is their answer to it
+        # ("yes, 4.2.2 fixes it"), for the ticket — not thanks to the bot, nor a docs question.
+        return Reading(Intent.DETAIL)
     if short and GO_AHEAD.search(text) and not facts.has_facts:
         return Reading(Intent.GO_AHEAD if facts.reporting else Intent.OPEN_TICKET)
     if short and not facts.has_facts and facts.kind not in ("bug", "outage"):
@@ -331,9 +337,13 @@ def _content_intent(facts: TurnFacts) -> Intent:
         if problem and facts.headline and facts.related < 0.2 and elsewhere and not facts.uploads:
             return Intent.REPORT
         return Intent.DETAIL
-    if problem and facts.topic_question and not facts.strong_bug and not facts.uploads:
-        # "how do I send messages?" then the error it gave: still the how-to question
-        return Intent.QUESTION
+    if problem and not facts.strong_bug and not facts.uploads:
+        if facts.topic_question:
+            # "how do I send messages?" then the error it gave: still the how-to question
+            return Intent.QUESTION
+        if facts.after_answer and _ends_asking(facts.text):
+            # answered from the docs, the user tells more and asks again ("… What is wrong?")
+            return Intent.QUESTION
     if problem or facts.uploads:
         return Intent.REPORT
     if kind == "feature":
@@ -345,6 +355,11 @@ def _content_intent(facts: TurnFacts) -> Intent:
         # the answer did not settle it and the user tells us more: that is a report
         return Intent.REPORT
     return Intent.QUESTION
+
+
+def _ends_asking(text: str) -> bool:
+    """The message's last sentence is a question."""
+    return text.rstrip().endswith(("?", "？"))
 
 
 def _asking(text: str) -> bool:

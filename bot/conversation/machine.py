@@ -19,7 +19,8 @@ NEW_TOPIC           START_OVER — the report in progress is dropped, the ticket
 COMMERCIAL          COMMERCIAL — a request to the account's CSM, never the engineering queue
 SOLVED / THANKS     ACK_SOLVED / ACK_THANKS (a report in progress is kept, not opened)
 GREETING            GREET
-QUESTION            ANSWER — from the docs; a report in progress waits
+QUESTION            ANSWER — from the docs; a report in progress waits (after "a person,
+                    please" with nothing said yet: HUMAN, with the question)
 FEATURE             FEATURE (reporting: DETAIL, part of the report)
 REPORT              idle/ticket: START_REPORT (a second problem starts its own report);
                     reporting: CONTINUE_REPORT
@@ -111,6 +112,9 @@ def decide(state: ConversationState, reading: Reading, *, ticket_open: bool) -> 
             return go(Step.OPEN_REPORT)
         return go(Step.ALREADY_OPEN if where == "ticket" else Step.OPEN_FROM_CHAT)
     if intent is Intent.QUESTION:
+        if state.awaiting == "person":
+            new.awaiting = None
+            return go(Step.HUMAN)  # they asked for a person first, then said what about
         return go(Step.ANSWER)
     if intent is Intent.NOT_IT:
         if where != "reporting":

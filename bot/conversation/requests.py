@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from bot.config import Account, OrgConfig
@@ -52,13 +52,11 @@ class TicketRequests:
         tickets: TicketStore,
         desk: TicketDesk,
         attachments: AttachmentStore,
-        on_ticket_opened: Callable[[Ticket], None] | None = None,
     ) -> None:
         self.config = config
         self.tickets = tickets
         self.desk = desk
         self.attachments = attachments
-        self.on_ticket_opened = on_ticket_opened
 
     # -- opening -----------------------------------------------------------------------------
     def open_report(
@@ -275,12 +273,7 @@ class TicketRequests:
             ids += [a.id for a in self.attachments.for_conversation(conv.id) if a.ticket_id is None]
         if ids:
             self.attachments.link(sorted(set(ids)), ticket.id)
-        if self.on_ticket_opened is not None:
-            try:
-                self.on_ticket_opened(ticket)
-            except Exception:  # a failed notification must not lose the ticket
-                log.exception("on_ticket_opened failed", extra={"ticket": ticket.key})
-        return ticket
+        return ticket  # the desk's listeners tell the engineers
 
 
 def _first_line(text: str) -> str:

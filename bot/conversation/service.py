@@ -41,6 +41,7 @@ from bot.store.records import Conversation, Ticket
 from bot.store.tickets import TicketStore
 from bot.triage import signals
 from bot.triage.models import TriageResult
+from retrieval.llm import Deadline, with_deadline
 
 log = logging.getLogger("deskbot.conversation")
 
@@ -60,8 +61,11 @@ class ConversationService:
         attachments: AttachmentStore,
         knowledge: Callable[[], Answerer],
         intake: Intake,
-        on_ticket_opened: Callable[[Ticket], None] | None = None,
+        model_seconds: float | None = None,
     ) -> None:
+        """``model_seconds``: how long the model calls of one turn (a follow-up rewritten,
+        the answer, the triage) may take together; then the turn goes on without the model
+        (the extractive answer, the offline triage)."""
         self.config = config
         self.conversations = conversations
         self.attachments = attachments
@@ -73,8 +77,8 @@ class ConversationService:
             tickets=tickets,
             desk=desk,
             attachments=attachments,
-            on_ticket_opened=on_ticket_opened,
         )
+        self.model_seconds = model_seconds
         self.steps = Steps(
             config=config,
             conversations=conversations,
@@ -94,7 +98,13 @@ class ConversationService:
         return reply
 
     def stream(self, inbound: Inbound, *, now: dt.datetime) -> Iterator[str | Reply]:
-        """Text pieces as they are produced (a model's answer), then the final :class:`Reply`."""
+        """Text pieces as they are produced (a model's answer), then the final :class:`Reply`.
+        Every model call of the turn shares one deadline, whichever thread pulls the pieces."""
+        seconds = self.model_seconds
+        deadline = Deadline.after(seconds) if seconds is not None else None
+        return with_deadline(self._turn(inbound, now=now), deadline)
+
+    def _turn(self, inbound: Inbound, *, now: dt.datetime) -> Iterator[str | Reply]:
         conv = self.conversations.open(
             inbound.channel,
             inbound.conversation_ref,
@@ -216,6 +226,7 @@ class ConversationService:
             or (fields is not None and any(getattr(fields, f) for f in _FACT_FIELDS))
         )
         last_bot = next((m for m in reversed(ctx.conv.messages) if m.role == "bot"), None)
+        last_said = next((m for m in reversed(ctx.conv.messages) if m.role != "user"), None)
         text = ctx.turn.text
         head = text.strip().split("\n", 1)[0][:200]
         topic = ctx.topic
@@ -230,6 +241,7 @@ class ConversationService:
             has_ticket=ctx.ticket is not None and state.on_ticket,
             related=relatedness(ctx.turn.text, earlier) if earlier else 0.0,
             after_answer=bool(last_bot and last_bot.data.get("kind") in ("answer", "handoff")),
+            after_agent=bool(last_said and last_said.role == "agent"),
             topic_question=bool(topic and QUESTION_START.search(topic[0])),
             ticket_ref=bool(result is not None and result.ticket_ref),
             other_product=bool(mine and theirs and mine != theirs),

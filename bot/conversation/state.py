@@ -17,7 +17,7 @@ from bot.triage.intake import IntakeSession
 log = logging.getLogger("deskbot.conversation")
 
 # What the bot asked last, so the next message can be read as the answer to it.
-Awaiting = Literal["details", "known_issue", "sign_in"]
+Awaiting = Literal["details", "known_issue", "sign_in", "person"]
 Lang = Literal["en", "zh"]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.config import Account, OrgConfig
 from bot.conversation.answers import DocsAnswers
-from bot.conversation.intents import Reading
+from bot.conversation.intents import GO_AHEAD, HUMAN, Reading
 from bot.conversation.known_issues import Match
 from bot.conversation.known_issues import Report as KnownReport
 from bot.conversation.machine import Step
@@ -145,7 +145,7 @@ class Steps:
     def status(self, ctx: TurnContext, reading: Reading) -> Reply:
         account = ctx.account
         if account is None:
-            return self._sign_in(ctx)
+            return self._sign_in(ctx, why="sign_in_status")
         ref = ctx.result.ticket_ref if ctx.result is not None else None
         if ref:
             found = self.requests.find_for(ref, account)
@@ -168,7 +168,7 @@ class Steps:
 
     def list_tickets(self, ctx: TurnContext, reading: Reading) -> Reply:
         if ctx.account is None:
-            return self._sign_in(ctx)
+            return self._sign_in(ctx, why="sign_in_status")
         tickets = self.requests.open_tickets(ctx.account)
         if not tickets:
             return ctx.reply("status", say("status_none", ctx.lang))
@@ -186,6 +186,15 @@ class Steps:
             return _with(
                 reply, text=f"{say('human_ticket', ctx.lang)}\n\n{reply.text}", handoff=True
             )
+        if (
+            not ctx.topic
+            and not _says_more(ctx.turn.text)
+            and ctx.state.awaiting != "person"
+            and not (ctx.ticket is not None and ctx.state.on_ticket)
+        ):
+            # Nothing said yet: ask what it is about, so the right person gets it.
+            ctx.state.awaiting = "person"
+            return ctx.reply("follow_up", say("person_what", ctx.lang))
         if ctx.ticket is not None and ctx.state.on_ticket:
             ticket = self.requests.note_wants_person(ctx.ticket, ctx.inbound, now=ctx.now)
             summary = self.requests.summary(ticket)
@@ -252,9 +261,11 @@ class Steps:
         """ "Open a ticket" (or "talk to a human") with no report under way: what this topic
         said becomes the ticket — a report when it describes a problem, else a question."""
         # The turn itself is the request ("open a ticket", "talk to a human"), unless it says
-        # more than that.
-        asked = ctx.turn.text if len(ctx.turn.text) > 60 else ""
-        said = [*ctx.topic[-4:], asked] if asked else ctx.topic[-4:]
+        # more than that — or answers "what is it about?".
+        answering = ctx.state.awaiting == "person" or reading.intent.value == "question"
+        asked = ctx.turn.text if _says_more(ctx.turn.text) or answering else ""
+        earlier = [m for m in ctx.topic[-4:] if _says_more(m)]  # not "转人工" itself
+        said = [*earlier, asked] if asked else earlier
         joined = "\n\n".join(t for t in said if t)
         if ctx.account is None:
             return self._sign_in(ctx, contact=True)
@@ -363,7 +374,8 @@ class Steps:
         ctx.state.on_ticket = True
         ctx.state.known_issue = None
         summary = self.requests.summary(ticket)
-        parts = [say("ticket_opened", ctx.lang), ticket_lines(summary, ctx.lang)]
+        # what would still help is asked for below, in words, not listed twice
+        parts = [say("ticket_opened", ctx.lang), ticket_lines(summary, ctx.lang, missing=False)]
         citations: list[CitationRef] = []
         if decision.message:  # an outage: opened at once, the rest asked for now
             parts.append(decision.message)
@@ -413,15 +425,21 @@ class Steps:
         ctx.state.topic_start = len(ctx.conv.messages) + 2
         return ticket
 
-    def _sign_in(self, ctx: TurnContext, *, contact: bool = False) -> Reply:
+    def _sign_in(self, ctx: TurnContext, *, contact: bool = False, why: str = "sign_in") -> Reply:
         """Who is this? The web page can sign in (or take the contact form); elsewhere the
         place the user writes from says which company they are with."""
         if ctx.inbound.channel != "web":
             return ctx.reply("handoff", say("need_account", ctx.lang), handoff=True)
         offer = contact and self.config.web.contact_form
-        text = say("sign_in_or_contact" if offer else "sign_in", ctx.lang)
+        text = say("sign_in_or_contact" if offer else why, ctx.lang)
         actions: list[Action] = ["sign_in", "contact"] if offer else ["sign_in"]
         return ctx.reply("handoff", text, handoff=True, actions=actions)
+
+
+def _says_more(text: str) -> bool:
+    """More than the request itself ("talk to a human", "open a ticket"): a subject."""
+    rest = HUMAN.sub("", GO_AHEAD.sub("", text)).strip(" .,!?;:，。！？")
+    return len(rest) > 15
 
 
 def report_query(report: IntakeSession) -> str:

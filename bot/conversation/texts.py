@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from bot.conversation.types import TicketSummary
-from bot.dates import when_text, zone_text
+from bot.dates import due_text
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -122,6 +122,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "I can put you through to our support team. So that I can open a ticket on your "
         "company's account, please *sign in* with your account key.",
         "zh": "我可以为您转接支持团队。请先使用公司的账户密钥「登录」，以便在您的账户下创建工单。",
+    },
+    "sign_in_status": {
+        "en": "To look up your tickets I need to know which company you are with: please "
+        "*sign in* with your account key.",
+        "zh": "查看工单需要先确认您的公司：请使用账户密钥「登录」。",
+    },
+    "person_what": {
+        "en": "Sure — a person from our team will take it. What do you need help with? Tell me "
+        "in a sentence or two (and the platform and SDK version if it is a problem), so it "
+        "reaches the right person.",
+        "zh": "好的，会有工作人员跟进。请简单说明需要什么帮助"
+        "（如果是问题，也请说明平台和 SDK 版本），以便转给合适的同事。",
     },
     "sign_in_or_contact": {
         "en": "I can put you through to our support team. *Sign in* with your company's account "
@@ -284,18 +296,18 @@ def field_words(names: Sequence[str], lang: str) -> str:
 
 
 def local_time(at: dt.datetime, timezone: str, lang: str = "en") -> str:
-    """A time as the pages show it, in the customer's own zone, named: 'Tue 08 Dec, 15:30
-    (Asia/Shanghai (CST))' / '12月8日 周二 15:30（Asia/Shanghai (CST)）'."""
-    zone = zone_text(timezone, now=at)
-    when = when_text(at, timezone, lang, now=at)
-    return f"{when}（{zone}）" if lang == "zh" else f"{when} ({zone})"
+    """A time as the pages and the chat card show it, in the customer's own zone:
+    'Tue 08 Dec, 15:30 CST' / '12月8日 周二 15:30 CST'."""
+    return due_text(at, timezone, lang, now=at)
 
 
 def stage_words(stage: str, lang: str) -> str:
     return STAGE_WORDS.get(lang, {}).get(stage, stage.replace("_", " "))
 
 
-def ticket_lines(ticket: TicketSummary, lang: str = "en", *, head: bool = True) -> str:
+def ticket_lines(
+    ticket: TicketSummary, lang: str = "en", *, head: bool = True, missing: bool = True
+) -> str:
     """The ticket as the customer sees it: key and subject, priority, stage, who has it, due
     times and what would still help, in Markdown."""
     zh = lang == "zh"
@@ -333,7 +345,7 @@ def ticket_lines(ticket: TicketSummary, lang: str = "en", *, head: bool = True) 
         current = stage_words(ticket.stage, lang)
         path = " → ".join(f"**{s}**" if s == current else s for s in stages)
         lines.append(f"进度：{path}" if zh else f"Stages: {path}")
-    if ticket.missing and ticket.is_open:
+    if missing and ticket.missing and ticket.is_open:
         useful = field_words(ticket.missing, lang)
         lines.append(
             f"如方便，还可以补充：{useful}。" if zh else f"Still useful if you have it: {useful}."

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from bot.store.records import Ticket
 
-Channel = Literal["web", "slack", "cli"]
+Channel = Literal["web", "slack", "email", "cli"]
 # Buttons a channel shows under a reply, and the clicks it sends back. "sign_in" and "contact"
 # are handled by the channel itself (the web page's sign-in dialog and contact form).
 Action = Literal[

@@ -8,8 +8,8 @@ Public API::
     render_html(digest) -> str
     send_due_digests(ctx, now) -> list[SentDigest]   # the scheduler calls this every minute
     digest_due(config, person, now) -> date | None   # 09:00-10:00 local, working days only
-    deliver_queued(ctx, sent, *, now) -> int         # `digest --send`: deliver at once
-    send_digest(ctx, csm_id, *, day, now, as_of=None) -> SentDigest | None
+    send_digest(ctx, csm_id, *, day, now, as_of=None, force=False, deliver=False)
+        -> SentDigest | None                         # deliver=True: `digest --send`, at once
     csm_people(config) -> list[Person]; digest_moment(person, day, *, digest_time) -> datetime
 """
 
@@ -18,7 +18,6 @@ from bot.digest.builder import build_digest, csm_accounts, csm_people, digest_mo
 from bot.digest.delivery import (
     DIGEST_WINDOW,
     SentDigest,
-    deliver_queued,
     digest_due,
     send_digest,
     send_due_digests,
@@ -41,7 +40,6 @@ __all__ = [
     "build_digest",
     "csm_accounts",
     "csm_people",
-    "deliver_queued",
     "digest_due",
     "digest_moment",
     "render_blocks",

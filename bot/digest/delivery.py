@@ -5,9 +5,11 @@
 of the organisation's ``business`` calendar in the person's zone, minus the public holidays of
 their ``country``, plus its make-up working days): a service started in the evening or on a
 Sunday sends nothing until the next working morning. The (CSM, local day) claim in the
-database makes a digest go out once even across restarts and several workers; the Block Kit
-pages go through the outbox, so delivery retries are the outbox worker's business.
-``deskbot digest --send`` queues and delivers at once (:func:`deliver_queued`).
+database makes a digest go out once even across restarts and several workers; where it goes
+is the audience's call (a Slack DM when Slack runs, else e-mail, else the log), and the
+messages go through the outbox, so a failed delivery is retried and stays visible. A day is
+"sent" only when the outbox says so (:func:`digest_status`); ``force`` sends a day again;
+``deskbot digest --send`` delivers at once, whatever the time of day.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from zoneinfo import ZoneInfo
 from bot.config import OrgConfig, Person
 from bot.digest.blocks import render_blocks
 from bot.digest.builder import build_digest, csm_accounts, csm_people, digest_moment
+from bot.digest.markdown import render_markdown
+from bot.digest.model import Digest
+from bot.digest.sections import title_line
 from bot.errors import DeskbotError, NotFound
 from bot.sla_setup import named_calendar
 from bot.store.notifications import Delivery
@@ -38,10 +43,11 @@ class SentDigest:
 
     csm_id: str
     day: dt.date
-    transport: str  # "slack" (a DM to the person's Slack user) or "log"
+    transport: str  # "slack" (a DM to the person's Slack user), "email" or "log"
     target: str
     pages: int
     outbox_ids: tuple[int, ...]
+    status: str = "queued"  # queued | sent | failed, after the attempt at once
 
 
 def working_day(config: OrgConfig, person: Person, day: dt.date) -> bool:
@@ -95,9 +101,12 @@ def send_digest(
     day: dt.date,
     now: dt.datetime,
     as_of: dt.datetime | None = None,
+    force: bool = False,
+    deliver: bool = False,
 ) -> SentDigest | None:
-    """Claim (CSM, day) and queue its pages in one transaction; None when that day's digest was
-    already claimed.
+    """Claim (CSM, day) and queue its messages in one transaction; None when that day's
+    digest was already claimed (``force``: send it again all the same). ``deliver``: attempt
+    delivery at once (the command line), so the answer says whether it went out.
 
     The digest is built before the claim so a failure leaves the day unclaimed (and retried a
     minute later) rather than silently lost.
@@ -106,42 +115,49 @@ def send_digest(
     if person is None:
         raise NotFound(f"no CSM {csm_id!r}")
     digest = build_digest(ctx, csm_id, as_of=as_of or now, day=day)
-    pages = render_blocks(digest)
-    transport, target = _route(person)
-    deliveries = [Delivery(transport, target, page.payload()) for page in pages]
+    transport, target = ctx.audience.digest_route(person)
+    deliveries = _messages(digest, transport, target, sent_at=now)
     ids = ctx.daily_runs.claim_and_queue(
-        csm_id, day, deliveries, now=now, data={"pages": len(pages)}
+        csm_id, day, deliveries, now=now, data={"pages": len(deliveries)}, force=force
     )
     if ids is None:
         return None
     log.info(
         "digest queued",
-        extra={"csm": csm_id, "day": day.isoformat(), "pages": len(pages), "via": transport},
+        extra={"csm": csm_id, "day": day.isoformat(), "pages": len(deliveries), "via": transport},
     )
-    return SentDigest(csm_id, day, transport, target, len(pages), ids)
+    sent = SentDigest(csm_id, day, transport, target, len(deliveries), ids)
+    if deliver:
+        items = [item for i in ids if (item := ctx.notifications.get(i)) is not None]
+        ctx.audience.deliver_now(items, now=now)
+        sent = SentDigest(csm_id, day, transport, target, len(ids), ids,
+                          status=digest_status(ctx, ids))  # fmt: skip
+    return sent
 
 
-def deliver_queued(ctx: AppContext, sent: SentDigest, *, now: dt.datetime) -> int:
-    """Deliver a queued digest's pages now (``deskbot digest --send``) rather than at the next
-    outbox pass; a page that fails stays queued with its retry time. How many went out."""
-    from bot.notify.registry import build_notifiers, close_notifiers
-    from bot.scheduler.outbox import OutboxWorker
-
-    wanted = set(sent.outbox_ids)
-    items = [i for i in ctx.notifications.due(now, limit=10_000) if i.id in wanted]
-    notifiers = build_notifiers(ctx)
-    try:
-        worker = OutboxWorker.from_context(ctx, notifiers)
-        # A transport this process cannot send with (Slack off here) is left queued for the
-        # scheduler's outbox worker rather than failed.
-        mine = [item for item in items if item.transport in notifiers]
-        return sum(1 for item in mine if worker.deliver(item, now=now))
-    finally:
-        close_notifiers(notifiers)
+def digest_status(ctx: AppContext, outbox_ids: tuple[int, ...]) -> str:
+    """``sent`` when every message went out, ``failed`` when one was given up on, else
+    ``queued`` (waiting for a retry)."""
+    items = [ctx.notifications.get(i) for i in outbox_ids]
+    states = {item.status if item is not None else "failed" for item in items}
+    if states == {"sent"}:
+        return "sent"
+    return "failed" if "failed" in states else "queued"
 
 
-def _route(person: Person) -> tuple[str, str]:
-    """A Slack DM when we know the person's Slack user, else the log transport."""
-    if person.slack_user:
-        return "slack", person.slack_user
-    return "log", person.id
+def _messages(
+    digest: Digest, transport: str, target: str, *, sent_at: dt.datetime
+) -> list[Delivery]:
+    """The digest as its transport takes it: Block Kit pages for Slack, one e-mail (text and
+    HTML from the same Markdown), or the Markdown as one log line."""
+    if transport == "slack":
+        return [Delivery(transport, target, page.payload()) for page in render_blocks(digest)]
+    text = render_markdown(digest)
+    if transport == "email":
+        payload = {
+            "kind": "email", "to": target, "subject": title_line(digest), "text": text,
+            "message_id": f"<deskbot.digest.{digest.csm_id}.{int(sent_at.timestamp())}@deskbot>",
+            "auto": True,
+        }  # fmt: skip
+        return [Delivery("email", target, payload)]
+    return [Delivery(transport, target, {"kind": "digest", "text": text})]

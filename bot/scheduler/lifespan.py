@@ -1,4 +1,4 @@
-"""The scheduler in the service's lifespan (listed in ``bot.service.app.LIFESPAN_MODULES``).
+"""The scheduler in the service's lifespan (started by ``bot.service.app``, after Slack).
 
 With ``DESKBOT_SCHEDULER=true`` (the default) every web worker starts a scheduler; only the
 one holding the database lease runs the SLA scan, the outbox and the digests (see
@@ -21,11 +21,9 @@ async def lifespan(app: Any, ctx: AppContext) -> AsyncIterator[None]:
     if not ctx.settings.scheduler:
         yield
         return
-    from bot.notify.registry import build_notifiers, close_notifiers
     from bot.scheduler.runner import SchedulerRunner
 
-    notifiers = build_notifiers(ctx)
-    runner = SchedulerRunner.from_context(ctx, notifiers=notifiers)
+    runner = SchedulerRunner.from_context(ctx)
     ctx.desk.listeners.append(runner.on_ticket_changed)
     app.state.scheduler = runner
     runner.start()
@@ -35,4 +33,3 @@ async def lifespan(app: Any, ctx: AppContext) -> AsyncIterator[None]:
         if runner.on_ticket_changed in ctx.desk.listeners:
             ctx.desk.listeners.remove(runner.on_ticket_changed)
         runner.shutdown()
-        close_notifiers(notifiers)

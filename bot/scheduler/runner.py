@@ -8,7 +8,7 @@ Always scheduled: ``lease`` (every 15 s) takes or renews the lease. While held:
   time rather than up to 30 s later. ``misfire_grace_time=None``: a wake-up whose time passed
   while the process was busy still runs (APScheduler's default would silently drop it);
 - ``outbox`` every 10 s: deliver queued notifications;
-- ``digests`` every 60 s, when :mod:`bot.digest` provides ``send_due_digests``.
+- ``digests`` every 60 s: the CSMs' morning digests (:func:`bot.digest.send_due_digests`).
 
 Losing the lease removes those jobs; another process that takes it over starts them.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -27,36 +26,24 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 
+from bot.clock import Clock, utc_now
+from bot.desk import Change
+from bot.digest.delivery import send_due_digests
 from bot.notify import Notifier
+from bot.notify.outbox import OutboxWorker
 from bot.scheduler.lease import RENEW_EVERY, SchedulerLease
-from bot.scheduler.outbox import OutboxWorker
-from bot.scheduler.scanner import ScanReport, SlaScanner, utc_now
-from bot.store.records import Ticket
+from bot.scheduler.scanner import ScanReport, SlaScanner
 
 if TYPE_CHECKING:
     from bot.context import AppContext
 
 log = logging.getLogger("deskbot.scheduler")
 
-Clock = Callable[[], dt.datetime]
-
 SCAN_EVERY = dt.timedelta(seconds=30)
 OUTBOX_EVERY = dt.timedelta(seconds=10)
 DIGEST_EVERY = dt.timedelta(seconds=60)
 WAKEUP = "sla-wakeup"
 ACTIVE_JOBS = ("sla-scan", "outbox", "digests", WAKEUP)
-
-
-def digest_job(ctx: AppContext) -> Callable[[dt.datetime], object] | None:
-    """``send_due_digests`` bound to ``ctx``, if the digest package provides it."""
-    try:
-        module = importlib.import_module("bot.digest")
-    except ImportError:
-        return None
-    send = getattr(module, "send_due_digests", None)
-    if not callable(send):
-        return None
-    return lambda now: send(ctx, now)
 
 
 class SchedulerRunner:
@@ -89,17 +76,21 @@ class SchedulerRunner:
         cls,
         ctx: AppContext,
         *,
-        notifiers: Mapping[str, Notifier],
+        notifiers: Mapping[str, Notifier] | None = None,
         scheduler: BaseScheduler | None = None,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
         holder: str | None = None,
     ) -> SchedulerRunner:
+        """``notifiers``: the outbox transports (default: the context's)."""
+        clock = clock or ctx.clock
         return cls(
             scanner=SlaScanner.from_context(ctx, clock=clock),
-            worker=OutboxWorker.from_context(ctx, notifiers, clock=clock),
+            worker=OutboxWorker.from_context(
+                ctx, ctx.transports if notifiers is None else notifiers, clock=clock
+            ),
             lease=SchedulerLease(ctx.leases, holder=holder),
             next_wakeup=ctx.tickets.next_wakeup,
-            digests=digest_job(ctx),
+            digests=lambda now: send_due_digests(ctx, now),
             scheduler=scheduler,
             clock=clock,
         )
@@ -182,8 +173,9 @@ class SchedulerRunner:
             )  # fmt: skip
             self.armed_at = at
 
-    def on_ticket_changed(self, ticket: Ticket) -> None:
+    def on_ticket_changed(self, change: Change) -> None:
         """A desk listener: bring the wake-up forward if this ticket escalates sooner."""
+        ticket = change.ticket
         if self._scanning:
             return  # the scan's own re-derivations; it re-arms when it ends
         times = [c.next_escalation_at for c in ticket.clocks if c.next_escalation_at]

@@ -11,13 +11,14 @@ items, and an ``escalated`` event for the ticket's history — and the clocks ar
 ``next_escalation_at`` moves to the next step (and a breach is recorded). A step whose time
 passed while nobody was scanning fires once, marked ``late``; when several steps of a ticket
 are due at once (a backlog), only the highest one notifies anyone and the others are recorded
-as folded into it. A breach of a Slack ticket also tells the customer's thread ("we're late").
+as folded into it (:mod:`bot.notify.escalation`). Who hears a step — people by Slack or
+e-mail, the escalation channel, the customer on a breach — is the audience's call.
 
 A ticket whose data cannot be planned is reported and skipped; any other failure of a chunk
 rolls it back and the chunk is retried in halves, so one bad ticket costs only itself. Failed
 tickets stay due and are retried by the next scan.
 
-Delivery is not done here: the outbox worker (:mod:`bot.scheduler.outbox`) sends the items.
+Delivery is not done here: the outbox worker (:mod:`bot.notify.outbox`) sends the items.
 """
 
 from __future__ import annotations
@@ -25,34 +26,26 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Sequence, Set
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.clock import Clock, utc_now
 from bot.config import OrgConfig
 from bot.desk import TicketDesk
 from bot.errors import StoreUnavailable
-from bot.scheduler.deliveries import CLOCK_LABELS, StepFacts, base_payload, step_deliveries
-from bot.scheduler.recipients import RecipientResolver
+from bot.notify.escalation import LATE_AFTER, StepAudience, StepFacts, plan_firings
+from bot.notify.recipients import RecipientResolver
 from bot.sla_clocks import SlaClockKeeper, escalation_clock
-from bot.store.notifications import Delivery, EscalationStep
 from bot.store.records import ClockRecord, Ticket, TicketEvent
 from bot.store.sla_batch import DueTicket, FiredKey, Firing, SlaBatchStore
-from bot.store.tickets import EventSpec, TicketStore
+from bot.store.tickets import TicketStore
 from sla import TicketClocks
 
 if TYPE_CHECKING:
     from bot.context import AppContext
 
 log = logging.getLogger("deskbot.scheduler")
-
-Clock = Callable[[], dt.datetime]
-# Firing more than this after a step's time means nobody was scanning: say so.
-LATE_AFTER = dt.timedelta(seconds=60)
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -119,7 +112,7 @@ class SlaScanner:
         keeper: SlaClockKeeper,
         config: OrgConfig,
         batches: SlaBatchStore | None = None,
-        slack: bool = True,
+        audience: StepAudience | None = None,
         clock: Clock = utc_now,
         batch: int = 500,
         chunk: int = 500,
@@ -129,7 +122,7 @@ class SlaScanner:
         self.desk = desk
         self.keeper = keeper
         self.config = config
-        self.slack = slack
+        self.audience = audience  # who hears a step; None: webhooks, pages and the log only
         self.clock = clock
         self.batch = batch  # due clocks read per query
         self.chunk = chunk  # tickets per transaction
@@ -143,7 +136,7 @@ class SlaScanner:
             desk=ctx.desk,
             keeper=sla_keeper(ctx),
             config=ctx.config,
-            slack=ctx.settings.slack_bot_token is not None,
+            audience=ctx.audience,
             clock=clock,
         )
 
@@ -262,18 +255,14 @@ class SlaScanner:
                         recipients=tuple(step.recipients), outbox_items=len(firing.deliveries),
                     )
                 )  # fmt: skip
-            for listener in self.desk.listeners:
-                listener(outcome.ticket)
+            self.desk.changed(outcome.ticket)
 
     def plan(
         self, due: DueTicket, now: dt.datetime, *, clocks: TicketClocks | None = None
     ) -> list[Firing]:
         """The steps of one ticket to fire at ``now``: due, and not fired yet. ``clocks``: its
-        clocks replayed at ``now`` already.
-
-        Several steps due at once (a backlog after downtime, or a seed) make one ping: the
-        highest step reached is sent, marked late, and the lower ones are recorded without
-        notifying anyone, so a ticket never sends a burst of stale warnings."""
+        clocks replayed at ``now`` already. A backlog makes one ping (see
+        :func:`bot.notify.escalation.plan_firings`)."""
         ticket = due.ticket
         if clocks is None:
             clocks = self.keeper.state(ticket, due.events, now=now)
@@ -295,70 +284,4 @@ class SlaScanner:
                         late=step.is_late(now, LATE_AFTER),
                     )
                 )
-        if not steps:
-            return []
-        top = max(steps, key=_severity)
-        folded = [s for s in steps if s is not top]
-        late = top.late or bool(folded)
-        out = [self._firing(replace(top, late=late), now, folded=len(folded))]
-        out.extend(self._folded(facts, top, now) for facts in folded)
-        return sorted(out, key=lambda f: (f.step.due_at, f.step.clock, f.step.level))
-
-    def _firing(self, facts: StepFacts, now: dt.datetime, *, folded: int = 0) -> Firing:
-        step = facts.step
-        payload = base_payload(facts, self.config)
-        if folded:
-            payload["collapsed"] = folded
-            payload["text"] += f" ({folded} earlier step{'s' if folded > 1 else ''} folded in)"
-        record = EscalationStep(
-            ticket_id=facts.ticket.id,
-            clock=facts.escalation_clock,
-            level=step.level,
-            fraction=step.fraction,
-            due_at=step.fire_at,
-            recipients=[r.target for r in facts.recipients],
-        )
-        audit = EventSpec(
-            "escalated", now, "system", "deskbot", body=payload["text"],
-            data={k: payload[k] for k in ("clock", "escalation_clock", "level", "fraction",
-                                          "fire_at", "due_at", "late", "recipients")},
-        )  # fmt: skip
-        deliveries = step_deliveries(facts, config=self.config, slack=self.slack, payload=payload)
-        if self.slack and step.is_breach:
-            deliveries.extend(customer_notice(facts))
-        return Firing(record, tuple(deliveries), facts.late, audit)
-
-    def _folded(self, facts: StepFacts, top: StepFacts, now: dt.datetime) -> Firing:
-        """A lower step of a backlog: recorded (so it never fires later) and audited, with no
-        notification — the ticket's one ping is ``top``'s."""
-        step = facts.step
-        payload = base_payload(replace(facts, recipients=()), self.config)
-        label = CLOCK_LABELS.get(top.clock.name, top.clock.name)
-        payload["text"] += f"; folded into the {label} {round(top.step.fraction * 100)}% ping"
-        record = EscalationStep(
-            ticket_id=facts.ticket.id, clock=facts.escalation_clock, level=step.level,
-            fraction=step.fraction, due_at=step.fire_at, recipients=[],
-        )  # fmt: skip
-        audit = EventSpec(
-            "escalated", now, "system", "deskbot", body=payload["text"],
-            data={**{k: payload[k] for k in ("clock", "escalation_clock", "level", "fraction",
-                                             "fire_at", "due_at", "late", "recipients")},
-                  "folded_into": f"{top.escalation_clock}:{top.step.level}"},
-        )  # fmt: skip
-        return Firing(record, (), True, audit)
-
-
-def _severity(facts: StepFacts) -> tuple[float, bool, dt.datetime]:
-    """Which of a ticket's due steps is its one ping: the highest share of a target reached;
-    between equals, the first response (the customer waits for it), then the later step."""
-    return (facts.step.fraction, facts.clock.name == "first_response", facts.step.fire_at)
-
-
-def customer_notice(facts: StepFacts) -> list[Delivery]:
-    """ "We're late" in the customer's Slack thread when a promised time passed (rendered, and
-    checked to be still true, when it is delivered)."""
-    ticket = facts.ticket
-    if ticket.channel != "slack" or not ticket.channel_ref or not ticket.thread_ref:
-        return []
-    payload = {"kind": "customer_notice", "ticket": ticket.key, "clock": facts.clock.name}
-    return [Delivery("slack", ticket.channel_ref, payload)]
+        return plan_firings(steps, now=now, config=self.config, audience=self.audience)

@@ -30,6 +30,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 UPLOAD_PATHS = re.compile(r"^/(?:api/chat|api/tickets/[^/]+/comments|tickets/[^/]+/comment)$")
+MAIL_PATH = "/email/inbound"
 SLACK_PATH = "/slack/events"
 MB = 1024 * 1024
 
@@ -53,6 +54,9 @@ class RouteLimits:
         path = str(scope.get("path", ""))
         if path == SLACK_PATH:
             return self.slack, f"a Slack request may be at most {_size(self.slack)}"
+        if path == MAIL_PATH:
+            # A whole e-mail with its attachments; the route checks its token first.
+            return self.upload, f"an e-mail may be at most {_size(self.upload)}"
         content_type = _header(scope, b"content-type").lower()
         if content_type.startswith("multipart/form-data") and UPLOAD_PATHS.match(path):
             if self._may_upload(scope):

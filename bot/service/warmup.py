@@ -28,7 +28,9 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
 
     def load() -> None:
         try:
-            knowledge = ctx.conversation.knowledge()
+            if ctx.chat_model is not None:
+                ctx.chat_model.warm_up()  # the first turn must not pay for importing clients
+            knowledge = ctx.knowledge()
             warm_up = getattr(knowledge, "warm_up", None)  # the real knowledge base has it
             if callable(warm_up):
                 warm_up()

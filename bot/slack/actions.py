@@ -1,6 +1,7 @@
 """Button clicks: the customer's (Solved / Open a ticket / Talk to a human) go to the
 conversation service; the engineers' (Acknowledge / Take it / Waiting on customer / Resolve)
-drive the ticket desk and so the SLA clocks.
+call the same ticket desk methods as the web staff page and the CLI, and so drive the SLA
+clocks; what the customer hears of them is the desk audience's business, as everywhere.
 
 A click is taken once (a signed click replayed within Slack's five minutes is ignored), and
 its target is checked, not trusted: a customer button acts only on the conversation of the
@@ -24,11 +25,8 @@ from bot.slack.blocks import ACTION_FOR_ID, Block, apology, label, reply_message
 from bot.slack.buttons import remember_reply, retire
 from bot.slack.cards import ENGINEER_ACTIONS, engineer_buttons
 from bot.slack.history import CardFacts, slack_time
-from bot.slack.live import deliver_now, queue_refresh
-from bot.slack.messages import announce
-from bot.slack.notifier import SlackNotifier, build_notifier
+from bot.slack.notifier import SlackNotifier
 from bot.slack.placeholder import put_reply
-from bot.slack.retry import with_retries
 from bot.slack.roles import refusal
 from bot.slack.runtime import SlackRuntime
 from bot.store.records import Ticket
@@ -96,8 +94,6 @@ def on_customer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
         if ts is not None:
             remember_reply(rt, ref=ref, channel=channel, thread_ts=thread_ts, ts=ts,
                            reply=reply, text=text, blocks=blocks)  # fmt: skip
-        if reply.kind == "ticket_opened" and reply.ticket is not None:
-            announce(rt, reply.ticket.key)
     except Exception:
         log.exception("button %s in %s failed", name, ref)
         text, blocks = apology(value=ref)  # the reply (and its language) never came
@@ -114,7 +110,7 @@ def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
     Checked in order: a staff member; the card may be where it was clicked; the click is new;
     the person's role allows it on this ticket; it has not been done already ("already
     acknowledged by Chen Hao at 10:02"). Then the desk acts, every copy of the card is
-    re-rendered and the customer's thread is told what changed for them."""
+    re-rendered, and the audience tells the customer what changed for them."""
     action = body["actions"][0]
     action_id, key = str(action["action_id"]), str(action.get("value") or "")
     user = str(body.get("user", {}).get("id") or "")
@@ -125,8 +121,8 @@ def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
     if person is None:
         ephemeral(rt, channel, user, "Only support staff listed in deskbot's config can do that.")
         return
-    notifier = build_notifier(rt.ctx, client=rt.client, clock=rt.clock)
     try:
+        notifier = rt.notifier()
         # One click at a time per ticket: the second of two quick clicks sees the first.
         with rt.turn_lock(f"ticket:{key}"):
             before = rt.ctx.tickets.get(key)
@@ -144,29 +140,13 @@ def on_engineer_action(rt: SlackRuntime, body: dict[str, Any]) -> None:
                 ephemeral(rt, channel, user, why)
                 _show_current(rt, notifier, body, before)
                 return
-            after, note, customer_note = _apply(rt, action_id, before, person, notifier)
+            after, note = _apply(rt, action_id, before, person)
     except DeskbotError as exc:
         ephemeral(rt, channel, user, f"Could not {ENGINEER_ACTIONS[action_id].lower()}: {exc}")
         return
-    queue_refresh(rt.ctx, after, now=rt.now())  # the desk listener's job, done here too
-    deliver_now(rt.ctx, notifier, after, now=rt.now())
+    rt.cards().queue_refresh(after, now=rt.now())  # the desk listener's job, if it is not here
+    rt.deliver_now(after)
     _show_current(rt, notifier, body, after, note=note)
-    if customer_note:
-        tell_customer(rt, after, customer_note)
-
-
-def tell_customer(rt: SlackRuntime, ticket: Ticket, text: str) -> None:
-    """A line in the customer's thread (retried in place; a failure is logged)."""
-    if ticket.channel != "slack" or not ticket.channel_ref or not ticket.thread_ref:
-        return
-    channel, thread = ticket.channel_ref, ticket.thread_ref
-    try:
-        with_retries(
-            lambda: rt.client.chat_postMessage(channel=channel, thread_ts=thread, text=text),
-            what="a note to the customer",
-        )
-    except (SlackApiError, OSError):
-        log.exception("could not tell the customer about %s", ticket.key)
 
 
 def _show_current(
@@ -237,63 +217,24 @@ def _done_already(action_id: str, ticket: Ticket, person: Person, facts: CardFac
     return None
 
 
-def _apply(
-    rt: SlackRuntime,
-    action_id: str,
-    ticket: Ticket,
-    person: Person,
-    notifier: SlackNotifier,
-) -> tuple[Ticket, str, str | None]:
-    """Run the desk operation; returns (ticket, note for the card, note for the customer)."""
+def _apply(rt: SlackRuntime, action_id: str, ticket: Ticket, person: Person) -> tuple[Ticket, str]:
+    """Run the desk operation; returns (ticket, note for the card). What the customer hears of
+    it is the audience's business (:mod:`bot.notify.audience`)."""
     desk, now, who = rt.ctx.desk, rt.now(), person.name
     stamp = slack_time(now)
-    first = ticket.first_response_at is None
-    lang = notifier.lang(ticket)
-    picked_up = customer_text("picked_up", lang, who=who, key=ticket.key)
     if action_id == "deskbot_ack":
         after = desk.acknowledge(ticket, agent=person.id, now=now)
-        return (
-            after,
-            f":white_check_mark: Acknowledged by {who} at {stamp}",
-            picked_up if first else None,
-        )
+        return after, f":white_check_mark: Acknowledged by {who} at {stamp}"
     if action_id == "deskbot_take":
-        after = desk.assign(ticket, assignee=person.id, by=person.id, now=now)
-        if first:
-            # Taking a ticket is starting work on it: that is the first response.
-            after = desk.acknowledge(after, agent=person.id, now=now)
-        return after, f":raising_hand: Taken by {who} at {stamp}", picked_up if first else None
+        after = desk.take(ticket, agent=person.id, now=now)
+        return after, f":raising_hand: Taken by {who} at {stamp}"
     if action_id == "deskbot_wait":
         after = desk.wait_on_customer(ticket, agent=person.id, now=now)
-        text = customer_text("waiting", lang, who=who, key=ticket.key)
-        return after, f":hourglass: Waiting on the customer ({who}, {stamp})", text
+        return after, f":hourglass: Waiting on the customer ({who}, {stamp})"
     if action_id == "deskbot_resolve":
         after = desk.resolve(ticket, by=person.id, now=now)
-        text = customer_text("resolved", lang, who=who, key=ticket.key)
-        return after, f":tada: Resolved by {who} at {stamp}", text
+        return after, f":tada: Resolved by {who} at {stamp}"
     raise KeyError(action_id)
-
-
-CUSTOMER_TEXTS = {
-    "picked_up": {
-        "en": "{who} from the support team has picked up {key} and is on it.",
-        "zh": "支持团队的{who}已接手 {key}，正在处理。",
-    },
-    "waiting": {
-        "en": "{who} from the support team needs more information from you on {key}. Please "
-        "reply in this thread — the ticket waits for your answer.",
-        "zh": "支持团队的{who}需要您补充 {key} 的信息，请在这个讨论串里回复，工单会等待您的答复。",
-    },
-    "resolved": {
-        "en": "{key} was marked resolved by {who}. If it is not fixed, reply in this thread: "
-        "it reopens.",
-        "zh": "{who}已将 {key} 标记为已解决。如果问题仍在，直接在这里回复即可重新打开。",
-    },
-    "reopened": {
-        "en": "{key} is open again: {who} has been told and will follow up in this thread.",
-        "zh": "{key} 已重新打开，已通知{who}，会在这里跟进。",
-    },
-}
 
 
 def _card_may_be_in(rt: SlackRuntime, channel: str, ticket: Ticket) -> bool:
@@ -304,11 +245,6 @@ def _card_may_be_in(rt: SlackRuntime, channel: str, ticket: Ticket) -> bool:
         return False
     owner = next((a for a in config.accounts if a.internal_channel == channel), None)
     return owner is None or owner.id == ticket.account_id
-
-
-def customer_text(name: str, lang: str, **values: str) -> str:
-    texts = CUSTOMER_TEXTS[name]
-    return texts.get(lang, texts["en"]).format(**values)
 
 
 def _retire_buttons(rt: SlackRuntime, body: dict[str, Any], note: str) -> None:

@@ -13,7 +13,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import actions, bug_form, card_thread, csat, messages, status
+from bot.slack import actions, bug_form, card_thread, csat, messages, rating, status
 from bot.slack.blocks import ACTION_FOR_ID
 from bot.slack.runtime import SlackRuntime
 
@@ -88,7 +88,7 @@ def register(app: App, rt: SlackRuntime) -> None:
     def _link(ack: Ack) -> None:
         ack()  # a link button: Slack opens the URL; nothing to do here
 
-    @app.action(re.compile(f"^{csat.ACTION_ID}_[1-5]$"))
+    @app.action(re.compile(f"^{rating.ACTION_ID}_[1-5]$"))
     def _rating(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         csat.on_rating(rt, body)

@@ -51,6 +51,14 @@ LOOKING = ":hourglass_flowing_sand: Looking through the docs…"
 LOOKING_ZH = ":hourglass_flowing_sand: 正在查阅文档…"
 
 
+def has_buttons(blocks: list[Block]) -> bool:
+    return any(b.get("type") == "actions" for b in blocks)
+
+
+def without_buttons(blocks: list[Block]) -> list[Block]:
+    return [b for b in blocks if b.get("type") != "actions"]
+
+
 def label(action: str, lang: str = "en") -> str:
     """The button's label in the conversation's language."""
     if lang == "zh" and action in LABELS_ZH:

@@ -11,7 +11,6 @@ from typing import Any
 from bot.conversation.types import TicketSummary
 from bot.errors import DeskbotError
 from bot.slack.blocks import Block, sections, ticket_lines
-from bot.slack.messages import announce
 from bot.slack.runtime import SlackRuntime
 from bot.store.records import NewTicket, Ticket
 
@@ -186,8 +185,7 @@ def on_submit(rt: SlackRuntime, body: dict[str, Any]) -> Ticket | None:
         rt.client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, text=text, blocks=sections(text)
         )
-    announce(rt, ticket.key)
-    return ticket
+    return ticket  # the engineers hear of it from the desk's audience
 
 
 def _submission_key(body: dict[str, Any]) -> str:

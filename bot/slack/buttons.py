@@ -7,24 +7,15 @@ they can be changed later; bookkeeping never costs the customer the reply.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from bot.conversation.types import Reply
+from bot.slack.blocks import Block, has_buttons, without_buttons
 from bot.slack.runtime import SlackRuntime
 from bot.store.slack_posts import CUSTOMER, REPLY, SlackPost, SlackPostStore
 
 log = logging.getLogger("deskbot.slack.buttons")
-Block = dict[str, Any]
-
-
-def has_buttons(blocks: list[Block]) -> bool:
-    return any(b.get("type") == "actions" for b in blocks)
-
-
-def without_buttons(blocks: list[Block]) -> list[Block]:
-    return [b for b in blocks if b.get("type") != "actions"]
 
 
 def remember_reply(

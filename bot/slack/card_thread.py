@@ -1,7 +1,8 @@
 """Staff talking under a ticket's card (in the internal channel, the escalation channel or a
 DM): each message is an internal note on the ticket — never shown to the customer by itself —
-and its author gets a *Send to customer* button that posts it in the customer's thread as a
-reply from them (recorded as an agent reply: the first response if none came yet).
+and its author gets a *Send to customer* button that records it as their public reply (the
+first response if none came yet), which the audience sends on the ticket's own channel: the
+customer's Slack thread, the web chat or e-mail.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def on_card_reply(rt: SlackRuntime, event: dict[str, Any], card: SlackPost) -> N
         channel=channel, ts=ts, kind=STAFF_REPLY, now=now, ticket_id=ticket.id,
         thread_ts=card.ts, payload={"text": said, "author": person.id},
     )  # fmt: skip
-    where = "the customer's Slack thread" if ticket.channel == "slack" else "the ticket"
+    where = {"slack": "the customer's Slack thread", "email": "an e-mail to the customer",
+             "web": "the customer's web chat"}.get(ticket.channel, "the ticket")  # fmt: skip
     text = f"Kept as an internal note on {ticket.key} (the customer does not see it)."
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
@@ -83,9 +85,7 @@ def on_card_reply(rt: SlackRuntime, event: dict[str, Any], card: SlackPost) -> N
 
 def on_send(rt: SlackRuntime, body: dict[str, Any]) -> None:
     """*Send to customer* on an internal note: posted once in the customer's thread."""
-    from bot.slack.actions import ephemeral, first_click, tell_customer
-    from bot.slack.live import deliver_now
-    from bot.slack.notifier import build_notifier
+    from bot.slack.actions import ephemeral, first_click
 
     action = (body.get("actions") or [{}])[0]
     channel, _, ts = str(action.get("value") or "").partition("|")
@@ -113,8 +113,7 @@ def on_send(rt: SlackRuntime, body: dict[str, Any]) -> None:
     except DeskbotError as exc:
         ephemeral(rt, where, user, f"Could not send it: {exc}")
         return
+    # The desk's audience sends the reply to the customer, on the ticket's own channel.
     posts.update(note.id, payload={**note.payload, "sent": True})
-    tell_customer(rt, ticket, f"*{author.name}* (support): {said}")
-    deliver_now(rt.ctx, build_notifier(rt.ctx, client=rt.client, clock=rt.clock), ticket,
-                now=rt.now())  # fmt: skip
+    rt.deliver_now(ticket)
     ephemeral(rt, where, user, f"Sent to the customer on {ticket.key}.")

@@ -22,12 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from bot.context import AppContext
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
-from bot.slack.client import web_client
-from bot.slack.live import card_listener
 from bot.slack.messages import replay_kept
-from bot.slack.notifier import SlackNotifier, build_notifier
 from bot.slack.runtime import SlackRuntime
 from bot.slack.spool import Spool, SpoolWorker
+from bot.triage.factory import redactor_from
 
 log = logging.getLogger("deskbot.slack")
 
@@ -38,46 +36,41 @@ class SlackService:
 
     bolt: App
     runtime: SlackRuntime
-    notifier: SlackNotifier
 
 
 def build_service(ctx: AppContext, *, runtime: SlackRuntime | None = None) -> SlackService:
     settings = ctx.settings
-    assert settings.slack_signing_secret is not None
-    rt = runtime or SlackRuntime(ctx=ctx, client=web_client(settings))
+    assert settings.slack_signing_secret is not None and ctx.slack_client is not None
+    rt = runtime or SlackRuntime(ctx=ctx, client=ctx.slack_client, clock=ctx.clock)
     if rt.spool is None:
-        from bot.triage.factory import redactor_from
-
         rt.spool = Spool(settings.home / "spool" / "slack", redactor=redactor_from(settings))
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack")
     bolt = build_bolt_app(
         rt, signing_secret=settings.slack_signing_secret.get_secret_value(), executor=executor
     )
-    notifier = build_notifier(ctx, client=rt.client, clock=rt.clock)
-    return SlackService(bolt=bolt, runtime=rt, notifier=notifier)
+    return SlackService(bolt=bolt, runtime=rt)
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
+async def lifespan(
+    app: FastAPI, ctx: AppContext, *, runtime: SlackRuntime | None = None
+) -> AsyncIterator[None]:
+    """``runtime``: a prepared one (tests); else built on the context's Slack client. Slack's
+    outbound side (the notifier, the customer's threads) is the context's, built with it."""
     app.state.slack = None
-    # The service's own settings decide (the context's are the same object outside tests).
-    settings = getattr(app.state, "settings", ctx.settings)
-    if not settings.slack_enabled:
+    settings = ctx.settings
+    if not settings.slack_enabled or ctx.slack_client is None:
         log.info("slack disabled: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not both set")
         yield
         return
-    service = build_service(ctx, runtime=ctx.extras.get("slack_runtime"))
+    service = build_service(ctx, runtime=runtime)
     app.state.slack = service
-    # The outbox worker finds its notifiers here, by transport.
-    ctx.extras.setdefault("notifiers", {})["slack"] = service.notifier
-    # Every copy of a ticket in Slack follows the ticket (bot.slack.live).
-    listener = card_listener(ctx, service.runtime.clock)
-    ctx.desk.listeners.append(listener)
     # Old delivery ids go at start-up and then every few hundred events (SlackRuntime).
     pruned = await run_in_threadpool(service.runtime.prune_deliveries)
     if pruned:
         log.info("forgot %d old slack delivery ids", pruned)
-    socket = await _start_socket_mode(service.bolt, settings)
+    # The service's own settings decide Socket Mode (the context's are the same outside tests).
+    socket = await _start_socket_mode(service.bolt, getattr(app.state, "settings", settings))
     log.info("slack enabled", extra={"socket_mode": socket is not None})
     # Messages kept while the database was down are answered when it is back (and at start).
     spool = SpoolWorker(lambda: replay_kept(service.runtime))
@@ -86,12 +79,9 @@ async def lifespan(app: FastAPI, ctx: AppContext) -> AsyncIterator[None]:
         yield
     finally:
         spool.stop()
-        if listener in ctx.desk.listeners:
-            ctx.desk.listeners.remove(listener)
         if socket is not None:
             socket.close()
         app.state.slack = None
-        ctx.extras.get("notifiers", {}).pop("slack", None)
         executor = service.bolt.listener_runner.listener_executor
         executor.shutdown(wait=True, cancel_futures=False)
 

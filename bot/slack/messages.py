@@ -32,7 +32,6 @@ from slack_sdk.errors import SlackApiError
 from bot.conversation.texts import language
 from bot.conversation.types import Inbound, Reply
 from bot.errors import ServiceUnavailable, StoreUnavailable
-from bot.slack.announce import announce_ticket
 from bot.slack.blocks import LOOKING, LOOKING_ZH, apology, mrkdwn, reply_message, sections
 from bot.slack.buttons import remember_reply
 from bot.slack.card_thread import card_of, on_card_reply
@@ -171,7 +170,9 @@ def handle(
     if person is not None:
         if ticket is not None:
             said = rt.readable(turn.text)
-            rt.ctx.desk.agent_reply(ticket, agent=person.id, body=said, now=rt.now())
+            rt.ctx.desk.agent_reply(
+                ticket, agent=person.id, body=said, now=rt.now(), in_thread=True
+            )
             return
         if not (turn.mentioned or turn.direct):
             return  # staff talking in a customer's thread; not a question for the bot
@@ -187,9 +188,9 @@ def handle(
     answer(rt, turn, progress=progress)
     if waiting and ticket is not None:
         try:
-            customer_answered(rt, ticket, turn.text)
+            customer_answered(rt, ticket)
         except Exception:
-            log.exception("could not tell who works %s that the customer answered", ticket.key)
+            log.exception("could not update the cards of %s", ticket.key)
 
 
 def _event_id(event: dict[str, Any], body: dict[str, Any]) -> str:
@@ -323,12 +324,9 @@ def converse(rt: SlackRuntime, inbound: Inbound, *, channel: str, placeholder: s
     """The service's reply; a streamed (LLM) answer grows in the progress note meanwhile, at
     most one ``chat.update`` per ``rt.stream_interval`` seconds (Slack rate-limits updates)."""
     service = rt.service()
-    stream = getattr(service, "stream", None)
-    if stream is None:
-        return service.handle(inbound, now=rt.now())
     shown = ""
     last = time.monotonic()
-    for pieces, piece in enumerate(stream(inbound, now=rt.now()), start=1):
+    for pieces, piece in enumerate(service.stream(inbound, now=rt.now()), start=1):
         if isinstance(piece, Reply):
             return piece
         shown += piece
@@ -351,20 +349,6 @@ def show(rt: SlackRuntime, turn: Turn, reply: Reply, *, placeholder: str | None)
     if ts is not None:
         remember_reply(rt, ref=turn.ref, channel=turn.channel, thread_ts=turn.thread_ts, ts=ts,
                        reply=reply, text=text, blocks=blocks)  # fmt: skip
-    if reply.kind == "ticket_opened" and reply.ticket is not None:
-        announce(rt, reply.ticket.key)
-
-
-def announce(rt: SlackRuntime, key: str) -> None:
-    """Post a new ticket to the engineers; a failure here must not cost the customer's reply."""
-    try:
-        ticket = rt.ctx.tickets.get(key)
-        from bot.slack.notifier import build_notifier
-
-        notifier = build_notifier(rt.ctx, client=rt.client, clock=rt.clock)
-        announce_ticket(rt.ctx, notifier, ticket, now=rt.now())
-    except Exception:
-        log.exception("could not announce %s to engineers", key)
 
 
 def _update(rt: SlackRuntime, channel: str, ts: str, text: str, blocks: list[Any]) -> None:

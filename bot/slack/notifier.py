@@ -25,8 +25,9 @@ Outbox items with ``transport="slack"`` (queue them with
     # with "thread_ts": a reply in that thread; with "replace": a progress note to delete
 
     {"kind": "refresh", "ticket": "SUP-1042"}         # re-render every copy of the ticket
-    {"kind": "customer_notice", "ticket": "SUP-1042", "clock": "first_response"}
-                                   # "we're late" in the customer's thread, if still true
+    {"kind": "csat", "ticket": "SUP-1042"}            # the rating request, if still resolved
+    {"kind": "note", "ticket": "SUP-1042", "text": "The customer answered on …"}
+                                   # a line for one person, threaded under the card in their DM
 
 Account, tier, priority, subject, assignee, the thread link (``chat.getPermalink``) and the
 time left (or how late) are read from the ticket at delivery time, so a ping delivered after
@@ -50,18 +51,19 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.clock import Clock, utc_now
 from bot.config import OrgConfig
-from bot.context import AppContext
+from bot.conversation.texts import language
 from bot.errors import DeskbotError, NotFound
 from bot.notify import DeliveryError
-from bot.slack.blocks import Block
-from bot.slack.buttons import without_buttons
+from bot.notify.texts import customer_language
+from bot.sla_setup import rotation_for
+from bot.slack.blocks import Block, without_buttons
 from bot.slack.cards import escalation_card, ping_reply, ticket_card
 from bot.slack.client import delivery_error
-from bot.slack.csat import request_blocks
 from bot.slack.history import CardFacts, card_facts
-from bot.slack.progress import late_notice, status_line
-from bot.slack.runtime import Clock, utc_now
+from bot.slack.progress import status_line
+from bot.slack.rating import request_blocks
 from bot.store.conversations import ConversationStore
 from bot.store.records import OutboxItem, Ticket
 from bot.store.slack_posts import CARD, CSAT, CUSTOMER, PING, SlackPost, SlackPostStore
@@ -108,8 +110,6 @@ class SlackNotifier:
                 self._message(item)
             elif kind == "refresh":
                 self.refresh(self._ticket(payload))
-            elif kind == "customer_notice":
-                self._customer_notice(self._ticket(payload), payload)
             elif kind == "csat":
                 self._csat(self._ticket(payload))
             elif kind == "note":
@@ -237,8 +237,6 @@ class SlackNotifier:
         return tuple(users)
 
     def on_call(self) -> str | None:
-        from bot.sla_setup import rotation_for
-
         try:
             rotation = rotation_for(self.config)
             return rotation.on_call(self.clock()) if rotation is not None else None
@@ -260,21 +258,6 @@ class SlackNotifier:
             except (SlackApiError, OSError):
                 log.warning("could not delete the progress note %s in %s", note, channel)
 
-    def _customer_notice(self, ticket: Ticket, payload: dict[str, Any]) -> None:
-        """Tell the customer's thread that a promised time passed — only if it is still true."""
-        if ticket.channel != "slack" or not ticket.channel_ref or not ticket.thread_ref:
-            return
-        oncall = self.config.person(self.on_call() or "")
-        text = late_notice(
-            ticket, str(payload.get("clock") or "first_response"), config=self.config,
-            lang=self.lang(ticket), now=self.clock(), oncall=oncall.name if oncall else None,
-        )  # fmt: skip
-        if text is None:
-            return
-        self.client.chat_postMessage(
-            channel=ticket.channel_ref, thread_ts=ticket.thread_ref, text=text
-        )
-
     def _csat(self, ticket: Ticket) -> None:
         """Ask the customer's thread for a rating, if the ticket is still resolved."""
         if ticket.is_open or not ticket.channel_ref or not ticket.thread_ref:
@@ -290,7 +273,7 @@ class SlackNotifier:
     def _note(self, ticket: Ticket, channel: str, payload: dict[str, Any], *, target: str) -> None:
         """A line for one person about a ticket ("the customer replied: …"), threaded under
         the ticket's card in their DM when there is one, else as a card with the line."""
-        line = str(payload.get("text") or "")
+        line = _escaped(str(payload.get("text") or ""))
         card = self.posts.card_in(ticket.id, channel)
         if card is not None:
             person = self.config.person(target)
@@ -313,12 +296,7 @@ class SlackNotifier:
     def lang(self, ticket: Ticket) -> str:
         """The language of the ticket's conversation."""
         if self.conversations is not None:
-            conv = self.conversations.for_ticket(ticket.id)
-            lang = conv.state.get("lang") if conv is not None else None
-            if lang in ("en", "zh"):
-                return str(lang)
-        from bot.conversation.texts import language
-
+            return customer_language(self.conversations, ticket)
         return language(ticket.subject)
 
     # -- live copies ---------------------------------------------------------------------------
@@ -427,14 +405,6 @@ class SlackNotifier:
             raise DeliveryError(f"no ticket {ref}", permanent=True) from exc
 
 
-def build_notifier(ctx: AppContext, *, client: WebClient, clock: Clock = utc_now) -> SlackNotifier:
-    """The notifier for an application context (what the outbox worker registers)."""
-    return SlackNotifier(
-        client=client,
-        config=ctx.config,
-        tickets=ctx.tickets,
-        clock=clock,
-        public_url=ctx.settings.public_url,
-        posts=SlackPostStore(ctx.db),
-        conversations=ctx.conversations,
-    )
+def _escaped(text: str) -> str:
+    """Someone's words in a Slack message: no mention or link can be formed from them."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -10,7 +10,6 @@ worker with its retries, never dropped.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -87,10 +86,11 @@ def queue_reply(
     note: str | None,
     text: str,
     blocks: list[Block] | None,
-    now: dt.datetime | None = None,
 ) -> None:
-    """Hand the reply to the outbox: Slack refused it for longer than a turn may wait."""
+    """Hand the reply to the outbox: Slack refused it for longer than a turn may wait. It goes
+    the way every message of the desk goes (:meth:`bot.notify.audience.Audience.send`): one
+    more attempt now, then the outbox worker's retries, and a visible failure at the end."""
     payload: dict[str, Any] = {"kind": "message", "text": text, "blocks": blocks or [],
                                "thread_ts": thread_ts, "replace": note}  # fmt: skip
-    rt.ctx.notifications.enqueue(Delivery("slack", channel, payload), now=now or rt.now())
     log.error("slack refused the reply in %s:%s; queued in the outbox", channel, thread_ts)
+    rt.ctx.audience.send([Delivery("slack", channel, payload)], ticket_id=None)

@@ -2,7 +2,7 @@
 happened last, what is due next and when (in the account's time zone, the pages' format).
 
 Used for the status line on the ticket's message in the customer's thread, ``/support status``,
-App Home and the notices the customer gets (late, waiting on you, resolved).
+and App Home (the notices the customer gets are written by :mod:`bot.notify.texts`).
 """
 
 from __future__ import annotations
@@ -102,36 +102,3 @@ def status_line(
         else (" An engineer will pick it up.")
     )
     return f"*{ticket.key}* is open.{on}{due}"
-
-
-def late_notice(
-    ticket: Ticket, clock_name: str, *, config: OrgConfig, lang: str, now: dt.datetime,
-    oncall: str | None,
-) -> str | None:  # fmt: skip
-    """'We're late: …' when the clock's promised time has passed and it still runs; None when
-    it no longer does (answered, resolved, paused) — a stale apology would be untrue."""
-    clock = ticket.clock(clock_name)
-    if (
-        not ticket.is_open
-        or clock is None
-        or clock.due_at is None
-        or clock.stopped_at is not None
-        or clock.paused
-        or clock.due_at > now
-    ):
-        return None
-    tz = account_zone(config, ticket)
-    who = staff_name(config, ticket.assignee_id) or oncall
-    what = _CLOCK.get(clock_name, {}).get(lang) or clock_name
-    at = when(clock.due_at, tz, lang, now=now)
-    if lang == "zh":
-        on = f"{who}正在处理，" if who else "工程师正在处理，"
-        return (
-            f":hourglass: 抱歉，*{ticket.key}* 的{what}已超过我们承诺的时间（{at}）。"
-            f"{on}会在这里回复您。"
-        )
-    on = f"{who} is on it" if who else "an engineer is on it"
-    return (
-        f":hourglass: We're late on *{ticket.key}*: we promised {what} by {at}. "
-        f"Sorry — {on} and will reply in this thread."
-    )

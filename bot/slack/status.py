@@ -16,10 +16,11 @@ from typing import Any
 
 from bot.config import Account, Person
 from bot.errors import NotFound
+from bot.notify.texts import customer_language
 from bot.slack.blocks import Block
 from bot.slack.cards import CLOCK_NAMES, engineer_buttons, status_phrase
 from bot.slack.history import card_facts, slack_time
-from bot.slack.notifier import build_notifier
+from bot.slack.notifier import SlackNotifier
 from bot.slack.progress import next_due, status_line
 from bot.slack.runtime import SlackRuntime
 from bot.store.records import Ticket
@@ -163,7 +164,7 @@ def _customer_home(rt: SlackRuntime, blocks: list[Block], *, user: str, now: dt.
     if not mine:
         blocks.append(_context(_EMPTY[lang]))
     posts = SlackPostStore(rt.ctx.db)
-    notifier = build_notifier(rt.ctx, client=rt.client, clock=rt.clock)
+    notifier = rt.notifier()
     for ticket in mine[:HOME_LIMIT]:
         section: Block = _section(customer_line(rt, ticket, lang=lang, now=now))
         link = _ticket_link(rt, ticket, posts, notifier)
@@ -254,7 +255,7 @@ def _watched_accounts(rt: SlackRuntime, person: Person) -> set[str] | None:
 
 
 def _ticket_link(
-    rt: SlackRuntime, ticket: Ticket, posts: SlackPostStore, notifier: Any
+    rt: SlackRuntime, ticket: Ticket, posts: SlackPostStore, notifier: SlackNotifier
 ) -> str | None:
     """Where the customer opens the ticket: its Slack thread, else its web page."""
     if ticket.channel == "slack":
@@ -287,8 +288,7 @@ def _oncall(rt: SlackRuntime, now: dt.datetime) -> str | None:
 
 def _lang(rt: SlackRuntime, tickets: list[Ticket]) -> str:
     """The language the user speaks with us: their tickets' conversations'."""
-    notifier = build_notifier(rt.ctx, client=rt.client, clock=rt.clock)
-    langs = [notifier.lang(t) for t in tickets[:5]]
+    langs = [customer_language(rt.ctx.conversations, t) for t in tickets[:5]]
     return "zh" if langs and langs.count("zh") * 2 >= len(langs) else "en"
 
 

@@ -97,13 +97,18 @@ class DailyRuns:
         *,
         now: dt.datetime,
         data: dict[str, Any] | None = None,
+        force: bool = False,
     ) -> tuple[int, ...] | None:
         """Claim (CSM, day) and queue its deliveries in one transaction — both or neither, so a
         crash in between can neither lose the day's digest nor send it twice. Returns the
-        outbox ids, or None when the day was claimed already."""
+        outbox ids, or None when the day was claimed already (``force``: claim it again)."""
         try:
             with self.db.session() as session:
-                session.add(DigestRunRow(csm_id=csm_id, day=day, sent_at=now, data=data or {}))
+                row = session.get(DigestRunRow, (csm_id, day)) if force else None
+                if row is not None:
+                    row.sent_at, row.data = now, data or {}
+                else:
+                    session.add(DigestRunRow(csm_id=csm_id, day=day, sent_at=now, data=data or {}))
                 session.flush()  # the unique (CSM, day) key decides before anything is queued
                 rows = [outbox_row(delivery, now) for delivery in deliveries]
                 session.add_all(rows)

@@ -287,3 +287,16 @@ class CsatRow(Base):
     rater: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(20))
     rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class MailMessageRow(Base):
+    """Every e-mail of a support thread, ours and the customer's, by Message-ID: how a reply
+    finds its conversation (In-Reply-To / References) and how ours are threaded."""
+
+    __tablename__ = "mail_messages"
+    message_id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    thread: Mapped[str] = mapped_column(String(250), index=True)  # the conversation ref
+    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    address: Mapped[str] = mapped_column(String(320))  # the customer's address
+    subject: Mapped[str] = mapped_column(String(500))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

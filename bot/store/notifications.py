@@ -56,10 +56,19 @@ class NotificationStore:
             return record_steps(session, [StepRecord(step, tuple(deliveries), late)], now=now)[0]
 
     def enqueue(
-        self, delivery: Delivery, *, now: dt.datetime, ticket_id: int | None = None
+        self,
+        delivery: Delivery,
+        *,
+        now: dt.datetime,
+        ticket_id: int | None = None,
+        not_before: dt.datetime | None = None,
     ) -> OutboxItem:
+        """Queue one delivery; ``not_before`` keeps the outbox worker off it until then (the
+        caller is delivering it at once and records the outcome)."""
         with self.db.session() as session:
             row = self._outbox_row(delivery, now, ticket_id, None)
+            if not_before is not None:
+                row.next_attempt_at = not_before
             session.add(row)
             session.flush()
             return _item(row)
@@ -112,6 +121,11 @@ class NotificationStore:
                 row.last_error = error[:2000]
                 row.next_attempt_at = retry_at
                 row.status = "failed" if give_up else "pending"
+
+    def get(self, item_id: int) -> OutboxItem | None:
+        with self.db.session() as session:
+            row = session.get(OutboxRow, item_id)
+            return _item(row) if row is not None else None
 
     def counts(self) -> dict[str, int]:
         with self.db.session() as session:

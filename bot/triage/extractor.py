@@ -55,6 +55,12 @@ _TRIGGER = re.compile(
     r"you|calling|tapping|clicking|pressing|joining|leaving|opening|selecting|switching|sending|"
     r"trying|connecting|starting|publishing|subscribing|running|launching|rotating|"
     r"backgrounding|the app (?:goes|is|returns|comes))\b"
+    # "when a presenter shares their screen", "whenever the other user leaves"
+    r"|\bwhen(?:ever)?\s+(?:an?|the|our|my|their|two|other)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:shares?|joins?|leaves?|calls?|receives?|opens?|closes?|switch(?:es)?|sends?|taps?|"
+    r"clicks?|press(?:es)?|starts?|stops?|publish(?:es)?|subscribes?|rotates?|locks?|goes|comes|"
+    r"returns?|reconnects?|connects?|disconnects?|logs?|signs?|upgrades?|updates?|installs?|"
+    r"interrupts?|hangs? up|puts?)\b"
     r"|\b(?:tapping|clicking|pressing|calling|selecting|opening|joining)\s+(?:on\s+)?[\w` ]{1,40}?"
     r"\s+(?:shows|crashes|does nothing|fails|throws|returns|causes|results|freezes|hangs)"
     r"|\b(?:crash\w*|fails?|freez\w*|hangs?)\s+(?:on|at) (?:app )?(?:launch|startup|start|login|"
@@ -72,6 +78,13 @@ _TRIGGER = re.compile(
     r"|(?:启动|打开|进入|进房|登录|调用)[^，。！？\n]{0,10}就(?:会)?(?:崩溃|闪退|crash|黑屏|卡死|报错)"
     r"|调用[^，。！？\n]{1,40}?(?:报错|失败|崩溃|闪退|抛出|返回错误|没有(?:任何)?(?:反应|回调))"
 )
+_ACTION_LIST = re.compile(
+    r"(?i)[:：]\s*(?P<v>(?:(?:start|join|leave|open|close|tap|click|press|send|receive|call|"
+    r"hang up|switch|rotate|lock|unlock|put|bring|go|return|reopen|restart|kill|background|"
+    r"enable|disable|publish|subscribe|mute|unmute|log ?in|log ?out|sign ?in|install|update)"
+    r"[^,，.;\n]{0,40}[,，]\s*(?:and |then )?){2,}[a-z][^,，.;\n]{1,40})"
+)
+_ARROWS = re.compile(r"(?P<v>[^\n：:]{2,30}(?:→|->|=>)[^\n]{2,30}(?:→|->|=>)[^\n]{2,40})")
 # "- cold start from VoIP push -> conflict": scenario bullets
 _SCENARIO = re.compile(r"(?m)^\s*[-*]\s+[^\n]{3,120}(?:->|→|=>)[^\n]+$")
 _CODE = re.compile(r"```|\b[\w$]+\.[a-z_$][\w$]*(?:\(|\s*=\s*\()|\{\s*\"\w+\"\s*:[^{}]*,[^{}]*,")
@@ -190,6 +203,10 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
         return _short("\n".join(f"{n}. {s}" for n, s in enumerate(steps, 1)))
     if len(_SCENARIO.findall(text)) >= 2:
         return _short("\n".join(m.strip() for m in _SCENARIO.findall(text)))
+    # "…: start a call, receive a phone call, hang up." / "进入通话 → 切到后台 → 再切回来"
+    listed = _ACTION_LIST.search(text) or _ARROWS.search(text)
+    if listed:
+        return _short(listed.group("v").strip(), 400)
     # stack frames look like code but are not a reproduction
     prose = re.sub(r"(?m)^\s*at\s.*$", "", text)
     trigger = _TRIGGER.search(prose) or _CODE.search(prose)

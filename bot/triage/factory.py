@@ -9,6 +9,7 @@ from bot.settings import Settings
 from bot.triage.engine import TriageEngine
 from bot.triage.offline import OfflineEngine
 from bot.triage.redactor import Redactor
+from retrieval.llm import ChatModel
 
 EngineChoice = Literal["auto", "offline", "llm"]
 
@@ -18,8 +19,11 @@ def redactor_from(settings: Settings) -> Redactor:
     return Redactor(emails=settings.redact_emails, phones=settings.redact_phones)
 
 
-def build_engine(settings: Settings, *, engine: EngineChoice = "auto") -> TriageEngine:
-    """``auto``: the LLM engine when an endpoint is configured, else the offline rules."""
+def build_engine(
+    settings: Settings, *, engine: EngineChoice = "auto", chat: ChatModel | None = None
+) -> TriageEngine:
+    """``auto``: the LLM engine when an endpoint is configured, else the offline rules.
+    ``chat``: the process's chat model (built from the settings when not given)."""
     offline = OfflineEngine(
         max_upload_mb=settings.max_upload_mb,
         redactor=redactor_from(settings),
@@ -28,13 +32,7 @@ def build_engine(settings: Settings, *, engine: EngineChoice = "auto") -> Triage
         return offline
     if engine == "llm" and not settings.llm_configured:
         raise ConfigError("--engine llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
+    from bot.chat import build_chat_model
     from bot.triage.llm import LLMEngine
 
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    return LLMEngine(
-        model=settings.llm_model,
-        base_url=settings.openai_base_url,
-        api_key=key,
-        timeout=settings.llm_timeout,
-        fallback=offline,
-    )
+    return LLMEngine(chat=chat or build_chat_model(settings), fallback=offline)

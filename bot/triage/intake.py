@@ -158,6 +158,29 @@ class IntakeSession(BaseModel):
         self._prioritise()
         return self._decide(result, go_ahead=go_ahead)
 
+    def reread(self, engine: TriageEngine, decision: IntakeDecision) -> IntakeDecision:
+        """Read the finished report once more with ``engine`` (an LLM, when the turns were
+        read by rules): the facts it finds fill gaps, and its priority and reason are kept."""
+        result = engine.triage(
+            TriageRequest(text=self.text[-MAX_REPORT_CHARS:] or "-", tier=self.tier)
+        )
+        fields = (
+            result.fields.model_copy(update={"summary": None})
+            if self.fields.summary
+            else result.fields
+        )
+        self.fields = self.fields.merged(fields)
+        if self.kind == "bug" and result.kind == "outage":
+            self.kind = "outage"
+        if result.kind in REPORT_KINDS:
+            self.priority, self.reason = result.priority, result.reason
+        return decision.model_copy(
+            update={
+                "kind": self.kind, "priority": self.priority, "reason": self.reason,
+                "fields": self.fields, "missing": self.missing(),
+            }
+        )  # fmt: skip
+
     # -- internals -----------------------------------------------------------------------------
     def _read(
         self, engine: TriageEngine, attachments: Sequence[Attachment], clean: str

@@ -1,15 +1,14 @@
-"""LLM triage through any OpenAI-compatible endpoint (LangChain structured output).
+"""LLM triage through the chat model seam (:mod:`retrieval.llm`, structured output).
 
-This adapter is the only module that touches LangChain. The model only ever sees text that
-went through the redactor; on a timeout, an HTTP error or an unusable answer it falls back to
-the offline engine, so triage always answers.
+The model only ever sees text that went through the redactor; on a timeout, an HTTP error or
+an unusable answer it falls back to the offline engine, so triage always answers.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -18,6 +17,7 @@ from bot.triage.models import FIELD_NAMES, BugFields, Kind, TriageResult
 from bot.triage.offline import OfflineEngine
 from bot.triage.priority import apply_tier, detect_signals
 from bot.triage.sections import is_empty_value
+from retrieval.llm import ChatModel, OpenAIChat
 
 log = logging.getLogger(__name__)
 
@@ -165,60 +165,40 @@ def _prompt(title: str, text: str, context: list[str], attached: list[str]) -> s
 
 
 class LLMEngine:
-    """Structured-output triage with the offline engine as the safety net."""
+    """Structured-output triage with the offline engine as the safety net.
+
+    ``chat``: the process's chat model (see :mod:`retrieval.llm`); without one, an
+    OpenAI-compatible adapter is built from ``model``/``base_url``/``api_key``."""
 
     name = "llm"
 
     def __init__(
         self,
         *,
-        model: str,
+        chat: ChatModel | None = None,
+        model: str = "gpt-4o-mini",
         base_url: str | None = None,
         api_key: str | None = None,
         timeout: float = 20.0,
         fallback: OfflineEngine | None = None,
         method: Literal["json_schema", "function_calling"] = "json_schema",
-        chat_model: Any = None,
     ) -> None:
-        self.model = model
-        self.base_url = base_url
-        self.api_key = api_key
-        self.timeout = timeout
+        self.chat: ChatModel = chat or OpenAIChat(
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            structured_method=method,
+        )
         self.fallback = fallback or OfflineEngine()
-        self.method = method
-        self._chat_model = chat_model
-        self._runnable: Any = None
-
-    def _structured(self) -> Any:
-        if self._runnable is None:
-            chat = self._chat_model
-            if chat is None:
-                from langchain_openai import ChatOpenAI  # heavy: imported on first use
-
-                chat = ChatOpenAI(
-                    model=self.model,
-                    base_url=self.base_url,
-                    api_key=self.api_key or "not-needed",  # type: ignore[arg-type]
-                    timeout=self.timeout,
-                    max_retries=0,
-                    temperature=0,
-                )
-            self._runnable = chat.with_structured_output(LLMTriage, method=self.method)
-        return self._runnable
 
     def triage(self, request: TriageRequest) -> TriageResult:
         title, text, attached = self.fallback.prepare(request)  # redacted before anything else
         context = [self.fallback.redactor.redact(c[-4000:]) for c in request.context[-6:]]
-        messages = [
-            ("system", SYSTEM_PROMPT),
-            ("human", _prompt(title, text, context, attached)),
-        ]
         try:
-            answer = self._structured().invoke(messages)
-            if isinstance(answer, dict):
-                answer = LLMTriage.model_validate(answer)
-            if not isinstance(answer, LLMTriage):
-                raise TypeError(f"unexpected structured output {type(answer).__name__}")
+            answer = self.chat.structured(
+                SYSTEM_PROMPT, _prompt(title, text, context, attached), LLMTriage
+            )
         except Exception as exc:  # any endpoint or parsing failure: rules still answer
             log.warning("LLM triage failed, using offline rules: %s", type(exc).__name__)
             result = self.fallback.triage(request)

@@ -94,8 +94,9 @@ OUTAGE_ZH = re.compile(
     r"|(?:服务端|服务器|后台|云端|你们(?:的)?服务)(?:是不是|是否)?(?:有|出)(?:了)?(?:问题|故障|异常)"
 )
 ALL_USERS = _any(
-    r"\b(?:all|every|most|many) (?:of )?(?:our |the |my )?(?:users|customers|clients|calls|"
+    r"\b(?:all|most|many) (?:of )?(?:our |the |my )?(?:users|customers|clients|calls|"
     r"rooms)\b",
+    r"\bevery (?:single )?(?:user|customer|client|call|room|device)\b",
     r"\beveryone\b",
     r"\bnobody\b|\bno one\b",
     r"所有用户|全部用户|大量用户|大部分用户|全部客户|所有人",
@@ -196,6 +197,8 @@ COSMETIC = _any(
     r"错位|对不齐|间距|字体|文案|排版",
 )
 FAILURE = _any(
+    r"\b(?:gets?|got|getting|returns?|returned|throws?|threw|shows?|showed|seeing)\s+(?:an? )?"
+    r"(?:error )?(?:code )?[A-Z]{1,5}-\d{3,6}\b",
     r"\bcrash\w*|\berror\w*|\bexception\b|\bfail\w*|\bbroken\b|\bbug\b|\bfreez\w*|\bfroze\b",
     r"\bhang\w*|\bstuck\b|\bnot working\b|\bdoesn'?t work|\bdoes not work|\bno effect\b",
     r"\bdoes nothing\b|\bnot (?:being )?(?:called|fired|triggered|shown|received|delivered)\b",

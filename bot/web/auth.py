@@ -18,6 +18,7 @@ import hmac
 import json
 import secrets
 import time
+import weakref
 from collections.abc import MutableMapping
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
@@ -318,11 +319,14 @@ def _clean_user(user: str | None) -> str | None:
     return text
 
 
+_SESSION_KEYS: weakref.WeakKeyDictionary[AppContext, bytes] = weakref.WeakKeyDictionary()
+
+
 def _session_key(ctx: AppContext) -> bytes:
-    key = ctx.extras.get("web.session_key")
-    if not isinstance(key, bytes):
-        key = signing.session_key(ctx.settings)
-        ctx.extras["web.session_key"] = key
+    """The key that signs this application's sessions, read (or made) once per context."""
+    key = _SESSION_KEYS.get(ctx)
+    if key is None:
+        key = _SESSION_KEYS[ctx] = signing.session_key(ctx.settings)
     return key
 
 

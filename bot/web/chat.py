@@ -256,12 +256,13 @@ def _limit_session(request: Request, principal: Principal, body: ChatRequest) ->
 
 
 def _limiter(request: Request, ctx: Any) -> anyio.CapacityLimiter:
-    """Turns run a few at a time: SQLite takes one writer at a time, and threads piling up
-    on its lock (and on the GIL) make the slowest answers much slower than waiting in line."""
+    """Turns run ``DESKBOT_CHAT_CONCURRENCY`` at a time, whatever the database: a turn holds
+    a database connection only while it reads or writes, and waits on the model at most the
+    turn's deadline (``DESKBOT_TURN_DEADLINE``), so a slow model cannot block the chat."""
     limiter = getattr(request.app.state, "chat_limiter", None)
     if limiter is None:
-        sqlite = ctx.settings.db_url.startswith("sqlite")
-        limiter = request.app.state.chat_limiter = anyio.CapacityLimiter(4 if sqlite else 16)
+        limiter = anyio.CapacityLimiter(ctx.settings.chat_concurrency)
+        request.app.state.chat_limiter = limiter
     return limiter
 
 
@@ -366,11 +367,7 @@ def _sse(service: Any, inbound: Inbound, limiter: anyio.CapacityLimiter) -> Stre
     def produce() -> Iterator[str]:
         # Runs in worker threads, one piece at a time, under the same limiter as plain turns.
         try:
-            if hasattr(service, "stream"):
-                pieces = service.stream(inbound, now=dt.datetime.now(dt.UTC))
-            else:
-                pieces = iter([service.handle(inbound, now=dt.datetime.now(dt.UTC))])
-            for piece in pieces:
+            for piece in service.stream(inbound, now=dt.datetime.now(dt.UTC)):
                 if isinstance(piece, Reply):
                     yield _event("reply", chat_response(piece).model_dump(mode="json"))
                 else:

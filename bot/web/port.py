@@ -1,11 +1,12 @@
-"""The conversation service as the web sees it (``ctx.conversation``, built by the lead)."""
+"""The conversation service as the web sees it (``ctx.conversation``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Protocol
 
+from bot.context import AppContext
 from bot.conversation.types import ContactForm, ContactResult, Inbound, Reply
 from bot.errors import ServiceUnavailable
 
@@ -18,9 +19,8 @@ class ConversationPort(Protocol):
     def contact(self, form: ContactForm, *, now: dt.datetime) -> ContactResult: ...
 
 
-def conversation_service(ctx: Any) -> ConversationPort:
-    """``ctx.conversation`` (or ``ctx.extras["conversation"]``); 503 when neither is set."""
-    service = getattr(ctx, "conversation", None) or ctx.extras.get("conversation")
-    if service is None:
+def conversation_service(ctx: AppContext) -> ConversationPort:
+    """The context's conversation service; 503 when it has none."""
+    if ctx.conversation is None:
         raise ServiceUnavailable("the chat service is not running; try again shortly")
-    return service
+    return ctx.conversation

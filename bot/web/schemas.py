@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.conversation.types import Reply, TicketSummary
+from bot.dates import due_text
 
 SESSION_ID = r"^[A-Za-z0-9_-]{8,64}$"
 MAX_MESSAGE = 8000
@@ -52,6 +53,10 @@ class TicketOut(BaseModel):
     first_response_due: dt.datetime | None = None
     resolution_due: dt.datetime | None = None
     timezone: str = "UTC"
+    first_response_due_local: str | None = Field(
+        default=None, description="The due time as the pages show it, in the account's zone."
+    )
+    resolution_due_local: str | None = None
     assignee: str | None = Field(default=None, description="Who has the ticket, by name.")
     url: str = Field(description="The customer's ticket page.")
 
@@ -108,8 +113,13 @@ class SessionOut(BaseModel):
     expires_in: int
 
 
-def ticket_out(summary: TicketSummary) -> TicketOut:
+def ticket_out(summary: TicketSummary, lang: str = "en") -> TicketOut:
+    def local(when: dt.datetime | None) -> str | None:
+        return due_text(when, summary.timezone, lang) if when is not None else None
+
     return TicketOut(
+        first_response_due_local=local(summary.first_response_due),
+        resolution_due_local=local(summary.resolution_due),
         key=summary.key,
         kind=summary.kind,
         priority=summary.priority,
@@ -137,7 +147,7 @@ def chat_response(reply: Reply) -> ChatResponse:
         confidence=reply.confidence,
         handoff=reply.handoff,
         actions=list(reply.actions),
-        ticket=ticket_out(reply.ticket) if reply.ticket else None,
+        ticket=ticket_out(reply.ticket, reply.lang) if reply.ticket else None,
         missing=list(reply.missing),
         lang=reply.lang,
     )

@@ -24,8 +24,11 @@ from bot.web.summary import ticket_summary
 from bot.web.views import clock_plan, clock_view, reason_text, recipient_names, staff_timeline
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-ACTIONS = ("acknowledge", "assign", "wait", "resolve", "reply", "note", "merge")
-BULK = ("acknowledge", "assign", "resolve")
+ACTIONS = (
+    "take", "acknowledge", "assign", "wait", "resolve", "reopen", "priority", "reply", "note",
+    "merge",
+)  # fmt: skip
+BULK = ("take", "acknowledge", "assign", "resolve")
 DEFAULT_ZONE = "Asia/Shanghai"
 
 
@@ -130,7 +133,9 @@ async def bulk(request: Request, ctx: ContextDep) -> Response:
         ticket = ctx.tickets.find(key)
         if ticket is None or not ticket.is_open:
             continue
-        if action == "acknowledge" and ticket.first_response_at is None:
+        if action == "take":
+            ctx.desk.take(ticket, agent=me.user, now=now)
+        elif action == "acknowledge" and ticket.first_response_at is None:
             ctx.desk.acknowledge(ticket, agent=me.user, now=now)
         elif action == "assign":
             _assign(ctx, ticket, assignee, by=me.user, now=now)
@@ -188,7 +193,10 @@ def act(
     assignee: str = Form(default="", max_length=100),
     body: str = Form(default="", max_length=8000),
     other: str = Form(default="", max_length=40),
+    priority: str = Form(default="", max_length=4),
 ) -> Response:
+    """One staff action on one ticket: the same desk method a Slack button or the CLI calls
+    (the customer hears what the desk's audience decides, on the ticket's own channel)."""
     me = staff_member(request)
     if me is None:
         raise auth.NotSignedIn("staff sign-in required")
@@ -201,7 +209,9 @@ def act(
     now = dt.datetime.now(dt.UTC)
     desk = ctx.desk
     text = body.strip()
-    if action == "acknowledge":
+    if action == "take":
+        desk.take(found, agent=me.user, now=now)
+    elif action == "acknowledge":
         desk.acknowledge(found, agent=me.user, now=now)
     elif action == "assign":
         _assign(ctx, found, assignee, by=me.user, now=now)
@@ -209,32 +219,21 @@ def act(
         desk.wait_on_customer(found, agent=me.user, now=now, body=text)
     elif action == "resolve":
         desk.resolve(found, by=me.user, now=now, body=text)
+    elif action == "reopen":
+        desk.reopen(found, by=me.user, now=now, body=text, actor_kind="agent")
+    elif action == "priority":
+        if not text:
+            raise InvalidInput("say why the priority changes")
+        desk.change_priority(found, priority=priority, reason=text, by=me.user, now=now)
     elif action == "merge":
-        merge(ctx, duplicate=_ticket(ctx, other), into=found, by=me.user, now=now)
+        desk.merge(_ticket(ctx, other), into=found, by=me.user, now=now)
     elif not text:
         raise InvalidInput("write a reply first")
     elif action == "note":
         desk.note(found, agent=me.user, body=text, now=now)
     else:
-        desk.agent_reply(found, agent=me.name or me.user, body=text, now=now)
+        desk.agent_reply(found, agent=me.user, body=text, now=now)
     return RedirectResponse(f"/staff/tickets/{found.key}", status_code=303)
-
-
-def merge(ctx: AppContext, *, duplicate: Ticket, into: Ticket, by: str, now: dt.datetime) -> None:
-    """Close ``duplicate`` in favour of ``into``: each history says so, the customer is told
-    where to follow it, and the duplicate's stage becomes ``merged``."""
-    if duplicate.id == into.id:
-        raise InvalidInput("a ticket cannot be merged into itself")
-    if not duplicate.is_open:
-        raise InvalidInput(f"{duplicate.key} is {duplicate.status} already")
-    desk = ctx.desk
-    desk.note(into, agent=by, body=f"{duplicate.key} merged into this ticket: {duplicate.subject}",
-              now=now)  # fmt: skip
-    closed = desk.resolve(
-        duplicate, by=by, now=now,
-        body=f"Merged into {into.key} ({into.subject}); updates continue there.",
-    )  # fmt: skip
-    desk.set_stage(closed, stage="merged", by=by, now=now)
 
 
 def _assign(ctx: AppContext, ticket: Ticket, assignee: str, *, by: str, now: dt.datetime) -> None:

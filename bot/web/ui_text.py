@@ -202,6 +202,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "key_resolve": ("resolve (ticket page)", "解决（工单页）"),
     # -- staff ticket
     "acknowledge": ("Acknowledge", "确认受理"),
+    "take": ("Take it", "我来处理"),
+    "reopen": ("Reopen", "重新打开"),
+    "change_priority": ("Change priority", "调整优先级"),
+    "priority_why": ("Why the priority changes", "调整原因"),
     "assign": ("Assign", "分配"),
     "wait_customer": ("Wait on customer", "等待客户"),
     "resolve": ("Resolve", "解决"),

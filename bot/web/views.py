@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot import dates
 from bot.store.records import ClockRecord, Escalation, Ticket, TicketEvent
-from bot.web.dates import aware, local, when_text
+from bot.web.dates import aware
 
 if TYPE_CHECKING:
     from bot.config import OrgConfig
@@ -36,7 +37,7 @@ _PRIORITY_PREFIX = re.compile(r"^(?:P[1-4]\s*[:：-]\s*)+", re.IGNORECASE)
 
 def due_text(when: dt.datetime, tz: str, *, now: dt.datetime | None = None) -> str:
     """The API's ``due_local``: 'Wed 18 Nov, 14:00 CST' in the given zone."""
-    return f"{when_text(when, tz, now=now)} {local(when, tz):%Z}".strip()
+    return dates.due_text(when, tz, now=now)
 
 
 @dataclass(frozen=True)

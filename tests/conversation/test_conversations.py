@@ -305,3 +305,80 @@ def test_follow_ups_link_the_published_log_page_in_the_users_language(ctx: AppCo
     chinese = _chat(ctx, account="tianqi-health", ref="zh").say("安卓端离开房间时闪退")
     assert "https://docs.nimbus.example/docs/zh/troubleshooting/collect-logs" in chinese.text
     assert "knowledge_base/" not in english.text + chinese.text
+
+
+def test_a_person_asked_for_first_is_asked_what_it_is_about(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    ask = chat.say("转人工")
+    assert ask.kind == "follow_up" and ask.lang == "zh" and ctx.tickets.query() == []
+    reply = chat.say("请问 Web 端的消息能否在服务端做内容审核？")
+    assert reply.kind == "ticket_opened" and reply.handoff and reply.ticket is not None
+    assert reply.ticket.subject == "请问 Web 端的消息能否在服务端做内容审核？"
+
+
+def test_a_person_for_pricing_is_the_account_team(ctx: AppContext) -> None:
+    reply = _chat(ctx).say("Can I talk to someone about pricing for 500k MAU?")
+    assert reply.ticket is not None and reply.ticket.kind == "commercial"
+
+
+def test_an_anonymous_status_request_is_asked_to_sign_in(ctx: AppContext) -> None:
+    reply = _chat(ctx, account=None).say("what's the status of my ticket?")
+    assert reply.kind == "handoff" and reply.actions == ["sign_in"]
+    assert "look up your tickets" in reply.text
+
+
+class CountingEngine:
+    """A triage engine that counts its calls (standing in for an LLM)."""
+
+    name = "counting"
+
+    def __init__(self, priority: str = "P1") -> None:
+        from bot.triage.offline import OfflineEngine
+
+        self.inner = OfflineEngine()
+        self.calls = 0
+        self.priority = priority
+
+    def triage(self, request: object) -> object:
+        self.calls += 1
+        result = self.inner.triage(request)  # type: ignore[arg-type]
+        return result.model_copy(update={"priority": self.priority, "reason": "the model's"})
+
+
+def test_a_model_reads_the_report_once_when_it_opens_not_every_turn(ctx: AppContext) -> None:
+    from bot.conversation.intake import TriageIntake
+    from bot.triage.offline import OfflineEngine
+
+    model = CountingEngine()
+    service = build_conversation(ctx, knowledge=lambda: FakeAnswerer(ANSWERS))
+    service.intake = service.steps.intake = TriageIntake(  # type: ignore[misc]
+        engine=model, router=OfflineEngine(), max_upload_bytes=2**20
+    )
+    chat = Chat(service)
+    assert chat.say(REPORT[0]).kind == "follow_up"
+    assert chat.say("what's the status?").kind == "status"
+    assert model.calls == 0, "turns are routed and asked about without the model"
+    opened = [chat.say(REPORT[1]), chat.say(REPORT[2])]
+    ticket = next(r.ticket for r in opened if r.kind == "ticket_opened")
+    assert model.calls == 1 and ticket is not None
+    assert ticket.priority == "P1" and ticket.priority_reason == "the model's"
+
+
+def test_the_customers_answer_to_an_engineer_goes_to_the_ticket(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    for text in REPORT:
+        reply = chat.say(text)
+    assert reply.ticket is not None
+    ticket = ctx.tickets.get(reply.ticket.key)
+    # an engineer asks in the chat (what the web channel does with a staff reply)
+    assert ticket.conversation_id is not None
+    ctx.conversations.add_message(
+        ticket.conversation_id, "agent", "Chen Hao: could you try 4.2.2?", now=chat.at,
+        author="eng-chen", data={"kind": "agent_reply", "ticket": ticket.key},
+    )  # fmt: skip
+    answer = chat.say("yes, 4.2.2 fixes it, thanks!")
+    assert answer.kind == "ticket_updated"
+    said = [e.body for e in ctx.tickets.events(ticket.id) if e.kind == "message"]
+    assert "yes, 4.2.2 fixes it, thanks!" in said
+    # and then the chat goes on as before
+    assert chat.say("How long does a token last?").kind == "answer"

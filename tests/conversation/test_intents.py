@@ -189,6 +189,16 @@ def test_an_error_under_a_how_to_question_stays_a_question() -> None:
     assert _read(error, kind="bug", topic_question=True, strong_bug=True) is Intent.REPORT
 
 
+def test_more_detail_that_asks_again_after_a_docs_answer_is_still_a_question() -> None:
+    text = "Running the sample unchanged, tapping Start does nothing; errorCode 11. What is wrong?"
+    assert _read(text, kind="bug", after_answer=True) is Intent.QUESTION
+    assert _read(text.removesuffix(" What is wrong?"), kind="bug", after_answer=True) is (
+        Intent.REPORT
+    )
+    crash = "Now the app crashes on start. Why?"
+    assert _read(crash, kind="bug", after_answer=True, strong_bug=True) is Intent.REPORT
+
+
 def test_relatedness_counts_against_the_shorter_text() -> None:
     subject = "Add app-managed audio session mode to the iOS SDK"
     long_story = (

@@ -212,15 +212,14 @@ def test_a_second_open_ticket_click_does_not_open_another(ctx: AppContext) -> No
 
 
 def test_web_tickets_are_announced_once_and_commercial_ones_to_the_csm(ctx: AppContext) -> None:
-    from bot.settings import Settings
+    from bot.context import build_context
+    from tests.scheduler.test_outbox import ScriptedNotifier
 
-    ctx.settings = Settings(
-        home=ctx.settings.home,
-        config=ctx.settings.config,
-        embedder="hash",
-        slack_bot_token="xoxb-1-2",
-        slack_signing_secret="s3cret",
-    )  # type: ignore[call-arg]
+    slack = ScriptedNotifier("slack")
+    ctx = build_context(
+        ctx.settings, config=ctx.config, db=ctx.db, migrate=False, now=NOW,
+        transports={"slack": slack},
+    )  # fmt: skip
     service = _service(ctx)
     service.handle(_in("The app crashes when I leave a room", ref="bug"), now=NOW)
     service.handle(_in("", ref="bug", action="go_ahead"), now=NOW + M)
@@ -232,6 +231,7 @@ def test_web_tickets_are_announced_once_and_commercial_ones_to_the_csm(ctx: AppC
     targets = sorted(i.target for i in ctx.notifications.items())
     assert targets.count("csm-miller") == 1 and len(targets) == 4
     assert all(i.payload["kind"] == "new_ticket" for i in ctx.notifications.items())
+    assert len(slack.attempts) == 4  # delivered at once, not left for the outbox sweep
 
 
 def test_earlier_thread_messages_start_the_conversation(ctx: AppContext) -> None:

@@ -50,7 +50,11 @@ class FieldKeeper:
 
 @pytest.fixture
 def desk_ctx(ctx: AppContext) -> AppContext:
-    """``ctx`` with the field-driven keeper, so tests choose every due time."""
+    """``ctx`` with the field-driven keeper, so tests choose every due time, and Slack on (a
+    recording transport), so digests go by Slack DM."""
+    from tests.scheduler.test_outbox import ScriptedNotifier
+
+    ctx.transports["slack"] = ScriptedNotifier("slack")  # type: ignore[index]
     ctx.desk.keeper = FieldKeeper()
     return ctx
 

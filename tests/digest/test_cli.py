@@ -73,15 +73,16 @@ def test_digest_renders_every_csm_or_one(run: Invoke, ctx: AppContext) -> None:
 
 def test_digest_send_claims_once(run: Invoke, ctx: AppContext) -> None:
     first = run("digest", "--csm", "csm-wang", "--send", "--now", NOW)
-    assert first.exit_code == 0, first.output
-    # Slack is off in this process: the page waits for the scheduler's outbox worker.
-    assert "0 of 1 message(s) for 2026-11-18 sent via slack to U0CSMWANG" in first.stdout
-    assert "queued for the outbox worker" in first.stdout
+    # Slack is off here: the digest goes to the log, and is really sent
+    assert first.exit_code == 0 and "for 2026-11-18 sent via log to csm-wang" in first.stdout
     second = run("digest", "--csm", "csm-wang", "--send", "--now", NOW, "--json")
     assert json.loads(second.stdout) == {
         "sent": [{"csm": "csm-wang", "day": "2026-11-18", "sent": False}]
     }
-    assert [i.target for i in ctx.notifications.items()] == ["U0CSMWANG"]
+    again = run("digest", "--csm", "csm-wang", "--send", "--force", "--now", NOW)
+    assert again.exit_code == 0 and "sent via log" in again.stdout
+    items = ctx.notifications.items()
+    assert [(i.transport, i.target, i.status) for i in items] == [("log", "csm-wang", "sent")] * 2
 
 
 @pytest.mark.parametrize(
@@ -142,13 +143,14 @@ def test_digest_send_delivers_now_whatever_the_hour(ctx: AppContext, tmp_path: P
             "DESKBOT_DATABASE_URL": ctx.db.url,
             "DESKBOT_SLACK_API_URL": stub.api_url,
             "SLACK_BOT_TOKEN": stub.token,
+            "SLACK_SIGNING_SECRET": "test-signing-secret-0123456789",
         }
         evening = "2026-11-18T13:21:00+00:00"  # 21:21 in Shanghai: not digest time, but asked
         result = CliRunner().invoke(
             app, ["digest", "--csm", "csm-wang", "--send", "--now", evening], env=env
         )
         assert result.exit_code == 0, result.output
-        assert "1 of 1 message(s) for 2026-11-18 sent via slack" in result.stdout
+        assert "1 message(s) for 2026-11-18 sent via slack" in result.stdout
         (post,) = stub.calls_to("chat.postMessage")
         assert post["channel"] == "D0CSMWANG" and post["text"].startswith("Morning digest")
         assert [i.status for i in ctx.notifications.items()] == ["sent"]

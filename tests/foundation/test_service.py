@@ -13,7 +13,7 @@ from bot.service.app import create_app
 
 @pytest.fixture
 def client(ctx: AppContext) -> Iterator[TestClient]:
-    with TestClient(create_app(ctx.settings, context=ctx, lifespan_modules=())) as c:
+    with TestClient(create_app(ctx.settings, context=ctx, start=())) as c:
         yield c
 
 
@@ -28,7 +28,7 @@ def test_healthz_reports_a_database_outage(ctx: AppContext) -> None:
 
     broken = Database("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1")
     ctx.db = broken
-    with TestClient(create_app(ctx.settings, context=ctx, lifespan_modules=())) as c:
+    with TestClient(create_app(ctx.settings, context=ctx, start=())) as c:
         response = c.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
@@ -63,14 +63,8 @@ def test_warmup_loads_the_docs_bot_and_exposes_stats(ctx: AppContext) -> None:
         def warm_up(self) -> None:  # the model and indexes, before the first question
             loaded.set()
 
-    class Conversation:
-        def knowledge(self) -> object:
-            return Knowledge()
-
-    ctx.extras["conversation"] = Conversation()
-    with TestClient(
-        create_app(ctx.settings, context=ctx, lifespan_modules=("bot.service.warmup",))
-    ) as c:
+    ctx.knowledge = Knowledge  # type: ignore[assignment]
+    with TestClient(create_app(ctx.settings, context=ctx, start=("warmup",))) as c:
         assert loaded.wait(10), "the knowledge base is loaded and warmed at start-up"
         body = c.get("/metrics").text
     assert "deskbot_stats_up 1.0" in body
@@ -80,7 +74,7 @@ def test_healthz_is_not_ready_while_the_database_refuses_writes(ctx: AppContext)
     from tests.faults import Outage
 
     outage = Outage(ctx.db).read_only()
-    with TestClient(create_app(ctx.settings, context=ctx, lifespan_modules=())) as c:
+    with TestClient(create_app(ctx.settings, context=ctx, start=())) as c:
         refused = c.get("/healthz")
         live = c.get("/healthz/live")
         outage.heal()
@@ -94,7 +88,7 @@ def test_healthz_is_not_ready_while_the_database_refuses_writes(ctx: AppContext)
 def test_healthz_reports_the_index_and_the_scheduler_lease(ctx: AppContext) -> None:
     import datetime as dt
 
-    app = create_app(ctx.settings, context=ctx, lifespan_modules=())
+    app = create_app(ctx.settings, context=ctx, start=())
     with TestClient(app) as c:
         app.state.index_status = "loading"
         assert c.get("/healthz").status_code == 503
@@ -111,7 +105,7 @@ def test_metrics_can_require_a_token(ctx: AppContext) -> None:
 
     settings = ctx.settings.model_copy(update={"metrics_token": SecretStr("m-token-123")})
     ctx.settings = settings
-    with TestClient(create_app(settings, context=ctx, lifespan_modules=())) as c:
+    with TestClient(create_app(settings, context=ctx, start=())) as c:
         assert c.get("/metrics").status_code == 401
         assert c.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
         ok = c.get("/metrics", headers={"Authorization": "Bearer m-token-123"})

@@ -17,7 +17,7 @@ from bot.service.app import create_app
 
 @pytest.fixture
 def client(ctx: AppContext) -> Iterator[TestClient]:
-    with TestClient(create_app(ctx.settings, context=ctx, lifespan_modules=())) as c:
+    with TestClient(create_app(ctx.settings, context=ctx, start=())) as c:
         yield c
 
 

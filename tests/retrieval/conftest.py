@@ -60,3 +60,22 @@ def kb_over(tmp_path: Path, make_kb: KBFactory) -> Callable[..., KnowledgeBase]:
         return kb
 
     return build
+
+
+def always_answer(kb: KnowledgeBase, probability: float = 0.9) -> KnowledgeBase:
+    """Make ``kb`` judge every question answerable with ``probability``: for tests about what
+    is searched and cited, not about whether a tiny fixture corpus covers the question."""
+    import math
+
+    from retrieval.answerability import FEATURES, Answerability
+
+    n = len(FEATURES)
+    kb.answerer.answerability = Answerability(
+        weights=(0.0,) * n,
+        intercept=math.log(probability / (1 - probability)),
+        mean=(0.0,) * n,
+        scale=(1.0,) * n,
+        handoff_below=0.5,
+        llm_gate=0.2,
+    )
+    return kb

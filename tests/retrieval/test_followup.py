@@ -7,6 +7,7 @@ from typing import Any
 from retrieval import OpenAIChat
 from retrieval.followup import REWRITE_PROMPT, with_earlier_question
 from retrieval.prompt import SYSTEM_PROMPT
+from tests.retrieval.conftest import always_answer
 from tests.servers.openai_stub import OpenAIStub
 
 EARLIER = ["How do I enable push notifications on iOS?"]
@@ -67,7 +68,7 @@ def test_a_question_that_stands_alone_is_left_as_it_is() -> None:
 
 
 def test_the_follow_up_is_answered_for_its_own_platform(kb_over) -> None:
-    kb = kb_over(PUSH_PAGES)
+    kb = always_answer(kb_over(PUSH_PAGES))
     answer = kb.ask("and on Android?", context=EARLIER)
     assert answer.citations[0].source == "android/push.md"
     assert "ios/push.md" not in {c.source for c in answer.citations}
@@ -114,7 +115,7 @@ def test_a_question_that_needs_no_rewrite_costs_no_model_call(kb_over) -> None:
 
 def test_a_rambling_rewrite_is_ignored_for_the_joined_question(kb_over) -> None:
     with OpenAIStub(reply=_by_prompt("Sure! " * 200)) as stub:
-        kb = kb_over(PUSH_PAGES, llm=_llm(stub))
+        kb = always_answer(kb_over(PUSH_PAGES, llm=_llm(stub)))
         answer = kb.ask("and on Android?", context=EARLIER)
     assert answer.question == f"{EARLIER[0]} and on Android?"
     assert answer.citations[0].source == "android/push.md"
@@ -122,7 +123,7 @@ def test_a_rambling_rewrite_is_ignored_for_the_joined_question(kb_over) -> None:
 
 def test_a_model_that_fails_the_rewrite_is_not_waited_for_twice(kb_over) -> None:
     with OpenAIStub(status=500) as stub:
-        kb = kb_over(PUSH_PAGES, llm=_llm(stub))
+        kb = always_answer(kb_over(PUSH_PAGES, llm=_llm(stub)))
         answer = kb.ask("and on Android?", context=EARLIER)
     assert len(stub.requests) == 1, "the answer goes straight to the extractive mode"
     assert answer.mode == "extractive" and not answer.handoff

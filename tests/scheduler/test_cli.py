@@ -65,7 +65,7 @@ def test_check_fires_and_delivers_then_explain_lists_the_escalations(
     assert fired == [("first_response", 0, True), ("first_response", 1, True)]
     assert [f["recipients"] for f in doc["scan"]["fired"]] == [[], ["csm-wang", "eng-chen"]]
     assert doc["delivered"] == 1 and doc["outbox"] == {"sent": 1}
-    assert doc["transports"] == ["log"] and doc["dry_run"] is False
+    assert doc["transports"] == ["customer", "log"] and doc["dry_run"] is False
     assert doc["scan"]["next_wakeup"] == (NOW + 60 * M).isoformat()
     assert _run("check", "--at", (NOW + 50 * M).isoformat(), "--send")["scan"]["fired"] == []
     explained = _run("explain", ticket.key, "--at", (NOW + 55 * M).isoformat())

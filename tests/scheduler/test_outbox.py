@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.context import AppContext
+from bot.config import OrgConfig
+from bot.context import AppContext, build_context
 from bot.notify import DeliveryError
-from bot.scheduler.outbox import OutboxWorker, backoff
+from bot.notify.outbox import OutboxWorker, backoff
 from bot.scheduler.scanner import SlaScanner
+from bot.settings import Settings
+from bot.store.db import Database
 from bot.store.notifications import Delivery
 from bot.store.records import OutboxItem
 from tests.conftest import NOW
@@ -124,32 +127,33 @@ def test_backoff_doubles_and_is_capped() -> None:
 
 
 def test_escalations_end_to_end_through_the_log_notifier(ctx: AppContext) -> None:
-    from bot.notify.registry import build_notifiers
-
     open_ticket(ctx)
     SlaScanner.from_context(ctx).scan(NOW + 30 * M)
-    notifiers = build_notifiers(ctx)
-    assert set(notifiers) == {"log"}  # the example config has no webhooks, PagerDuty or Slack
-    worker = OutboxWorker.from_context(ctx, notifiers)
+    # the example config has no webhooks, PagerDuty, Slack or mail server
+    assert set(ctx.transports) == {"log", "customer"}
+    worker = OutboxWorker.from_context(ctx, ctx.transports)
     assert worker.max_attempts == 8
     assert worker.deliver_due(NOW + 30 * M) == 1
     assert ctx.notifications.counts() == {"sent": 1}
 
 
-def test_registry_uses_notifiers_registered_by_other_parts(ctx: AppContext) -> None:
-    from bot.notify.registry import build_notifiers
-
+def test_transports_handed_in_replace_the_built_ones(
+    settings: Settings, database: Database, example_config: OrgConfig
+) -> None:
     slack = ScriptedNotifier("slack")
-    ctx.extras.setdefault("notifiers", {})["slack"] = slack
-    notifiers = build_notifiers(ctx)
-    assert notifiers["slack"] is slack and set(notifiers) == {"log", "slack"}
+    ctx = build_context(
+        settings, config=example_config, db=database, migrate=False, now=NOW,
+        transports={"slack": slack},
+    )  # fmt: skip
+    assert ctx.transports["slack"] is slack and set(ctx.transports) == {"log", "customer", "slack"}
 
 
-def test_registry_builds_webhook_and_pagerduty_from_config(ctx: AppContext) -> None:
+def test_webhook_and_pagerduty_transports_come_from_the_config(
+    settings: Settings, database: Database, example_config: OrgConfig
+) -> None:
     from bot.config.model import NotificationsConfig, PagerDutyConfig, WebhookTarget
-    from bot.notify.registry import build_notifiers, close_notifiers
 
-    ctx.config = ctx.config.model_copy(
+    config = example_config.model_copy(
         update={
             "notifications": NotificationsConfig(
                 webhooks=[WebhookTarget(url="https://hooks.example/x")],
@@ -157,6 +161,5 @@ def test_registry_builds_webhook_and_pagerduty_from_config(ctx: AppContext) -> N
             )
         }
     )
-    notifiers = build_notifiers(ctx)
-    assert set(notifiers) == {"log", "webhook", "pagerduty"}
-    close_notifiers(notifiers)
+    ctx = build_context(settings, config=config, db=database, migrate=False, now=NOW)
+    assert set(ctx.transports) == {"log", "customer", "webhook", "pagerduty"}

@@ -89,11 +89,16 @@ def test_a_backlog_fires_in_bounded_transactions_with_every_semantic_kept(
         first = ctx.tickets.get(ticket.id).clock("first_response")
         assert first is not None and not first.breached
         assert first.next_escalation_at == NOW + 20 * M + 45 * M, "the next step is stored"
-    outbox = Counter((i.ticket_id, i.payload["level"]) for i in ctx.notifications.items())
+    items = ctx.notifications.items(limit=1000)
+    pings = [i for i in items if i.transport != "customer"]
+    outbox = Counter((i.ticket_id, i.payload["level"]) for i in pings)
     assert sum(outbox.values()) == 12 + 5 and set(outbox.values()) == {1}, "one ping a ticket"
     assert {level for (_, level) in outbox} == {0, 2}
-    late = [i for i in ctx.notifications.items() if i.payload["late"]]
+    late = [i for i in pings if i.payload["late"]]
     assert len(late) == 12 + 5 and all("sent late" in i.payload["text"] for i in late)
+    # The breached tickets' customers are told, once each.
+    told = Counter(i.ticket_id for i in items if i.transport == "customer")
+    assert told == {t.id: 1 for t in early}
     # Nothing is left due, so the next scan loads nothing and fires nothing.
     assert ctx.tickets.next_wakeup() == NOW + 20 * M + 45 * M
     again = scanner.scan(NOW + 61 * M)
@@ -160,7 +165,9 @@ def test_two_scanners_racing_fire_each_step_exactly_once(
         assert len(escalations) == 12 * steps and set(escalations.values()) == {1}
         for ticket in tickets:
             assert _audit_events(ctx, ticket.id) == list(range(steps))
-        assert ctx.notifications.counts() == {"pending": 12 * pings}  # one ping a ticket a scan
+        # One ping a ticket a scan (and, on the breach, one word to its customer).
+        told = 12 if steps == 3 else 0
+        assert ctx.notifications.counts() == {"pending": 12 * pings + told}
     assert fired == 12 * 3, "each step reported fired by exactly one of the two"
     # ... and a step the other got first was skipped, not a failed transaction to retry.
     assert [r.message for r in caplog.records if r.levelname in ("WARNING", "ERROR")] == []

@@ -14,7 +14,7 @@ from bot.context import AppContext
 from bot.scheduler.scanner import SlaScanner
 from bot.store.records import NewTicket
 from tests.conftest import NOW
-from tests.scheduler.conftest import H, M, open_ticket
+from tests.scheduler.conftest import H, M, audience_with, open_ticket
 
 S = dt.timedelta(seconds=1)
 
@@ -40,9 +40,15 @@ def test_crossing_50_75_100_fires_exactly_one_record_per_step(
     assert fired_at == [NOW + 30 * M, NOW + 45 * M, NOW + 60 * M]
     outbox = ctx.notifications.items()
     per_step = Counter(
-        (i.payload["escalation_clock"], i.payload["level"], i.transport) for i in outbox
+        (i.payload["escalation_clock"], i.payload["level"], i.transport)
+        for i in outbox
+        if i.transport != "customer"
     )
-    # each step: one log line; Slack is not configured in tests
+    # the breach tells the customer, once
+    assert [(i.transport, i.payload["kind"]) for i in outbox if i.transport == "customer"] == [
+        ("customer", "late")
+    ]
+    # each step: one log line; neither Slack nor e-mail is configured in tests
     assert per_step == {
         ("first_response", 0, "log"): 1,
         ("first_response", 1, "log"): 1,
@@ -249,8 +255,8 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
         }
     )
     scanner = SlaScanner(
-        tickets=ctx.tickets, desk=ctx.desk,
-        keeper=SlaScanner.from_context(ctx).keeper, config=config, slack=True,
+        tickets=ctx.tickets, desk=ctx.desk, keeper=SlaScanner.from_context(ctx).keeper,
+        config=config, audience=audience_with(ctx, config=config),
     )  # fmt: skip
     ticket = open_ticket(ctx, assignee="eng-park")
     scanner.scan(NOW + 30 * M)
@@ -261,7 +267,7 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
         ("log", "escalations"),
     }
     scanner.scan(NOW + 60 * M)
-    breach = [i for i in ctx.notifications.items() if i.payload["level"] == 2]
+    breach = [i for i in ctx.notifications.items() if i.payload.get("level") == 2]
     assert {(i.transport, i.target) for i in breach} == {
         ("slack", "U0CSMWANG"),
         ("slack", "U0MGRLIN"),
@@ -270,6 +276,9 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
         ("pagerduty", f"deskbot:{ticket.key}:first_response"),
         ("log", "escalations"),
     }
+    assert [i.target for i in ctx.notifications.items() if i.transport == "customer"] == [
+        ticket.key
+    ]
     slack = next(i for i in breach if i.target == "C0ESCALATE")
     assert slack.payload["kind"] == "escalation" and slack.payload["recipient"] == "channel"
     assert slack.payload["ticket"] == ticket.key and slack.payload["clock"] == "first_response"
@@ -282,8 +291,8 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
 
 def test_a_backlog_of_overdue_steps_makes_one_ping_per_ticket(ctx: AppContext) -> None:
     """Nine hours nobody scanned: nine tickets have all six steps of both clocks due (54
-    steps). Each ticket sends one ping, at the highest step reached, marked late; the Slack
-    tickets' customers are told the promised time passed."""
+    steps). Each ticket sends one ping, at the highest step reached, marked late; every
+    ticket's customer, whatever its channel, is told the promised time passed."""
     tickets = [open_ticket(ctx) for _ in range(6)]
     for n in range(3):
         new = NewTicket(
@@ -293,7 +302,7 @@ def test_a_backlog_of_overdue_steps_makes_one_ping_per_ticket(ctx: AppContext) -
         )  # fmt: skip
         tickets.append(ctx.desk.open(new, now=NOW))
     scanner = SlaScanner.from_context(ctx)
-    scanner.slack = True
+    scanner.audience = audience_with(ctx)
     report = scanner.scan(NOW + 9 * H)
     assert len(report.fired) == 9 * 6 and all(f.late for f in report.fired)
     items = ctx.notifications.items(limit=1000)
@@ -306,6 +315,6 @@ def test_a_backlog_of_overdue_steps_makes_one_ping_per_ticket(ctx: AppContext) -
         assert pings == {("first_response", 2)}, "the first-response breach, nothing older"
         ping = next(i for i in mine if i.transport == "log")
         assert ping.payload["late"] and ping.payload["collapsed"] == 5
-        notices = [i for i in mine if i.payload.get("kind") == "customer_notice"]
-        assert len(notices) == (1 if ticket.channel == "slack" else 0)
+        notices = [i for i in mine if i.transport == "customer"]
+        assert [i.payload["kind"] for i in notices] == ["late"], "every channel's customer"
     assert sum(1 for i in items if i.target == "U0MGRLIN") == 9  # one per ticket, not six

@@ -37,7 +37,10 @@ def open_ticket(client: TestClient, stub: SlackStub, ctx: AppContext) -> str:
 
 
 def card_ts(stub: SlackStub, channel: str) -> str:
-    (post,) = stub.wait_for("chat.postMessage", where=lambda a: a["channel"] == channel)
+    """The ticket's card in ``channel`` (its first post there; later ones thread under it)."""
+    (post,) = stub.wait_for(
+        "chat.postMessage", where=lambda a: a["channel"] == channel and not a.get("thread_ts")
+    )
     return str(post["posted_ts"])
 
 

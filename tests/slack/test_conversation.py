@@ -110,11 +110,11 @@ class SlowDocs:
 @pytest.fixture
 def streaming_client(ctx: AppContext) -> Iterator[TestClient]:
     docs = SlowDocs()
-    ctx.extras["slack_runtime"] = SlackRuntime(
+    runtime = SlackRuntime(
         ctx=ctx, client=web_client(ctx.settings), clock=lambda: NOW, stream_interval=0.0,
         conversation=build_conversation(ctx, knowledge=lambda: docs),  # type: ignore[arg-type]
     )  # fmt: skip
-    app = create_app(ctx.settings, context=ctx, lifespan_modules=("bot.slack.lifespan",))
+    app = create_app(ctx.settings, context=ctx, start=("slack",), slack=runtime)
     with TestClient(app) as client:
         yield client
 

@@ -29,18 +29,18 @@ def _seed(ctx: AppContext) -> None:
     assert ctx.inbound.first_time("slack", "Ev0OLD", now=NOW - 8 * DAY)
     assert ctx.inbound.first_time("slack", "Ev0RECENT", now=NOW - 6 * DAY)
     # Once-per-ticket markers are not Slack retries: pruning Slack deliveries keeps them.
-    assert ctx.inbound.first_time("slack-new-ticket", "SUP-1001", now=NOW - 30 * DAY)
+    assert ctx.inbound.first_time("new-ticket", "SUP-1001", now=NOW - 30 * DAY)
 
 
 def test_forget_before_drops_old_ids_of_one_source_or_all(ctx: AppContext) -> None:
     _seed(ctx)
     assert ctx.inbound.forget_before(NOW - 7 * DAY, source="slack") == 1
-    assert _kept(ctx) == {("slack", "Ev0RECENT"), ("slack-new-ticket", "SUP-1001")}
+    assert _kept(ctx) == {("slack", "Ev0RECENT"), ("new-ticket", "SUP-1001")}
     # A forgotten id counts as new again; a kept one is still a duplicate.
     assert ctx.inbound.first_time("slack", "Ev0OLD", now=NOW)
     assert not ctx.inbound.first_time("slack", "Ev0RECENT", now=NOW)
     assert ctx.inbound.forget_before(NOW - 7 * DAY) == 1
-    assert ("slack-new-ticket", "SUP-1001") not in _kept(ctx)
+    assert ("new-ticket", "SUP-1001") not in _kept(ctx)
 
 
 def test_every_few_hundred_deliveries_the_old_ids_are_pruned(
@@ -57,16 +57,14 @@ def test_every_few_hundred_deliveries_the_old_ids_are_pruned(
         ("slack", "Ev1"),
         ("slack", "Ev2"),
         ("slack", "Ev3"),
-        ("slack-new-ticket", "SUP-1001"),
+        ("new-ticket", "SUP-1001"),
     }
 
 
 def test_slack_start_prunes_old_ids(ctx: AppContext, slack_stub: SlackStub) -> None:
     _seed(ctx)
-    ctx.extras["slack_runtime"] = SlackRuntime(
-        ctx=ctx, client=web_client(ctx.settings), clock=lambda: NOW
-    )
-    app = create_app(ctx.settings, context=ctx, lifespan_modules=("bot.slack.lifespan",))
+    runtime = SlackRuntime(ctx=ctx, client=web_client(ctx.settings), clock=lambda: NOW)
+    app = create_app(ctx.settings, context=ctx, start=("slack",), slack=runtime)
     with TestClient(app):
         assert ("slack", "Ev0OLD") not in _kept(ctx)
         assert ("slack", "Ev0RECENT") in _kept(ctx)

@@ -188,13 +188,13 @@ def test_staff_reply_in_a_ticket_thread_is_the_first_response(
 
 def test_slack_route_says_clearly_when_slack_is_off_or_not_running(ctx: AppContext) -> None:
     bare = Settings(home=ctx.settings.home, config=EXAMPLE_CONFIG, embedder="hash")
-    app = create_app(bare, context=ctx, lifespan_modules=("bot.slack.lifespan",))
+    app = create_app(bare, context=ctx, start=())
     with TestClient(app) as client:
         response = client.post("/slack/events", content="{}")
     assert response.status_code == 404
     assert "SLACK_BOT_TOKEN" in response.json()["error"]
 
-    not_started = create_app(ctx.settings, context=ctx, lifespan_modules=())
+    not_started = create_app(ctx.settings, context=ctx, start=())
     with TestClient(not_started) as client:
         response = client.post("/slack/events", content="{}")
     assert response.status_code == 503

@@ -84,8 +84,10 @@ def test_form_submission_opens_a_ticket_in_the_thread(
     assert ticket.fields["sdk_version"] == "4.2.1" and ticket.thread_ref == "1763431000.000100"
     assert ticket.priority_reason
     assert ticket.requester == "U0DEV1" and ticket.requester_name == "Dana"
-    posted = slack_stub.wait_for("chat.postMessage", where=lambda a: ticket.key in a["text"])
-    in_thread = [p for p in posted if p["channel"] == SUPPORT_CHANNEL]
+    in_thread = slack_stub.wait_for(
+        "chat.postMessage",
+        where=lambda a: ticket.key in a["text"] and a["channel"] == SUPPORT_CHANNEL,
+    )
     assert in_thread[0]["thread_ts"] == "1763431000.000100"
     assert "respond by" in in_thread[0]["text"] and "your time" in in_thread[0]["text"]
     conversation = ctx.conversations.find("slack", f"{SUPPORT_CHANNEL}:1763431000.000100")

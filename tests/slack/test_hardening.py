@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from bot.context import AppContext
 from bot.slack.messages import KEPT, replay_kept
+from tests.conftest import NOW
 from tests.faults import Outage
 from tests.slack.conftest import (
     SUPPORT_CHANNEL,
@@ -29,8 +30,8 @@ SECRETS = ("AKIAIOSFODNN7EXAMPLE", "xoxb-1234567890-abcdefghijkl", "hunter2-Very
 LEAKY = f"Crash on join. key {SECRETS[0]}, bot token {SECRETS[1]}, password={SECRETS[2]}"
 
 
-def _runtime(ctx: AppContext) -> Any:
-    return ctx.extras["slack_runtime"]
+def _runtime(client: TestClient) -> Any:
+    return client.app.state.slack.runtime  # type: ignore[attr-defined]
 
 
 def test_a_timestamp_that_is_not_a_number_is_a_401_not_a_crash(slack_client: TestClient) -> None:
@@ -111,7 +112,7 @@ def _ticket_key(ctx: AppContext) -> str:
         account_id="streamly", kind="bug", priority="P2", subject="crash", requester="U0DEV1",
         channel="slack", channel_ref=SUPPORT_CHANNEL, thread_ref=THREAD,
     )  # fmt: skip
-    ticket = ctx.desk.open(new, now=_runtime(ctx).now())
+    ticket = ctx.desk.open(new, now=NOW)
     return ticket.key
 
 
@@ -185,7 +186,7 @@ def test_a_message_during_a_database_outage_is_kept_told_and_answered_later(
     post_event(slack_client, message(f"How do I join a room? {LEAKY}", ts=THREAD))
     told = slack_stub.wait_for("chat.postMessage", where=lambda a: a["text"] == KEPT)[0]
     assert told["thread_ts"] == THREAD
-    rt = _runtime(ctx)
+    rt = _runtime(slack_client)
     assert rt.spool is not None
     (kept,) = rt.spool.pending()
     assert not any(secret in kept.read_text() for secret in SECRETS)  # kept redacted
@@ -211,7 +212,7 @@ def test_a_message_that_may_not_be_for_us_is_kept_without_a_word(
     # A reply in a thread of a channel no account owns: ours only if we hold the thread.
     chatter = message("lunch?", channel="C0RANDOM", ts="1763431500.1", thread_ts="1763431400.1")
     post_event(slack_client, chatter)
-    rt = _runtime(ctx)
+    rt = _runtime(slack_client)
     wait_until(lambda: rt.spool.pending())
     assert slack_stub.calls_to("chat.postMessage") == []
     outage.heal()

@@ -4,15 +4,20 @@ never left alone."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi.testclient import TestClient
 
 from bot.context import AppContext
+from bot.notify.outbox import OutboxWorker
+from tests.conftest import NOW
 from tests.slack.conftest import SUPPORT_CHANNEL, message, post_event, wait_until
 from tests.slack.stub import SlackStub
 
 THREAD = "1763431000.000100"
 ANSWER = "join()"
+HOUR = dt.timedelta(hours=1)
 
 
 def answers(stub: SlackStub) -> list[dict]:
@@ -61,13 +66,15 @@ def test_when_the_update_keeps_failing_the_answer_is_a_new_message_and_the_note_
 def test_when_slack_takes_nothing_the_answer_waits_in_the_outbox(
     slack_client: TestClient, slack_stub: SlackStub, ctx: AppContext
 ) -> None:
-    slack_stub.fail("chat.postMessage", status=500, times=8)
+    # The note and the reply are each tried four times, then the outbox tries once more.
+    slack_stub.fail("chat.postMessage", status=500, times=9)
     post_event(slack_client, message("How do I join a room?", ts=THREAD))
-    (item,) = wait_until(lambda: ctx.notifications.items(status="pending"))
+    (item,) = wait_until(
+        lambda: [i for i in ctx.notifications.items(status="pending") if i.attempts == 1]
+    )
     assert item.transport == "slack" and item.target == SUPPORT_CHANNEL
     assert item.payload["thread_ts"] == THREAD and ANSWER in str(item.payload["blocks"])
     assert not slack_stub.calls_to("chat.update")
     # The outbox worker delivers it once Slack is back.
-    notifier = slack_client.app.state.slack.notifier  # type: ignore[attr-defined]
-    notifier.deliver(item)
+    assert OutboxWorker(ctx.notifications, ctx.transports).deliver_due(NOW + HOUR) == 1
     assert answers(slack_stub)[-1]["thread_ts"] == THREAD

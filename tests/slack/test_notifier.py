@@ -10,8 +10,9 @@ import pytest
 
 from bot.context import AppContext
 from bot.notify import DeliveryError
+from bot.notify.channel import CustomerMessage, CustomerTransport
 from bot.slack.client import web_client
-from bot.slack.notifier import SlackNotifier, build_notifier
+from bot.slack.notifier import SlackNotifier
 from bot.store.notifications import Delivery
 from bot.store.records import NewTicket, Ticket
 from tests.conftest import NOW
@@ -19,18 +20,22 @@ from tests.slack.stub import SlackStub
 
 
 def _ticket(ctx: AppContext) -> Ticket:
-    return ctx.desk.open(
+    """A ticket straight in the store (the desk would announce it: not what these test)."""
+    return ctx.tickets.create(
         NewTicket(
             account_id="acme-games", kind="outage", priority="P1", subject="Calls drop in EU",
             requester="U0DEV9", priority_reason="production down", channel="slack",
             channel_ref="C0ACMEGAMES", thread_ref="1763431000.000100",
         ),
-        now=NOW,
+        now=NOW, recompute=ctx.desk.keeper.clocks,
     )  # fmt: skip
 
 
 def _notifier(ctx: AppContext, *, at: dt.datetime) -> SlackNotifier:
-    return build_notifier(ctx, client=web_client(ctx.settings), clock=lambda: at)
+    return SlackNotifier(
+        client=web_client(ctx.settings), config=ctx.config, tickets=ctx.tickets,
+        clock=lambda: at, public_url=ctx.settings.public_url,
+    )  # fmt: skip
 
 
 def _escalation(ticket: Ticket, **extra: object) -> dict[str, object]:
@@ -153,7 +158,7 @@ def test_unknown_target_or_ticket_is_permanent(ctx: AppContext, slack_stub: Slac
 def test_rate_limited_escalation_is_delivered_after_retry_after_via_the_outbox(
     ctx: AppContext, slack_stub: SlackStub
 ) -> None:
-    outbox = pytest.importorskip("bot.scheduler.outbox")
+    outbox = pytest.importorskip("bot.notify.outbox")
     ticket = _ticket(ctx)
     ctx.notifications.enqueue(Delivery("slack", "U0ENGCHEN", _escalation(ticket)), now=NOW)
     slack_stub.fail("chat.postMessage", status=429, retry_after=30)
@@ -199,16 +204,24 @@ def test_the_customer_hears_of_a_missed_promise_only_while_it_is_true(
     ctx: AppContext, slack_stub: SlackStub
 ) -> None:
     ticket = _ticket(ctx)  # acme-games P1: a first response within 15 minutes
-    notice = {"kind": "customer_notice", "ticket": ticket.key, "clock": "first_response"}
-    item = ctx.notifications.enqueue(Delivery("slack", "C0ACMEGAMES", notice), now=NOW)
-    _notifier(ctx, at=NOW + dt.timedelta(minutes=16)).deliver(item)
+    late = CustomerMessage(ticket.key, "", "late", ref=f"{ticket.key}#late", clock="first_response")
+    item = ctx.notifications.enqueue(Delivery("customer", ticket.key, late.payload()), now=NOW)
+
+    def customer(at: dt.datetime) -> CustomerTransport:
+        return CustomerTransport(
+            tickets=ctx.tickets, channels=ctx.channels, config=ctx.config,
+            conversations=ctx.conversations, clock=lambda: at,
+        )  # fmt: skip
+
+    customer(NOW + 16 * MINUTE).deliver(item)
     (told,) = slack_stub.calls_to("chat.postMessage")
     assert told["channel"] == "C0ACMEGAMES" and told["thread_ts"] == "1763431000.000100"
     assert "We're late on" in told["text"] and "Chen Hao is on it" in told["text"]
     assert "Asia/Shanghai" in told["text"]
     ctx.desk.acknowledge(ctx.tickets.get(ticket.key), agent="eng-li", now=NOW + 17 * MINUTE)
-    _notifier(ctx, at=NOW + 18 * MINUTE).deliver(item)
-    assert len(slack_stub.calls_to("chat.postMessage")) == 1, "answered meanwhile: no apology"
+    customer(NOW + 18 * MINUTE).deliver(item)
+    apologies = [c for c in slack_stub.calls_to("chat.postMessage") if "late" in c["text"]]
+    assert len(apologies) == 1, "answered meanwhile: no apology"
 
 
 MINUTE = dt.timedelta(minutes=1)

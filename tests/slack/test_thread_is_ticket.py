@@ -123,7 +123,7 @@ def test_a_staff_note_under_the_card_stays_internal_until_sent(
     }  # fmt: skip
     post_interaction(slack_client, send)
     sent = wait_until(lambda: in_thread(slack_stub, "4.2.2"))
-    assert sent[0]["thread_ts"] == THREAD and sent[0]["text"].startswith("*Li Na* (support)")
+    assert sent[0]["thread_ts"] == THREAD and sent[0]["text"].startswith(f"*Li Na* ({key})")
     ticket = wait_until(lambda: (t := ctx.tickets.get(key)).first_response_at and t)
     assert ctx.tickets.events(ticket.id)[-1].kind == "message"
     post_interaction(slack_client, {**send, "trigger_id": "trig-send-2"})

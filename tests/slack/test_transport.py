@@ -85,8 +85,8 @@ def test_socket_mode_failure_leaves_http_mode_working(
 ) -> None:
     slack_stub.fail("apps.connections.open", status=200, error="invalid_auth")
     settings = ctx.settings.model_copy(update={"slack_app_token": SecretStr("xapp-test")})
-    ctx.extras["conversation"] = conversation
-    app = create_app(settings, context=ctx, lifespan_modules=("bot.slack.lifespan",))
+    runtime = SlackRuntime(ctx=ctx, client=web_client(ctx.settings), conversation=conversation)
+    app = create_app(settings, context=ctx, start=("slack",), slack=runtime)
     with TestClient(app) as client:
         assert slack_stub.calls_to("apps.connections.open")
         post_event(client, message("still here?"))

@@ -11,7 +11,7 @@ import json
 from fastapi.testclient import TestClient
 
 from bot.context import AppContext
-from bot.scheduler.outbox import OutboxWorker
+from bot.notify.outbox import OutboxWorker
 from tests.conftest import NOW
 from tests.slack.conftest import SUPPORT_CHANNEL, message, post_event, post_interaction, wait_until
 from tests.slack.stub import SlackStub
@@ -31,8 +31,7 @@ def thread_posts(stub: SlackStub, thread: str) -> list[str]:
 def test_the_walk_through_survives_slack_errors(
     slack_client: TestClient, slack_stub: SlackStub, ctx: AppContext
 ) -> None:
-    notifier = slack_client.app.state.slack.notifier  # type: ignore[attr-defined]
-    worker = OutboxWorker(ctx.notifications, {"slack": notifier})
+    worker = OutboxWorker(ctx.notifications, ctx.transports)
 
     # A question: the progress note gets a 500, its update a 429; the answer still arrives.
     slack_stub.fail("chat.postMessage", status=500)
@@ -69,10 +68,14 @@ def test_the_walk_through_survives_slack_errors(
         )[-1]
         assert "Chen Hao" in json.dumps(card["blocks"]) and "deskbot_ack" not in json.dumps(card)
 
-    # Waiting on the customer: the thread is told (after a 500), the answer reaches Chen.
+    # Waiting on the customer: the thread is told (the 500 retried by the outbox), the answer
+    # reaches Chen.
     slack_stub.fail("chat.postMessage", status=500)
     post_interaction(slack_client, click("deskbot_wait", key, user="U0ENGCHEN", channel=DM,
                                          ts=dm_ts, n=3))  # fmt: skip
+    wait_until(lambda: [i for i in ctx.notifications.items(status="pending")
+                        if i.transport == "customer" and i.attempts == 1])  # fmt: skip
+    assert worker.deliver_due(NOW + 240 * SECOND) >= 1
     wait_until(lambda: [t for t in thread_posts(slack_stub, THREAD) if "needs more" in t])
     post_event(slack_client, message("adb log: NR-1203 at join", ts="1763431000.000300",
                                      thread_ts=THREAD))  # fmt: skip

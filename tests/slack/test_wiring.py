@@ -20,10 +20,8 @@ from tests.slack.stub import SlackStub
 
 @pytest.fixture
 def wired_client(ctx: AppContext) -> Iterator[TestClient]:
-    ctx.extras["slack_runtime"] = SlackRuntime(
-        ctx=ctx, client=web_client(ctx.settings), clock=lambda: NOW
-    )
-    app = create_app(ctx.settings, context=ctx, lifespan_modules=("bot.slack.lifespan",))
+    runtime = SlackRuntime(ctx=ctx, client=web_client(ctx.settings), clock=lambda: NOW)
+    app = create_app(ctx.settings, context=ctx, start=("slack",), slack=runtime)
     with TestClient(app) as client:
         yield client
 

@@ -302,3 +302,18 @@ def test_platforms(text: str, platform: str | None) -> None:
 )
 def test_chinese_triggers_are_repro_steps(text: str, steps: bool) -> None:
     assert bool(extract(text).repro_steps) is steps
+
+
+def test_every_user_and_an_error_code_they_get_is_an_outage() -> None:
+    """English counterparts of 线上所有用户都…: "every user" (singular) and "gets NC-5001"."""
+    from bot.triage.engine import TriageRequest
+    from bot.triage.offline import OfflineEngine
+
+    engine = OfflineEngine()
+    for text in (
+        "our Flutter app cannot connect to chat since this morning, NC-5001 for every user in "
+        "production",
+        "Every user in production gets NC-5001 on connect",
+    ):
+        result = engine.triage(TriageRequest(text=text, tier="enterprise"))
+        assert (result.kind, result.priority) == ("outage", "P1"), text

@@ -181,3 +181,16 @@ def test_empty_numbered_template_gives_no_fields() -> None:
     )
     fields = extract(text, title="Hey")
     assert (fields.repro_steps, fields.expected, fields.os_version) == (None, None, None)
+
+
+def test_scenarios_told_in_a_sentence_are_steps_to_reproduce() -> None:
+    cases = {
+        "It happens every time with AirPods Pro: start a call, receive a phone call, hang up.":
+            "start a call, receive a phone call, hang up",
+        "When a presenter shares their screen from Safari 17, viewers see the screen freeze":
+            "When a presenter shares their screen from Safari 17, viewers see the screen freeze",
+        "复现：进入通话 → 切到后台 → 再切回来": "进入通话 → 切到后台 → 再切回来",
+    }  # fmt: skip
+    for text, steps in cases.items():
+        assert extract(text).repro_steps == steps, text
+    assert extract("The video is blurry on some phones").repro_steps is None

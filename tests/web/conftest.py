@@ -24,14 +24,14 @@ KEYS = {a: f"demo-key-{a}" for a in ("pixelpals", "streamly", "tianqi")} | {
 
 @pytest.fixture
 def web_ctx(ctx: AppContext) -> AppContext:
-    ctx.desk = TicketDesk(store=ctx.tickets, keeper=FakeKeeper())
-    ctx.extras["conversation"] = FakeConversation(ctx)
-    return ctx
+    desk = TicketDesk(store=ctx.tickets, keeper=FakeKeeper(), listeners=[ctx.audience.on_change])
+    ctx = ctx.replace(desk=desk)
+    return ctx.replace(conversation=FakeConversation(ctx))
 
 
 @pytest.fixture
 def app(web_ctx: AppContext) -> FastAPI:
-    return create_app(web_ctx.settings, context=web_ctx, lifespan_modules=())
+    return create_app(web_ctx.settings, context=web_ctx, start=())
 
 
 ClientFactory = Callable[..., TestClient]

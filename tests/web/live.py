@@ -45,9 +45,9 @@ def live_server(home: Path) -> Iterator[LiveServer]:
     settings = Settings(home=home, config=EXAMPLE_CONFIG, embedder="hash", scheduler=False)
     ctx = build_context(settings)
     kb = sample_knowledge(home / "index")
-    ctx.extras["knowledge"] = kb
-    ctx.extras["conversation"] = build_conversation(ctx, knowledge=lambda: kb)  # type: ignore[arg-type, return-value]
-    app = create_app(settings, context=ctx, lifespan_modules=())
+    ctx.knowledge = lambda: kb
+    ctx.conversation = build_conversation(ctx, knowledge=lambda: kb)  # type: ignore[arg-type, return-value]
+    app = create_app(settings, context=ctx, start=())
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)

@@ -17,7 +17,7 @@ BOUNDARY = "deskbotboundary"
 
 def _app(web_ctx: AppContext, **overrides: object) -> FastAPI:
     settings = web_ctx.settings.model_copy(update=overrides)
-    app = create_app(settings, context=web_ctx, lifespan_modules=())
+    app = create_app(settings, context=web_ctx, start=())
     app.state.ctx = web_ctx  # what the lifespan would do; driven by hand below
     return app
 

@@ -46,7 +46,7 @@ def test_inbound_carries_channel_user_and_a_ref_scoped_to_the_user(
     a, b = clients(account="pixelpals"), clients(account="streamly")
     a.post("/api/chat", json={"session_id": SESSION, "message": "hi"})
     b.post("/api/chat", json={"session_id": SESSION, "message": "hi"})
-    first, second = web_ctx.extras["conversation"].inbounds
+    first, second = web_ctx.conversation.inbounds
     assert (first.channel, first.account_id, first.user_ref) == (
         "web",
         "pixelpals",
@@ -151,7 +151,7 @@ def test_customer_bug_report_with_a_log_opens_a_ticket(
     stored = web_ctx.tickets.get(ticket["key"], account_id="pixelpals")
     [attachment] = web_ctx.attachments.for_ticket(stored.id)
     assert attachment.filename == "app.log"
-    inbound = web_ctx.extras["conversation"].inbounds[-1]
+    inbound = web_ctx.conversation.inbounds[-1]
     assert inbound.uploads[0].data.startswith(b"E/Nimbus")
 
 
@@ -195,7 +195,7 @@ class _Down:
 def test_a_failing_service_is_a_503_or_an_error_event(
     client: TestClient, web_ctx: AppContext
 ) -> None:
-    web_ctx.extras["conversation"] = _Down()
+    web_ctx.conversation = _Down()
     r = client.post("/api/chat", json={"session_id": SESSION, "message": "hi"})
     assert r.status_code == 503
     assert r.json() == {"error": "the database is restarting"}

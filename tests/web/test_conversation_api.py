@@ -36,8 +36,8 @@ REPORT = [
 @pytest.fixture
 def api(ctx: AppContext) -> Iterator[TestClient]:
     docs = FakeAnswerer({"token": TOKEN, "过期": TOKEN})
-    ctx.extras["conversation"] = build_conversation(ctx, knowledge=lambda: docs)
-    app: FastAPI = create_app(ctx.settings, context=ctx, lifespan_modules=())
+    ctx.conversation = build_conversation(ctx, knowledge=lambda: docs)
+    app: FastAPI = create_app(ctx.settings, context=ctx, start=())
     with TestClient(app) as client:
         yield client
 
@@ -123,7 +123,7 @@ def test_the_contact_form_refuses_bad_input_clearly(api: TestClient, ctx: AppCon
     assert r.status_code == 422 and "email" in r.json()["error"]
     web = ctx.config.web.model_copy(update={"contact_form": False})
     ctx.config = ctx.config.model_copy(update={"web": web})
-    ctx.extras["conversation"].config = ctx.config
+    ctx.conversation.config = ctx.config
     r = api.post("/api/contact", json={"name": "D", "email": "d@x.example"}, headers=auth)
     assert r.status_code == 422 and "sign in" in r.json()["error"]
     assert ctx.tickets.query() == []
@@ -154,8 +154,8 @@ def test_answers_stream_over_sse_as_the_model_writes(
     kb.answerer.llm = OpenAIChat(
         model="stub-model", api_key="test", base_url=slow_model.base_url, timeout=10
     )
-    ctx.extras["conversation"] = build_conversation(ctx, knowledge=lambda: kb)
-    app = create_app(ctx.settings, context=ctx, lifespan_modules=())
+    ctx.conversation = build_conversation(ctx, knowledge=lambda: kb)
+    app = create_app(ctx.settings, context=ctx, start=())
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -57,7 +57,7 @@ def test_a_database_outage_does_not_show_where_the_database_is(web_ctx: AppConte
     web_ctx.db = Database("postgresql+psycopg://deskbot:pw@127.0.0.1:9/deskbot?connect_timeout=1")
     web_ctx.conversations.db = web_ctx.db
     web_ctx.sessions.db = web_ctx.db
-    app = create_app(web_ctx.settings, context=web_ctx, lifespan_modules=())
+    app = create_app(web_ctx.settings, context=web_ctx, start=())
     with TestClient(app) as c:
         chat = c.post("/api/chat", json={"session_id": "sess-0001-abcdef", "message": "hi"})
         health = c.get("/healthz")

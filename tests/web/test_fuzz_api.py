@@ -39,7 +39,7 @@ def _check(case: Any, headers: dict[str, str], failures: list[str]) -> None:
 
 def test_no_route_answers_5xx_or_an_undocumented_error(web_ctx: AppContext) -> None:
     web_ctx.settings = web_ctx.settings.model_copy(update={"rate_limits": False})
-    app: FastAPI = create_app(web_ctx.settings, context=web_ctx, lifespan_modules=())
+    app: FastAPI = create_app(web_ctx.settings, context=web_ctx, start=())
     app.state.ctx = web_ctx  # what the lifespan does; schemathesis calls the app directly
     token = TestClient(app).post("/api/session", json={"account_key": "demo-key-pixelpals"})
     identities = ({}, {"Authorization": f"Bearer {token.json()['token']}"})

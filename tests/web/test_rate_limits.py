@@ -35,7 +35,7 @@ def make_app(web_ctx: AppContext) -> AppFactory:
     def make(**overrides: object) -> FastAPI:
         base = web_ctx.settings
         settings = Settings(home=base.home, config=base.config, embedder="hash", **overrides)  # type: ignore[arg-type]
-        return create_app(settings, context=web_ctx, lifespan_modules=())
+        return create_app(settings, context=web_ctx, start=())
 
     return make
 
@@ -97,7 +97,7 @@ def test_chat_over_the_session_limit_is_a_429_with_retry_after(
     get = client.get("/api/chat/stream", params={"session_id": SESSION, "message": "token?"})
     _assert_429(get, "you are sending messages too fast")
     # Refused turns never reached the conversation service.
-    assert len(web_ctx.extras["conversation"].inbounds) == 3
+    assert len(web_ctx.conversation.inbounds) == 3
 
 
 def test_new_sessions_from_the_same_address_share_the_address_limit(

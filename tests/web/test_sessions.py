@@ -106,11 +106,11 @@ def test_chats_without_a_token_are_not_shared_by_their_chat_id(
     assert r.status_code == 200
     assert "deskbot_session" in r.headers.get("set-cookie", "")  # a visitor of its own
     second.post("/api/chat", json={"session_id": SESSION, "message": "hello"})
-    one, two = web_ctx.extras["conversation"].inbounds
+    one, two = web_ctx.conversation.inbounds
     assert one.conversation_ref != two.conversation_ref
     # The first visitor, back with its cookie, continues its own chat.
     first.post("/api/chat", json={"session_id": SESSION, "message": "more"})
-    assert web_ctx.extras["conversation"].inbounds[2].conversation_ref == one.conversation_ref
+    assert web_ctx.conversation.inbounds[2].conversation_ref == one.conversation_ref
     history = second.get("/api/chat/history", params={"session_id": SESSION}).json()
     assert [m["text"] for m in history["messages"]] == ["hello"]
 

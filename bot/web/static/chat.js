@@ -268,7 +268,8 @@
       });
       c.appendChild(ol); body.appendChild(c);
     }
-    if (reply.ticket) { body.appendChild(ticketCard(reply.ticket)); }
+    // The card once per ticket change; "added to SUP-…" says it in words.
+    if (reply.ticket && reply.kind !== "ticket_updated") { body.appendChild(ticketCard(reply.ticket)); }
     if (reply.missing && reply.missing.length && !reply.ticket) {
       var m = document.createElement("div"); m.className = "missing-line muted";
       m.textContent = t("missing") + ": " + reply.missing.map(function (x) { return x.replace(/_/g, " "); }).join(", ");
@@ -305,8 +306,8 @@
     card.appendChild(head);
     var subj = document.createElement("div"); subj.className = "ticket-card-subject"; subj.textContent = tk.subject; card.appendChild(subj);
     if (tk.assignee) { var w = document.createElement("div"); w.className = "muted"; w.textContent = t("assignee") + ": " + tk.assignee; card.appendChild(w); }
-    if (tk.first_response_due) { var d = document.createElement("div"); d.className = "muted"; d.textContent = t("first_response") + " " + fmtDue(tk.first_response_due, tk.timezone); card.appendChild(d); }
-    if (tk.resolution_due) { var r = document.createElement("div"); r.className = "muted"; r.textContent = t("resolution") + " " + fmtDue(tk.resolution_due, tk.timezone); card.appendChild(r); }
+    if (tk.first_response_due) { var d = document.createElement("div"); d.className = "muted"; d.textContent = t("first_response") + " " + (tk.first_response_due_local || fmtDue(tk.first_response_due, tk.timezone)); card.appendChild(d); }
+    if (tk.resolution_due) { var r = document.createElement("div"); r.className = "muted"; r.textContent = t("resolution") + " " + (tk.resolution_due_local || fmtDue(tk.resolution_due, tk.timezone)); card.appendChild(r); }
     var go = document.createElement("div"); go.className = "ticket-card-go"; go.textContent = t("view_ticket") + " →"; card.appendChild(go);
     return card;
   }
@@ -491,6 +492,28 @@
     }).catch(function (err) { var box = document.getElementById("contact-error"); box.textContent = err.message; box.hidden = false; });
   });
 
+  // ---- what staff say on the ticket appears in the chat ------------------------------------
+  var lastAgentAt = "";
+  function addAgent(m) {
+    hideWelcome();
+    if (m.at && m.at > lastAgentAt) { lastAgentAt = m.at; }
+    var el = document.createElement("div");
+    el.className = "msg agent";
+    el.innerHTML = '<div class="avatar" aria-hidden="true"></div><div class="body"><div class="bubble md"></div></div>';
+    el.querySelector(".avatar").textContent = (m.text || "?").slice(0, 1);
+    el.querySelector(".bubble").innerHTML = renderMarkdown(m.text || "", "a" + (++counter));
+    messages.appendChild(el); scrollDown();
+  }
+  function pollAgents() {
+    if (document.visibilityState !== "visible" || busy || !messages.querySelector(".ticket-card, .msg.agent")) { return; }
+    fetch("/api/chat/history?session_id=" + encodeURIComponent(sessionId), {
+      headers: authHeaders({ Accept: "application/json" }), credentials: "same-origin"
+    }).then(function (r) { return r.ok ? r.json() : { messages: [] }; }).then(function (data) {
+      data.messages.forEach(function (m) { if (m.role === "agent" && m.at > lastAgentAt) { addAgent(m); } });
+    }).catch(function () { /* the next poll tries again */ });
+  }
+  setInterval(pollAgents, 15000);
+
   // A reload keeps the chat: fetch what was said in this tab's session.
   if (resumed) {
     ready.then(function () {
@@ -500,6 +523,7 @@
     }).then(function (r) { return r.ok ? r.json() : { messages: [] }; }).then(function (data) {
       data.messages.forEach(function (m) {
         if (m.role === "user") { if (m.text) { addUser(m.text, []); } return; }
+        if (m.role === "agent") { addAgent(m); return; }
         finish(addBot(), { kind: m.kind || "answer", text: m.text, citations: m.citations, actions: [], missing: [] });
       });
     }).catch(function () { /* a fresh chat is fine */ });

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from bot.clock import Clock, utc_now
 from bot.notify import DeliveryError, Notifier
 from bot.store.notifications import NotificationStore
 from bot.store.records import OutboxItem
@@ -23,13 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("deskbot.outbox")
 
-Clock = Callable[[], dt.datetime]
 BASE_DELAY = dt.timedelta(seconds=30)
 MAX_DELAY = dt.timedelta(hours=1)
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def backoff(
@@ -55,7 +51,7 @@ class OutboxWorker:
         max_batches: int = 20,
     ) -> None:
         self.notifications = notifications
-        self.notifiers = dict(notifiers)
+        self.notifiers = notifiers  # a live map: transports registered later count
         self.clock = clock
         self.max_attempts = max_attempts
         self.base_delay = base_delay
