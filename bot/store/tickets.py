@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.errors import AccessDenied, InvalidInput, NotFound
+from bot.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from bot.store.db import Database
 from bot.store.models import SlaClockRow, TicketEventRow, TicketRow
 from bot.store.records import (
@@ -141,8 +141,11 @@ class TicketStore:
         *,
         changes: Mapping[str, Any] | None = None,
         recompute: Recompute | None = None,
+        only_if: Mapping[str, Any] | None = None,
     ) -> Ticket:
-        """Append ``event``, apply ``changes`` and recompute clocks, in one transaction."""
+        """Append ``event``, apply ``changes`` and recompute clocks, in one transaction.
+        ``only_if``: the stored values this depends on (e.g. ``{"status": ...}``); when
+        another action changed them first, nothing is recorded and :class:`Conflict` says so."""
         unknown = set(changes or {}) - _UPDATABLE
         if unknown:
             raise ValueError(f"cannot change {sorted(unknown)}")
@@ -152,6 +155,11 @@ class TicketStore:
             row = session.get(TicketRow, ticket_id, with_for_update=True)
             if row is None:
                 raise NotFound(f"no ticket with id {ticket_id}")
+            for name, expected in (only_if or {}).items():
+                if getattr(row, name) != expected:
+                    raise Conflict(
+                        f"{row.key} changed meanwhile: its {name} is {getattr(row, name)}"
+                    )
             for name, value in (changes or {}).items():
                 setattr(row, name, value)
             row.updated_at = max(row.updated_at, event.at)
