@@ -318,7 +318,14 @@ def check(at: str | None = AtOption, send: bool = SendOption, as_json: bool = Js
     )
     for step in scan["fired"]:
         late = " (late)" if step["late"] else ""
-        who = ", ".join(step["recipients"]) or "nobody (folded into the ticket's one ping)"
+        reached = step.get("reached") or {}
+        who = (
+            ", ".join(
+                f"{r} ({reached[r] or 'not reached: logged only'})" if r in reached else r
+                for r in step["recipients"]
+            )
+            or "nobody (folded into the ticket's one ping)"
+        )
         share = round(step["fraction"] * 100)
         typer.echo(f"  {step['ticket']} {step['clock']} {share}% → {who}{late}")
     for error in scan["errors"]:

@@ -258,9 +258,9 @@ class Audience:
             elif how == "email":
                 person = self.config.person(recipient.target)
                 assert person is not None and person.email
-                subject = f"[{facts.ticket.key}] {payload['text']}"[:200]
-                mail = {**payload, "subject": subject, "recipient": recipient.role}
-                out.append(Delivery("email", person.email, mail))
+                out.append(
+                    Delivery("email", person.email, {**payload, "recipient": recipient.role})
+                )
         out.extend(common_deliveries(facts, payload, self.config))
         if facts.step.is_breach and "customer" in self.transports:
             ticket = facts.ticket

@@ -60,12 +60,25 @@ class FiredStep:
     late: bool
     recipients: tuple[str, ...]
     outbox_items: int
+    # How each recipient is told (``slack``, ``email``) or None: nothing here reaches them.
+    reached: tuple[tuple[str, str | None], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, firing: Firing) -> FiredStep:
+        step = firing.step
+        reached = firing.audit.data.get("reached") or {}
+        return cls(
+            ticket=key, clock=step.clock, level=step.level, fraction=step.fraction,
+            fire_at=step.due_at, late=firing.late, recipients=tuple(step.recipients),
+            outbox_items=len(firing.deliveries), reached=tuple(reached.items()),
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "ticket": self.ticket, "clock": self.clock, "level": self.level,
             "fraction": self.fraction, "fire_at": self.fire_at.isoformat(), "late": self.late,
             "recipients": list(self.recipients), "outbox_items": self.outbox_items,
+            "reached": dict(self.reached),
         }  # fmt: skip
 
 
@@ -186,15 +199,7 @@ class SlaScanner:
             except Exception as exc:
                 report.errors.append(f"ticket {ticket_id}: {exc}")
                 continue
-            for firing in firings:
-                step = firing.step
-                report.fired.append(
-                    FiredStep(
-                        ticket=ticket.key, clock=step.clock, level=step.level,
-                        fraction=step.fraction, fire_at=step.due_at, late=firing.late,
-                        recipients=tuple(step.recipients), outbox_items=len(firing.deliveries),
-                    )
-                )  # fmt: skip
+            report.fired.extend(FiredStep.of(ticket.key, firing) for firing in firings)
         report.next_wakeup = self.tickets.next_wakeup()
         report.seconds = time.perf_counter() - started
         return report
@@ -246,15 +251,7 @@ class SlaScanner:
             report.errors.append(f"ticket {ticket_id}: {error}")
         for outcome in result.outcomes:
             report.already_fired += len(outcome.already_fired)
-            for firing, _record in outcome.fired:
-                step = firing.step
-                report.fired.append(
-                    FiredStep(
-                        ticket=outcome.ticket.key, clock=step.clock, level=step.level,
-                        fraction=step.fraction, fire_at=step.due_at, late=firing.late,
-                        recipients=tuple(step.recipients), outbox_items=len(firing.deliveries),
-                    )
-                )  # fmt: skip
+            report.fired.extend(FiredStep.of(outcome.ticket.key, f) for f, _ in outcome.fired)
             self.desk.changed(outcome.ticket)
 
     def plan(

@@ -318,3 +318,34 @@ def test_a_backlog_of_overdue_steps_makes_one_ping_per_ticket(ctx: AppContext) -
         notices = [i for i in mine if i.transport == "customer"]
         assert [i.payload["kind"] for i in notices] == ["late"], "every channel's customer"
     assert sum(1 for i in items if i.target == "U0MGRLIN") == 9  # one per ticket, not six
+
+
+def test_with_slack_off_a_step_reaches_its_people_by_email(ctx: AppContext) -> None:
+    """No Slack, e-mail on: each person of a step gets an e-mail at their address from the
+    organisation file; the escalation channel (a Slack channel) is nobody to e-mail."""
+    scanner = SlaScanner.from_context(ctx)
+    scanner.audience = audience_with(ctx, slack=False, email=True)
+    ticket = open_ticket(ctx, assignee="eng-park")
+    report = scanner.scan(NOW + 30 * M)
+    assert [f.reached for f in report.fired] == [(("eng-park", "email"),)]
+    scanner.scan(NOW + 60 * M)
+    breach = [i for i in ctx.notifications.items() if i.payload.get("level") == 2]
+    assert {(i.transport, i.target) for i in breach} == {
+        ("email", "wang.fang@nimbus.example"),
+        ("email", "lin.qiang@nimbus.example"),
+        ("log", "escalations"),
+    }
+    mail = next(i for i in breach if i.transport == "email")
+    assert mail.payload["kind"] == "escalation" and mail.payload["ticket"] == ticket.key
+    assert "csm-wang (email)" in mail.payload["text"]
+
+
+def test_with_neither_slack_nor_email_the_log_says_who_was_not_reached(
+    ctx: AppContext, scanner: SlaScanner
+) -> None:
+    open_ticket(ctx, assignee="eng-park")
+    report = scanner.scan(NOW + 30 * M)
+    assert [f.as_dict()["reached"] for f in report.fired] == [{"eng-park": None}]
+    (log,) = [i for i in ctx.notifications.items() if i.transport == "log"]
+    assert "nobody reachable, logged for eng-park" in log.payload["text"]
+    assert [i.transport for i in ctx.notifications.items()] == ["log"], "no pretend deliveries"
