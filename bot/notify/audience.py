@@ -129,11 +129,19 @@ class Audience:
         """On the ticket's channel; a web visitor who left an address (the contact form) is
         told by e-mail as well — they may have closed the page."""
         deliveries = [Delivery("customer", ticket.key, message.payload())]
-        visitor = ticket.channel == "web" and "@" in (ticket.requester or "")
-        if visitor and "email" in self.transports:
+        if self.mail_too(ticket):
             by_mail = replace(message, via="email", ref=f"{message.ref}@email")
             deliveries.append(Delivery("customer", ticket.key, by_mail.payload()))
         return self.send(deliveries, ticket_id=ticket.id)
+
+    def mail_too(self, ticket: Ticket) -> bool:
+        """A web ticket whose customer left an e-mail address and may not be on the page: the
+        contact form's visitor, or a ticket with no chat to answer in."""
+        if ticket.channel != "web" or "@" not in (ticket.requester or ""):
+            return False
+        if "email" not in self.transports:
+            return False
+        return "contact_name" in ticket.fields or ticket.conversation_id is None
 
     def language(self, ticket: Ticket) -> str:
         """The language the customer's conversation is in (else its subject's)."""
