@@ -10,13 +10,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import IndexUnavailable, InvalidInput
 from bot.settings import SAMPLE_KNOWLEDGE_BASE, Settings
 
 if TYPE_CHECKING:
-    from retrieval import ChatModel, IngestReport, KnowledgeBase, SourceConfig
+    from retrieval import Answer, ChatModel, IngestReport, KnowledgeBase, SearchHit, SourceConfig
 
 _cache: dict[tuple[str, ...], KnowledgeBase] = {}
 _lock = threading.Lock()
@@ -34,6 +34,7 @@ def build_knowledge(
     key = (
         str(settings.index_dir.resolve()),
         settings.embedder,
+        settings.embedder_backend,
         settings.chroma_url or "",
         settings.openai_base_url or "",
         settings.llm_model if settings.llm_configured else "",
@@ -50,6 +51,20 @@ def build_knowledge(
         return kb
 
 
+def model_export_pending(settings: Settings) -> bool:
+    """Will the first embedding export the ONNX model (a one-time wait of ~20 s)?"""
+    if settings.embedder.strip().lower() not in {"minilm", "all-minilm-l6-v2", "default"}:
+        return False
+    backend = settings.embedder_backend.strip().lower()
+    if not backend.startswith("onnx"):
+        return False
+    from retrieval.onnx_export import is_prepared
+
+    return not is_prepared(
+        settings.models_dir, precision="int8" if backend == "onnx-int8" else "fp32"
+    )
+
+
 def _open(settings: Settings, llm: ChatModel | None) -> KnowledgeBase:
     from retrieval import KnowledgeBase
 
@@ -57,10 +72,12 @@ def _open(settings: Settings, llm: ChatModel | None) -> KnowledgeBase:
         return KnowledgeBase.open(
             settings.index_dir,
             embedder=settings.embedder,
+            embedder_backend=settings.embedder_backend,
+            model_dir=settings.models_dir,
             chroma_url=settings.chroma_url,
             llm=llm,
         )
-    except ValueError as exc:  # unknown embedder name
+    except ValueError as exc:  # unknown embedder or backend name
         raise InvalidInput(str(exc)) from exc
     except Exception as exc:
         raise IndexUnavailable(f"cannot open the index under {settings.index_dir}: {exc}") from exc
@@ -113,6 +130,30 @@ def configured_url_bases(settings: Settings) -> dict[Path, str]:
             path = beside if beside.exists() else Path.cwd() / path
         out[path.resolve()] = source.base_url
     return out
+
+
+def hit_payload(hit: SearchHit) -> dict[str, Any]:
+    """One ``deskbot search`` result as JSON (the CLI and ``/api/docs/search`` alike)."""
+    return {
+        "source": hit.source,
+        "heading": hit.heading,
+        "text": hit.text,
+        "score": hit.score,
+        "url": hit.url,
+    }
+
+
+def answer_payload(answer: Answer) -> dict[str, Any]:
+    """A ``deskbot ask`` answer as JSON (the CLI and ``/api/docs/ask`` alike)."""
+    return {
+        "answer": answer.answer,
+        "citations": [
+            {"source": c.source, "heading": c.heading, "url": c.url} for c in answer.citations
+        ],
+        "confidence": round(answer.confidence, 4),
+        "handoff": answer.handoff,
+        "mode": answer.mode,
+    }
 
 
 def forget_cache() -> None:

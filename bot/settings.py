@@ -28,6 +28,15 @@ class Settings(BaseSettings):
     config: Path = Field(default=Path("deskbot.yaml"), description="Organisation YAML file.")
     chroma_url: str | None = Field(default=None, description="Chroma server; default embedded.")
     embedder: str = Field(default="minilm", description="minilm | e5 | hash (tests)")
+    embedder_backend: str = Field(
+        default="onnx", description="Runs MiniLM: onnx | onnx-int8 (faster, ranks differ) | torch"
+    )
+    model_dir: Path | None = Field(
+        default=None, description="Exported ONNX models; default: models/ under the home."
+    )
+    server_url: str | None = Field(
+        default=None, description="A running deskbot service that ask/search use if it is up."
+    )
     llm_model: str = Field(default="gpt-4o-mini")
     llm_timeout: float = Field(default=20.0, gt=0, description="Seconds one model call may take.")
     turn_deadline: float = Field(
@@ -157,6 +166,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_dir or self.home / "models"
 
     @property
     def files_dir(self) -> Path:

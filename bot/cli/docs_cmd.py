@@ -15,7 +15,16 @@ from bot.cli.common import JsonOption, emit_json, settings, user_errors
 from bot.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from retrieval import Answer, KnowledgeBase, SearchHit
+    from bot.cli.remote import RemoteDocs
+    from retrieval import KnowledgeBase
+
+ServerOption = typer.Option(
+    None,
+    "--server",
+    metavar="URL",
+    help="Ask a running deskbot service (its model is loaded already); "
+    "default: DESKBOT_SERVER_URL, else answer in this process.",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -26,9 +35,42 @@ def register(app: typer.Typer) -> None:
 
 
 def _kb(*, sample: bool = True) -> KnowledgeBase:
-    from bot.knowledge import build_knowledge
+    from bot.knowledge import build_knowledge, model_export_pending
 
-    return build_knowledge(settings(), ingest_sample=sample)
+    current = settings()
+    if model_export_pending(current):
+        typer.echo(
+            f"preparing the embedding model in {current.models_dir} (once; about 20 s)...",
+            err=True,
+        )
+    return build_knowledge(current, ingest_sample=sample)
+
+
+def _remote(server: str | None) -> RemoteDocs | None:
+    """The service to ask: ``--server``, else the configured one, else none (this process)."""
+    url = server or settings().server_url
+    if not url:
+        return None
+    from bot.cli.remote import RemoteDocs
+
+    return RemoteDocs(url)
+
+
+def _over_remote(server: str | None, call: Callable[[RemoteDocs], dict[str, Any]]) -> Any:
+    """The service's answer; ``None`` when only the configured service is down (then this
+    process answers). A service named by ``--server`` that is down is an error."""
+    remote = _remote(server)
+    if remote is None:
+        return None
+    from bot.cli.remote import ServerUnreachable
+
+    try:
+        return call(remote)
+    except ServerUnreachable as exc:
+        if server:
+            raise
+        typer.echo(f"note: {exc}; answering here instead", err=True)
+        return None
 
 
 @contextmanager
@@ -36,19 +78,27 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]
     if not enabled:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        "ETA",
+        TimeRemainingColumn(),
         transient=True,
     ) as bar:
         tasks: dict[str, Any] = {}
 
         def update(phase: str, done: int, total: int) -> None:
-            label = {"read": "reading files", "embed": "embedding chunks"}.get(phase, phase)
+            label = {"read": "reading files", "embed": "embedding passages"}.get(phase, phase)
             if phase not in tasks:
                 tasks[phase] = bar.add_task(label, total=total)
             bar.update(tasks[phase], completed=done, total=total)
@@ -98,28 +148,6 @@ def ingest(
         typer.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
 
 
-def _hit_json(hit: SearchHit) -> dict[str, Any]:
-    return {
-        "source": hit.source,
-        "heading": hit.heading,
-        "text": hit.text,
-        "score": hit.score,
-        "url": hit.url,
-    }
-
-
-def _answer_json(answer: Answer) -> dict[str, Any]:
-    return {
-        "answer": answer.answer,
-        "citations": [
-            {"source": c.source, "heading": c.heading, "url": c.url} for c in answer.citations
-        ],
-        "confidence": round(answer.confidence, 4),
-        "handoff": answer.handoff,
-        "mode": answer.mode,
-    }
-
-
 def _batch(handle: Callable[[str], dict[str, Any]]) -> None:
     """One JSON line out per JSON line in, each carrying its ``id``; bad lines get an error."""
     for number, line in enumerate(sys.stdin, start=1):
@@ -153,24 +181,34 @@ def search(
     product: str = typer.Option(
         None, "--product", help="Only this product's pages (front matter `product:`)."
     ),
+    server: str = ServerOption,
     json_out: bool = JsonOption,
 ) -> None:
     """Retrieval only: the best passages for a query, one per section."""
-    from retrieval import SearchFilters
+    from bot.knowledge import hit_payload
 
-    filters = SearchFilters(platform=platform, product=product) if platform or product else None
+    result: dict[str, Any] | None = None
     with user_errors():
         if not batch:
             _require(query, "query")
-        kb = _kb()
+            result = _over_remote(
+                server, lambda r: r.search(query, k=k, platform=platform, product=product)
+            )
+        if result is None:
+            from retrieval import SearchFilters
 
-        def one(text: str) -> dict[str, Any]:
-            return {"results": [_hit_json(h) for h in kb.search(text, k=k, filters=filters)]}
+            filters = (
+                SearchFilters(platform=platform, product=product) if platform or product else None
+            )
+            kb = _kb()
 
-        if batch:
-            _batch(one)
-            return
-        result = one(query)
+            def one(text: str) -> dict[str, Any]:
+                return {"results": [hit_payload(h) for h in kb.search(text, k=k, filters=filters)]}
+
+            if batch:
+                _batch(one)
+                return
+            result = one(query)
     if json_out:
         emit_json(result)
         return
@@ -185,18 +223,26 @@ def search(
 def ask(
     question: str = typer.Argument(None, help="The question, in your own words."),
     batch: bool = typer.Option(False, "--batch", help='Read {"id","query"} JSON lines on stdin.'),
+    server: str = ServerOption,
     json_out: bool = JsonOption,
 ) -> None:
     """Answer from the docs with citations, or say the docs do not cover it (handoff)."""
+    from bot.knowledge import answer_payload
+
     with user_errors():
         if not batch:
             _require(question, "question")
+            # --batch stays in this process: it loads the model once for all its questions.
+            served = _over_remote(server, lambda r: r.ask(question))
+            if served is not None:
+                _print_served_answer(served, json_out=json_out)
+                return
         kb = _kb()
         if batch:
-            _batch(lambda text: _answer_json(kb.ask(text)))
+            _batch(lambda text: answer_payload(kb.ask(text)))
             return
         if json_out:
-            emit_json(_answer_json(kb.ask(question)))
+            emit_json(answer_payload(kb.ask(question)))
             return
         stream = kb.ask_stream(question)
         for piece in stream:
@@ -206,3 +252,13 @@ def ask(
     typer.echo(
         f"\nconfidence {final.confidence:.2f}" + ("  → handed to a human" if final.handoff else "")
     )
+
+
+def _print_served_answer(payload: dict[str, Any], *, json_out: bool) -> None:
+    if json_out:
+        emit_json(payload)
+        return
+    typer.echo(str(payload.get("answer", "")))
+    confidence = float(payload.get("confidence") or 0.0)
+    handoff = bool(payload.get("handoff"))
+    typer.echo(f"\nconfidence {confidence:.2f}" + ("  → handed to a human" if handoff else ""))

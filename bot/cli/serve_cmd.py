@@ -42,7 +42,7 @@ def startup_line(config: OrgConfig, *, host: str, port: int) -> str:
     to go, and the demo sign-in while someone still has the demo password."""
     from bot.passwords import verify_password
 
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # nosec B104: names the address to open, binds nothing
     shown = f"[{shown}]" if ":" in shown else shown
     line = f"deskbot: open http://{shown}:{port}/"
     demo = next(

@@ -218,7 +218,9 @@ def find_known_issue(report: Report, hits: Iterable[SearchHit]) -> Match | None:
             score *= 1.0 if listed else 0.8  # the release notes are the page to point to
             if score and (best is None or score > best[0]):
                 heading = " › ".join(h for h in (hit.heading, subheading) if h)
-                key = hashlib.sha1(f"{hit.source}#{heading}#{item}".encode()).hexdigest()[:16]
+                key = hashlib.sha1(
+                    f"{hit.source}#{heading}#{item}".encode(), usedforsecurity=False
+                ).hexdigest()[:16]
                 best = (score, Match(key, item, hit.source, heading, hit.title, hit.url, fixed))
     return best[1] if best else None
 

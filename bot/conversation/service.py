@@ -22,8 +22,9 @@ from bot.conversation.known_issues import product_of
 from bot.conversation.machine import Step, decide
 from bot.conversation.requests import Intake, TicketRequests
 from bot.conversation.state import ConversationState, dump, load
-from bot.conversation.steps import Steps, TurnContext
+from bot.conversation.steps import Steps
 from bot.conversation.texts import language, say
+from bot.conversation.turn import TurnContext
 from bot.conversation.types import (
     ContactForm,
     ContactResult,

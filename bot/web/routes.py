@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.web import apidocs, chat, insights, pages, staff, tickets
+from bot.web import apidocs, chat, docs, insights, pages, staff, tickets
 
 router = APIRouter()
 for part in (
     chat.router,
+    docs.router,
     tickets.router,
     staff.router,
     insights.router,

@@ -117,6 +117,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "paused": ("paused while we wait for you", "等待您回复期间暂停计时"),
     "staff_paused": ("paused while waiting on the customer", "等待客户回复期间暂停计时"),
     "paused_short": ("paused", "已暂停"),
+    "with_account_team": ("with your account team", "客户经理处理中"),
+    "no_time_target": ("answered; no time target", "已回复，无时限要求"),
     "breached": ("overdue since {due}", "已于 {due} 超时"),
     "no_target": ("no target on this plan", "当前套餐无此承诺"),
     "left": ("{span} left", "剩余 {span}"),

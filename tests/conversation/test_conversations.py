@@ -351,9 +351,8 @@ def test_a_model_reads_the_report_once_when_it_opens_not_every_turn(ctx: AppCont
 
     model = CountingEngine()
     service = build_conversation(ctx, knowledge=lambda: FakeAnswerer(ANSWERS))
-    service.intake = service.steps.intake = TriageIntake(  # type: ignore[misc]
-        engine=model, router=OfflineEngine(), max_upload_bytes=2**20
-    )
+    intake = TriageIntake(engine=model, router=OfflineEngine(), max_upload_bytes=2**20)
+    service.intake = service.steps.intake = service.steps.reports.intake = intake  # type: ignore[misc]
     chat = Chat(service)
     assert chat.say(REPORT[0]).kind == "follow_up"
     assert chat.say("what's the status?").kind == "status"

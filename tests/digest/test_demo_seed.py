@@ -31,7 +31,8 @@ def test_seeding_with_the_scheduler_running_delivers_nothing(ctx: AppContext) ->
             assert runner.active
             now = dt.datetime.now(dt.UTC)
             # The seed runs while the scheduler's jobs and wake-ups are live.
-            await asyncio.to_thread(seed_demo, ctx, now=now, days=3)
+            # a whole week, so working days with breaches are in it whatever today is
+            await asyncio.to_thread(seed_demo, ctx, now=now, days=7)
             runner.run_scan()
             runner.run_outbox()
             await asyncio.sleep(0.5)

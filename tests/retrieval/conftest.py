@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -79,3 +83,33 @@ def always_answer(kb: KnowledgeBase, probability: float = 0.9) -> KnowledgeBase:
         llm_gate=0.2,
     )
     return kb
+
+
+@dataclass(frozen=True)
+class ExportedModels:
+    folder: Path  # the ONNX cache, exported once per test session
+    torch_in_caller: bool  # did the process that asked for the export import torch?
+
+
+@pytest.fixture(scope="session")
+def onnx_models(tmp_path_factory: pytest.TempPathFactory) -> ExportedModels:
+    """The bundled MiniLM exported to ONNX, by a fresh process that reports whether it
+    imported torch itself (the export must run in a child of its own)."""
+    folder = tmp_path_factory.mktemp("onnx-models")
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from retrieval.onnx_export import prepare_minilm\n"
+        "prepare_minilm(Path(sys.argv[1]))\n"
+        "print(json.dumps({'torch': 'torch' in sys.modules}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return ExportedModels(folder=folder, torch_in_caller=bool(report["torch"]))

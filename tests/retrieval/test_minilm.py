@@ -1,4 +1,5 @@
-"""One end-to-end run with the real MiniLM model and the embedded Chroma index."""
+"""One end-to-end run with the real MiniLM model (ONNX, the default backend) and the embedded
+Chroma index; the PyTorch backend's question parts."""
 
 from __future__ import annotations
 
@@ -8,18 +9,23 @@ import pytest
 
 from retrieval import KnowledgeBase
 from retrieval.embedder import MiniLMEmbedder
+from tests.retrieval.conftest import ExportedModels
 
 
 @pytest.mark.slow
-def test_minilm_with_chroma_persists_and_answers(docs: Path, tmp_path: Path) -> None:
-    kb = KnowledgeBase.open(tmp_path / "index", embedder="minilm")
+def test_minilm_with_chroma_persists_and_answers(
+    docs: Path, tmp_path: Path, onnx_models: ExportedModels
+) -> None:
+    kb = KnowledgeBase.open(tmp_path / "index", embedder="minilm", model_dir=onnx_models.folder)
     report = kb.ingest([docs])
     assert report.added == 7
     hits = kb.search("when the network drops, how does the SDK reconnect?", k=3)
     assert hits[0].source == "quickstart.mdx" and "Connect" in hits[0].heading
     kb.close()
 
-    reopened = KnowledgeBase.open(tmp_path / "index", embedder="minilm")
+    reopened = KnowledgeBase.open(
+        tmp_path / "index", embedder="minilm", model_dir=onnx_models.folder
+    )
     assert reopened.ingest([docs]).embedded == 0  # persisted, nothing to redo
     answer = reopened.ask("What is the maximum size of one message?")
     assert not answer.handoff and answer.citations[0].source == "limits.rst"
@@ -42,10 +48,12 @@ def test_question_parts_come_from_one_pass_over_the_question() -> None:
 
 
 @pytest.mark.slow
-def test_sample_knowledge_base_answers_in_both_languages(tmp_path: Path) -> None:
+def test_sample_knowledge_base_answers_in_both_languages(
+    tmp_path: Path, onnx_models: ExportedModels
+) -> None:
     """What `make run` serves: Chinese questions find the Chinese pages, English the English."""
     sample = Path(__file__).resolve().parents[2] / "knowledge_base"
-    kb = KnowledgeBase.open(tmp_path / "index", embedder="minilm")
+    kb = KnowledgeBase.open(tmp_path / "index", embedder="minilm", model_dir=onnx_models.folder)
     try:
         kb.ingest([sample])
         upgrade = kb.ask("怎么升级套餐？")

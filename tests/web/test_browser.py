@@ -193,16 +193,16 @@ def test_too_fast_is_said_and_the_message_goes_back_in_the_box(
         ),
     )
     page.goto(server.url + "/")
-    _ask(page, "How long is a token valid?")
+    _ask(page, "What is the default token TTL?")
     bubble = page.locator(".msg.bot.rate-limited .bubble")
     bubble.wait_for()
     assert bubble.inner_text() == notice
-    assert page.input_value("#input") == "How long is a token valid?"
+    assert page.input_value("#input") == "What is the default token TTL?"
     assert page.locator(".msg.user").count() == 0  # not shown as sent
     page.unroute("**/api/chat")
     page.press("#input", "Enter")
     page.locator(".msg.bot.kind-answer").last.wait_for()
-    assert page.locator(".msg.user .bubble").all_inner_texts() == ["How long is a token valid?"]
+    assert page.locator(".msg.user .bubble").all_inner_texts() == ["What is the default token TTL?"]
     page.context.close()
 
 
@@ -275,7 +275,7 @@ def test_readme_screenshots(browser: Any, server: LiveServer) -> None:
     _seed_queue(server)
     chat = _page(browser, width=1280, height=900)
     chat.goto(server.url + "/")
-    _ask(chat, "How long is a token valid?")
+    _ask(chat, "What is the default token TTL?")
     chat.locator(".msg.bot:not(.pending) .citations").last.wait_for()
     chat.evaluate("document.getElementById('messages').scrollTop = 0")
     chat.screenshot(path=str(ARTIFACTS / "readme-chat.png"))

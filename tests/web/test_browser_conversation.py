@@ -49,7 +49,7 @@ def test_a_bug_in_three_messages_then_the_status(browser: Any, server: LiveServe
     _ask(page, "what's the status of my ticket?")
     status = _reply(page, len(REPORT) + 1)
     assert key in status.inner_text() and "kind-status" in (status.get_attribute("class") or "")
-    _ask(page, "How long does a token last?")
+    _ask(page, "What is the default TTL of a token?")
     answer = _reply(page, len(REPORT) + 2)
     assert "kind-answer" in (answer.get_attribute("class") or "")
     assert page.locator("#new-topic").is_visible()

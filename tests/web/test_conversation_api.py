@@ -169,7 +169,7 @@ def test_answers_stream_over_sse_as_the_model_writes(
             "Authorization": f"Bearer {token.json()['token']}",
             "Accept": "text/event-stream",
         }
-        body = {"session_id": "stream-0001", "message": "How long does a token last?"}
+        body = {"session_id": "stream-0001", "message": "When does tokenWillExpire fire?"}
         events: list[tuple[str, float, dict[str, Any]]] = []
         with httpx.stream("POST", f"{base}/api/chat", json=body, headers=headers, timeout=30) as r:
             name = ""
