@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -152,14 +152,11 @@ class TicketStore:
         event = replace(event, body=self.redactor.redact(event.body))
         changes = {name: self._clean(name, value) for name, value in (changes or {}).items()}
         with self.db.session() as session:
+            if only_if:
+                self._claim(session, ticket_id, only_if)
             row = session.get(TicketRow, ticket_id, with_for_update=True)
             if row is None:
                 raise NotFound(f"no ticket with id {ticket_id}")
-            for name, expected in (only_if or {}).items():
-                if getattr(row, name) != expected:
-                    raise Conflict(
-                        f"{row.key} changed meanwhile: its {name} is {getattr(row, name)}"
-                    )
             for name, value in (changes or {}).items():
                 setattr(row, name, value)
             row.updated_at = max(row.updated_at, event.at)
@@ -173,6 +170,26 @@ class TicketStore:
             session.refresh(row, ["events"])
             self._recompute(session, row, recompute)
             return _ticket(row)
+
+    @staticmethod
+    def _claim(session: Session, ticket_id: int, only_if: Mapping[str, Any]) -> None:
+        """Lock the ticket only while it still has the ``only_if`` values, in one statement
+        (SQLite has no ``SELECT … FOR UPDATE``: a read, then a write, would let another
+        writer in between)."""
+        conditions = [getattr(TicketRow, name) == value for name, value in only_if.items()]
+        claimed = session.execute(
+            update(TicketRow)
+            .where(TicketRow.id == ticket_id, *conditions)
+            .values(updated_at=TicketRow.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            return
+        row = session.get(TicketRow, ticket_id)
+        if row is None:
+            raise NotFound(f"no ticket with id {ticket_id}")
+        name = next(n for n, v in only_if.items() if getattr(row, n) != v)
+        raise Conflict(f"{row.key} changed meanwhile: its {name} is {getattr(row, name)}")
 
     def _clean(self, name: str, value: Any) -> Any:
         if name in ("subject", "priority_reason") and isinstance(value, str):
