@@ -9,7 +9,8 @@ lifespan. Nothing here runs at import time, and nothing here is found by name.
 Start order: settings → organisation file → database (migrated) → stores → ticket desk →
 chat model → knowledge (loaded on first use) → conversation service → channels and
 transports (Slack when configured, e-mail when configured, the log always) → the audience,
-which listens to the desk and decides who hears what.
+which listens to the desk and decides who hears what (and, with Slack, the live cards, which
+keep every Slack copy of a ticket up to date).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from bot.config import OrgConfig, load_org_config
 from bot.conversation.answers import Answerer
 from bot.conversation.factory import build_conversation
 from bot.conversation.types import ContactForm, ContactResult, Inbound, Reply
-from bot.desk import ClockKeeper, TicketDesk
+from bot.desk import ClockKeeper, Listener, TicketDesk
 from bot.errors import ConfigError
 from bot.notify import Notifier
 from bot.notify.audience import Audience
@@ -177,26 +178,36 @@ def build_context(
     channels: dict[str, Channel] = {"web": WebChat(conversations), "cli": LogChannel("cli")}
     wired: dict[str, Notifier] = {"log": LogNotifier()}
     _notification_transports(config, wired)
+    listeners: list[Listener] = []
     if slack_client is not None:
         from bot.slack.channel import SlackThread
+        from bot.slack.live import LiveCards
         from bot.slack.notifier import SlackNotifier
+        from bot.store.slack_posts import SlackPostStore
 
+        posts = SlackPostStore(db)
         channels["slack"] = SlackThread(slack_client)
         wired["slack"] = SlackNotifier(
             client=slack_client, config=config, tickets=tickets, clock=clock,
-            public_url=settings.public_url,
+            public_url=settings.public_url, posts=posts, conversations=conversations,
         )  # fmt: skip
+        # Every copy of a ticket in Slack follows the ticket.
+        cards = LiveCards(posts=posts, notifications=notifications, inbound=inbound, clock=clock)
+        listeners.append(cards.on_change)
     if mailer is not None:
         channels["email"], wired["email"] = _email_parts(
             settings, config, mailer, tickets, conversations, mail_threads
         )
-    wired["customer"] = CustomerTransport(tickets=tickets, channels=channels)
+    wired["customer"] = CustomerTransport(
+        tickets=tickets, channels=channels, config=config, conversations=conversations,
+        clock=clock,
+    )  # fmt: skip
     wired.update(transports or {})
     audience = Audience(
         config=config, notifications=notifications, inbound=inbound,
-        conversations=conversations, transports=wired, clock=clock,
+        conversations=conversations, transports=wired, tickets=tickets, clock=clock,
     )  # fmt: skip
-    desk = TicketDesk(store=tickets, keeper=keeper, listeners=[audience.on_change])
+    desk = TicketDesk(store=tickets, keeper=keeper, listeners=[audience.on_change, *listeners])
     ctx = AppContext(
         settings=settings,
         config=config,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.errors import InvalidInput
+from bot.errors import Conflict, InvalidInput
 from bot.store.records import ClockRecord, NewTicket, Ticket, TicketEvent
 from bot.store.tickets import EventSpec, TicketStore
 
@@ -103,11 +103,17 @@ class TicketDesk:
         """The customer writes; a ticket waiting on them resumes its resolution clock."""
         ticket = self._record(ticket, EventSpec("message", now, "customer", author, body), {})
         if ticket.status == "waiting_on_customer":
-            ticket = self._record(
-                ticket,
-                EventSpec("resumed", now, "customer", author, data={"reason": "customer replied"}),
-                {"status": "open"},
-            )
+            try:
+                ticket = self._record(
+                    ticket,
+                    EventSpec(
+                        "resumed", now, "customer", author, data={"reason": "customer replied"}
+                    ),
+                    {"status": "open"},
+                    only_if={"status": "waiting_on_customer"},
+                )
+            except Conflict:  # resolved (or resumed) meanwhile: that stands
+                ticket = self.store.get(ticket.id)
         return ticket
 
     def note(self, ticket: Ticket, *, agent: str, body: str, now: dt.datetime) -> Ticket:
@@ -231,8 +237,17 @@ class TicketDesk:
         return ticket
 
     # -- internals -------------------------------------------------------------------------
-    def _record(self, ticket: Ticket, event: EventSpec, changes: Mapping[str, object]) -> Ticket:
-        updated = self.store.record(ticket.id, event, changes=changes, recompute=self.keeper.clocks)
+    def _record(
+        self,
+        ticket: Ticket,
+        event: EventSpec,
+        changes: Mapping[str, object],
+        *,
+        only_if: Mapping[str, object] | None = None,
+    ) -> Ticket:
+        updated = self.store.record(
+            ticket.id, event, changes=changes, recompute=self.keeper.clocks, only_if=only_if
+        )
         body = self.store.redactor.redact(event.body)  # as stored: what anyone may be told
         change = Change(
             updated, event.kind, event.actor_kind, event.actor or "", body, dict(event.data),

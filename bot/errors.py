@@ -6,6 +6,7 @@
     ├── NotFound                 a ticket, account, person or conversation does not exist
     │   └── AccessDenied         ... or exists but belongs to someone else (same message)
     ├── InvalidInput             a message, file or argument we cannot accept
+    │   └── Conflict             ... because the ticket changed meanwhile
     ├── RateLimited              too many requests from one client; says when to come back
     └── ServiceUnavailable       a dependency (database, index, LLM, Slack) failed
         ├── StoreUnavailable
@@ -43,6 +44,12 @@ class AccessDenied(NotFound):
 class InvalidInput(DeskbotError):
     exit_code = 2
     http_status = 422
+
+
+class Conflict(InvalidInput):
+    """Another action changed the ticket first (two people, or a person and the customer)."""
+
+    http_status = 409
 
 
 class RateLimited(DeskbotError):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.analytics.gaps import top_questions
-from bot.analytics.model import Attainment, Deflection, Durations, Stats
+from bot.analytics.model import Attainment, Csat, Deflection, Durations, Stats
 from bot.store.records import ClockRecord, Conversation, Message, Ticket
 from bot.store.tickets import TicketFilter
 
@@ -65,6 +65,23 @@ def collect(ctx: AppContext, now: dt.datetime, *, since: dt.datetime | None = No
         },
         deflection=deflection(ctx.conversations.active_since(since), ctx, since=since, now=now),
         top_gaps=top_questions((g for g in ctx.gaps.recent(since=since) if g.at < now), limit=10),
+        csat=csat(ctx, since=since, now=now),
+    )
+
+
+def csat(ctx: AppContext, *, since: dt.datetime, now: dt.datetime) -> Csat:
+    """Ratings given in ``[since, now)``, and how many tickets were asked in that period."""
+    from bot.store.csat import CsatStore
+    from bot.store.slack_posts import CSAT, SlackPostStore
+
+    ratings = CsatStore(ctx.db).between(since, now)
+    scores = [r.score for r in ratings]
+    asked = SlackPostStore(ctx.db).count(kind=CSAT, since=since, until=now)
+    return Csat(
+        ratings=len(scores),
+        total=sum(scores),
+        satisfied=sum(1 for s in scores if s >= 4),
+        requested=asked,
     )
 
 

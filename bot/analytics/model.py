@@ -57,6 +57,26 @@ class Deflection:
 
 
 @dataclass(frozen=True)
+class Csat:
+    """Customer satisfaction: ratings (1–5) given in the period after a ticket was resolved.
+    *Satisfied* is a 4 or a 5, the usual CSAT score."""
+
+    ratings: int = 0
+    total: int = 0  # sum of the scores
+    satisfied: int = 0
+    requested: int = 0  # rating requests sent in the period
+
+    @property
+    def average(self) -> float | None:
+        return None if self.ratings == 0 else self.total / self.ratings
+
+    @property
+    def rate(self) -> float | None:
+        """Share of ratings that were a 4 or a 5."""
+        return None if self.ratings == 0 else self.satisfied / self.ratings
+
+
+@dataclass(frozen=True)
 class Stats:
     since: dt.datetime
     until: dt.datetime
@@ -72,6 +92,7 @@ class Stats:
     escalations: dict[str, int] = field(default_factory=dict)  # "total", "late", "level:N"
     deflection: Deflection = field(default_factory=Deflection)
     top_gaps: list[tuple[str, int]] = field(default_factory=list)
+    csat: Csat = field(default_factory=Csat)
 
     def as_json(self) -> dict[str, object]:
         """A JSON-ready dict, with the derived rates spelled out."""
@@ -96,4 +117,9 @@ class Stats:
                 "rate": self.deflection.rate,
             },
             "top_gaps": [{"question": q, "count": n} for q, n in self.top_gaps],
+            "csat": {
+                **vars(self.csat),
+                "average": self.csat.average,
+                "rate": self.csat.rate,
+            },
         }

@@ -103,3 +103,11 @@ class StatsCollector:
         ):
             answers.add_metric([outcome], n)
         yield answers
+        csat = gauge("csat", "Customer ratings (1-5) after resolution", ["measure"])
+        csat.add_metric(["ratings"], stats.csat.ratings)
+        csat.add_metric(["requested"], stats.csat.requested)
+        if stats.csat.average is not None:
+            csat.add_metric(["average"], stats.csat.average)
+        if stats.csat.rate is not None:
+            csat.add_metric(["satisfied_rate"], stats.csat.rate)
+        yield csat

@@ -52,7 +52,9 @@ def digest(
     date: str | None = typer.Option(
         None, "--date", help="The CSM-local day (YYYY-MM-DD), rendered as of its digest time."
     ),
-    send: bool = typer.Option(False, "--send", help="Send it (once per day)."),
+    send: bool = typer.Option(
+        False, "--send", help="Send it now (once per day), whatever the time of day."
+    ),
     force: bool = typer.Option(
         False, "--force", help="With --send: send the day again (after a failed delivery)."
     ),

@@ -14,6 +14,7 @@ from bot.cli import (
     config_cmd,
     db_cmd,
     demo_cmd,
+    desk_cmd,
     digest_cmd,
     docs_cmd,
     serve_cmd,
@@ -78,10 +79,10 @@ app = typer.Typer(
 )
 
 # Each module has ``register(app)`` and imports nothing heavy at module level; ``sla_ops_cmd``
-# adds to the group ``sla_cmd`` made, so it comes after it.
+# adds to the group ``sla_cmd`` made, and ``desk_cmd`` to ``tickets_cmd``'s, so they come after.
 COMMANDS = (
-    config_cmd, db_cmd, tickets_cmd, serve_cmd, chat_cmd, docs_cmd, triage_cmd, sla_cmd,
-    sla_ops_cmd, digest_cmd, stats_cmd, demo_cmd,
+    config_cmd, db_cmd, tickets_cmd, desk_cmd, serve_cmd, chat_cmd, docs_cmd, triage_cmd,
+    sla_cmd, sla_ops_cmd, digest_cmd, stats_cmd, demo_cmd,
 )  # fmt: skip
 
 

@@ -289,45 +289,71 @@ def _fired_text(clock: dict[str, Any]) -> str:
 
 
 # -- check ---------------------------------------------------------------------------------
-def check(at: str | None = AtOption, as_json: bool = JsonOption) -> None:
-    """Run one SLA scan and one outbox delivery pass now (for cron instead of the scheduler)."""
+SendOption = typer.Option(
+    False, "--send", help="With --at: fire and deliver for real (without it, --at is a dry run)."
+)
+
+
+def check(at: str | None = AtOption, send: bool = SendOption, as_json: bool = JsonOption) -> None:
+    """Run one SLA scan and one outbox delivery pass now (for cron instead of the scheduler).
+
+    With --at the scan is a dry run that shows what would fire then, recording and sending
+    nothing, unless --send is given too.
+    """
     with user_errors():
         now = _instant(at)
         ctx = _context()
         try:
-            doc = run_check(ctx, now=now)
+            doc = run_check(ctx, now=now, dry_run=at is not None and not send)
         finally:
             ctx.close()
     if as_json:
         emit_json(doc)
         return
     scan = doc["scan"]
+    verb = "would fire" if doc["dry_run"] else "fired"
     typer.echo(
-        f"scanned {scan['tickets']} due ticket(s): fired {len(scan['fired'])} escalation(s)"
+        f"scanned {scan['tickets']} due ticket(s): {verb} {len(scan['fired'])} escalation(s)"
         + (f", {len(scan['errors'])} error(s)" if scan["errors"] else "")
     )
     for step in scan["fired"]:
         late = " (late)" if step["late"] else ""
-        who = ", ".join(step["recipients"]) or "nobody"
+        reached = step.get("reached") or {}
+        who = (
+            ", ".join(
+                f"{r} ({reached[r] or 'not reached: logged only'})" if r in reached else r
+                for r in step["recipients"]
+            )
+            or "nobody (folded into the ticket's one ping)"
+        )
         share = round(step["fraction"] * 100)
         typer.echo(f"  {step['ticket']} {step['clock']} {share}% → {who}{late}")
     for error in scan["errors"]:
         typer.echo(f"  error: {error}", err=True)
+    if doc["dry_run"]:
+        typer.echo("dry run: nothing was recorded or sent (add --send to fire for real)")
     typer.echo(f"delivered {doc['delivered']} notification(s); outbox {doc['outbox']}")
     for item in doc["failed"]:
         typer.echo(f"  failed: #{item['id']} {item['transport']} {item['target']}: {item['error']}")
     typer.echo(f"next escalation: {scan['next_wakeup'] or 'none pending'}")
 
 
-def run_check(ctx: AppContext, *, now: dt.datetime) -> dict[str, Any]:
-    """One scan and one delivery pass at ``now``; the document ``sla check --json`` prints."""
+def run_check(ctx: AppContext, *, now: dt.datetime, dry_run: bool = False) -> dict[str, Any]:
+    """One scan and one delivery pass at ``now``; the document ``sla check --json`` prints.
+    A dry run shows what the scan would fire and changes nothing."""
     from bot.notify.outbox import OutboxWorker
     from bot.scheduler.scanner import SlaScanner
 
-    report = SlaScanner.from_context(ctx).scan(now)
-    delivered = OutboxWorker.from_context(ctx, ctx.transports).deliver_due(now)
+    scanner = SlaScanner.from_context(ctx)
+    if dry_run:
+        report = scanner.preview(now)
+        delivered = 0
+    else:
+        report = scanner.scan(now)
+        delivered = OutboxWorker.from_context(ctx, ctx.transports).deliver_due(now)
     failed = ctx.notifications.items(status="failed", limit=20)
     return {
+        "dry_run": dry_run,
         "scan": report.as_dict(),
         "delivered": delivered,
         "transports": sorted(ctx.transports),

@@ -84,6 +84,13 @@ def _text(data: dict[str, Any], *, period: str) -> list[str]:
         f"  escalations sent: {data['escalations'].get('total', 0)}"
         f" (late {data['escalations'].get('late', 0)})",
     ]
+    csat = data.get("csat") or {}
+    if csat.get("ratings") or csat.get("requested"):
+        average = "-" if csat.get("average") is None else f"{csat['average']:.1f}/5"
+        lines.append(
+            f"  CSAT: {pct(csat.get('rate'))} satisfied (4-5), average {average},"
+            f" {csat['ratings']} rating(s) from {csat['requested']} request(s)"
+        )
     for title, key in (
         ("first response", "first_response_seconds"),
         ("resolution", "resolution_seconds"),

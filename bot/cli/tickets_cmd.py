@@ -1,4 +1,4 @@
-"""``deskbot tickets list|show``."""
+"""``deskbot tickets list|show`` (the staff actions on a ticket are :mod:`bot.cli.desk_cmd`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="Look at tickets.", no_args_is_help=True)
+    group = typer.Typer(help="Look at tickets and act on them.", no_args_is_help=True)
     group.command("list")(list_tickets)
     group.command("show")(show)
     app.add_typer(group, name="tickets")

@@ -161,6 +161,11 @@ class Person(_Strict):
     email: str | None = None
     slack_user: str | None = None
     timezone: str = "Asia/Shanghai"
+    country: str | None = Field(
+        default=None,
+        description="ISO country whose public holidays (and make-up working days) are the "
+        "person's days off, e.g. for the CSM digest; none: weekends only.",
+    )
     password_hash: str | None = Field(default=None, description="Staff web sign-in (scrypt$...).")
 
     _tz = field_validator("timezone")(lambda cls, v: _check_zone(v))
@@ -275,6 +280,10 @@ class Organisation(_Strict):
     escalation_channel: str | None = None
     support_manager: str | None = None
     digest_time: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$")
+    csm_acknowledges_engineering: bool = Field(
+        default=False,
+        description="CSMs may acknowledge, take, park and resolve engineering tickets too.",
+    )
 
 
 class OrgConfig(_Strict):

@@ -103,9 +103,10 @@ def _entry(entry: Entry) -> str:
     text = _esc(entry.text)
     if entry.key is None:
         return text
+    thread = f" · <{entry.thread_url}|thread>" if entry.thread_url else ""
     if entry.url:
-        return f"<{entry.url}|{_esc(entry.key)}> {text}"
-    return f"{_esc(entry.key)} {text}"
+        return f"<{entry.url}|{_esc(entry.key)}> {text}{thread}"
+    return f"{_esc(entry.key)} {text}{thread}"
 
 
 def _section(text: str) -> Block:

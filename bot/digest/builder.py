@@ -21,6 +21,7 @@ from bot.digest.model import (
 )
 from bot.errors import NotFound
 from bot.store.records import ClockRecord, KnowledgeGap, Ticket, TicketEvent
+from bot.store.slack_posts import SlackPostStore
 from bot.store.tickets import TicketFilter
 
 if TYPE_CHECKING:
@@ -129,16 +130,19 @@ def _account_digest(
     public_url: str,
     unanswered_after: dt.timedelta,
 ) -> AccountDigest:
+    posts = SlackPostStore(ctx.db)
+
     def item(ticket: Ticket, *, escalated: bool = False) -> TicketItem:
         breached = breached_clock(ticket, as_of)
         clock = breached or next_due_clock(ticket)
+        thread = posts.thread_link(ticket.id) if ticket.channel == "slack" else None
         return TicketItem(
             key=ticket.key, subject=ticket.subject, priority=ticket.priority,
             status=ticket.status, stage=ticket.stage, kind=ticket.kind,
             url=ticket_url(ticket, public_url=public_url), opened_at=ticket.opened_at,
             due_at=clock.due_at if clock else None, clock=clock.name if clock else None,
             escalations=_escalations(ctx, ticket) if escalated else (),
-            breached=breached is not None,
+            breached=breached is not None, thread_url=thread,
         )  # fmt: skip
 
     open_tickets = [t for t in tickets if t.is_open]

@@ -1,10 +1,15 @@
-"""Sending digests: each CSM once per local day, at ``organisation.digest_time`` in their zone.
+"""Sending digests: each CSM once per working day, at ``organisation.digest_time`` in their zone.
 
-``send_due_digests`` is what the scheduler calls every minute. The (CSM, local day) claim in
-the database makes a digest go out once even across restarts and several workers; where it
-goes is the audience's call (a Slack DM when Slack runs, else e-mail, else the log), and the
+``send_due_digests`` is what the scheduler calls every minute. A digest is due only within
+``DIGEST_WINDOW`` after the CSM's local digest time, on their working days (Monday to Friday
+of the organisation's ``business`` calendar in the person's zone, minus the public holidays of
+their ``country``, plus its make-up working days): a service started in the evening or on a
+Sunday sends nothing until the next working morning. The (CSM, local day) claim in the
+database makes a digest go out once even across restarts and several workers; where it goes
+is the audience's call (a Slack DM when Slack runs, else e-mail, else the log), and the
 messages go through the outbox, so a failed delivery is retried and stays visible. A day is
-"sent" only when the outbox says so (:func:`digest_status`); ``force`` sends a day again.
+"sent" only when the outbox says so (:func:`digest_status`); ``force`` sends a day again;
+``deskbot digest --send`` delivers at once, whatever the time of day.
 """
 
 from __future__ import annotations
@@ -15,18 +20,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.config import OrgConfig, Person
 from bot.digest.blocks import render_blocks
 from bot.digest.builder import build_digest, csm_accounts, csm_people, digest_moment
 from bot.digest.markdown import render_markdown
 from bot.digest.model import Digest
 from bot.digest.sections import title_line
-from bot.errors import NotFound
+from bot.errors import DeskbotError, NotFound
+from bot.sla_setup import named_calendar
 from bot.store.notifications import Delivery
 
 if TYPE_CHECKING:
     from bot.context import AppContext
 
 log = logging.getLogger(__name__)
+DIGEST_WINDOW = dt.timedelta(hours=1)  # after the digest time: a restart at 09:20 still sends
 
 
 @dataclass(frozen=True)
@@ -42,16 +50,36 @@ class SentDigest:
     status: str = "queued"  # queued | sent | failed, after the attempt at once
 
 
+def working_day(config: OrgConfig, person: Person, day: dt.date) -> bool:
+    """Whether ``day`` is a working day for ``person`` (see the module docstring)."""
+    calendar = named_calendar(config, "business", timezone=person.timezone, country=person.country)
+    windows_on = getattr(calendar, "windows_on", None)
+    return True if windows_on is None else bool(windows_on(day))
+
+
+def digest_due(config: OrgConfig, person: Person, now: dt.datetime) -> dt.date | None:
+    """The CSM-local day whose digest is due at ``now``, or None: outside the hour after the
+    digest time, or on a day off."""
+    day = now.astimezone(ZoneInfo(person.timezone)).date()
+    moment = digest_moment(person, day, digest_time=config.organisation.digest_time)
+    if not moment <= now < moment + DIGEST_WINDOW:
+        return None
+    return day if working_day(config, person, day) else None
+
+
 def send_due_digests(ctx: AppContext, now: dt.datetime) -> list[SentDigest]:
-    """Queue the digest of every CSM whose local digest time has come today and who has not
-    had today's yet. Safe to call as often as you like, from as many workers as you like."""
+    """Queue the digest of every CSM whose digest time has come this working morning and who
+    has not had today's yet. Safe to call as often as you like, from as many workers."""
     sent = []
-    digest_time = ctx.config.organisation.digest_time
     for person in csm_people(ctx.config):
         if not csm_accounts(ctx.config, person.id):
             continue  # a CSM without accounts would get an empty message every morning
-        day = now.astimezone(ZoneInfo(person.timezone)).date()
-        if now < digest_moment(person, day, digest_time=digest_time):
+        try:
+            day = digest_due(ctx.config, person, now)
+        except DeskbotError:
+            log.exception("no working calendar for %s; digest not sent", person.id)
+            continue
+        if day is None:
             continue
         if ctx.daily_runs.claimed(person.id, day):
             continue

@@ -46,6 +46,8 @@ def _entry(entry: Entry) -> str:
     text = escape(entry.text)
     if entry.key is None:
         return text
+    if entry.thread_url:
+        text += f' · <a href="{escape(entry.thread_url)}">thread</a>'
     if entry.url:
         return f'<a href="{escape(entry.url)}">{escape(entry.key)}</a> {text}'
     return f"{escape(entry.key)} {text}"

@@ -34,7 +34,8 @@ def _entry(entry: Entry) -> str:
     if entry.key is None:
         return text
     link = f"[{entry.key}]({entry.url})" if entry.url else entry.key
-    return f"{link} {text}"
+    thread = f" · [thread]({entry.thread_url})" if entry.thread_url else ""
+    return f"{link} {text}{thread}"
 
 
 def _escape(text: str) -> str:

@@ -26,6 +26,7 @@ class TicketItem:
     escalations: tuple[str, ...] = ()
     waiting_since: dt.datetime | None = None  # unanswered customer message time
     breached: bool = False  # ``clock`` is the clock that breached
+    thread_url: str | None = None  # the customer's Slack thread (permalink), for Slack tickets
 
 
 @dataclass(frozen=True)

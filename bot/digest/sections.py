@@ -18,6 +18,7 @@ class Entry:
     text: str
     key: str | None = None
     url: str | None = None
+    thread_url: str | None = None  # the customer's Slack thread
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,15 @@ def empty_line(digest: Digest) -> str | None:
 
 
 def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
-    """The sections of one account, most urgent first; empty sections are left out."""
+    """The sections of one account, most urgent first; empty sections are left out. Each
+    ticket is listed once, in the most urgent section it belongs to (a breached P1 opened
+    yesterday is under *Breached*, not three times)."""
 
     def entry(item: TicketItem, text: str) -> Entry:
-        return Entry(text=f"{item.priority} {item.subject} — {text}", key=item.key, url=item.url)
+        return Entry(
+            text=f"{item.priority} {item.subject} — {text}", key=item.key, url=item.url,
+            thread_url=item.thread_url,
+        )  # fmt: skip
 
     def due(item: TicketItem) -> str:
         label = (item.clock or "").replace("_", " ")
@@ -140,7 +146,14 @@ def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
             ),
         ),
     ]
-    return [s for s in sections if s.entries]
+    shown: set[str] = set()
+    out = []
+    for section in sections:
+        fresh = tuple(e for e in section.entries if e.key is None or e.key not in shown)
+        shown.update(e.key for e in fresh if e.key is not None)
+        if fresh:
+            out.append(Section(section.title, fresh))
+    return out
 
 
 def _resolved(item: TicketItem) -> str:

@@ -1,5 +1,7 @@
 """The e-mail channel for telling a customer: a message in the ticket's e-mail thread (the
-same subject with the ticket key, In-Reply-To and References to what came before)."""
+same subject with the ticket key, In-Reply-To and References to what came before). A web
+visitor who left an address on the contact form is written to there, in a thread of the
+ticket's own; their answers come back to the ticket (:mod:`bot.email.inbox`)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,12 @@ from bot.store.mail import MailThreads
 from bot.store.records import Ticket
 
 SIGNATURE = {"en": "{name}, {org}", "zh": "{name}，{org}"}
+TICKET_THREAD = "ticket:"
+
+
+def ticket_thread(key: str) -> str:
+    """The mail thread of a ticket that did not come by e-mail (a web contact form)."""
+    return f"{TICKET_THREAD}{key}"
 
 
 class EmailReplies:
@@ -38,14 +46,8 @@ class EmailReplies:
         self.clock = clock
 
     def tell(self, ticket: Ticket, message: CustomerMessage) -> None:
-        if ticket.conversation_id is None:
-            raise DeliveryError(f"{ticket.key} has no e-mail thread", permanent=True)
-        try:
-            conv = self.conversations.get(ticket.conversation_id)
-        except NotFound as exc:
-            raise DeliveryError(f"{ticket.key}'s conversation is gone", permanent=True) from exc
-        address = conv.user_ref or ""
-        earlier = self.threads.messages(conv.external_ref)
+        address, thread = self.address(ticket)
+        earlier = self.threads.messages(thread)
         text = message.text
         if message.kind == "reply" and message.author:
             sign = SIGNATURE.get(message.lang, SIGNATURE["en"])
@@ -61,7 +63,23 @@ class EmailReplies:
             lang=message.lang,
         )
         self.transport.send(outgoing)
-        self.remember(outgoing, thread=conv.external_ref, now=self.clock())
+        self.remember(outgoing, thread=thread, now=self.clock())
+
+    def address(self, ticket: Ticket) -> tuple[str, str]:
+        """Who to write to and the thread it belongs to: an e-mail ticket's sender and its
+        conversation's thread; for a web visitor who left an address (the contact form), that
+        address and a thread of the ticket's own (:func:`ticket_thread`)."""
+        if ticket.channel != "email":
+            if "@" not in (ticket.requester or ""):
+                raise DeliveryError(f"{ticket.key} has no e-mail address", permanent=True)
+            return ticket.requester, ticket_thread(ticket.key)
+        if ticket.conversation_id is None:
+            raise DeliveryError(f"{ticket.key} has no e-mail thread", permanent=True)
+        try:
+            conv = self.conversations.get(ticket.conversation_id)
+        except NotFound as exc:
+            raise DeliveryError(f"{ticket.key}'s conversation is gone", permanent=True) from exc
+        return conv.user_ref or "", conv.external_ref
 
     def remember(self, outgoing: Outgoing, *, thread: str, now: dt.datetime) -> None:
         self.threads.record(

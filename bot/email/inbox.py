@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.conversation.types import Inbound, Reply
+from bot.email.channel import TICKET_THREAD
 from bot.email.compose import Outgoing, new_message_id, reply_subject, ticket_key_in
 from bot.email.message import MailIn, parse
 from bot.errors import ConfigError
@@ -41,7 +42,7 @@ HINTS = {
 class Received:
     """What became of one inbound message."""
 
-    outcome: str  # answered | ignored | duplicate
+    outcome: str  # answered | recorded (on a ticket, unanswered) | ignored | duplicate
     reason: str = ""
     thread: str | None = None
     reply: Reply | None = None
@@ -73,6 +74,8 @@ class Inbox:
             mail.message_id, thread=thread, direction="in", address=mail.sender,
             subject=mail.subject, now=now,
         )  # fmt: skip
+        if thread.startswith(TICKET_THREAD):
+            return self._on_ticket(mail, thread)
         text = mail.text
         if new and mail.subject and mail.subject.strip() not in text:
             text = f"{mail.subject}\n\n{text}".strip()  # a first message's subject is its title
@@ -90,6 +93,20 @@ class Inbox:
         items = ctx.audience.send([Delivery("email", mail.sender, outgoing.payload())],
                                   ticket_id=None)  # fmt: skip
         return Received("answered", thread=thread, reply=reply, outbox_id=items[0].id)
+
+    def _on_ticket(self, mail: MailIn, thread: str) -> Received:
+        """A web visitor answering what staff wrote them about their ticket (the contact
+        form): recorded on the ticket, where staff read it (and whoever follows it up hears
+        it, as for any customer message); the bot does not answer it."""
+        key = thread.removeprefix(TICKET_THREAD)
+        ticket = self.ctx.tickets.find(key)
+        if ticket is None or ticket.requester.lower() != mail.sender.lower():
+            log.info("ignored a reply to %s from %s", key, mail.sender)
+            return Received("ignored", "not the ticket's requester", thread=thread)
+        self.ctx.desk.customer_reply(
+            ticket, author=mail.sender, body=mail.text or "(empty message)", now=self.ctx.clock()
+        )
+        return Received("recorded", thread=thread)
 
     def _thread(self, mail: MailIn, account_id: str | None) -> str | None:
         """The thread this message continues: one we know it answers, else the thread of the

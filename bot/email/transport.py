@@ -3,7 +3,10 @@
 - ``email``: a message written already (:class:`bot.email.compose.Outgoing`): a reply of the
   bot, a staff answer, a digest;
 - ``new_ticket``: a short note about a new ticket, for an engineer without Slack;
-- ``escalation`` and anything with a ``text``: that text, for someone without Slack.
+- ``escalation``: an SLA warning or breach (:mod:`bot.notify.escalation`), for someone
+  without Slack: what is due when, the ticket, and a link to its staff page;
+- anything else with a ``text`` (a line about a ticket, say): that text, with the ticket's
+  staff page when the payload names one.
 
 The target is the recipient's address.
 """
@@ -53,11 +56,35 @@ class EmailTransport:
         ref = f"outbox-{item.id}"
         if kind == "new_ticket":
             return self._new_ticket(item.target, payload, ref)
+        if kind == "escalation":
+            return self._escalation(item.target, payload, ref)
         text = str(payload.get("text") or "")
         if not text:
             raise DeliveryError(f"nothing to e-mail in a {kind!r} payload", permanent=True)
         subject = str(payload.get("subject") or text.splitlines()[0])[:200]
+        if payload.get("ticket") and self.public_url:
+            text += f"\n\n{self.public_url}/staff/tickets/{payload['ticket']}"
         return Outgoing(item.target, subject, text, new_message_id(self.sender, ref))
+
+    def _escalation(self, to: str, payload: dict[str, Any], ref: str) -> Outgoing:
+        key = str(payload.get("ticket") or "")
+        summary = str(payload.get("text") or "")
+        if not key or not summary:
+            raise DeliveryError("an escalation without its ticket or summary", permanent=True)
+        head = summary.split(":", 1)[0]  # "SLA breached" / "SLA 75% elapsed"
+        clock = str(payload.get("clock") or "").replace("_", " ")
+        account = payload.get("account_name") or payload.get("account") or ""
+        lines = [summary, "", f"{key}: {payload.get('subject') or ''}".rstrip()]
+        try:
+            ticket = self.tickets.get(key)
+        except NotFound:
+            ticket = None
+        if ticket is not None and ticket.priority_reason:
+            lines.append(f"Why {ticket.priority}: {ticket.priority_reason}")
+        if self.public_url:
+            lines += ["", f"{self.public_url}/staff/tickets/{key}"]
+        subject = f"[{key}] {head}: {clock} for {account} ({payload.get('priority') or ''})"
+        return Outgoing(to, subject[:200], "\n".join(lines), new_message_id(self.sender, ref))
 
     def _new_ticket(self, to: str, payload: dict[str, Any], ref: str) -> Outgoing:
         try:

@@ -4,9 +4,14 @@
   the on-call engineer and to the account's internal channel (the CSM instead of the on-call
   engineer for a commercial request), once per ticket;
 - a staff member replies in public, picks the ticket up first (acknowledge, take), asks the
-  customer for something (waiting on customer, with a message) or resolves it → the customer,
-  on the ticket's own channel (:mod:`bot.notify.channel`); internal notes never;
-- an escalation step → see :mod:`bot.notify.escalation` (the SLA scan);
+  customer for something (waiting on customer), resolves or reopens it → the customer, on the
+  ticket's own channel (:mod:`bot.notify.channel`), and by e-mail too when a web visitor left
+  an address (the contact form); internal notes never;
+- the customer reopens a resolved ticket, or answers one that waited on them → the person who
+  follows it up (its assignee, else who last worked on it, else the on-call engineer);
+- an escalation step → its people by Slack DM, else e-mail; the escalation channel; webhooks,
+  pages and the log; on a breach, the customer (:meth:`Audience.step_deliveries`, planned by
+  :mod:`bot.notify.escalation`);
 - the morning digest → the CSM (:meth:`Audience.digest_route`).
 
 Everything goes through the outbox: delivered at once, and retried by the outbox worker when
@@ -18,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.clock import Clock, utc_now
@@ -26,31 +32,24 @@ from bot.desk import Change
 from bot.errors import DeskbotError
 from bot.notify import Notifier
 from bot.notify.channel import CustomerMessage
+from bot.notify.escalation import StepFacts, common_deliveries
 from bot.notify.outbox import OutboxWorker
+from bot.notify.recipients import Recipient
+from bot.notify.texts import TEXTS, customer_language, say
 from bot.sla_clocks import COMMERCIAL_KINDS, seeded_until
 from bot.sla_setup import rotation_for
 from bot.store.conversations import ConversationStore
 from bot.store.coordination import InboundEvents
 from bot.store.notifications import Delivery, NotificationStore
 from bot.store.records import OutboxItem, Ticket
+from bot.store.tickets import TicketStore
 
 log = logging.getLogger("deskbot.notify.audience")
 # An item delivered at once is kept from the outbox worker this long, so the two never send
 # it together; if the process dies first, the worker sends it after.
 HOLD = dt.timedelta(seconds=60)
 
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "picked_up": "{who} from the support team has picked up {key} and is on it.",
-        "resolved": "{key} was marked resolved by {who}. If it is not fixed, just reply.",
-        "someone": "Someone",
-    },
-    "zh": {
-        "picked_up": "支持团队的 {who} 已接手 {key}，正在处理。",
-        "resolved": "{key} 已由 {who} 标记为已解决。如果问题仍在，直接回复即可。",
-        "someone": "工程师",
-    },
-}
+EXCERPT = 300  # characters of the customer's words quoted to staff
 
 
 class Audience:
@@ -62,12 +61,14 @@ class Audience:
         inbound: InboundEvents,
         conversations: ConversationStore,
         transports: Mapping[str, Notifier],
+        tickets: TicketStore | None = None,
         clock: Clock = utc_now,
     ) -> None:
         self.config = config
         self.notifications = notifications
         self.inbound = inbound
         self.conversations = conversations
+        self.tickets = tickets  # for who last worked on a ticket
         self.transports = transports  # the context's map: transports registered later count
         self.clock = clock
         self.outbox = OutboxWorker(
@@ -85,51 +86,106 @@ class Audience:
         try:
             if change.kind == "opened":
                 self.announce(ticket, at=change.at)
-            elif (message := self.customer_message(change)) is not None:
+                return
+            if (message := self.customer_message(change)) is not None:
                 self.tell_customer(ticket, message)
+            if (line := self.staff_line(change)) is not None:
+                self.tell_follower(ticket, line)
         except Exception:
             log.exception("could not notify about %s", ticket.key, extra={"change": change.kind})
 
     def customer_message(self, change: Change) -> CustomerMessage | None:
         """What the customer is told about ``change``, if anything."""
         ticket = change.ticket
-        if change.actor_kind != "agent":
+        reopened = change.kind == "reopened" and change.actor_kind == "customer"
+        if change.actor_kind != "agent" and not reopened:
             return None
         lang = self.language(ticket)
-        who = self._name(change.actor, lang)
-        texts = TEXTS[lang]
         ref = f"{ticket.key}#{change.kind}-{int((change.at or self.clock()).timestamp() * 1000)}"
+        if reopened:
+            follower = self.follower(ticket)
+            who = self._name(follower, lang) if follower else say("team", lang)
+            text = say("reopened", lang, key=ticket.key, who=who)
+            return CustomerMessage(ticket.key, text, "reopened", None, ref, lang)
+        who = self._name(change.actor, lang)
         if change.public_reply and not change.data.get("in_thread"):
             return CustomerMessage(ticket.key, change.body, "reply", who, ref, lang)
         if change.kind == "acknowledged" and change.first_response:
-            text = texts["picked_up"].format(who=who, key=ticket.key)
+            text = say("picked_up", lang, who=who, key=ticket.key)
             return CustomerMessage(ticket.key, text, "picked_up", who, ref, lang)
-        if change.kind == "waiting_on_customer" and change.body.strip():
-            return CustomerMessage(ticket.key, change.body, "waiting", who, ref, lang)
+        if change.kind == "waiting_on_customer":
+            text = change.body.strip() or say("waiting", lang, who=who, key=ticket.key)
+            return CustomerMessage(ticket.key, text, "waiting", who, ref, lang)
         if change.kind == "resolved":
-            text = change.body.strip() or texts["resolved"].format(who=who, key=ticket.key)
+            text = change.body.strip() or say("resolved", lang, who=who, key=ticket.key)
             return CustomerMessage(ticket.key, text, "resolved", who, ref, lang)
+        if change.kind == "reopened":
+            text = change.body.strip() or say("reopened_by", lang, who=who, key=ticket.key)
+            return CustomerMessage(ticket.key, text, "reopened", who, ref, lang)
         return None
 
     # -- customers -------------------------------------------------------------------------
     def tell_customer(self, ticket: Ticket, message: CustomerMessage) -> list[OutboxItem]:
-        delivery = Delivery("customer", ticket.key, message.payload())
-        return self.send([delivery], ticket_id=ticket.id)
+        """On the ticket's channel; a web visitor who left an address (the contact form) is
+        told by e-mail as well — they may have closed the page."""
+        deliveries = [Delivery("customer", ticket.key, message.payload())]
+        if self.mail_too(ticket):
+            by_mail = replace(message, via="email", ref=f"{message.ref}@email")
+            deliveries.append(Delivery("customer", ticket.key, by_mail.payload()))
+        return self.send(deliveries, ticket_id=ticket.id)
+
+    def mail_too(self, ticket: Ticket) -> bool:
+        """A web ticket whose customer left an e-mail address and may not be on the page: the
+        contact form's visitor, or a ticket with no chat to answer in."""
+        if ticket.channel != "web" or "@" not in (ticket.requester or ""):
+            return False
+        if "email" not in self.transports:
+            return False
+        return "contact_name" in ticket.fields or ticket.conversation_id is None
 
     def language(self, ticket: Ticket) -> str:
-        """The language the customer's conversation is in (English when unknown)."""
-        if ticket.conversation_id is None:
-            return "en"
-        try:
-            conv = self.conversations.get(ticket.conversation_id)
-        except DeskbotError:
-            return "en"
-        lang = str((conv.state or {}).get("lang") or "en")
-        return lang if lang in TEXTS else "en"
+        """The language the customer's conversation is in (else its subject's)."""
+        return customer_language(self.conversations, ticket)
 
-    def _name(self, actor: str, lang: str) -> str:
-        person = self.config.person(actor)
+    def _name(self, actor: str | None, lang: str) -> str:
+        person = self.config.person(actor) if actor else None
         return person.name if person is not None else (actor or TEXTS[lang]["someone"])
+
+    # -- the person who follows a ticket up ----------------------------------------------------
+    def staff_line(self, change: Change) -> str | None:
+        """What the person following the ticket hears of a customer's move, if anything."""
+        if change.actor_kind != "customer":
+            return None
+        key = change.ticket.key
+        if change.kind == "reopened":
+            return f"The customer reopened {key}: {quote(change.body)}"
+        if change.kind == "message" and change.ticket.status == "waiting_on_customer":
+            return f"The customer answered on {key} (it was waiting on them): {quote(change.body)}"
+        return None
+
+    def follower(self, ticket: Ticket) -> str | None:
+        """Who follows the ticket up: its assignee, else who last worked on it, else the
+        engineer on call."""
+        if ticket.assignee_id:
+            return ticket.assignee_id
+        if self.tickets is not None:
+            for event in reversed(self.tickets.events(ticket.id)):
+                if event.actor_kind == "agent" and event.actor and self.config.person(event.actor):
+                    return event.actor
+        return self._on_call(self.clock())
+
+    def tell_follower(self, ticket: Ticket, line: str) -> list[OutboxItem]:
+        person_id = self.follower(ticket)
+        person = self.config.person(person_id) if person_id else None
+        if person is None:
+            log.info("nobody follows %s up: %s", ticket.key, line)
+            return []
+        payload = {"kind": "note", "ticket": ticket.key, "text": line,
+                   "subject": f"[{ticket.key}] {line}"[:200]}  # fmt: skip
+        deliveries = self.person_deliveries(person, payload)
+        if not deliveries:
+            log.info("no Slack or e-mail for %s: %s", person.id, line)
+        return self.send(deliveries, ticket_id=ticket.id)
 
     # -- engineers -------------------------------------------------------------------------
     def announce(self, ticket: Ticket, *, at: dt.datetime | None = None) -> list[OutboxItem]:
@@ -184,6 +240,45 @@ class Audience:
             log.warning("no on-call engineer: %s", exc)
             return None
 
+    # -- escalations ------------------------------------------------------------------------
+    def reach(self, recipient: Recipient) -> str | None:
+        """How an escalation reaches ``recipient``: ``slack`` (a DM, or the escalation channel),
+        ``email``, or None when nothing here can (then only the log has it)."""
+        if recipient.is_channel:
+            return "slack" if "slack" in self.transports else None
+        person = self.config.person(recipient.target)
+        if person is None:
+            return None
+        if "slack" in self.transports and person.slack_user:
+            return "slack"
+        if "email" in self.transports and person.email:
+            return "email"
+        return None
+
+    def step_deliveries(self, facts: StepFacts, payload: dict[str, Any]) -> list[Delivery]:
+        """Every outbox item of one escalation step (see :mod:`bot.notify.escalation`)."""
+        out: list[Delivery] = []
+        for recipient in facts.recipients:
+            how = self.reach(recipient)
+            if how == "slack" and recipient.slack_target:
+                out.append(Delivery("slack", recipient.slack_target,
+                                    {**payload, "recipient": recipient.role}))  # fmt: skip
+            elif how == "email":
+                person = self.config.person(recipient.target)
+                assert person is not None and person.email
+                out.append(
+                    Delivery("email", person.email, {**payload, "recipient": recipient.role})
+                )
+        out.extend(common_deliveries(facts, payload, self.config))
+        if facts.step.is_breach and "customer" in self.transports:
+            ticket = facts.ticket
+            message = CustomerMessage(
+                ticket.key, "", "late", ref=f"{ticket.key}#late-{facts.escalation_clock}",
+                clock=facts.clock.name,
+            )  # fmt: skip
+            out.append(Delivery("customer", ticket.key, message.payload()))
+        return out
+
     # -- CSMs ------------------------------------------------------------------------------
     def digest_route(self, person: Person) -> tuple[str, str]:
         """Where a CSM's digest goes: a Slack DM when Slack runs and we know their user, else
@@ -208,6 +303,14 @@ class Audience:
     def deliver_now(self, items: Sequence[OutboxItem], *, now: dt.datetime) -> None:
         for item in items:
             self.outbox.deliver(item, now=now)
+
+
+def quote(text: str) -> str:
+    """A customer's words for a staff line: on one line, clipped."""
+    clipped = " ".join(text.split())
+    if len(clipped) > EXCERPT:
+        clipped = clipped[: EXCERPT - 1] + "…"
+    return f"“{clipped}”"
 
 
 def _line(ticket: Ticket) -> str:

@@ -1,8 +1,10 @@
 """Telling a ticket's customer something, on the channel the ticket came in on.
 
 One :class:`Channel` per channel (Slack thread, web chat, e-mail), chosen by the ticket's
-``channel``; what is said goes through the outbox as an item of the ``customer`` transport
-(:class:`CustomerTransport`), so it is retried and a failure stays visible.
+``channel`` (or the message's ``via``: a web visitor who left an e-mail address is also told
+by e-mail); what is said goes through the outbox as an item of the ``customer`` transport
+(:class:`CustomerTransport`), so it is retried and a failure stays visible. A late notice is
+written when it is delivered, and dropped when it is no longer true (:mod:`bot.notify.texts`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from bot.errors import NotFound
+from bot.clock import Clock, utc_now
+from bot.config import OrgConfig
+from bot.errors import DeskbotError, NotFound
 from bot.notify import DeliveryError
+from bot.notify.texts import customer_language, late_text
+from bot.sla_setup import rotation_for
+from bot.store.conversations import ConversationStore
 from bot.store.records import OutboxItem, Ticket
 from bot.store.tickets import TicketStore
 
@@ -27,10 +34,12 @@ class CustomerMessage:
 
     ticket: str
     text: str
-    kind: str = "reply"  # reply | picked_up | resolved | waiting
+    kind: str = "reply"  # reply | picked_up | waiting | resolved | reopened | late
     author: str | None = None  # the staff member's name, when a person wrote it
     ref: str = ""
     lang: str = "en"
+    clock: str | None = None  # ``late``: the clock whose promised time passed
+    via: str | None = None  # a channel other than the ticket's own (``email``)
 
     def payload(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,14 +75,25 @@ class LogChannel:
 
 class CustomerTransport:
     """The outbox transport ``customer``: the target is the ticket key, the payload a
-    :class:`CustomerMessage`; it goes out on the ticket's channel. A channel that is not
-    running here (Slack switched off) is a permanent, visible failure."""
+    :class:`CustomerMessage`; it goes out on the ticket's channel (or the message's ``via``).
+    A channel that is not running here (Slack switched off) is a permanent, visible failure."""
 
     transport = "customer"
 
-    def __init__(self, *, tickets: TicketStore, channels: Mapping[str, Channel]) -> None:
+    def __init__(
+        self,
+        *,
+        tickets: TicketStore,
+        channels: Mapping[str, Channel],
+        config: OrgConfig | None = None,
+        conversations: ConversationStore | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
         self.tickets = tickets
         self.channels = dict(channels)
+        self.config = config
+        self.conversations = conversations
+        self.clock = clock
 
     def deliver(self, item: OutboxItem) -> None:
         message = CustomerMessage.from_payload(item.payload)
@@ -81,11 +101,45 @@ class CustomerTransport:
             ticket = self.tickets.get(message.ticket or item.target)
         except NotFound as exc:
             raise DeliveryError(f"no ticket {item.target}", permanent=True) from exc
-        channel = self.channels.get(ticket.channel)
+        name = message.via or ticket.channel
+        channel = self.channels.get(name)
         if channel is None:
             raise DeliveryError(
-                f"the {ticket.channel!r} channel is not running, so {ticket.key}'s customer "
-                "cannot be told",
+                f"the {name!r} channel is not running, so {ticket.key}'s customer cannot be told",
                 permanent=True,
             )
+        if message.kind == "late":
+            late = self.late(ticket, message)
+            if late is None:
+                log.info("late notice dropped: no longer true", extra={"ticket": ticket.key})
+                return
+            message = late
         channel.tell(ticket, message)
+
+    def late(self, ticket: Ticket, message: CustomerMessage) -> CustomerMessage | None:
+        """The late notice as it reads now, or None when it is no longer true."""
+        if self.config is None:
+            raise DeliveryError("late notices need the organisation file", permanent=True)
+        lang = (
+            customer_language(self.conversations, ticket)
+            if self.conversations is not None
+            else message.lang
+        )
+        text = late_text(
+            ticket, message.clock or "first_response", config=self.config, lang=lang,
+            now=self.clock(), oncall=self._on_call(),
+        )  # fmt: skip
+        if text is None:
+            return None
+        return CustomerMessage(
+            ticket.key, text, "late", None, message.ref, lang, message.clock, message.via
+        )
+
+    def _on_call(self) -> str | None:
+        assert self.config is not None
+        try:
+            rotation = rotation_for(self.config)
+            person = self.config.person(rotation.on_call(self.clock())) if rotation else None
+        except DeskbotError:
+            return None
+        return person.name if person is not None else None

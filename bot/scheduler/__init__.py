@@ -3,7 +3,7 @@ the service lifespan that runs both (only in the process holding the ``scheduler
 
 Public API::
 
-    SlaScanner(tickets=, desk=, keeper=, config=, batches=, slack=, clock=, chunk=)
+    SlaScanner(tickets=, desk=, keeper=, config=, batches=, audience=, clock=, chunk=)
         .scan(now) -> ScanReport            # SlaScanner.from_context(ctx)
     OutboxWorker(notifications, notifiers, clock=, max_attempts=)
         .deliver_due(now) -> int            # OutboxWorker.from_context(ctx, notifiers)

@@ -9,7 +9,10 @@ replayed at ``now`` and every due step not fired yet is planned — the escalati
 per (ticket, clock, level) so a second scanner or a restart cannot fire it again, its outbox
 items, and an ``escalated`` event for the ticket's history — and the clocks are re-derived so
 ``next_escalation_at`` moves to the next step (and a breach is recorded). A step whose time
-passed while nobody was scanning fires once, marked ``late``.
+passed while nobody was scanning fires once, marked ``late``; when several steps of a ticket
+are due at once (a backlog), only the highest one notifies anyone and the others are recorded
+as folded into it (:mod:`bot.notify.escalation`). Who hears a step — people by Slack or
+e-mail, the escalation channel, the customer on a breach — is the audience's call.
 
 A ticket whose data cannot be planned is reported and skipped; any other failure of a chunk
 rolls it back and the chunk is retried in halves, so one bad ticket costs only itself. Failed
@@ -31,22 +34,18 @@ from bot.clock import Clock, utc_now
 from bot.config import OrgConfig
 from bot.desk import TicketDesk
 from bot.errors import StoreUnavailable
-from bot.notify.escalation import StepFacts, base_payload, step_deliveries
+from bot.notify.escalation import LATE_AFTER, StepAudience, StepFacts, plan_firings
 from bot.notify.recipients import RecipientResolver
 from bot.sla_clocks import SlaClockKeeper, escalation_clock
-from bot.store.notifications import EscalationStep
 from bot.store.records import ClockRecord, Ticket, TicketEvent
 from bot.store.sla_batch import DueTicket, FiredKey, Firing, SlaBatchStore
-from bot.store.tickets import EventSpec, TicketStore
+from bot.store.tickets import TicketStore
 from sla import TicketClocks
 
 if TYPE_CHECKING:
     from bot.context import AppContext
 
 log = logging.getLogger("deskbot.scheduler")
-
-# Firing more than this after a step's time means nobody was scanning: say so.
-LATE_AFTER = dt.timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -61,12 +60,25 @@ class FiredStep:
     late: bool
     recipients: tuple[str, ...]
     outbox_items: int
+    # How each recipient is told (``slack``, ``email``) or None: nothing here reaches them.
+    reached: tuple[tuple[str, str | None], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, firing: Firing) -> FiredStep:
+        step = firing.step
+        reached = firing.audit.data.get("reached") or {}
+        return cls(
+            ticket=key, clock=step.clock, level=step.level, fraction=step.fraction,
+            fire_at=step.due_at, late=firing.late, recipients=tuple(step.recipients),
+            outbox_items=len(firing.deliveries), reached=tuple(reached.items()),
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "ticket": self.ticket, "clock": self.clock, "level": self.level,
             "fraction": self.fraction, "fire_at": self.fire_at.isoformat(), "late": self.late,
             "recipients": list(self.recipients), "outbox_items": self.outbox_items,
+            "reached": dict(self.reached),
         }  # fmt: skip
 
 
@@ -113,7 +125,7 @@ class SlaScanner:
         keeper: SlaClockKeeper,
         config: OrgConfig,
         batches: SlaBatchStore | None = None,
-        slack: bool = True,
+        audience: StepAudience | None = None,
         clock: Clock = utc_now,
         batch: int = 500,
         chunk: int = 500,
@@ -123,7 +135,7 @@ class SlaScanner:
         self.desk = desk
         self.keeper = keeper
         self.config = config
-        self.slack = slack
+        self.audience = audience  # who hears a step; None: webhooks, pages and the log only
         self.clock = clock
         self.batch = batch  # due clocks read per query
         self.chunk = chunk  # tickets per transaction
@@ -137,7 +149,7 @@ class SlaScanner:
             desk=ctx.desk,
             keeper=sla_keeper(ctx),
             config=ctx.config,
-            slack="slack" in ctx.transports,
+            audience=ctx.audience,
             clock=clock,
         )
 
@@ -167,6 +179,29 @@ class SlaScanner:
                 extra={"fired": len(report.fired), "errors": len(report.errors),
                        "tickets": report.tickets, "seconds": round(report.seconds, 3)},
             )  # fmt: skip
+        return report
+
+    def preview(self, now: dt.datetime, *, limit: int = 10_000) -> ScanReport:
+        """What a scan at ``now`` would fire, without recording or queueing anything (``sla
+        check --at`` without ``--send``: a time in the future must not page anyone)."""
+        started = time.perf_counter()
+        report = ScanReport(now=now)
+        due = self.tickets.due_clocks(now, limit=limit)
+        report.due_clocks = len(due)
+        ids = list(dict.fromkeys(t for t, _ in due))
+        report.tickets = len(ids)
+        for ticket_id in ids:
+            try:
+                ticket = self.tickets.get(ticket_id)
+                events = tuple(self.tickets.events(ticket_id))
+                fired = frozenset(self.keeper.fired_keys(ticket_id))
+                firings = self.plan(DueTicket(ticket, events, fired), now)
+            except Exception as exc:
+                report.errors.append(f"ticket {ticket_id}: {exc}")
+                continue
+            report.fired.extend(FiredStep.of(ticket.key, firing) for firing in firings)
+        report.next_wakeup = self.tickets.next_wakeup()
+        report.seconds = time.perf_counter() - started
         return report
 
     def fire_tickets(self, ticket_ids: list[int], now: dt.datetime, report: ScanReport) -> None:
@@ -216,26 +251,19 @@ class SlaScanner:
             report.errors.append(f"ticket {ticket_id}: {error}")
         for outcome in result.outcomes:
             report.already_fired += len(outcome.already_fired)
-            for firing, _record in outcome.fired:
-                step = firing.step
-                report.fired.append(
-                    FiredStep(
-                        ticket=outcome.ticket.key, clock=step.clock, level=step.level,
-                        fraction=step.fraction, fire_at=step.due_at, late=firing.late,
-                        recipients=tuple(step.recipients), outbox_items=len(firing.deliveries),
-                    )
-                )  # fmt: skip
+            report.fired.extend(FiredStep.of(outcome.ticket.key, f) for f, _ in outcome.fired)
             self.desk.changed(outcome.ticket)
 
     def plan(
         self, due: DueTicket, now: dt.datetime, *, clocks: TicketClocks | None = None
     ) -> list[Firing]:
         """The steps of one ticket to fire at ``now``: due, and not fired yet. ``clocks``: its
-        clocks replayed at ``now`` already."""
+        clocks replayed at ``now`` already. A backlog makes one ping (see
+        :func:`bot.notify.escalation.plan_firings`)."""
         ticket = due.ticket
         if clocks is None:
             clocks = self.keeper.state(ticket, due.events, now=now)
-        out: list[Firing] = []
+        steps: list[StepFacts] = []
         for state in clocks.clocks:
             name = escalation_clock(state)
             for step in self.keeper.steps(state, ticket):
@@ -243,32 +271,14 @@ class SlaScanner:
                     continue
                 if self.keeper.skipped(ticket, step):
                     continue  # demo history from before the seed: nobody is notified
-                facts = StepFacts(
-                    ticket=ticket,
-                    clock=state,
-                    escalation_clock=name,
-                    step=step,
-                    recipients=tuple(self.recipients.resolve(step.recipients, ticket, now=now)),
-                    late=step.is_late(now, LATE_AFTER),
+                steps.append(
+                    StepFacts(
+                        ticket=ticket,
+                        clock=state,
+                        escalation_clock=name,
+                        step=step,
+                        recipients=tuple(self.recipients.resolve(step.recipients, ticket, now=now)),
+                        late=step.is_late(now, LATE_AFTER),
+                    )
                 )
-                out.append(self._firing(facts, now))
-        return out
-
-    def _firing(self, facts: StepFacts, now: dt.datetime) -> Firing:
-        step = facts.step
-        payload = base_payload(facts, self.config)
-        record = EscalationStep(
-            ticket_id=facts.ticket.id,
-            clock=facts.escalation_clock,
-            level=step.level,
-            fraction=step.fraction,
-            due_at=step.fire_at,
-            recipients=[r.target for r in facts.recipients],
-        )
-        audit = EventSpec(
-            "escalated", now, "system", "deskbot", body=payload["text"],
-            data={k: payload[k] for k in ("clock", "escalation_clock", "level", "fraction",
-                                          "fire_at", "due_at", "late", "recipients")},
-        )  # fmt: skip
-        deliveries = step_deliveries(facts, config=self.config, slack=self.slack, payload=payload)
-        return Firing(record, tuple(deliveries), facts.late, audit)
+        return plan_firings(steps, now=now, config=self.config, audience=self.audience)

@@ -13,7 +13,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import actions, bug_form, messages, status
+from bot.slack import actions, bug_form, card_thread, csat, messages, rating, status
 from bot.slack.blocks import ACTION_FOR_ID
 from bot.slack.runtime import SlackRuntime
 
@@ -70,8 +70,7 @@ def register(app: App, rt: SlackRuntime) -> None:
     @app.event("app_home_opened")
     def _home(event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
-            view = status.home_view(rt, user=event["user"])
-            rt.client.views_publish(user_id=event["user"], view=view)
+            _publish_home(rt, event["user"])
 
     @app.action(re.compile("^(" + "|".join(ACTION_FOR_ID) + ")$"))
     def _customer_action(ack: Ack, body: dict[str, Any]) -> None:
@@ -82,6 +81,22 @@ def register(app: App, rt: SlackRuntime) -> None:
     def _engineer_action(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         actions.on_engineer_action(rt, body)
+        if (body.get("container") or {}).get("type") == "view" and body.get("user"):
+            _publish_home(rt, body["user"]["id"])  # a click on App Home: show the result
+
+    @app.action(re.compile("^deskbot_open_link"))
+    def _link(ack: Ack) -> None:
+        ack()  # a link button: Slack opens the URL; nothing to do here
+
+    @app.action(re.compile(f"^{rating.ACTION_ID}_[1-5]$"))
+    def _rating(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        csat.on_rating(rt, body)
+
+    @app.action(card_thread.SEND_ACTION)
+    def _send_to_customer(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        card_thread.on_send(rt, body)
 
     @app.shortcut(SHORTCUT_ID)
     def _report_bug(ack: Ack, body: dict[str, Any]) -> None:
@@ -138,6 +153,13 @@ def register(app: App, rt: SlackRuntime) -> None:
     @app.error
     def _error(error: Exception, body: dict[str, Any]) -> None:
         log.error("slack listener failed: %s", error, exc_info=error)
+
+
+def _publish_home(rt: SlackRuntime, user: str) -> None:
+    try:
+        rt.client.views_publish(user_id=user, view=status.home_view(rt, user=user))
+    except (SlackApiError, OSError):
+        log.exception("could not publish App Home for %s", user)
 
 
 def _tell_user(rt: SlackRuntime, user: str, text: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.conversation.types import Action, CitationRef, Reply, TicketSummary
+from bot.slack.answer_text import best_sources, clean_answer, link_markers, plain
 
 Block = dict[str, Any]
 
@@ -50,6 +51,14 @@ LOOKING = ":hourglass_flowing_sand: Looking through the docs…"
 LOOKING_ZH = ":hourglass_flowing_sand: 正在查阅文档…"
 
 
+def has_buttons(blocks: list[Block]) -> bool:
+    return any(b.get("type") == "actions" for b in blocks)
+
+
+def without_buttons(blocks: list[Block]) -> list[Block]:
+    return [b for b in blocks if b.get("type") != "actions"]
+
+
 def label(action: str, lang: str = "en") -> str:
     """The button's label in the conversation's language."""
     if lang == "zh" and action in LABELS_ZH:
@@ -60,11 +69,13 @@ def label(action: str, lang: str = "en") -> str:
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
+_QUOTE = re.compile(r"^&gt;\s?", re.MULTILINE)
 
 
 def mrkdwn(markdown: str) -> str:
     """Markdown (what the conversation service writes) to Slack mrkdwn."""
     text = markdown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _QUOTE.sub("> ", text)  # a quoted line stays a quote
     text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
     text = _HEADING.sub(lambda m: f"*{m.group(1).strip()}*", text)
     return _BOLD.sub(lambda m: f"*{m.group(1)}*", text)
@@ -109,19 +120,21 @@ def buttons(
 
 
 def sources(citations: list[CitationRef], lang: str = "en") -> Block | None:
-    """A context line of cited pages, as links where the page has a URL."""
-    if not citations:
+    """One context line of at most three cited pages, as links where the page has a URL
+    (never a file path: the page's heading names it)."""
+    chosen = best_sources(citations)
+    if not chosen:
         return None
     title = "参考来源：" if lang == "zh" else "Sources:"
-    seen: list[str] = []
-    for c in citations:
-        label = _escape(c.heading or c.source)
-        item = f"<{c.url}|{label}>" if c.url else f"{label} ({_escape(c.source)})"
-        if item not in seen:
-            seen.append(item)
+    items: list[str] = []
+    for c in chosen:
+        label = _escape(c.heading or c.source.rsplit("/", 1)[-1])
+        item = f"<{c.url}|{label}>" if c.url else label
+        if item not in items:
+            items.append(item)
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": f"*{title}* " + " · ".join(seen[:8])}],
+        "elements": [{"type": "mrkdwn", "text": f"*{title}* " + " · ".join(items)}],
     }
 
 
@@ -136,7 +149,8 @@ def due_phrase(due: dt.datetime, timezone: str, *, now: dt.datetime | None = Non
 
 def ticket_lines(ticket: TicketSummary, *, now: dt.datetime | None = None) -> str:
     lines = [f"*Ticket {ticket.key}* opened: {_escape(ticket.subject)}"]
-    reason = f" — {_escape(ticket.priority_reason)}" if ticket.priority_reason else ""
+    why = re.sub(rf"^\s*{re.escape(ticket.priority)}\s*[:：—-]\s*", "", ticket.priority_reason)
+    reason = f" — {_escape(why)}" if why else ""  # "P2 — P2: …" said the priority twice
     lines.append(f"*Priority:* {ticket.priority}{reason}")
     if ticket.first_response_due is not None:
         when = due_phrase(ticket.first_response_due, ticket.timezone, now=now)
@@ -152,8 +166,12 @@ def reply_message(
     reply: Reply, *, value: str, now: dt.datetime | None = None
 ) -> tuple[str, list[Block]]:
     """(fallback text, blocks) for a reply of the conversation service. ``value`` is what the
-    buttons carry back (the conversation ref)."""
-    body = mrkdwn(reply.text)
+    buttons carry back (the conversation ref). A docs answer comes first and short, its
+    sources once, on one line (:mod:`bot.slack.answer_text`)."""
+    if reply.kind in ("answer", "handoff") and reply.citations:
+        body = link_markers(mrkdwn(clean_answer(reply.text)), reply.citations)
+    else:
+        body = mrkdwn(reply.text)
     blocks = sections(body)
     ticket = reply.ticket
     # The service usually words the ticket itself; add our lines only when it did not.
@@ -168,7 +186,7 @@ def reply_message(
     ]
     if actions:
         blocks.append(buttons(actions, value=value, lang=reply.lang))
-    fallback = reply.text.strip()[:2900] or (reply.ticket.key if reply.ticket else "…")
+    fallback = plain(reply.text) or (reply.ticket.key if reply.ticket else "…")
     return fallback, blocks[:50]
 
 

@@ -15,6 +15,7 @@ from bot.slack.runtime import SlackRuntime
 from bot.store.records import NewTicket, Ticket
 
 log = logging.getLogger("deskbot.slack.bug_form")
+_PROSE = ("repro_steps", "expected", "actual", "impact")
 CALLBACK_ID = "deskbot_bug_report"
 # (field, label, multiline, required)
 FORM_FIELDS = (
@@ -52,7 +53,14 @@ def prefill(rt: SlackRuntime, *, text: str, ref: str | None, tier: str) -> dict[
     except (DeskbotError, ValueError):
         fields = {}
     fields.setdefault("summary", joined.strip().splitlines()[0][:150])
-    return fields
+    # A field that only repeats the message (or its summary) is no field: the reporter would
+    # have to clear it before writing the steps or what actually happened.
+    said = {joined.strip(), fields["summary"].strip()}
+    return {
+        k: v
+        for k, v in fields.items()
+        if k == "summary" or k not in _PROSE or v.strip() not in said
+    }
 
 
 def modal(metadata: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:

@@ -1,18 +1,24 @@
-"""Block Kit for staff: the ticket card (new tickets, after a button) and escalation pings.
+"""Block Kit for staff: the ticket card and escalation pings, always rendered from the ticket
+as it is now (so a ping delivered after a retry, or a card re-rendered after a click, says
+what is true), with the buttons that still make sense.
 
-Both carry the engineers' buttons; their ``value`` is the ticket key, so a click works from a
-DM, the internal channel or the escalation channel alike.
+Buttons carry the ticket key as their ``value``, so a click works from a DM, the internal
+channel or the escalation channel alike. Texts never contradict themselves: a clock that has
+breached is "breached … ago" whatever step the ping was for; a met or paused clock says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from bot.config import OrgConfig
 from bot.names import TicketNames, is_slack_user
 from bot.slack.blocks import Block, due_phrase
-from bot.store.records import Ticket
+from bot.slack.history import CardFacts, slack_time
+from bot.store.records import ClockRecord, Ticket
 
 ENGINEER_ACTIONS: dict[str, str] = {
     "deskbot_ack": "Acknowledge",
@@ -29,6 +35,7 @@ _FIELD_LABELS = (
     ("device", "Device"),
     ("impact", "Impact"),
 )
+_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 _TEXT_FIELDS = (("repro_steps", "Steps"), ("expected", "Expected"), ("actual", "Actual"))
 
 
@@ -44,13 +51,14 @@ def duration_phrase(seconds: float) -> str:
 
 
 def engineer_buttons(ticket: Ticket) -> Block | None:
-    """The buttons that still make sense for the ticket's state."""
+    """The buttons that still make sense: Acknowledge until someone did, Take it while nobody
+    has it, Waiting on customer unless it is, Resolve while open."""
     if not ticket.is_open:
         return None
     wanted = []
     if ticket.first_response_at is None:
         wanted.append("deskbot_ack")
-    if ticket.assignee_id is None or ticket.first_response_at is not None:
+    if ticket.assignee_id is None:
         wanted.append("deskbot_take")
     if ticket.status != "waiting_on_customer":
         wanted.append("deskbot_wait")
@@ -69,6 +77,15 @@ def engineer_buttons(ticket: Ticket) -> Block | None:
     return {"type": "actions", "block_id": f"deskbot_staff:{ticket.key}", "elements": elements}
 
 
+def status_phrase(ticket: Ticket) -> str:
+    """'open · investigating', 'waiting on the customer', 'resolved'."""
+    if ticket.status == "waiting_on_customer":
+        return "waiting on the customer"
+    if not ticket.is_open:
+        return ticket.status
+    return f"{ticket.status} · {ticket.stage}"
+
+
 def ticket_card(
     ticket: Ticket,
     *,
@@ -78,6 +95,7 @@ def ticket_card(
     permalink: str | None = None,
     note: str | None = None,
     desk_url: str | None = None,
+    facts: CardFacts | None = None,
 ) -> tuple[str, list[Block]]:
     account = config.account(ticket.account_id)
     name = account.name if account else ticket.account_id
@@ -108,13 +126,44 @@ def ticket_card(
     if note:
         context.append(note)
     if context:
-        blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(context)}]}
-        )
+        blocks.append(_context(" · ".join(context)))
+    if facts is not None and facts.last:
+        blocks.append(_context(f"Last: {facts.last}", block_id="deskbot_last"))
     actions = engineer_buttons(ticket)
     if actions is not None:
         blocks.append(actions)
-    return title, blocks
+    return _plain(f"{title} — {ticket.subject}"), blocks
+
+
+def clock_phrase(
+    ticket: Ticket,
+    clock_name: str,
+    *,
+    now: dt.datetime,
+    due: dt.datetime | None = None,
+    fraction: float | None = None,
+    facts: CardFacts | None = None,
+) -> tuple[str, bool]:
+    """What a clock is doing now, in words that cannot contradict each other, and whether it
+    is an alarm (breached and still running)."""
+    label = CLOCK_NAMES.get(clock_name, clock_name)
+    clock = ticket.clock(clock_name)
+    if not ticket.is_open:
+        return f"{label} · ticket {ticket.status}", False
+    if clock is not None and clock.stopped_at is not None:
+        done = facts.acknowledged if facts is not None and clock_name == "first_response" else None
+        by = f" by {done.who}" if done is not None else ""
+        verb = "missed, answered" if clock.breached else "met"
+        return f"{label} {verb}{by} at {slack_time(clock.stopped_at)}", False
+    if clock is not None and clock.paused:
+        return f"{label} clock paused: waiting on the customer", False
+    due = (clock.due_at if clock is not None else None) or due
+    if due is None:
+        return f"{label} · no due time", False
+    if due <= now:
+        return f"{label} breached {duration_phrase((now - due).total_seconds())} ago", True
+    step = f" · {round(fraction * 100)}% warning" if fraction is not None and fraction < 1 else ""
+    return f"{label} due in {duration_phrase((due - now).total_seconds())}{step}", False
 
 
 def escalation_card(
@@ -125,38 +174,44 @@ def escalation_card(
     now: dt.datetime,
     permalink: str | None = None,
     desk_url: str | None = None,
+    facts: CardFacts | None = None,
+    mentions: Sequence[str] = (),
 ) -> tuple[str, list[Block]]:
-    """An SLA ping: account, tier, priority, clock, time left or how late, thread, buttons."""
+    """An SLA ping posted on its own: account, tier, priority, the clock as it is now, the
+    thread, the people it is for and the buttons that still make sense."""
     account = config.account(ticket.account_id)
     clock_name = str(payload.get("clock") or "first_response")
-    clock = ticket.clock(clock_name)
-    due = _parse_time(payload.get("due_at")) or (clock.due_at if clock else None)
     label = CLOCK_NAMES.get(clock_name, clock_name)
-    if due is None:
-        when = "no due time"
-    elif due > now:
-        when = f"{duration_phrase((due - now).total_seconds())} left"
-    else:
-        when = f"breached {duration_phrase((now - due).total_seconds())} ago"
-    fraction = payload.get("fraction")
-    icon = ":rotating_light:" if due is not None and due <= now else ":warning:"
-    share = f" ({int(float(fraction) * 100)}% elapsed)" if fraction is not None else ""
-    title = f"{ticket.key} {ticket.priority} · {label} clock{share} · {when}"
+    due = _parse_time(payload.get("due_at"))
+    clock = ticket.clock(clock_name)
+    phrase, alarm = clock_phrase(
+        ticket, clock_name, now=now, due=due, fraction=_fraction(payload), facts=facts
+    )
+    icon = (
+        ":rotating_light:"
+        if alarm
+        else (":warning:" if ticket.is_open else ":ballot_box_with_check:")
+    )
+    title = f"{ticket.key} {ticket.priority} · {phrase}"
     name = account.name if account else ticket.account_id
     tier = account.tier if account else "?"
-    lines = [f"{icon} *{_esc(title)}*", f"{_esc(name)} ({tier}) — {_esc(ticket.subject)}"]
-    if payload.get("late"):
-        lines.append("_Sent late: this warning fell due while deskbot was down._")
+    lines = [f"{icon} *{_esc_title(title)}*", f"{_esc(name)} ({tier}) — {_esc(ticket.subject)}"]
+    if mentions:
+        lines.insert(0, " ".join(f"<@{user}>" for user in mentions))
+    late = _late_line(payload)
+    if late:
+        lines.append(late)
+    shown_due = (clock.due_at if clock is not None else None) or due
     fields = [
         _field("Account", f"{name} ({tier})"),
         _field("Priority", ticket.priority),
         _field("Clock", label),
         _field(
             "Due",
-            _due_text(due, config, account_tz=account.timezone if account else "UTC", now=now),
+            _due_text(shown_due, account_tz=account.timezone if account else "UTC", now=now),
         ),
         _field("Assignee", _person_name(config, ticket.assignee_id) or "unassigned"),
-        _field("Status", f"{ticket.status} / {ticket.stage}"),
+        _field("Status", status_phrase(ticket)),
     ]
     blocks: list[Block] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}},
@@ -164,12 +219,65 @@ def escalation_card(
     ]
     links = _links(ticket, permalink=permalink, desk_url=desk_url)
     if links:
-        text = " · ".join(links)
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
+        blocks.append(_context(" · ".join(links)))
+    if facts is not None and facts.last:
+        blocks.append(_context(f"Last: {facts.last}", block_id="deskbot_last"))
     actions = engineer_buttons(ticket)
     if actions is not None:
         blocks.append(actions)
-    return f"{title} — {name} ({tier})", blocks
+    return _plain(f"{title} — {name} ({tier})"), blocks
+
+
+def ping_reply(
+    ticket: Ticket,
+    payload: dict[str, Any],
+    *,
+    config: OrgConfig,
+    now: dt.datetime,
+    facts: CardFacts | None = None,
+    mentions: Sequence[str] = (),
+) -> tuple[str, list[Block]]:
+    """A later ping, threaded under the ticket's card: who it is for and the clock now. The
+    card above it carries the facts and the buttons."""
+    clock_name = str(payload.get("clock") or "first_response")
+    phrase, alarm = clock_phrase(
+        ticket, clock_name, now=now, due=_parse_time(payload.get("due_at")),
+        fraction=_fraction(payload), facts=facts,
+    )  # fmt: skip
+    icon = (
+        ":rotating_light:"
+        if alarm
+        else (":warning:" if ticket.is_open else ":ballot_box_with_check:")
+    )
+    who = " ".join(f"<@{user}>" for user in mentions)
+    assignee = _person_name(config, ticket.assignee_id) or "unassigned"
+    text = f"{icon} {who + ' ' if who else ''}*{ticket.key}* {ticket.priority} · {phrase}"
+    body = f"{text}\nAssignee: {_esc(assignee)} · {status_phrase(ticket)}"
+    late = _late_line(payload)
+    if late:
+        body += f"\n{late}"
+    blocks: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": body}}]
+    return _plain(f"{ticket.key} {ticket.priority} · {phrase}"), blocks
+
+
+def _late_line(payload: dict[str, Any]) -> str | None:
+    if not payload.get("late"):
+        return None
+    folded = int(payload.get("collapsed") or 0)
+    more = (
+        f" ({folded} earlier step{'s' if folded != 1 else ''} folded into this one)"
+        if folded
+        else ""
+    )
+    return f"_Sent late: this fell due while deskbot was not running{more}._"
+
+
+def _fraction(payload: dict[str, Any]) -> float | None:
+    value = payload.get("fraction")
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _links(ticket: Ticket, *, permalink: str | None, desk_url: str | None) -> list[str]:
@@ -188,23 +296,28 @@ def _facts(ticket: Ticket, *, config: OrgConfig, tier: str, now: dt.datetime) ->
         _field("Priority", ticket.priority),
         _field("Tier", tier),
         _field("Kind", ticket.kind),
-        _field("Status", f"{ticket.status} / {ticket.stage}"),
+        _field("Status", status_phrase(ticket)),
         _field("Assignee", _person_name(config, ticket.assignee_id) or "unassigned"),
     ]
-    first = ticket.clock("first_response")
-    if first is not None and first.due_at is not None and first.stopped_at is None:
-        facts.append(
-            _field("First response due", _due_text(first.due_at, config, account_tz=tz, now=now))
-        )
+    clock = next_running(ticket)
+    if clock is not None and clock.due_at is not None:
+        label = CLOCK_NAMES.get(clock.name, clock.name).capitalize()
+        facts.append(_field(f"{label} due", _due_text(clock.due_at, account_tz=tz, now=now)))
     for key, label in _FIELD_LABELS:
         if ticket.fields.get(key) and len(facts) < 10:
             facts.append(_field(label, str(ticket.fields[key])[:200]))
     return facts
 
 
-def _due_text(
-    due: dt.datetime | None, config: OrgConfig, *, account_tz: str, now: dt.datetime
-) -> str:
+def next_running(ticket: Ticket) -> ClockRecord | None:
+    """The running clock that falls due first (none while resolved or waiting)."""
+    running = [
+        c for c in ticket.clocks if c.due_at is not None and c.stopped_at is None and not c.paused
+    ]
+    return min(running, key=lambda c: c.due_at) if running else None  # type: ignore[arg-type, return-value]
+
+
+def _due_text(due: dt.datetime | None, *, account_tz: str, now: dt.datetime) -> str:
     if due is None:
         return "—"
     utc = due.astimezone(dt.UTC).strftime("%H:%M UTC")
@@ -230,6 +343,13 @@ def _field(label: str, value: str) -> Block:
     return {"type": "mrkdwn", "text": f"*{label}*\n{_esc(value)}"}
 
 
+def _context(text: str, *, block_id: str | None = None) -> Block:
+    block: Block = {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
 def _parse_time(value: object) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
@@ -237,6 +357,20 @@ def _parse_time(value: object) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
     return None
+
+
+def _plain(text: str) -> str:
+    """Notification text: shown as it is in the notification, so no markup (a date token
+    becomes its plain fallback)."""
+    return _DATE.sub(lambda m: m.group(1), text).replace("*", "").strip()[:300]
+
+
+def _esc_title(text: str) -> str:
+    """Escape a title that may hold our own ``<!date^…>`` tokens: only the rest."""
+    parts = text.split("<!date^")
+    head = _esc(parts[0])
+    return head + "".join("<!date^" + p.split(">", 1)[0] + ">" + _esc(p.split(">", 1)[1])
+                          for p in parts[1:])  # fmt: skip
 
 
 def _esc(text: str) -> str:

@@ -33,10 +33,14 @@ from bot.conversation.texts import language
 from bot.conversation.types import Inbound, Reply
 from bot.errors import ServiceUnavailable, StoreUnavailable
 from bot.slack.blocks import LOOKING, LOOKING_ZH, apology, mrkdwn, reply_message, sections
+from bot.slack.buttons import remember_reply
+from bot.slack.card_thread import card_of, on_card_reply
 from bot.slack.files import fetch_uploads
+from bot.slack.placeholder import post_note, put_reply
 from bot.slack.runtime import SlackRuntime
 from bot.slack.spool import Spooled
 from bot.slack.thread import Earlier, earlier_messages
+from bot.slack.ticket_thread import customer_answered, reopen, reopens
 
 log = logging.getLogger("deskbot.slack.messages")
 _HANDLED_SUBTYPES = {None, "file_share", "thread_broadcast"}
@@ -144,6 +148,11 @@ def handle(
 ) -> None:
     """Select, de-duplicate and answer one message; ``StoreUnavailable`` when the database
     refuses."""
+    card = card_of(rt, event) if kind == "message" else None
+    if card is not None:  # staff under a ticket's card: an internal note
+        if rt.first_delivery(_event_id(event, body)) or replayed:
+            on_card_reply(rt, event, card)
+        return
     turn = select(rt, event, kind=kind)
     if turn is None:
         return
@@ -154,10 +163,12 @@ def handle(
         log.info("duplicate delivery %s ignored", event_id)
         return
     person = rt.ctx.config.person_for_slack_user(turn.user)
+    conversation = rt.ctx.conversations.find("slack", turn.ref)
+    ticket = None
+    if conversation is not None and conversation.ticket_id is not None:
+        ticket = rt.ctx.tickets.get(conversation.ticket_id)
     if person is not None:
-        conversation = rt.ctx.conversations.find("slack", turn.ref)
-        if conversation is not None and conversation.ticket_id is not None:
-            ticket = rt.ctx.tickets.get(conversation.ticket_id)
+        if ticket is not None:
             said = rt.readable(turn.text)
             rt.ctx.desk.agent_reply(
                 ticket, agent=person.id, body=said, now=rt.now(), in_thread=True
@@ -165,7 +176,21 @@ def handle(
             return
         if not (turn.mentioned or turn.direct):
             return  # staff talking in a customer's thread; not a question for the bot
+    waiting = ticket is not None and ticket.status == "waiting_on_customer"
+    if (
+        ticket is not None
+        and conversation is not None
+        and reopens(ticket, conversation, turn.text, now=rt.now())
+    ):
+        with rt.turn_lock(turn.ref):
+            reopen(rt, ticket, conversation, user=turn.user, text=turn.text)
+        return
     answer(rt, turn, progress=progress)
+    if waiting and ticket is not None:
+        try:
+            customer_answered(rt, ticket)
+        except Exception:
+            log.exception("could not update the cards of %s", ticket.key)
 
 
 def _event_id(event: dict[str, Any], body: dict[str, Any]) -> str:
@@ -246,13 +271,16 @@ def select(rt: SlackRuntime, event: dict[str, Any], *, kind: str) -> Turn | None
 def answer(rt: SlackRuntime, turn: Turn, *, progress: Progress | None = None) -> None:
     """Show progress, ask the conversation service, replace the progress note with the reply.
     Any failure ends in an apology in the thread with a way to a human — except the database
-    refusing writes, raised on (``StoreUnavailable``) for the caller to keep the message."""
+    refusing writes, raised on (``StoreUnavailable``) for the caller to keep the message. A
+    Slack failure on the way never costs the reply (:mod:`bot.slack.placeholder`)."""
     progress = progress if progress is not None else Progress()
     placeholder: str | None = None
     lang = language(turn.text)
     try:
         looking = LOOKING_ZH if lang == "zh" else LOOKING
-        placeholder = progress.ts = _post(rt, turn, text=looking, blocks=None)
+        placeholder = progress.ts = post_note(
+            rt, channel=turn.channel, thread_ts=turn.thread_ts, text=looking
+        )
         earlier = Earlier()
         if turn.joined_late:
             earlier = earlier_messages(
@@ -286,15 +314,13 @@ def answer(rt: SlackRuntime, turn: Turn, *, progress: Progress | None = None) ->
         log.exception("answering %s failed", turn.ref)
         fallback, blocks = apology(value=turn.ref, lang=lang)
         try:
-            if placeholder is not None:
-                _update(rt, turn.channel, placeholder, fallback, blocks)
-            else:
-                _post(rt, turn, text=fallback, blocks=blocks)
-        except (SlackApiError, OSError):
+            put_reply(rt, channel=turn.channel, thread_ts=turn.thread_ts, note=placeholder,
+                      text=fallback, blocks=blocks)  # fmt: skip
+        except Exception:
             log.exception("could not even apologise in %s", turn.ref)
 
 
-def converse(rt: SlackRuntime, inbound: Inbound, *, channel: str, placeholder: str) -> Reply:
+def converse(rt: SlackRuntime, inbound: Inbound, *, channel: str, placeholder: str | None) -> Reply:
     """The service's reply; a streamed (LLM) answer grows in the progress note meanwhile, at
     most one ``chat.update`` per ``rt.stream_interval`` seconds (Slack rate-limits updates)."""
     service = rt.service()
@@ -305,11 +331,12 @@ def converse(rt: SlackRuntime, inbound: Inbound, *, channel: str, placeholder: s
             return piece
         shown += piece
         # A one-piece "stream" (extractive answers) goes straight to the final reply.
-        if pieces > 1 and shown.strip() and time.monotonic() - last >= rt.stream_interval:
+        due = time.monotonic() - last >= rt.stream_interval
+        if placeholder is not None and pieces > 1 and shown.strip() and due:
             partial = mrkdwn(shown) + " …"
             try:
                 _update(rt, channel, placeholder, partial, sections(partial))
-            except SlackApiError as exc:
+            except (SlackApiError, OSError) as exc:
                 log.info("skipped a streaming update: %s", exc)
             last = time.monotonic()
     raise ServiceUnavailable("the conversation ended without a reply")
@@ -317,17 +344,11 @@ def converse(rt: SlackRuntime, inbound: Inbound, *, channel: str, placeholder: s
 
 def show(rt: SlackRuntime, turn: Turn, reply: Reply, *, placeholder: str | None) -> None:
     text, blocks = reply_message(reply, value=turn.ref, now=rt.now())
-    if placeholder is not None:
-        _update(rt, turn.channel, placeholder, text, blocks)
-    else:
-        _post(rt, turn, text=text, blocks=blocks)
-
-
-def _post(rt: SlackRuntime, turn: Turn, *, text: str, blocks: list[Any] | None) -> str:
-    kwargs: dict[str, Any] = {"channel": turn.channel, "thread_ts": turn.thread_ts, "text": text}
-    if blocks is not None:
-        kwargs["blocks"] = blocks
-    return str(rt.client.chat_postMessage(**kwargs)["ts"])
+    ts = put_reply(rt, channel=turn.channel, thread_ts=turn.thread_ts, note=placeholder,
+                   text=text, blocks=blocks)  # fmt: skip
+    if ts is not None:
+        remember_reply(rt, ref=turn.ref, channel=turn.channel, thread_ts=turn.thread_ts, ts=ts,
+                       reply=reply, text=text, blocks=blocks)  # fmt: skip
 
 
 def _update(rt: SlackRuntime, channel: str, ts: str, text: str, blocks: list[Any]) -> None:

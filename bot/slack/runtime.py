@@ -18,8 +18,13 @@ from bot.clock import Clock, utc_now
 from bot.config import Account
 from bot.context import AppContext
 from bot.conversation.types import Inbound, Reply
+from bot.errors import ServiceUnavailable
+from bot.slack.live import LiveCards
+from bot.slack.notifier import SlackNotifier
 from bot.slack.people import UserNames, limited, readable
 from bot.slack.spool import Spool
+from bot.store.records import Ticket
+from bot.store.slack_posts import SlackPostStore
 
 log = logging.getLogger("deskbot.slack")
 
@@ -96,6 +101,29 @@ class SlackRuntime:
     def service(self) -> ConversationHandler:
         """The conversation service: one handed in, else the context's."""
         return self.conversation or self.ctx.conversation
+
+    def notifier(self) -> SlackNotifier:
+        """The context's Slack transport: what renders cards and delivers queued items."""
+        found = self.ctx.transports.get("slack")
+        if not isinstance(found, SlackNotifier):
+            raise ServiceUnavailable("Slack's outbound side is not part of this application")
+        return found
+
+    def cards(self) -> LiveCards:
+        """The ticket cards' bookkeeping (what the desk listener queues), for this runtime."""
+        return LiveCards(
+            posts=SlackPostStore(self.ctx.db), notifications=self.ctx.notifications,
+            inbound=self.ctx.inbound, clock=self.clock,
+        )  # fmt: skip
+
+    def deliver_now(self, ticket: Ticket) -> int:
+        """Send the ticket's queued card refreshes, rating request and staff lines at once
+        (after a click or a reply); what fails stays queued for the outbox worker."""
+        try:
+            return self.cards().deliver_now(self.notifier(), ticket, now=self.now())
+        except ServiceUnavailable as exc:
+            log.warning("queued Slack updates of %s left to the outbox: %s", ticket.key, exc)
+            return 0
 
     def identity(self) -> str | None:
         """The bot's own user id, from ``auth.test`` on first use (never at construction, so

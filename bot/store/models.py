@@ -254,6 +254,41 @@ class WebSessionRow(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+class SlackPostRow(Base):
+    """A Slack message deskbot may have to change later: a ticket's card or ping (re-rendered
+    from the ticket whenever it changes), the customer's ticket message, a reply with buttons
+    (retired when a newer one comes). ``payload`` keeps what re-rendering needs."""
+
+    __tablename__ = "slack_posts"
+    __table_args__ = (UniqueConstraint("channel", "ts", name="uq_slack_post"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    ts: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    conversation_ref: Mapped[str | None] = mapped_column(String(200), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # card | ping | customer | reply | csat
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    buttons: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CsatRow(Base):
+    """A customer's satisfaction rating of a resolved ticket: one per resolution (a second
+    click changes it)."""
+
+    __tablename__ = "csat_ratings"
+    __table_args__ = (UniqueConstraint("ticket_id", "resolved_at", name="uq_csat_resolution"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    account_id: Mapped[str] = mapped_column(String(64))
+    resolved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    score: Mapped[int] = mapped_column(Integer)  # 1 (bad) .. 5 (great)
+    rater: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20))
+    rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class MailMessageRow(Base):
     """Every e-mail of a support thread, ours and the customer's, by Message-ID: how a reply
     finds its conversation (In-Reply-To / References) and how ours are threaded."""

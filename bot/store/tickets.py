@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.errors import AccessDenied, InvalidInput, NotFound
+from bot.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from bot.store.db import Database
 from bot.store.models import SlaClockRow, TicketEventRow, TicketRow
 from bot.store.records import (
@@ -141,14 +141,19 @@ class TicketStore:
         *,
         changes: Mapping[str, Any] | None = None,
         recompute: Recompute | None = None,
+        only_if: Mapping[str, Any] | None = None,
     ) -> Ticket:
-        """Append ``event``, apply ``changes`` and recompute clocks, in one transaction."""
+        """Append ``event``, apply ``changes`` and recompute clocks, in one transaction.
+        ``only_if``: the stored values this depends on (e.g. ``{"status": ...}``); when
+        another action changed them first, nothing is recorded and :class:`Conflict` says so."""
         unknown = set(changes or {}) - _UPDATABLE
         if unknown:
             raise ValueError(f"cannot change {sorted(unknown)}")
         event = replace(event, body=self.redactor.redact(event.body))
         changes = {name: self._clean(name, value) for name, value in (changes or {}).items()}
         with self.db.session() as session:
+            if only_if:
+                self._claim(session, ticket_id, only_if)
             row = session.get(TicketRow, ticket_id, with_for_update=True)
             if row is None:
                 raise NotFound(f"no ticket with id {ticket_id}")
@@ -165,6 +170,26 @@ class TicketStore:
             session.refresh(row, ["events"])
             self._recompute(session, row, recompute)
             return _ticket(row)
+
+    @staticmethod
+    def _claim(session: Session, ticket_id: int, only_if: Mapping[str, Any]) -> None:
+        """Lock the ticket only while it still has the ``only_if`` values, in one statement
+        (SQLite has no ``SELECT … FOR UPDATE``: a read, then a write, would let another
+        writer in between)."""
+        conditions = [getattr(TicketRow, name) == value for name, value in only_if.items()]
+        claimed = session.execute(
+            update(TicketRow)
+            .where(TicketRow.id == ticket_id, *conditions)
+            .values(updated_at=TicketRow.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            return
+        row = session.get(TicketRow, ticket_id)
+        if row is None:
+            raise NotFound(f"no ticket with id {ticket_id}")
+        name = next(n for n, v in only_if.items() if getattr(row, n) != v)
+        raise Conflict(f"{row.key} changed meanwhile: its {name} is {getattr(row, name)}")
 
     def _clean(self, name: str, value: Any) -> Any:
         if name in ("subject", "priority_reason") and isinstance(value, str):

@@ -130,3 +130,29 @@ def test_demo_is_deterministic(tmp_path: Path, example_config: OrgConfig) -> Non
         )
         ctx.close()
     assert runs[0] == runs[1] and len(runs[0]) > 5
+
+
+def test_digest_send_delivers_now_whatever_the_hour(ctx: AppContext, tmp_path: Path) -> None:
+    from tests.slack.stub import SlackStub
+
+    stub = SlackStub().start()
+    try:
+        env = {
+            "DESKBOT_HOME": str(tmp_path / "cli-home"),
+            "DESKBOT_CONFIG": str(EXAMPLE_CONFIG),
+            "DESKBOT_DATABASE_URL": ctx.db.url,
+            "DESKBOT_SLACK_API_URL": stub.api_url,
+            "SLACK_BOT_TOKEN": stub.token,
+            "SLACK_SIGNING_SECRET": "test-signing-secret-0123456789",
+        }
+        evening = "2026-11-18T13:21:00+00:00"  # 21:21 in Shanghai: not digest time, but asked
+        result = CliRunner().invoke(
+            app, ["digest", "--csm", "csm-wang", "--send", "--now", evening], env=env
+        )
+        assert result.exit_code == 0, result.output
+        assert "1 message(s) for 2026-11-18 sent via slack" in result.stdout
+        (post,) = stub.calls_to("chat.postMessage")
+        assert post["channel"] == "D0CSMWANG" and post["text"].startswith("Morning digest")
+        assert [i.status for i in ctx.notifications.items()] == ["sent"]
+    finally:
+        stub.stop()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from bot.context import AppContext
-from bot.digest import build_digest, render_html, render_markdown
+from bot.digest import build_digest, render_blocks, render_html, render_markdown
 from bot.digest.model import Digest, TicketItem
 from bot.errors import NotFound
 from bot.store.notifications import EscalationStep
@@ -197,3 +198,31 @@ def test_with_the_real_sla_keeper(ctx: AppContext) -> None:
     assert acme.breached[0].due_at == outage.opened_at + dt.timedelta(minutes=15)
     assert answered.key not in _keys(acme.breached)
     assert _keys(acme.at_risk) == [answered.key], "its 8-hour resolution clock runs out today"
+
+
+def test_each_ticket_is_listed_once_in_its_most_urgent_section(desk_ctx: AppContext) -> None:
+    digest, k = _digest(desk_ctx)
+    markdown = render_markdown(digest)
+    # The outage is breached, a P1, opened in the window and waiting on us: listed once.
+    assert markdown.count(f"[{k['outage']}]") == 1
+    breached = markdown.index("**Breached**")
+    assert breached < markdown.index(f"[{k['outage']}]") < markdown.index("**At risk")
+    blocks = json.dumps([p.blocks for p in render_blocks(digest)])
+    assert blocks.count(f"|{k['outage']}>") == 1
+
+
+def test_slack_tickets_link_their_thread_as_well_as_the_staff_page(desk_ctx: AppContext) -> None:
+    from bot.store.slack_posts import CARD, SlackPostStore
+
+    ticket = open_ticket(desk_ctx, "acme-games", at=AS_OF - H, priority="P1", channel="slack",
+                         channel_ref="C0ACMEGAMES")  # fmt: skip
+    link = "https://nimbus.slack.com/archives/C0ACMEGAMES/p1700000000000100"
+    SlackPostStore(desk_ctx.db).record(
+        channel="C0ACME-INT", ts="1.2", kind=CARD, now=AS_OF - H, ticket_id=ticket.id,
+        payload={"kind": "new_ticket", "ticket": ticket.key, "thread_url": link},
+    )  # fmt: skip
+    digest = build_digest(desk_ctx, "csm-wang", as_of=AS_OF)
+    markdown = render_markdown(digest)
+    assert f"[{ticket.key}](http://127.0.0.1:8000/staff/tickets/{ticket.key})" in markdown
+    assert f"[thread]({link})" in markdown
+    assert f"<{link}|thread>" in json.dumps([p.blocks for p in render_blocks(digest)])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.context import AppContext, build_context
 from bot.digest import digest_moment, send_due_digests
-from tests.digest.conftest import H, open_ticket
+from tests.digest.conftest import open_ticket
 
 
 def _utc(text: str) -> dt.datetime:
@@ -21,14 +22,33 @@ def _sent(ctx: AppContext, now: dt.datetime) -> list[tuple[str, str]]:
 
 
 def test_each_csm_gets_theirs_at_their_own_nine_oclock(desk_ctx: AppContext) -> None:
-    # 13:59 UTC on the 17th: 21:59 in Shanghai (due), 08:59 in New York (not yet).
-    assert _sent(desk_ctx, _utc("2026-11-17T13:59")) == [("csm-wang", "2026-11-17")]
+    # 13:59 UTC on Tue 17th: 21:59 in Shanghai (a start-up then sends nothing), 08:59 in NY.
+    assert _sent(desk_ctx, _utc("2026-11-17T13:59")) == []
     assert _sent(desk_ctx, _utc("2026-11-17T14:00")) == [("csm-miller", "2026-11-17")]
     assert _sent(desk_ctx, _utc("2026-11-17T14:01")) == []
     assert _sent(desk_ctx, _utc("2026-11-18T00:59")) == [], "08:59 in Shanghai"
     assert _sent(desk_ctx, _utc("2026-11-18T01:00")) == [("csm-wang", "2026-11-18")]
     assert _sent(desk_ctx, _utc("2026-11-18T13:59")) == []
     assert _sent(desk_ctx, _utc("2026-11-18T14:00")) == [("csm-miller", "2026-11-18")]
+
+
+def test_never_outside_the_morning_hour_nor_on_a_day_off(desk_ctx: AppContext) -> None:
+    every_minute = [
+        _utc("2026-11-18T00:00") + dt.timedelta(minutes=m) for m in range(0, 14 * 24 * 60, 7)
+    ]
+    sent: list[tuple[str, dt.datetime]] = []
+    for now in every_minute:
+        sent += [(s.csm_id, now) for s in send_due_digests(desk_ctx, now)]
+    zones = {"csm-wang": "Asia/Shanghai", "csm-miller": "America/New_York"}
+    for csm, at in sent:
+        local = at.astimezone(ZoneInfo(zones[csm]))
+        assert local.hour == 9 and local.weekday() < 5, (csm, local)
+    days = {(csm, at.astimezone(ZoneInfo(zones[csm])).date()) for csm, at in sent}
+    assert len(days) == len(sent), "once a day"
+    # Thanksgiving (Thu 26 Nov) is a day off for Sarah Miller in the US, not for Wang Fang.
+    assert ("csm-miller", dt.date(2026, 11, 26)) not in days
+    assert ("csm-wang", dt.date(2026, 11, 26)) in days
+    assert len([d for c, d in days if c == "csm-wang"]) == 10  # two working weeks
 
 
 def test_a_second_run_and_a_second_worker_send_nothing(desk_ctx: AppContext) -> None:
@@ -38,11 +58,11 @@ def test_a_second_run_and_a_second_worker_send_nothing(desk_ctx: AppContext) -> 
     )
     now = _utc("2026-11-18T01:05")
     first = send_due_digests(desk_ctx, now)
-    assert {s.csm_id for s in first} == {"csm-wang", "csm-miller"}
-    assert send_due_digests(other_worker, now + H) == []
-    assert send_due_digests(desk_ctx, now + 2 * H) == []
+    assert {s.csm_id for s in first} == {"csm-wang"}
+    assert send_due_digests(other_worker, now + 10 * dt.timedelta(minutes=1)) == []
+    assert send_due_digests(desk_ctx, now + 30 * dt.timedelta(minutes=1)) == []
     items = [i for i in desk_ctx.notifications.items() if i.payload["kind"] != "new_ticket"]
-    assert sorted(i.target for i in items) == ["U0CSMMILL", "U0CSMWANG"]
+    assert sorted(i.target for i in items) == ["U0CSMWANG"]
     wang = next(i for i in items if i.target == "U0CSMWANG")
     assert wang.transport == "slack" and wang.payload["kind"] == "message"
     assert wang.payload["text"].startswith("Morning digest for Wang Fang")
@@ -52,9 +72,9 @@ def test_a_second_run_and_a_second_worker_send_nothing(desk_ctx: AppContext) -> 
 def test_the_next_digest_starts_where_the_last_one_ended(desk_ctx: AppContext) -> None:
     from bot.digest import build_digest
 
-    send_due_digests(desk_ctx, _utc("2026-11-17T02:30"))
+    send_due_digests(desk_ctx, _utc("2026-11-17T01:30"))
     digest = build_digest(desk_ctx, "csm-wang", as_of=_utc("2026-11-18T01:00"))
-    assert digest.since == _utc("2026-11-17T02:30")
+    assert digest.since == _utc("2026-11-17T01:30")
 
 
 def test_people_without_slack_get_the_log_transport(desk_ctx: AppContext) -> None:
@@ -87,7 +107,8 @@ def test_a_csm_without_accounts_gets_no_daily_message(desk_ctx: AppContext) -> N
         for a in desk_ctx.config.accounts
     ]
     desk_ctx.config = desk_ctx.config.model_copy(update={"accounts": accounts})
-    assert _sent(desk_ctx, _utc("2026-11-18T15:00")) == [("csm-wang", "2026-11-18")]
+    assert _sent(desk_ctx, _utc("2026-11-18T01:00")) == [("csm-wang", "2026-11-18")]
+    assert _sent(desk_ctx, _utc("2026-11-18T14:00")) == []
 
 
 def test_a_digest_that_fails_to_queue_leaves_its_day_unclaimed(
@@ -107,9 +128,9 @@ def test_a_digest_that_fails_to_queue_leaves_its_day_unclaimed(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(coordination, "outbox_row", flaky)
-    now = _utc("2026-11-17T13:59")  # csm-wang's 09:00 has come
+    now = _utc("2026-11-18T01:00")  # csm-wang's 09:00 on a Wednesday
     assert _sent(desk_ctx, now) == []
-    assert not desk_ctx.daily_runs.claimed("csm-wang", dt.date(2026, 11, 17))
+    assert not desk_ctx.daily_runs.claimed("csm-wang", dt.date(2026, 11, 18))
     assert desk_ctx.notifications.items() == []
-    assert _sent(desk_ctx, now + dt.timedelta(seconds=30)) == [("csm-wang", "2026-11-17")]
+    assert _sent(desk_ctx, now + dt.timedelta(seconds=30)) == [("csm-wang", "2026-11-18")]
     assert [i.target for i in desk_ctx.notifications.items()] == ["U0CSMWANG"]

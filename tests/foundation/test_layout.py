@@ -41,8 +41,8 @@ def test_import_loads_nothing_heavy() -> None:
 
 
 # Layers, lowest first: a module may import its own layer and those below, never above.
-# Slack's and the web's outbound parts (rendering, the Web API client, the customer channel)
-# are part of notify; their inbound adapters are channels.
+# Slack's and the web's outbound parts (rendering, the Web API client, the customer channel,
+# the live ticket cards) are part of notify; their inbound adapters are channels.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("libraries", ("retrieval", "sla")),
     ("foundation", ("bot.errors", "bot.settings", "bot.config", "bot.dates", "bot.logs",
@@ -52,7 +52,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                  "bot.conversation", "bot.digest", "bot.analytics")),
     ("notify", ("bot.notify", "bot.slack.blocks", "bot.slack.cards", "bot.slack.client",
                 "bot.slack.notifier", "bot.slack.channel", "bot.web.channel", "bot.email.address",
-                "bot.email.compose", "bot.email.smtp", "bot.email.transport", "bot.email.channel")),
+                "bot.email.compose", "bot.email.smtp", "bot.email.transport", "bot.email.channel",
+                "bot.slack.answer_text", "bot.slack.history", "bot.slack.progress",
+                "bot.slack.rating", "bot.slack.live")),
     ("context", ("bot.context",)),
     ("channels", ("bot.slack", "bot.web", "bot.email", "bot.scheduler", "bot.service.deps",
                   "bot.service.errors", "bot.service.metrics", "bot.service.health",

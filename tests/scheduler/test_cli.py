@@ -59,18 +59,34 @@ def test_check_fires_and_delivers_then_explain_lists_the_escalations(
     cli_env: AppContext,
 ) -> None:
     ticket = open_ticket(cli_env)
-    doc = _run("check", "--at", (NOW + 45 * M + 30 * S).isoformat())
+    doc = _run("check", "--at", (NOW + 45 * M + 30 * S).isoformat(), "--send")
     fired = [(f["clock"], f["level"], f["late"]) for f in doc["scan"]["fired"]]
-    assert fired == [("first_response", 0, True), ("first_response", 1, False)]
-    assert doc["delivered"] == 2 and doc["outbox"] == {"sent": 2}
-    assert doc["transports"] == ["customer", "log"]
+    # The 50% step was missed: it is folded into the 75% one, the ticket's one ping (late).
+    assert fired == [("first_response", 0, True), ("first_response", 1, True)]
+    assert [f["recipients"] for f in doc["scan"]["fired"]] == [[], ["csm-wang", "eng-chen"]]
+    assert doc["delivered"] == 1 and doc["outbox"] == {"sent": 1}
+    assert doc["transports"] == ["customer", "log"] and doc["dry_run"] is False
     assert doc["scan"]["next_wakeup"] == (NOW + 60 * M).isoformat()
-    assert _run("check", "--at", (NOW + 50 * M).isoformat())["scan"]["fired"] == []
+    assert _run("check", "--at", (NOW + 50 * M).isoformat(), "--send")["scan"]["fired"] == []
     explained = _run("explain", ticket.key, "--at", (NOW + 55 * M).isoformat())
     first = explained["clocks"][0]
-    assert [(e["level"], e["late"]) for e in first["escalations"]] == [(0, True), (1, False)]
+    assert [(e["level"], e["late"]) for e in first["escalations"]] == [(0, True), (1, True)]
     assert first["escalations"][1]["recipients"] == ["csm-wang", "eng-chen"]
     assert first["next_escalation"]["level"] == 2
+
+
+def test_check_at_a_time_is_a_dry_run_unless_send(cli_env: AppContext) -> None:
+    ticket = open_ticket(cli_env)
+    later = (NOW + 2 * H).isoformat()
+    doc = _run("check", "--at", later)
+    assert doc["dry_run"] is True and doc["delivered"] == 0
+    would = [(f["ticket"], f["clock"], f["level"]) for f in doc["scan"]["fired"]]
+    assert ("SUP-1001", "first_response", 2) in would
+    assert cli_env.notifications.escalations(ticket.id) == []
+    assert cli_env.notifications.items() == []
+    assert not [e for e in cli_env.tickets.events(ticket.id) if e.kind == "escalated"]
+    text = runner.invoke(app, ["sla", "check", "--at", later])
+    assert "would fire" in text.stdout and "dry run" in text.stdout
 
 
 def test_explain_as_a_table(cli_env: AppContext) -> None:
@@ -83,7 +99,7 @@ def test_explain_as_a_table(cli_env: AppContext) -> None:
 
 def test_check_as_text(cli_env: AppContext) -> None:
     open_ticket(cli_env)
-    result = runner.invoke(app, ["sla", "check", "--at", (NOW + 31 * M).isoformat()])
+    result = runner.invoke(app, ["sla", "check", "--at", (NOW + 31 * M).isoformat(), "--send"])
     assert result.exit_code == 0, result.output
     assert "fired 1 escalation" in result.stdout and "delivered 1" in result.stdout
 

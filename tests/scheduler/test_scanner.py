@@ -12,8 +12,9 @@ from collections import Counter
 
 from bot.context import AppContext
 from bot.scheduler.scanner import SlaScanner
+from bot.store.records import NewTicket
 from tests.conftest import NOW
-from tests.scheduler.conftest import H, M, open_ticket
+from tests.scheduler.conftest import H, M, audience_with, open_ticket
 
 S = dt.timedelta(seconds=1)
 
@@ -39,9 +40,15 @@ def test_crossing_50_75_100_fires_exactly_one_record_per_step(
     assert fired_at == [NOW + 30 * M, NOW + 45 * M, NOW + 60 * M]
     outbox = ctx.notifications.items()
     per_step = Counter(
-        (i.payload["escalation_clock"], i.payload["level"], i.transport) for i in outbox
+        (i.payload["escalation_clock"], i.payload["level"], i.transport)
+        for i in outbox
+        if i.transport != "customer"
     )
-    # each step: one log line; Slack is not configured in tests
+    # the breach tells the customer, once
+    assert [(i.transport, i.payload["kind"]) for i in outbox if i.transport == "customer"] == [
+        ("customer", "late")
+    ]
+    # each step: one log line; neither Slack nor e-mail is configured in tests
     assert per_step == {
         ("first_response", 0, "log"): 1,
         ("first_response", 1, "log"): 1,
@@ -84,7 +91,8 @@ def test_recipients_assignee_falls_back_to_on_call(ctx: AppContext, scanner: Sla
 
 def test_recipients_csm_oncall_manager_and_channel(ctx: AppContext, scanner: SlaScanner) -> None:
     ticket = open_ticket(ctx, assignee="eng-park")
-    scanner.scan(NOW + 60 * M)
+    for at in (NOW + 30 * M, NOW + 45 * M, NOW + 60 * M):
+        scanner.scan(at)
     by_level = {e.level: e.recipients for e in ctx.notifications.escalations(ticket.id)}
     assert by_level[1] == ["csm-wang", "eng-chen"]  # 75%: the account's CSM and on-call
     assert by_level[2] == ["csm-wang", "mgr-lin", "C0ESCALATE"]  # breach
@@ -115,7 +123,8 @@ def test_a_community_ticket_without_csm_skips_the_role(ctx: AppContext) -> None:
     first = ticket.clock("first_response")
     # Wed 7.5 h + Thu 8.5 h + Fri 8 h of business time: Friday 17:00 Shanghai
     assert first is not None and first.due_at == dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
-    scanner.scan(first.due_at)
+    for step in ctx.tickets.get(ticket.id).clock("first_response").state["steps"]:  # type: ignore[union-attr]
+        scanner.scan(dt.datetime.fromisoformat(step["fire_at"]))
     by_level = {e.level: e.recipients for e in ctx.notifications.escalations(ticket.id)}
     assert by_level[1] == ["eng-chen"]  # 80%: on-call only, the account has no CSM
     assert by_level[2] == ["mgr-lin", "C0ESCALATE"]
@@ -187,8 +196,9 @@ def test_two_scanners_at_the_same_instant_fire_each_step_once(ctx: AppContext) -
     reports = [first.scan(at), second.scan(at)]
     assert sum(len(r.fired) for r in reports) == 6
     for ticket in tickets:
-        assert _steps(ctx, ticket.id) == [("first_response", 0, True), ("first_response", 1, False)]
-    assert ctx.notifications.counts() == {"pending": 6}
+        # The missed 50% step is folded into the 75% one: one (late) ping per ticket.
+        assert _steps(ctx, ticket.id) == [("first_response", 0, True), ("first_response", 1, True)]
+    assert ctx.notifications.counts() == {"pending": 3}
 
 
 def test_the_second_scanner_skips_a_step_fired_between_its_query_and_its_fire(
@@ -245,8 +255,8 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
         }
     )
     scanner = SlaScanner(
-        tickets=ctx.tickets, desk=ctx.desk,
-        keeper=SlaScanner.from_context(ctx).keeper, config=config, slack=True,
+        tickets=ctx.tickets, desk=ctx.desk, keeper=SlaScanner.from_context(ctx).keeper,
+        config=config, audience=audience_with(ctx, config=config),
     )  # fmt: skip
     ticket = open_ticket(ctx, assignee="eng-park")
     scanner.scan(NOW + 30 * M)
@@ -257,7 +267,7 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
         ("log", "escalations"),
     }
     scanner.scan(NOW + 60 * M)
-    breach = [i for i in ctx.notifications.items() if i.payload["level"] == 2]
+    breach = [i for i in ctx.notifications.items() if i.payload.get("level") == 2]
     assert {(i.transport, i.target) for i in breach} == {
         ("slack", "U0CSMWANG"),
         ("slack", "U0MGRLIN"),
@@ -266,6 +276,9 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
         ("pagerduty", f"deskbot:{ticket.key}:first_response"),
         ("log", "escalations"),
     }
+    assert [i.target for i in ctx.notifications.items() if i.transport == "customer"] == [
+        ticket.key
+    ]
     slack = next(i for i in breach if i.target == "C0ESCALATE")
     assert slack.payload["kind"] == "escalation" and slack.payload["recipient"] == "channel"
     assert slack.payload["ticket"] == ticket.key and slack.payload["clock"] == "first_response"
@@ -274,3 +287,65 @@ def test_deliveries_per_transport(ctx: AppContext) -> None:
     pd = next(i for i in breach if i.transport == "pagerduty")
     assert pd.payload["dedup_key"] == f"deskbot:{ticket.key}:first_response"
     assert all(i.ticket_id == ticket.id and i.escalation_id for i in breach)
+
+
+def test_a_backlog_of_overdue_steps_makes_one_ping_per_ticket(ctx: AppContext) -> None:
+    """Nine hours nobody scanned: nine tickets have all six steps of both clocks due (54
+    steps). Each ticket sends one ping, at the highest step reached, marked late; every
+    ticket's customer, whatever its channel, is told the promised time passed."""
+    tickets = [open_ticket(ctx) for _ in range(6)]
+    for n in range(3):
+        new = NewTicket(
+            account_id="acme-games", kind="bug", priority="P2", subject="echo on iOS",
+            requester="U0CUSTOMER", channel="slack", channel_ref="C0ACMEGAMES",
+            thread_ref=f"1763431000.00010{n}",
+        )  # fmt: skip
+        tickets.append(ctx.desk.open(new, now=NOW))
+    scanner = SlaScanner.from_context(ctx)
+    scanner.audience = audience_with(ctx)
+    report = scanner.scan(NOW + 9 * H)
+    assert len(report.fired) == 9 * 6 and all(f.late for f in report.fired)
+    items = ctx.notifications.items(limit=1000)
+    for ticket in tickets:
+        mine = [i for i in items if i.ticket_id == ticket.id]
+        slack = Counter(i.target for i in mine if i.transport == "slack")
+        assert set(slack.values()) == {1}, slack
+        pings = {(i.payload.get("escalation_clock"), i.payload.get("level")) for i in mine
+                 if i.payload.get("kind") == "escalation"}  # fmt: skip
+        assert pings == {("first_response", 2)}, "the first-response breach, nothing older"
+        ping = next(i for i in mine if i.transport == "log")
+        assert ping.payload["late"] and ping.payload["collapsed"] == 5
+        notices = [i for i in mine if i.transport == "customer"]
+        assert [i.payload["kind"] for i in notices] == ["late"], "every channel's customer"
+    assert sum(1 for i in items if i.target == "U0MGRLIN") == 9  # one per ticket, not six
+
+
+def test_with_slack_off_a_step_reaches_its_people_by_email(ctx: AppContext) -> None:
+    """No Slack, e-mail on: each person of a step gets an e-mail at their address from the
+    organisation file; the escalation channel (a Slack channel) is nobody to e-mail."""
+    scanner = SlaScanner.from_context(ctx)
+    scanner.audience = audience_with(ctx, slack=False, email=True)
+    ticket = open_ticket(ctx, assignee="eng-park")
+    report = scanner.scan(NOW + 30 * M)
+    assert [f.reached for f in report.fired] == [(("eng-park", "email"),)]
+    scanner.scan(NOW + 60 * M)
+    breach = [i for i in ctx.notifications.items() if i.payload.get("level") == 2]
+    assert {(i.transport, i.target) for i in breach} == {
+        ("email", "wang.fang@nimbus.example"),
+        ("email", "lin.qiang@nimbus.example"),
+        ("log", "escalations"),
+    }
+    mail = next(i for i in breach if i.transport == "email")
+    assert mail.payload["kind"] == "escalation" and mail.payload["ticket"] == ticket.key
+    assert "csm-wang (email)" in mail.payload["text"]
+
+
+def test_with_neither_slack_nor_email_the_log_says_who_was_not_reached(
+    ctx: AppContext, scanner: SlaScanner
+) -> None:
+    open_ticket(ctx, assignee="eng-park")
+    report = scanner.scan(NOW + 30 * M)
+    assert [f.as_dict()["reached"] for f in report.fired] == [{"eng-park": None}]
+    (log,) = [i for i in ctx.notifications.items() if i.transport == "log"]
+    assert "nobody reachable, logged for eng-park" in log.payload["text"]
+    assert [i.transport for i in ctx.notifications.items()] == ["log"], "no pretend deliveries"

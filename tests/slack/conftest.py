@@ -17,13 +17,15 @@ import pytest
 from fastapi.testclient import TestClient
 from slack_sdk.signature import SignatureVerifier
 
-from bot.context import AppContext
+from bot.config import OrgConfig
+from bot.context import AppContext, build_context
 from bot.conversation.factory import build_conversation
 from bot.conversation.types import Inbound, Reply
 from bot.service.app import create_app
 from bot.settings import EXAMPLE_CONFIG, Settings
 from bot.slack.client import web_client
 from bot.slack.runtime import ConversationHandler, SlackRuntime
+from bot.store.db import Database
 from retrieval.types import Answer, Citation
 from tests.conftest import NOW
 from tests.slack.stub import BOT_USER, TEAM, SlackStub
@@ -49,6 +51,15 @@ def settings(tmp_path: Path, slack_stub: SlackStub) -> Settings:
         slack_api_url=slack_stub.api_url,
         SLACK_BOT_TOKEN=slack_stub.token,
         SLACK_SIGNING_SECRET=SECRET,
+    )
+
+
+@pytest.fixture
+def ctx(settings: Settings, database: Database, example_config: OrgConfig) -> AppContext:
+    """The application with Slack configured, its clock fixed at NOW like the runtime's (what
+    the audience, the notifier and the live cards see)."""
+    return build_context(
+        settings, config=example_config, db=database, migrate=False, now=NOW, clock=lambda: NOW
     )
 
 

@@ -20,12 +20,13 @@ BOT_USER = "UBOT"
 TEAM = "T0TEAM"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Call:
     method: str
     args: dict[str, Any]
     headers: dict[str, str]
     at: float
+    failed: bool = False  # answered with an injected failure
 
 
 @dataclass
@@ -122,9 +123,10 @@ class SlackStub:
         self.users[user_id] = {"id": user_id, "name": user_id.lower(), "profile": profile}
 
     # -- inspection ------------------------------------------------------------------------
-    def calls_to(self, method: str) -> list[dict[str, Any]]:
+    def calls_to(self, method: str, *, ok: bool = False) -> list[dict[str, Any]]:
+        """The arguments of each call of ``method`` (``ok``: only those that succeeded)."""
         with self._lock:
-            return [c.args for c in self.calls if c.method == method]
+            return [c.args for c in self.calls if c.method == method and not (ok and c.failed)]
 
     def wait_for(
         self,
@@ -162,8 +164,10 @@ class SlackStub:
             args.update({k: v[0] for k, v in parse_qs(raw.decode()).items()})
         headers = {k.lower(): v for k, v in handler.headers.items()}
         with self._lock:
-            self.calls.append(Call(method, args, headers, time.monotonic()))
+            call = Call(method, args, headers, time.monotonic())
+            self.calls.append(call)
             failure = self._take_failure(method)
+            call.failed = failure is not None
         if failure is not None:
             if failure.status == 0:  # the connection drops without an answer
                 handler.close_connection = True
@@ -200,6 +204,7 @@ class SlackStub:
             return {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             ts = f"1763431200.{next(self._ts):06d}"
+            args["posted_ts"] = ts  # recorded with the call, so tests can follow the message
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}

@@ -157,3 +157,34 @@ def test_app_home_lists_tickets_per_viewer(
     view = slack_stub.wait_for("views.publish", count=2)[1]
     text = json.dumps(view["view"])
     assert "At risk on your accounts" in text and risky in text and mine not in text
+
+
+def test_the_form_does_not_repeat_the_summary_in_steps_or_actual(
+    slack_client: TestClient, slack_stub: SlackStub
+) -> None:
+    one_line = "Video freezes after 10 minutes on Android 14, ~3% of sessions, since 4.2.1"
+    shortcut = {
+        "type": "message_action", "callback_id": "deskbot_report_bug", "trigger_id": "trig-2",
+        "team": {"id": TEAM}, "user": {"id": "U0DEV1"}, "channel": {"id": SUPPORT_CHANNEL},
+        "message": {"ts": "1763431000.000200", "text": one_line, "user": "U0DEV1"},
+        "response_url": "http://127.0.0.1:9/none",
+    }  # fmt: skip
+    post_interaction(slack_client, shortcut)
+    (opened,) = slack_stub.wait_for("views.open")
+    initial = {
+        b["block_id"]: b["element"].get("initial_value")
+        for b in opened["view"]["blocks"]
+        if b["type"] == "input"
+    }
+    assert initial["summary"] == one_line and initial["os_version"] == "Android 14"
+    assert initial["actual"] is None and initial["repro_steps"] is None
+
+
+def test_the_ticket_confirmation_says_the_priority_once() -> None:
+    from bot.conversation.types import TicketSummary
+    from bot.slack.blocks import ticket_lines
+
+    summary = TicketSummary(key="SUP-1", kind="bug", priority="P2", status="open", stage="new",
+                            priority_reason="P2: core feature broken", subject="Freeze",
+                            account_id="streamly")  # fmt: skip
+    assert "*Priority:* P2 — core feature broken" in ticket_lines(summary)

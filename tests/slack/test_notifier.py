@@ -10,6 +10,7 @@ import pytest
 
 from bot.context import AppContext
 from bot.notify import DeliveryError
+from bot.notify.channel import CustomerMessage, CustomerTransport
 from bot.slack.client import web_client
 from bot.slack.notifier import SlackNotifier
 from bot.store.notifications import Delivery
@@ -45,18 +46,18 @@ def _escalation(ticket: Ticket, **extra: object) -> dict[str, object]:
 def test_escalation_dm_carries_the_facts_a_link_and_acknowledge(
     ctx: AppContext, slack_stub: SlackStub
 ) -> None:
-    ticket = _ticket(ctx)
-    due = NOW + dt.timedelta(minutes=30)
+    ticket = _ticket(ctx)  # a 15-minute first response: the 80% step is at 12 minutes
+    due = NOW + dt.timedelta(minutes=15)
     item = ctx.notifications.enqueue(
         Delivery("slack", "U0CSMWANG", _escalation(ticket, due_at=due.isoformat())), now=NOW
     )
-    _notifier(ctx, at=NOW + dt.timedelta(minutes=24)).deliver(item)
+    _notifier(ctx, at=NOW + dt.timedelta(minutes=12)).deliver(item)
 
     assert slack_stub.calls_to("conversations.open") == [{"users": "U0CSMWANG"}]
     (post,) = slack_stub.calls_to("chat.postMessage")
     assert post["channel"] == "D0CSMWANG"
     rendered = json.dumps(post["blocks"])
-    for fact in ("Acme Games", "enterprise", "P1", "first response", "6 min left", "80%"):
+    for fact in ("Acme Games", "enterprise", "P1", "first response", "due in 3 min", "80%"):
         assert fact in rendered, fact
     assert "https://nimbus.slack.com/archives/C0ACMEGAMES/p1763431000000100" in rendered
     assert f"http://127.0.0.1:8000/staff/tickets/{ticket.key}|" in rendered
@@ -89,13 +90,20 @@ def test_new_ticket_card_names_the_reporter(ctx: AppContext, slack_stub: SlackSt
 
 def test_breach_in_a_channel_says_how_late(ctx: AppContext, slack_stub: SlackStub) -> None:
     ticket = _ticket(ctx)
-    payload = _escalation(ticket, fraction=1.0, late=True, due_at=NOW.isoformat())
+    due = NOW + dt.timedelta(minutes=15)
+    payload = _escalation(ticket, fraction=1.0, late=True, due_at=due.isoformat(),
+                          recipients=["csm-wang", "mgr-lin", "C0ESCALATE"])  # fmt: skip
     item = ctx.notifications.enqueue(Delivery("slack", "C0ESCALATE", payload), now=NOW)
-    _notifier(ctx, at=NOW + dt.timedelta(hours=1, minutes=5)).deliver(item)
+    _notifier(ctx, at=due + dt.timedelta(hours=1, minutes=5)).deliver(item)
     (post,) = slack_stub.calls_to("chat.postMessage")
     assert post["channel"] == "C0ESCALATE" and not slack_stub.calls_to("conversations.open")
     assert "breached 1 h 5 min ago" in post["text"]
-    assert "Sent late" in json.dumps(post["blocks"])
+    assert "elapsed" not in post["text"] and "left" not in post["text"]
+    rendered = json.dumps(post["blocks"])
+    assert "Sent late" in rendered
+    # The people it is for, by mention: the CSM, the manager and the on-call engineer.
+    head = post["blocks"][0]["text"]["text"].splitlines()[0]
+    assert head == "<@U0CSMWANG> <@U0MGRLIN> <@U0ENGCHEN>"
 
 
 def test_person_id_targets_and_plain_messages(ctx: AppContext, slack_stub: SlackStub) -> None:
@@ -165,3 +173,55 @@ def test_rate_limited_escalation_is_delivered_after_retry_after_via_the_outbox(
     assert worker.deliver_due(NOW + dt.timedelta(seconds=30)) == 1
     (item,) = ctx.notifications.items()
     assert item.status == "sent" and len(slack_stub.calls_to("chat.postMessage")) == 2
+
+
+def test_later_pings_thread_under_the_card_and_mention_their_person(
+    ctx: AppContext, slack_stub: SlackStub
+) -> None:
+    ticket = _ticket(ctx)
+    notifier = _notifier(ctx, at=NOW + dt.timedelta(minutes=8))
+    card = ctx.notifications.enqueue(
+        Delivery("slack", "U0ENGCHEN", {"kind": "new_ticket", "ticket": ticket.key}), now=NOW
+    )
+    notifier.deliver(card)
+    ping = ctx.notifications.enqueue(
+        Delivery("slack", "eng-chen", _escalation(ticket, fraction=0.5, level=0)), now=NOW
+    )
+    notifier.deliver(ping)
+    first, second = slack_stub.calls_to("chat.postMessage")
+    assert first["channel"] == second["channel"] == "D0ENGCHEN"
+    assert "thread_ts" not in first and second["thread_ts"] == first["posted_ts"]
+    assert second["text"].startswith(f"{ticket.key} P1 · first response due in 7 min")
+    assert "<@U0ENGCHEN>" in json.dumps(second["blocks"])
+    # The card above it was brought up to date in the same go, and a repeated new-ticket post
+    # for the same DM makes nothing new.
+    assert slack_stub.calls_to("chat.update")[-1]["ts"] == first["posted_ts"]
+    notifier.deliver(card)
+    assert len(slack_stub.calls_to("chat.postMessage")) == 2
+
+
+def test_the_customer_hears_of_a_missed_promise_only_while_it_is_true(
+    ctx: AppContext, slack_stub: SlackStub
+) -> None:
+    ticket = _ticket(ctx)  # acme-games P1: a first response within 15 minutes
+    late = CustomerMessage(ticket.key, "", "late", ref=f"{ticket.key}#late", clock="first_response")
+    item = ctx.notifications.enqueue(Delivery("customer", ticket.key, late.payload()), now=NOW)
+
+    def customer(at: dt.datetime) -> CustomerTransport:
+        return CustomerTransport(
+            tickets=ctx.tickets, channels=ctx.channels, config=ctx.config,
+            conversations=ctx.conversations, clock=lambda: at,
+        )  # fmt: skip
+
+    customer(NOW + 16 * MINUTE).deliver(item)
+    (told,) = slack_stub.calls_to("chat.postMessage")
+    assert told["channel"] == "C0ACMEGAMES" and told["thread_ts"] == "1763431000.000100"
+    assert "We're late on" in told["text"] and "Chen Hao is on it" in told["text"]
+    assert "Asia/Shanghai" in told["text"]
+    ctx.desk.acknowledge(ctx.tickets.get(ticket.key), agent="eng-li", now=NOW + 17 * MINUTE)
+    customer(NOW + 18 * MINUTE).deliver(item)
+    apologies = [c for c in slack_stub.calls_to("chat.postMessage") if "late" in c["text"]]
+    assert len(apologies) == 1, "answered meanwhile: no apology"
+
+
+MINUTE = dt.timedelta(minutes=1)

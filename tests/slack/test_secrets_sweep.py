@@ -10,6 +10,7 @@ conversation service, and the Slack Web API stub.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import itertools
@@ -25,6 +26,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, select
 
 from bot.context import AppContext
+from bot.notify.outbox import OutboxWorker
 from bot.store.records import NewTicket
 from tests.conftest import NOW
 from tests.slack.conftest import (
@@ -215,6 +217,8 @@ def test_no_planted_secret_is_kept_anywhere(
     )  # fmt: skip
     wait_until(lambda: len(ctx.tickets.query()) >= 2)  # the commented one, the form
     wait_until(lambda: len(conversation.calls) >= 5)
+    # The cards' refreshes wait for the outbox worker (every 10 s in the service).
+    OutboxWorker(ctx.notifications, ctx.transports).deliver_due(NOW + dt.timedelta(hours=1))
     wait_until(lambda: ctx.notifications.counts().get("pending", 0) == 0)
 
     # -- where could they be? -------------------------------------------------------------------

@@ -41,7 +41,12 @@ def test_intake_over_three_messages_opens_one_ticket_with_fields_and_logs(
     logs = message("here are the logs", ts="1763431000.000102", thread_ts=THREAD,
                    subtype="file_share", files=[{"id": "F0LOG"}])  # fmt: skip
     post_event(slack_client, logs)
-    updates = slack_stub.wait_for("chat.update", count=3)
+    looking = lambda a: "Looking" in a["text"]  # noqa: E731
+    notes = [
+        n["posted_ts"] for n in slack_stub.wait_for("chat.postMessage", count=3, where=looking)
+    ]
+    slack_stub.wait_for("chat.update", where=lambda a: a["ts"] == notes[2])
+    updates = [u for u in slack_stub.calls_to("chat.update") if u["ts"] in notes]
 
     (ticket,) = ctx.tickets.query()
     assert ticket.key == key and ticket.kind == "bug" and ticket.account_id == "streamly"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.context import AppContext
+from bot.desk import Change
 from bot.errors import AccessDenied, InvalidInput, NotFound
 from bot.store.records import ClockRecord, NewTicket, Ticket, TicketEvent
 from tests.conftest import NOW
@@ -71,6 +72,24 @@ def test_lifecycle_appends_history_and_sets_response_time(ctx: AppContext) -> No
         "priority_changed", "resolved", "reopened",
     ]  # fmt: skip
     assert ticket.priority == "P1" and ticket.status == "open" and ticket.resolved_at is None
+
+
+def test_a_customer_reply_racing_a_resolve_leaves_the_ticket_resolved(ctx: AppContext) -> None:
+    """The customer answers a ticket that waits on them just as an engineer resolves it: the
+    reply is recorded, and the resolution stands (no stale "resumed" reopens it)."""
+    ticket = ctx.desk.open(_new(), now=NOW)
+    ticket = ctx.desk.wait_on_customer(ticket, agent="eng-chen", now=NOW + H)
+
+    def resolve_meanwhile(change: Change) -> None:
+        if change.kind == "message" and change.actor_kind == "customer":
+            ctx.desk.listeners.remove(resolve_meanwhile)
+            ctx.desk.resolve(change.ticket, by="eng-chen", now=NOW + 2 * H)
+
+    ctx.desk.listeners.append(resolve_meanwhile)
+    after = ctx.desk.customer_reply(ticket, author="U123", body="logs attached", now=NOW + 2 * H)
+    assert after.status == "resolved" and after.resolved_at == NOW + 2 * H
+    kinds = [e.kind for e in ctx.tickets.events(ticket.id)]
+    assert kinds[-2:] == ["message", "resolved"]
 
 
 class CountingKeeper:
