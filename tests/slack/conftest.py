@@ -168,7 +168,7 @@ def message(text: str, *, user: str = "U0DEV1", ts: str = "1763431000.000100",
             "channel_type": "channel", **extra}  # fmt: skip
 
 
-def wait_until(predicate: Callable[[], Any], *, timeout: float = 10.0) -> Any:
+def wait_until(predicate: Callable[[], Any], *, timeout: float = 30.0) -> Any:
     """Poll (bounded) for an outcome of work done after the ack."""
     deadline = time.monotonic() + timeout
     while True:

@@ -134,7 +134,7 @@ class SlackStub:
         *,
         count: int = 1,
         where: Callable[[dict[str, Any]], bool] | None = None,
-        timeout: float = 10.0,
+        timeout: float = 30.0,
     ) -> list[dict[str, Any]]:
         """Poll (bounded) until ``count`` matching calls arrived; returns them."""
         deadline = time.monotonic() + timeout
