@@ -11,6 +11,7 @@ from retrieval.types import SearchHit
 
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 _FENCE = re.compile(r"```.*?```", re.S)
+_BULLET = re.compile(r"^\s*[-*+]\s+")  # a list item is quoted as its sentence
 MAX_SENTENCES = 3
 
 
@@ -30,7 +31,14 @@ def _units(text: str) -> list[str]:
     """Sentences, list steps and table rows (as words), with code blocks dropped (they are
     linked, not quoted)."""
     text = _FENCE.sub("\n", text)
-    text = "\n".join(_row(line) for line in text.split("\n"))
+    lines = text.split("\n")
+    kept = []
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if _row(line) and _row(following) == "" and following.strip().startswith("|"):
+            continue  # a header row ("Event — When") says nothing on its own
+        kept.append(_BULLET.sub("", _row(line)))
+    text = "\n".join(kept)
     units = []
     for piece in _SENTENCE.split(text):
         piece = piece.strip()

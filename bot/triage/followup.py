@@ -112,6 +112,10 @@ def hint(
     return hints.OTHER[lang].get(field) or hints.LABELS[lang].get(field, "")
 
 
+# A clause that only sets the scene: "升级到 4.2.1 之后", "after upgrading the SDK".
+_CIRCUMSTANCE = re.compile(
+    r"(?:之后|以后|后|时|的时候)$|(?i:^(?:after|when|since|once|if|while)\b)"
+)
 _GREETING = re.compile(
     r"(?i)^(?:hi|hello|hey|dear \w+|你好|您好|哈喽|hello 大家好)[\s,，!！。:：]+"
 )
@@ -124,7 +128,11 @@ def _quoted(text: str | None, limit: int) -> str | None:
     text = _GREETING.sub("", text.strip())
     first = re.split(r"(?<=[。！？!?])|\n", text)[0].strip(" 。，,.!！?？")
     if len(first) > limit:
-        first = re.split(r"[，,；;]", first)[0].strip()
+        # Quote the clause that says what goes wrong, not "after upgrading to 4.2.1".
+        clauses = [c.strip() for c in re.split(r"[，,；;]", first) if c.strip()]
+        telling = [c for c in clauses if _SYMPTOM_ZH.search(c) or _SYMPTOM_EN.search(c)]
+        plain = [c for c in clauses if not _CIRCUMSTANCE.search(c)]
+        first = (telling or plain or clauses or [""])[0]
     return first if 2 <= len(first) <= limit else None
 
 

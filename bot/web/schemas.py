@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.conversation.texts import stage_words
 from bot.conversation.types import Reply, TicketSummary
 from bot.dates import due_text
 
@@ -48,6 +49,7 @@ class TicketOut(BaseModel):
     priority_reason: str
     status: str
     stage: str
+    stage_label: str = Field(default="", description="The stage in the conversation's language.")
     subject: str
     missing: list[str] = []
     first_response_due: dt.datetime | None = None
@@ -126,6 +128,7 @@ def ticket_out(summary: TicketSummary, lang: str = "en") -> TicketOut:
         priority_reason=summary.priority_reason,
         status=summary.status,
         stage=summary.stage,
+        stage_label=stage_words(summary.stage, lang),
         subject=summary.subject,
         missing=list(summary.missing),
         first_response_due=summary.first_response_due,

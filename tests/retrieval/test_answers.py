@@ -258,3 +258,15 @@ def test_table_rows_are_quoted_as_words_not_pipes() -> None:
     picked = pick_sentences("which package for Xiaomi push?", text, lambda _t: 1.0)
     assert picked and all("|" not in p for p in picked)
     assert "Xiaomi — `chat-push-xiaomi`" in picked
+
+
+def test_a_quote_is_never_a_bare_table_header_or_a_list_marker() -> None:
+    from retrieval.extractive import pick_sentences
+
+    table = "| Event | When |\n| --- | --- |\n| message.created | A message is sent to a room |"
+    picked = pick_sentences("怎么撤回消息？", table, lambda _t: 1.0)  # no shared word: the first
+    assert picked == ["message.created — A message is sent to a room"]
+    listed = "- **Recall** (`recallMessage(id)`) deletes a message for everyone."
+    assert pick_sentences("how do I recall a message?", listed, lambda _t: 1.0) == [
+        "**Recall** (`recallMessage(id)`) deletes a message for everyone."
+    ]

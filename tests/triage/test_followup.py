@@ -89,6 +89,23 @@ def test_mini_program_hints() -> None:
     assert message and "基础库版本" in message and "vConsole" in message
 
 
+@pytest.mark.parametrize(
+    ("summary", "lang", "quoted"),
+    [
+        ("升级到 4.2.1 之后，安卓端进房后对方听不到声音，iOS 正常，华为和小米都能复现", "zh",
+         "安卓端进房后对方听不到声音"),
+        ("After upgrading to 4.2 on a Pixel 7 with Android 14 and the newest WebView, the app "
+         "crashes when the user rejoins a room", "en",
+         "the app crashes when the user rejoins a room"),
+    ],
+)  # fmt: skip
+def test_a_long_first_sentence_is_quoted_by_its_problem(
+    summary: str, lang: str, quoted: str
+) -> None:
+    message = follow_up_message(["os_version"], fields=BugFields(summary=summary), lang=lang)
+    assert message and f"“{quoted}”" in message
+
+
 def test_greeting_is_not_quoted() -> None:
     message = follow_up_message(["platform"], fields=BugFields(summary="hi, our calls drop"))
     assert message and message.startswith("To get “our calls drop”")

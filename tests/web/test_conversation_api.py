@@ -81,6 +81,12 @@ def test_chinese_replies_say_so(api: TestClient) -> None:
     first = _say(api, auth, "安卓端升级 4.2.1 后从后台切回来，远端视频黑屏")
     assert first["lang"] == "zh" and first["kind"] == "follow_up"
     assert "补充" in first["text"]
+    later = [
+        _say(api, auth, "复现步骤：1. 两人进房 2. 按 Home 键 3. 切回应用。线上约一成用户受影响"),
+        _say(api, auth, "机型：小米 13，Android 14，SDK 版本 4.2.1"),
+    ]
+    opened = next(r for r in later if r["kind"] == "ticket_opened")
+    assert opened["ticket"]["stage"] == "new" and opened["ticket"]["stage_label"] == "新建"
 
 
 def test_new_topic_button_starts_afresh(api: TestClient) -> None:

@@ -17,7 +17,7 @@
       contact_send: "Send", assignee: "With",
       ticket: "Ticket", stage: "Stage", priority: "Priority", view_ticket: "View ticket",
       first_response: "First response due by", resolution: "Resolution due by",
-      missing: "Still needed", signin_title: "Sign in to open tickets",
+      signin_title: "Sign in to open tickets",
       signin_text: "Use the account key from your console (Settings → Support).",
       account_key: "Account key", your_name: "Your name (optional)",
       error: "Something went wrong: ", offline: "Cannot reach the server. Check your connection and try again.",
@@ -40,7 +40,7 @@
       contact_send: "发送", assignee: "负责人",
       ticket: "工单", stage: "阶段", priority: "优先级", view_ticket: "查看工单",
       first_response: "首次响应截止", resolution: "解决截止",
-      missing: "还需提供", signin_title: "登录后可创建工单",
+      signin_title: "登录后可创建工单",
       signin_text: "请使用控制台中的账户密钥（设置 → 支持）。",
       account_key: "账户密钥", your_name: "您的称呼（可选）",
       error: "出错了：", offline: "无法连接服务器，请检查网络后重试。",
@@ -270,11 +270,7 @@
     }
     // The card once per ticket change; "added to SUP-…" says it in words.
     if (reply.ticket && reply.kind !== "ticket_updated") { body.appendChild(ticketCard(reply.ticket)); }
-    if (reply.missing && reply.missing.length && !reply.ticket) {
-      var m = document.createElement("div"); m.className = "missing-line muted";
-      m.textContent = t("missing") + ": " + reply.missing.map(function (x) { return x.replace(/_/g, " "); }).join(", ");
-      body.appendChild(m);
-    }
+    // reply.missing is for integrations: the text already asks for it in the user's words.
     if (reply.actions && reply.actions.length) {
       // Only the newest reply keeps its buttons: older choices no longer apply.
       messages.querySelectorAll(".actions").forEach(function (old) { old.remove(); });
@@ -302,7 +298,7 @@
     var head = document.createElement("div"); head.className = "ticket-card-head";
     var key = document.createElement("strong"); key.textContent = tk.key; head.appendChild(key);
     var p = document.createElement("span"); p.className = "pill prio-" + tk.priority.toLowerCase(); p.textContent = tk.priority; head.appendChild(p);
-    var st = document.createElement("span"); st.className = "muted"; st.textContent = t("stage") + ": " + tk.stage.replace(/_/g, " "); head.appendChild(st);
+    var st = document.createElement("span"); st.className = "muted"; st.textContent = t("stage") + ": " + (tk.stage_label || tk.stage.replace(/_/g, " ")); head.appendChild(st);
     card.appendChild(head);
     var subj = document.createElement("div"); subj.className = "ticket-card-subject"; subj.textContent = tk.subject; card.appendChild(subj);
     if (tk.assignee) { var w = document.createElement("div"); w.className = "muted"; w.textContent = t("assignee") + ": " + tk.assignee; card.appendChild(w); }
