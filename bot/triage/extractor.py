@@ -268,6 +268,8 @@ _DEVICE_INLINE = re.compile(
     r"(?:机型|设备型号|手机型号|设备)[ \t]*[:：][ \t]*(?P<v>[^，,。；;\n]{2,30})"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# "机型：小米 13，Android 14，SDK 版本 4.2.1": the SDK version written on the device's line
+_OTHER_FACT = re.compile(r"(?i)\bsdk\b|版本|\bversion\b")
 # A stack frame or a library path implies a platform but does not name it
 # ("apex/com.android.runtime/lib64/bionic/libc.so (abort+180)").
 _FRAME_LINE = re.compile(
@@ -283,7 +285,9 @@ def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | No
     labelled = bool(re.match(r"[-*]?\s*[\w ]{1,30}[:：]", first))
     # "iPhone 14 Pro，iOS 16.3": the OS version has its own field
     first = ", ".join(
-        part for part in re.split(r"[，,；;、]\s*", first) if part and not os_versions(part)
+        part
+        for part in re.split(r"[，,；;、]\s*", first)
+        if part and not os_versions(part) and not _OTHER_FACT.search(part)
     ).strip()
     if first and not labelled and not re.fullmatch(r"(?i)all|any|所有|全部|各种", first):
         return _short(first, 80)
@@ -310,10 +314,19 @@ def _impact(parts: list[Section], labels: list[Labelled], text: str) -> str | No
         return _short(value, 200)
     phrases: list[str] = []
     for match in _IMPACT.finditer(text):
-        phrase = match.group(0).strip()
+        phrase = _impact_clause(text, match) if _CJK.match(match.group(0)) else match.group(0)
+        phrase = phrase.strip()
         if phrase.lower() not in (p.lower() for p in phrases):
             phrases.append(phrase)
     return "; ".join(phrases[:4]) if phrases else None
+
+
+def _impact_clause(text: str, match: re.Match[str]) -> str:
+    """A Chinese impact word with the clause around it: "线上大约三成用户受影响", not "线上"."""
+    start = max(text.rfind(mark, 0, match.start()) for mark in "，,。；;！？!?\n") + 1
+    ends = [i for i in (text.find(mark, match.end()) for mark in "，,。；;！？!?\n") if i >= 0]
+    clause = text[start : min(ends, default=len(text))].strip()
+    return clause if len(clause) <= 40 else match.group(0)
 
 
 def _title_versions(

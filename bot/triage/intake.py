@@ -197,7 +197,10 @@ class IntakeSession(BaseModel):
             match = _BARE_VERSION.search(clean)
             if match and not re.search(r"(?i)(?:android|ios|api)\s*v?$", clean[: match.start()]):
                 fields = fields.model_copy(update={"sdk_version": match.group(1)})
-        self.fields = self.fields.merged(fields)
+        # This reading saw the whole report, the earlier ones only its beginning: where both
+        # found a fact, this one's stands ("复现步骤：1. …" in the second message replaces the
+        # first message read as steps); what only an earlier one found is kept.
+        self.fields = fields.merged(self.fields)
         if not self.fields.actual and self.kind in REPORT_KINDS and self.transcript:
             # A report's opening statement ("remote video goes black after …") is what happens:
             # it is the actual behaviour, however it is worded.

@@ -191,6 +191,21 @@ def test_a_chinese_conversation_is_chinese_throughout(ctx: AppContext) -> None:
         assert not english, (english, reply.text)
 
 
+def test_the_ticket_takes_each_fact_from_where_the_report_states_it(ctx: AppContext) -> None:
+    """The first message alone reads as steps; the labelled steps of the second replace it."""
+    chat = _chat(ctx, account="tianqi-health")
+    for text in (
+        "升级到 4.2.1 之后，安卓端进房后对方听不到声音，iOS 正常",
+        "复现步骤：1. 两个用户进入同一房间 2. 安卓端开麦 3. iOS 端听不到。线上大约三成用户受影响",
+        "机型：小米 13，Android 14，SDK 版本 4.2.1",
+    ):
+        chat.say(text)
+    (ticket,) = ctx.tickets.query()
+    assert ticket.fields["repro_steps"].startswith("1. 两个用户进入同一房间")
+    assert ticket.fields["device"] == "小米 13" and ticket.fields["os_version"] == "Android 14"
+    assert ticket.fields["impact"] == "线上大约三成用户受影响"
+
+
 def test_a_known_issue_is_suggested_inside_intake_and_the_report_continues(
     ctx: AppContext,
 ) -> None:

@@ -317,3 +317,20 @@ def test_every_user_and_an_error_code_they_get_is_an_outage() -> None:
     ):
         result = engine.triage(TriageRequest(text=text, tier="enterprise"))
         assert (result.kind, result.priority) == ("outage", "P1"), text
+
+
+def test_the_device_line_keeps_the_model_only() -> None:
+    fields = extract("机型：小米 13，Android 14，SDK 版本 4.2.1")
+    assert fields.device == "小米 13"
+    assert fields.os_version == "Android 14" and fields.sdk_version == "4.2.1"
+
+
+@pytest.mark.parametrize(
+    ("text", "impact"),
+    [
+        ("进房后听不到声音。线上大约三成用户受影响", "线上大约三成用户受影响"),
+        ("生产环境下部分机型推送延迟十分钟以上，其他正常", "生产环境下部分机型推送延迟十分钟以上"),
+    ],
+)
+def test_a_chinese_impact_is_said_as_a_clause(text: str, impact: str) -> None:
+    assert extract(text).impact == impact
