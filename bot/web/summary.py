@@ -41,9 +41,10 @@ def ticket_summary(ticket: Ticket, events: Sequence[TicketEvent]) -> SummaryView
     sdk = " ".join(v for v in (text(fields.get("sdk")), text(fields.get("sdk_version"))) if v)
     if sdk:
         facts.append(("field_sdk", sdk))
-    platform = " ".join(
-        v for v in (text(fields.get("platform")), text(fields.get("os_version"))) if v
-    )
+    platform, os_version = text(fields.get("platform")), text(fields.get("os_version"))
+    if platform and os_version and os_version.lower().startswith(platform.lower()):
+        platform = ""  # "Android" and "Android 14": the version says both
+    platform = " · ".join(v for v in (platform, os_version) if v)
     if platform:
         facts.append(("field_platform", platform))
     if device := text(fields.get("device")):

@@ -170,3 +170,17 @@ def test_the_summary_reads_the_report_fields_or_the_first_message() -> None:
     assert full.facts == [("field_sdk", "rtc-ios 4.1.2")]
     assert full.steps == "1. join\n2. leave"
     assert full.logs.endswith("line 39\n…")
+
+
+def test_the_platform_fact_says_the_os_version_once() -> None:
+    from bot.web.summary import ticket_summary
+
+    def facts(fields: dict[str, str]) -> list[tuple[str, str]]:
+        return ticket_summary(replace(_ticket("T-1", ()), fields=fields), []).facts
+
+    assert facts({"platform": "Android", "os_version": "Android 14"}) == [
+        ("field_platform", "Android 14")
+    ]
+    assert facts({"platform": "Android, iOS", "os_version": "Android 14"}) == [
+        ("field_platform", "Android, iOS · Android 14")
+    ]
