@@ -18,6 +18,7 @@ from bot.store.records import Conversation, Message, NewTicket, Ticket
 from bot.store.tickets import TicketFilter, TicketStore
 from bot.triage.intake import IntakeDecision, IntakeSession
 from bot.triage.models import Attachment, TriageResult
+from bot.triage.subject import subject_line
 
 log = logging.getLogger("deskbot.conversation")
 COMMERCIAL_STAGE = "submitted"
@@ -277,7 +278,7 @@ class TicketRequests:
 
 
 def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.strip().splitlines() if line.strip()), "")[:200]
+    return subject_line(text) or ""
 
 
 def _refs(inbound: Inbound) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from bot.triage.followup import (
 from bot.triage.models import Attachment, BugFields, Kind, Priority, Tier, TriageResult
 from bot.triage.priority import prioritise
 from bot.triage.redactor import DEFAULT_REDACTOR
+from bot.triage.subject import subject_line
 
 IntakeAction = Literal["ask", "open", "update"]
 
@@ -49,18 +50,6 @@ _DONT_KNOW = re.compile(
 )
 _DONT_KNOW_VERSION = re.compile(
     r"(?i)\b(?:don'?t|do not) know (?:the |which |what )?(?:sdk )?version|不知道版本|版本不清楚"
-)
-_GREETING_HEAD = re.compile(
-    r"^\s*(?:hi|hello|hey|dear \w+|good (?:morning|afternoon|evening))(?:\s+(?:there|team|all|"
-    r"folks|guys))?\s*[,!.:，！。]+\s*|^\s*(?:你好|您好|哈喽|hello)[,!.，！。\s]*",
-    re.I,
-)
-
-
-_HEADING_ONLY = re.compile(
-    r"(?:【[^】]{1,20}】\s*[:：]?|\[[^\]]{1,30}\]|[\w\s]{1,30}[:：]|describe the bug|"
-    r"to reproduce|bug report|expected behaviou?r|what did you do\??)",
-    re.I,
 )
 
 
@@ -127,13 +116,7 @@ class IntakeSession(BaseModel):
     def subject(self) -> str:
         """A one-line summary of the problem: the report's own first line — never a greeting
         or a template's heading ("【当前现象】", "**Describe the bug**")."""
-        for source in (self.fields.summary or "", *self.transcript):
-            for line in source.strip().splitlines():
-                line = _GREETING_HEAD.sub("", line).strip()
-                line = re.sub(r"^[#>*\s]+|[*_`\s]+$", "", line).strip()
-                if line and not _HEADING_ONLY.fullmatch(line):
-                    return line[:200]
-        return "Bug report"
+        return subject_line(self.fields.summary or "", *self.transcript) or "Bug report"
 
     # -- one message ---------------------------------------------------------------------------
     def step(

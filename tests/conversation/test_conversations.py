@@ -396,3 +396,17 @@ def test_the_customers_answer_to_an_engineer_goes_to_the_ticket(ctx: AppContext)
     assert "yes, 4.2.2 fixes it, thanks!" in said
     # and then the chat goes on as before
     assert chat.say("How long does a token last?").kind == "answer"
+
+
+def test_a_feature_request_becomes_a_feature_ticket_with_a_clean_subject(
+    ctx: AppContext,
+) -> None:
+    chat = _chat(ctx)
+    chat.say(
+        "Be able to hide the title bar buttons. **Is your feature request related to a "
+        "problem?** Our users are elderly and every extra button confuses them; please add a "
+        "flag to hide them."
+    )
+    (ticket,) = ctx.tickets.query()
+    assert ticket.kind == "feature"
+    assert ticket.subject == "Be able to hide the title bar buttons."

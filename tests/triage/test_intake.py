@@ -125,6 +125,13 @@ def test_i_dont_know_is_an_answer() -> None:
         (["**Describe the bug**\nPush stops after 10 minutes"], "Push stops after 10 minutes"),
         (["【当前现象】\n进房后对方听不到声音"], "进房后对方听不到声音"),
         (["你好，安卓端推送收不到"], "安卓端推送收不到"),
+        (["Firebase crash. ## What did you do?"], "Firebase crash."),
+        (
+            ["Hide the title bar. **Is your feature request related to a problem?"],
+            "Hide the title bar.",
+        ),
+        (["App crashes on latest version 4.4.2. 1."], "App crashes on latest version 4.4.2."),
+        (["The app crashes on Android 7."], "The app crashes on Android 7."),
     ],
 )
 def test_the_subject_is_the_problem_never_a_greeting_or_a_heading(
