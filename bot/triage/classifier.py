@@ -72,7 +72,10 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
         scores["upgrade"] += 2.5 * upgrade_hits
     scores["outage"] += 3 * _count(s.OUTAGE, text, 2)
     all_users, production = s.ALL_USERS.search(text), s.PRODUCTION.search(text)
-    wide_failure = bool(all_users and production and s.FAILURE.search(text))
+    # "线上所有用户崩溃", "none of our users can log in": every user failing, live
+    wide_failure = bool(
+        all_users and ((production and s.FAILURE.search(text)) or s.EVERYONE_FAILS.search(text))
+    )
     if wide_failure:
         scores["outage"] += 6  # "线上所有用户崩溃": every user, live, failing
     elif all_users and s.CRASH.search(text):

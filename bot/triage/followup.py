@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from bot.triage import hints
 from bot.triage.models import BugFields, Kind
+from bot.triage.signals import FAILURE
 
 KB_COLLECT_LOGS = "knowledge_base/docs/troubleshooting/collect-logs.md"
 
@@ -126,11 +127,12 @@ def _quoted(text: str | None, limit: int) -> str | None:
     if not text:
         return None
     text = _GREETING.sub("", text.strip())
-    first = re.split(r"(?<=[。！？!?])|\n", text)[0].strip(" 。，,.!！?？")
+    first = re.split(r"(?<=[。！？!?])|(?<=\.)\s+(?=[A-Z])|\n", text)[0].strip(" 。，,.!！?？")
     if len(first) > limit:
         # Quote the clause that says what goes wrong, not "after upgrading to 4.2.1".
         clauses = [c.strip() for c in re.split(r"[，,；;]", first) if c.strip()]
         telling = [c for c in clauses if _SYMPTOM_ZH.search(c) or _SYMPTOM_EN.search(c)]
+        telling = telling or [c for c in clauses if FAILURE.search(c)]
         plain = [c for c in clauses if not _CIRCUMSTANCE.search(c)]
         first = (telling or plain or clauses or [""])[0]
     return first if 2 <= len(first) <= limit else None

@@ -93,12 +93,19 @@ OUTAGE_ZH = re.compile(
     r"|宕机|服务不可用|线上事故|全部瘫痪|大面积(?:故障|报错|失败|掉线|异常|无法)"
     r"|(?:服务端|服务器|后台|云端|你们(?:的)?服务)(?:是不是|是否)?(?:有|出)(?:了)?(?:问题|故障|异常)"
 )
+# "none of our users can log in", "nobody can join": every user failing at a basic action
+EVERYONE_FAILS = _any(
+    r"\b(?:nobody|no one|none of (?:our |the |my )?(?:users|customers|clients|players)) "
+    r"(?:can|is able to|could)(?:no|'?t)? (?:log|sign|join|connect|send|receive|get|hear|see|"
+    r"use|access|open|load|call|start|play|make|reach|chat|message|publish|subscribe|watch|"
+    r"stream|pay|upload|download)\w*\b"
+)
 ALL_USERS = _any(
     r"\b(?:all|most|many) (?:of )?(?:our |the |my )?(?:users|customers|clients|calls|"
     r"rooms)\b",
     r"\bevery (?:single )?(?:user|customer|client|call|room|device)\b",
     r"\beveryone\b",
-    r"\bnobody\b|\bno one\b",
+    r"\bnobody\b|\bno one\b|\bnone of (?:our |the |my )?(?:users|customers|clients|players)\b",
     r"所有用户|全部用户|大量用户|大部分用户|全部客户|所有人",
     r"(?:所有|全部|大量|大部分|大多数|绝大部分|很多|许多|全体)(?:的)?"
     r"(?:用户|客户|终端|设备|机型|房间|群)|"

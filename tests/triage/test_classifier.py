@@ -19,6 +19,10 @@ import pytest
         ("Android 端加入频道后崩溃，SDK 版本 4.2.1，必现", "bug"),
         ("Production is down: none of our users can join calls since 10:00 UTC", "outage"),
         ("线上所有用户都无法登录，报错 10010，已经持续半小时", "outage"),
+        # every user failing at a basic action is an outage, error code or not
+        ("none of our users can log in, every login returns NC-1001", "outage"),
+        ("Nobody can join rooms since 10:00, joinRoom fails with NR-2004", "outage"),
+        ("Nobody can tell me how to set up push on iOS?", "question"),
         (
             "Feature request: allow custom ringtones\n\nIt would be great to be able to set "
             "a custom ringtone per call.",

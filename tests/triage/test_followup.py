@@ -94,6 +94,9 @@ def test_mini_program_hints() -> None:
     [
         ("升级到 4.2.1 之后，安卓端进房后对方听不到声音，iOS 正常，华为和小米都能复现", "zh",
          "安卓端进房后对方听不到声音"),
+        ("since this morning none of our users can log in, every login returns NC-1001. This "
+         "is our production app!", "en",
+         "since this morning none of our users can log in, every login returns NC-1001"),
         ("After upgrading to 4.2 on a Pixel 7 with Android 14 and the newest WebView, the app "
          "crashes when the user rejoins a room", "en",
          "the app crashes when the user rejoins a room"),
