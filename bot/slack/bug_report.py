@@ -61,11 +61,8 @@ def on_submit(rt: SlackRuntime, body: dict[str, Any]) -> Ticket | None:
     account = rt.account_for(channel)
     if account is None:
         raise DeskbotError("no account for this channel and no default account configured")
-    files = fetch_files(rt, submission)
-    kind, priority, reason, missing = _triage(fields, files, submission.stated, account.tier)
+    kind, priority, reason, missing = _triage(fields, submission.stated, account.tier)
     fields.update(_stated_fields(submission.stated))
-    if files.logs:
-        fields["logs"] = ", ".join(a.name for a in files.logs)
     now = rt.now()
     if channel and not thread_ts:
         top = word("top", lang, user=user, summary=fields["summary"])
@@ -85,7 +82,16 @@ def on_submit(rt: SlackRuntime, body: dict[str, Any]) -> Ticket | None:
         now=now,
     )  # fmt: skip
     rt.ctx.conversations.update(conversation.id, now=now, ticket_id=ticket.id)
+    # The ticket exists before any file is fetched: a slow or failing download delays only
+    # the files, and a crash meanwhile costs them, never the report.
+    files = fetch_files(rt, submission)
     kept = attach(rt, ticket, conversation, files)
+    if files.logs:
+        names = ", ".join(a.name for a in files.logs)
+        ticket = rt.ctx.desk.update_fields(
+            ticket, fields={"logs": names}, missing=[m for m in ticket.missing if m != "logs"],
+            by=user, now=rt.now(),
+        )  # fmt: skip
     if channel and thread_ts:
         text = confirmation(rt, ticket, kept=kept, left_out=files.left_out, lang=lang)
         rt.client.chat_postMessage(
@@ -160,23 +166,22 @@ def confirmation(
 
 
 def _triage(
-    fields: dict[str, str], files: Files, stated: StatedImpact, tier: str
+    fields: dict[str, str], stated: StatedImpact, tier: str
 ) -> tuple[str, str, str, list[str]]:
     """Kind, priority, reason and what is missing: the offline triage reads the reporter's
-    words (the values only — a label such as "how many users" is not something they said)
-    and the logs; the chat's priority rules weigh it with what they chose."""
+    words (the values only — a label such as "how many users" is not something they said);
+    the chat's priority rules weigh them with what they chose. (Logs do not move a bug's
+    priority; the files are read after the ticket opens.)"""
     text = "\n".join(fields.values())
     plan: Tier = tier if tier in get_args(Tier) else "pro"  # type: ignore[assignment]
     try:
         from bot.triage.engine import TriageRequest
         from bot.triage.offline import OfflineEngine
 
-        result = OfflineEngine().triage(TriageRequest(text=text, tier=plan, attachments=files.logs))
+        result = OfflineEngine().triage(TriageRequest(text=text, tier=plan))
         kind = stated_kind(result.kind if result.kind in ("bug", "outage") else "bug", stated)
-        decision = prioritise(text, kind=kind, tier=plan, has_logs=bool(files.logs), stated=stated)
+        decision = prioritise(text, kind=kind, tier=plan, stated=stated)
         missing = [m for m in result.missing if not fields.get(m)]
-        if files.logs:
-            missing = [m for m in missing if m != "logs"]
         return kind, decision.priority, decision.reason, missing
     except (DeskbotError, ValueError):
         log.exception("bug form triage failed")

@@ -200,8 +200,9 @@ def test_files_are_fetched_with_the_bot_token_redacted_and_attached(
         {"id": "F0GONE", "name": "deleted.log"},  # files.info: file_not_found
     ]
     post_interaction(slack_client, submission(FREEZE, severity="some", files=files))
-    ticket = _ticket(ctx)
-    text = _confirmation(slack_stub, ticket)
+    ticket = _ticket(ctx)  # opened before any file is fetched
+    text = _confirmation(slack_stub, ticket)  # posted once the files are dealt with
+    ticket = ctx.tickets.get(ticket.id)
 
     assert sorted(slack_stub.downloads) == ["F0LOG", "F0PNG"]  # never the one over the limit
     kept = {a.filename: ctx.attachments.read(a) for a in ctx.attachments.for_ticket(ticket.id)}
