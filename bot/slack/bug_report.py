@@ -199,7 +199,7 @@ def _stated_fields(stated: StatedImpact) -> dict[str, str]:
 
 def compose(fields: dict[str, str]) -> str:
     """The ticket's body: each field under its label (staff-facing, in English)."""
-    labels = LABELS["en"]
+    labels = {**LABELS["en"], "severity": "Severity (as reported)", "production": "Production"}
     return "\n".join(f"{labels.get(k, k.capitalize())}: {v}" for k, v in fields.items())
 
 

@@ -148,6 +148,9 @@ def test_three_percent_of_sessions_is_not_p1_most_users(
     assert "most users" not in ticket.priority_reason
     assert ticket.fields["severity"] == "Production, some users affected"
     assert ticket.fields["production"] == "Yes"
+    (opened,) = [e for e in ctx.tickets.events(ticket.id) if e.kind == "opened"]
+    assert "Severity (as reported): Production, some users affected" in (opened.body or "")
+    assert "Impact (how many users, since when): ~3% of sessions" in (opened.body or "")
     assert "Priority P2" in _confirmation(slack_stub, ticket)
 
 
