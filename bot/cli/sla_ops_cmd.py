@@ -338,10 +338,15 @@ def check(at: str | None = AtOption, send: bool = SendOption, as_json: bool = Js
     typer.echo(f"next escalation: {scan['next_wakeup'] or 'none pending'}")
 
 
-def run_check(ctx: AppContext, *, now: dt.datetime, dry_run: bool = False) -> dict[str, Any]:
+def run_check(
+    ctx: AppContext, *, now: dt.datetime, dry_run: bool = False, wall: dt.datetime | None = None
+) -> dict[str, Any]:
     """One scan and one delivery pass at ``now``; the document ``sla check --json`` prints.
-    A dry run shows what the scan would fire and changes nothing."""
+    A dry run shows what the scan would fire and changes nothing. A real pass holds the
+    scheduler's lease (at the wall-clock time ``wall``, default now): beside a live scheduler
+    it is refused (``LeaseBusy``) rather than scanning and delivering side by side."""
     from bot.notify.outbox import OutboxWorker
+    from bot.scheduler.lease import exclusively
     from bot.scheduler.scanner import SlaScanner
 
     scanner = SlaScanner.from_context(ctx)
@@ -349,8 +354,9 @@ def run_check(ctx: AppContext, *, now: dt.datetime, dry_run: bool = False) -> di
         report = scanner.preview(now)
         delivered = 0
     else:
-        report = scanner.scan(now)
-        delivered = OutboxWorker.from_context(ctx, ctx.transports).deliver_due(now)
+        with exclusively(ctx.leases, now=wall or dt.datetime.now(dt.UTC)):
+            report = scanner.scan(now)
+            delivered = OutboxWorker.from_context(ctx, ctx.transports).deliver_due(now)
     failed = ctx.notifications.items(status="failed", limit=20)
     return {
         "dry_run": dry_run,

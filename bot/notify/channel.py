@@ -95,6 +95,16 @@ class CustomerTransport:
         self.conversations = conversations
         self.clock = clock
 
+    def service_of(self, item: OutboxItem) -> str | None:
+        """The channel the message would go out on (``"slack"``, ``"email"``, ``"web"``)."""
+        message = CustomerMessage.from_payload(item.payload)
+        if message.via:
+            return message.via
+        try:
+            return self.tickets.get(message.ticket or item.target).channel
+        except NotFound:
+            return None
+
     def deliver(self, item: OutboxItem) -> None:
         message = CustomerMessage.from_payload(item.payload)
         try:

@@ -45,8 +45,12 @@ from bot.store.tickets import EventSpec
 from sla import ClockState, DueStep, format_target
 
 CLOCK_LABELS = {"first_response": "first response", "resolution": "resolution"}
-# Firing more than this after a step's time means nobody was scanning: say so.
-LATE_AFTER = dt.timedelta(seconds=60)
+# A step is late when it fires more than this after its time. The scheduler's one-shot wake-up
+# runs a scan at the step's time, so an on-time step fires within a second or two of it (the
+# tick's jitter on a busy machine); anything beyond means no pass was watching — deskbot was
+# down, the lease was changing hands, or the scans come from cron once a minute — and the
+# ping says so. (It was 60 s: a step missed for 59 s passed as on time.)
+LATE_AFTER = dt.timedelta(seconds=5)
 _AUDIT_KEYS = ("clock", "escalation_clock", "level", "fraction", "fire_at", "due_at", "late",
                "recipients", "reached")  # fmt: skip
 

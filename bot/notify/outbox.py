@@ -5,6 +5,11 @@ retried after an exponential back-off (30 s, 1 min, 2 min ... capped at one hour
 ``retry_after`` the far side asked for; after ``max_attempts`` attempts, or at once for a
 permanent error or a transport nobody configured, the item is marked ``failed`` — it stays in
 the outbox with its last error, visible in ``deskbot sla check`` and the dashboard.
+
+A rate limit holds back a whole far side, not one item: after Slack answers 429 with
+``Retry-After: 30``, every item bound for Slack (escalation pings, card refreshes, customer
+messages in Slack threads) waits those 30 s without another call — in this pass and the next
+ones — while the webhooks, e-mails and web chats go on.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock, utc_now
-from bot.notify import DeliveryError, Notifier
+from bot.notify import DeliveryError, Notifier, Routed
 from bot.store.notifications import NotificationStore
 from bot.store.records import OutboxItem
 
@@ -58,6 +63,8 @@ class OutboxWorker:
         self.max_delay = max_delay
         self.batch = batch
         self.max_batches = max_batches
+        # far side -> until when it asked us not to call (its Retry-After)
+        self.held: dict[str, dt.datetime] = {}
 
     @classmethod
     def from_context(
@@ -90,6 +97,11 @@ class OutboxWorker:
         if notifier is None:
             self._failed(item, now, f"no notifier for transport {item.transport!r}", give_up=True)
             return False
+        until = self._held_until(notifier, item, now)
+        if until is not None:
+            # Not an attempt: the far side asked everyone to wait, so this item was not tried.
+            self.notifications.postpone(item.id, until=until)
+            return False
         try:
             notifier.deliver(item)
         except DeliveryError as exc:
@@ -98,6 +110,8 @@ class OutboxWorker:
             wait = backoff(attempts, base=self.base_delay, cap=self.max_delay)
             if exc.retry_after is not None:
                 wait = dt.timedelta(seconds=max(1.0, exc.retry_after))
+                if exc.service is not None:
+                    self.held[exc.service] = max(now + wait, self.held.get(exc.service, now))
             self._failed(item, now, str(exc) or type(exc).__name__, give_up=give_up, wait=wait)
             return False
         except Exception as exc:
@@ -112,6 +126,20 @@ class OutboxWorker:
             return False
         self.notifications.mark_sent(item.id, now=now)
         return True
+
+    def _held_until(
+        self, notifier: Notifier, item: OutboxItem, now: dt.datetime
+    ) -> dt.datetime | None:
+        """When the far side ``item`` is bound for asked us to wait past ``now``, until when."""
+        self.held = {name: until for name, until in self.held.items() if until > now}
+        if not self.held or not isinstance(notifier, Routed):
+            return None  # asked only while something is held: a customer item costs a lookup
+        try:
+            service = notifier.service_of(item)
+        except Exception:
+            log.exception("could not tell where an item goes", extra={"outbox_id": item.id})
+            return None
+        return self.held.get(service) if service is not None else None
 
     def _failed(
         self,

@@ -8,12 +8,15 @@ overlap during a takeover cannot send an escalation twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import socket
 import uuid
+from collections.abc import Iterator
 
+from bot.errors import Conflict
 from bot.store.coordination import Leases
 
 log = logging.getLogger("deskbot.scheduler")
@@ -63,3 +66,26 @@ class SchedulerLease:
         if self.held:
             self.leases.release(self.name, self.holder)
             self.held = False
+
+
+class LeaseBusy(Conflict):
+    """Another process runs the scheduler's jobs: a pass by hand would race it."""
+
+
+@contextlib.contextmanager
+def exclusively(leases: Leases, *, now: dt.datetime, who: str = "sla-check") -> Iterator[None]:
+    """Hold the scheduler's lease for one pass by hand (``deskbot sla check``), as the
+    scheduler does, so the two never scan and deliver side by side; ``LeaseBusy`` (nothing
+    done) while a live scheduler holds it. Released at the end of the pass."""
+    lease = SchedulerLease(leases, holder=f"{who}:{holder_id()}")
+    if not lease.hold(now):
+        holder = leases.holder(LEASE_NAME, now=now) or "another process"
+        raise LeaseBusy(
+            f"the scheduler of {holder} is running the SLA jobs (it scans every 30 s and "
+            "delivers every 10 s), so this check did nothing; use --at TIME for a dry run, "
+            "or run checks by hand only with DESKBOT_SCHEDULER=false"
+        )
+    try:
+        yield
+    finally:
+        lease.release()

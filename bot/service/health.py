@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import ipaddress
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -23,6 +24,7 @@ from bot.web.auth import NotSignedIn
 
 router = APIRouter(tags=["operations"])
 SCHEDULER_LEASE = "scheduler"  # bot.scheduler.lease.LEASE_NAME
+_FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 
 
 @router.get("/healthz/live", summary="Liveness: the process answers")
@@ -63,6 +65,18 @@ def ready(request: Request, ctx: ContextDep) -> JSONResponse:
     return healthz(request, ctx)
 
 
+def _from_this_host(request: Request) -> bool:
+    """A direct loopback client. A request a proxy forwarded is not one, even when the proxy
+    runs here (uvicorn may already have replaced the client address with the forwarded one,
+    but the forwarding headers stay)."""
+    host = request.client.host if request.client is not None else ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return loopback and not any(h in request.headers for h in _FORWARDING_HEADERS)
+
+
 def _scheduler(ctx: ContextDep) -> str:
     if not ctx.settings.scheduler:
         return "off"
@@ -75,11 +89,17 @@ def _scheduler(ctx: ContextDep) -> str:
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
 def metrics(request: Request, ctx: ContextDep, m: MetricsDep) -> Response:
-    """Open, unless ``DESKBOT_METRICS_TOKEN`` is set: then ``Authorization: Bearer <token>``."""
+    """With ``DESKBOT_METRICS_TOKEN`` set: for ``Authorization: Bearer <token>`` only. Without
+    it: only for a scraper on this host (a loopback client, not forwarded by a proxy)."""
     token = ctx.settings.metrics_token
     if token is not None:
         given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
             raise NotSignedIn("send the metrics token as 'Authorization: Bearer <token>'")
+    elif not _from_this_host(request):
+        raise NotSignedIn(
+            "metrics are served to this host only; set DESKBOT_METRICS_TOKEN and send it as "
+            "'Authorization: Bearer <token>' to scrape from elsewhere"
+        )
     m.outbox_pending.set(ctx.notifications.counts().get("pending", 0))
     return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

@@ -13,8 +13,9 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import actions, bug_form, card_thread, csat, messages, rating, status
+from bot.slack import actions, bug_form, bug_report, card_thread, csat, messages, rating, status
 from bot.slack.blocks import ACTION_FOR_ID
+from bot.slack.form_texts import word
 from bot.slack.runtime import SlackRuntime
 
 log = logging.getLogger("deskbot.slack")
@@ -135,20 +136,17 @@ def register(app: App, rt: SlackRuntime) -> None:
 
     @app.view(bug_form.CALLBACK_ID)
     def _bug_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        lang = bug_form.form_lang(view)
         if "summary" not in bug_form.submitted_fields(view):
-            ack(response_action="errors", errors={"summary": "A one-line summary is needed."})
+            needed = word("summary_needed", lang)
+            ack(response_action="errors", errors={"summary": needed})
             return
         ack()
         try:
-            bug_form.on_submit(rt, body)
+            bug_report.on_submit(rt, body)
         except Exception:
             log.exception("bug form submission failed")
-            _tell_user(
-                rt,
-                body["user"]["id"],
-                ":warning: Sorry — your bug report could not be filed. Please post it in your "
-                "support channel and an engineer will pick it up.",
-            )
+            _tell_user(rt, body["user"]["id"], word("failed", lang))
 
     @app.error
     def _error(error: Exception, body: dict[str, Any]) -> None:

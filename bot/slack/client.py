@@ -10,6 +10,7 @@ from bot.notify import DeliveryError
 from bot.settings import Settings
 
 DEFAULT_API_URL = "https://slack.com/api/"
+SERVICE = "slack"  # what a rate limit holds back in the outbox (every item bound for Slack)
 # Errors that no retry can fix: a wrong channel, a revoked token, a deleted user.
 PERMANENT_ERRORS = frozenset(
     {
@@ -76,7 +77,9 @@ def delivery_error(exc: Exception) -> DeliveryError:
                 retry_after = float(raw) if raw is not None else 1.0
             except ValueError:
                 retry_after = 1.0
-            return DeliveryError(f"slack rate limited ({code})", retry_after=retry_after)
+            return DeliveryError(
+                f"slack rate limited ({code})", retry_after=retry_after, service=SERVICE
+            )
         if status >= 500:
             return DeliveryError(f"slack server error {status}")
         return DeliveryError(f"slack error: {code}", permanent=code in PERMANENT_ERRORS)

@@ -60,7 +60,7 @@ from bot.notify.texts import customer_language
 from bot.sla_setup import rotation_for
 from bot.slack.blocks import Block, without_buttons
 from bot.slack.cards import escalation_card, ping_reply, ticket_card
-from bot.slack.client import delivery_error
+from bot.slack.client import SERVICE, delivery_error
 from bot.slack.history import CardFacts, card_facts
 from bot.slack.progress import status_line
 from bot.slack.rating import request_blocks
@@ -101,6 +101,9 @@ class SlackNotifier:
         self.public_url = public_url.rstrip("/") if public_url else None
         self.posts = posts if posts is not None else SlackPostStore(tickets.db)
         self.conversations = conversations
+
+    def service_of(self, item: OutboxItem) -> str:
+        return SERVICE
 
     def deliver(self, item: OutboxItem) -> None:
         payload = item.payload

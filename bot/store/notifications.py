@@ -122,6 +122,13 @@ class NotificationStore:
                 row.next_attempt_at = retry_at
                 row.status = "failed" if give_up else "pending"
 
+    def postpone(self, item_id: int, *, until: dt.datetime) -> None:
+        """Move a pending item's next attempt to ``until`` without counting an attempt."""
+        with self.db.session() as session:
+            row = session.get(OutboxRow, item_id)
+            if row is not None and row.status == "pending":
+                row.next_attempt_at = max(row.next_attempt_at, until)
+
     def get(self, item_id: int) -> OutboxItem | None:
         with self.db.session() as session:
             row = session.get(OutboxRow, item_id)

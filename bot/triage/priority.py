@@ -148,11 +148,62 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
     return priority, why
 
 
+@dataclass(frozen=True)
+class StatedImpact:
+    """What a reporter said about severity when asked outright (the Slack bug form's choices),
+    rather than in words: it takes the place of the severity and breadth read from the text.
+
+    ``severity``: ``down`` (production down for all users), ``some`` (a core feature broken
+    for some users), ``workaround`` (broken, a workaround exists), ``minor`` (minor or
+    cosmetic), or None (not said). ``production``: whether production is affected (None: not
+    said)."""
+
+    severity: str | None = None
+    production: bool | None = None
+
+
+# The signals the text may carry about how bad and how wide; a stated severity replaces them.
+_SEVERITY_SIGNALS = frozenset(
+    {"outage", "all users", "crash", "core feature broken", "workaround", "every time",
+     "intermittent or limited", "cosmetic/docs"}
+)  # fmt: skip
+_STATED_SIGNALS: dict[str, frozenset[str]] = {
+    "down": frozenset({"all users", "production", "core feature broken"}),
+    "some": frozenset({"core feature broken", "intermittent or limited"}),
+    "workaround": frozenset({"core feature broken", "workaround"}),
+    "minor": frozenset({"cosmetic/docs"}),
+}
+STATED_SEVERITIES = tuple(_STATED_SIGNALS)
+
+
+def stated_kind(kind: Kind, stated: StatedImpact) -> Kind:
+    """A report's kind once the reporter said how bad it is: "production down" is an outage,
+    any other answer is not (whatever the words suggested)."""
+    if stated.severity == "down":
+        return "outage"
+    if stated.severity in _STATED_SIGNALS and kind == "outage":
+        return "bug"
+    return kind
+
+
 def prioritise(
-    text: str, *, kind: Kind, tier: Tier = "pro", has_logs: bool = False
+    text: str,
+    *,
+    kind: Kind,
+    tier: Tier = "pro",
+    has_logs: bool = False,
+    stated: StatedImpact | None = None,
 ) -> PriorityDecision:
-    """Priority and reason for ``text`` of ``kind`` from an account on ``tier``."""
+    """Priority and reason for ``text`` of ``kind`` from an account on ``tier``; ``stated``:
+    what the reporter chose about severity and production, which outweighs the words."""
     found = set(detect_signals(text))
+    if stated is not None:
+        if stated.severity in _STATED_SIGNALS:
+            found = (found - _SEVERITY_SIGNALS) | _STATED_SIGNALS[stated.severity]
+        if stated.production is True:
+            found.add("production")
+        elif stated.production is False:
+            found.discard("production")
     priority, why = _base(kind, found, has_logs)
     return apply_tier(priority, why, kind=kind, tier=tier, found=found)
 

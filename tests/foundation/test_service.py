@@ -10,10 +10,12 @@ from fastapi.testclient import TestClient
 from bot.context import AppContext
 from bot.service.app import create_app
 
+LOCAL = ("127.0.0.1", 50000)  # Prometheus on this host
+
 
 @pytest.fixture
 def client(ctx: AppContext) -> Iterator[TestClient]:
-    with TestClient(create_app(ctx.settings, context=ctx, start=())) as c:
+    with TestClient(create_app(ctx.settings, context=ctx, start=()), client=LOCAL) as c:
         yield c
 
 
@@ -41,6 +43,28 @@ def test_metrics_are_prometheus_text(client: TestClient) -> None:
     assert "deskbot_outbox_pending" in body
 
 
+@pytest.mark.parametrize(
+    ("peer", "headers", "status"),
+    [
+        (("127.0.0.1", 50000), {}, 200),
+        (("::1", 50000), {}, 200),
+        (("203.0.113.9", 50000), {}, 401),  # anyone else
+        (("testclient", 50000), {}, 401),  # not an address at all
+        (("127.0.0.1", 50000), {"X-Forwarded-For": "203.0.113.9"}, 401),  # a proxy here
+        (("127.0.0.1", 50000), {"Forwarded": "for=203.0.113.9"}, 401),
+    ],
+)
+def test_without_a_token_metrics_are_for_this_host_only(
+    ctx: AppContext, peer: tuple[str, int], headers: dict[str, str], status: int
+) -> None:
+    with TestClient(create_app(ctx.settings, context=ctx, start=()), client=peer) as c:
+        response = c.get("/metrics", headers=headers)
+    assert response.status_code == status
+    if status == 401:
+        assert "DESKBOT_METRICS_TOKEN" in response.json()["error"]
+        assert "deskbot_" not in response.text
+
+
 def test_openapi_is_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     assert "/healthz" in client.get("/openapi.json").json()["paths"]
@@ -64,7 +88,7 @@ def test_warmup_loads_the_docs_bot_and_exposes_stats(ctx: AppContext) -> None:
             loaded.set()
 
     ctx.knowledge = Knowledge  # type: ignore[assignment]
-    with TestClient(create_app(ctx.settings, context=ctx, start=("warmup",))) as c:
+    with TestClient(create_app(ctx.settings, context=ctx, start=("warmup",)), client=LOCAL) as c:
         assert loaded.wait(10), "the knowledge base is loaded and warmed at start-up"
         body = c.get("/metrics").text
     assert "deskbot_stats_up 1.0" in body

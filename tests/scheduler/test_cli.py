@@ -89,6 +89,30 @@ def test_check_at_a_time_is_a_dry_run_unless_send(cli_env: AppContext) -> None:
     assert "would fire" in text.stdout and "dry run" in text.stdout
 
 
+def test_check_beside_a_live_scheduler_does_nothing_and_says_why(cli_env: AppContext) -> None:
+    """`sla check` takes the scheduler's lease for its pass: beside a live scheduler (which
+    holds it) it neither scans nor delivers — the two would otherwise race on the outbox."""
+    from bot.scheduler.lease import LEASE_NAME, SchedulerLease
+
+    ticket = open_ticket(cli_env)
+    live = SchedulerLease(cli_env.leases, holder="web-1:4242:abcd")
+    assert live.hold(dt.datetime.now(dt.UTC))
+    at = (NOW + 31 * M).isoformat()
+    refused = runner.invoke(app, ["sla", "check", "--at", at, "--send"])
+    assert refused.exit_code == 2, refused.output
+    assert "web-1:4242:abcd" in refused.stderr and "Traceback" not in refused.output
+    assert cli_env.notifications.escalations(ticket.id) == []
+    assert cli_env.notifications.items() == []
+    assert _run("check", "--at", at)["dry_run"] is True  # a dry run needs no lease
+
+    live.release()
+    doc = _run("check", "--at", at, "--send")
+    assert [f["level"] for f in doc["scan"]["fired"]] == [0] and doc["delivered"] == 1
+    # the pass gave the lease back: the scheduler takes it at its next try
+    assert cli_env.leases.holder(LEASE_NAME, now=dt.datetime.now(dt.UTC)) is None
+    assert live.hold(dt.datetime.now(dt.UTC))
+
+
 def test_explain_as_a_table(cli_env: AppContext) -> None:
     ticket = open_ticket(cli_env)
     result = runner.invoke(app, ["sla", "explain", ticket.key, "--at", (NOW + 31 * M).isoformat()])

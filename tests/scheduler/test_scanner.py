@@ -181,12 +181,18 @@ def test_a_step_missed_while_down_fires_once_marked_late_after_restart(ctx: AppC
     assert len(log) == 1 and "sent late" in log[0].payload["text"]
 
 
-def test_within_a_minute_is_not_late(ctx: AppContext, scanner: SlaScanner) -> None:
+def test_late_means_past_the_wakeup_jitter_not_a_minute(
+    ctx: AppContext, scanner: SlaScanner
+) -> None:
+    """The wake-up fires a step at its time; a few seconds of jitter is on time, but a step
+    that waited 30 s for a pass (no process watching) is late — it used to take 61 s."""
     open_ticket(ctx)
-    report = scanner.scan(NOW + 30 * M + 60 * S)
+    report = scanner.scan(NOW + 30 * M + 2 * S)  # the wake-up, a little behind
     assert [f.late for f in report.fired] == [False]
-    report = scanner.scan(NOW + 45 * M + 61 * S)
+    report = scanner.scan(NOW + 45 * M + 30 * S)  # a step only the 30 s safety net caught
     assert [f.late for f in report.fired] == [True]
+    log = [i for i in ctx.notifications.items() if i.transport == "log" and i.payload["late"]]
+    assert len(log) == 1 and "sent late" in log[0].payload["text"]
 
 
 def test_two_scanners_at_the_same_instant_fire_each_step_once(ctx: AppContext) -> None:

@@ -89,7 +89,9 @@ def test_form_submission_opens_a_ticket_in_the_thread(
         where=lambda a: ticket.key in a["text"] and a["channel"] == SUPPORT_CHANNEL,
     )
     assert in_thread[0]["thread_ts"] == "1763431000.000100"
-    assert "respond by" in in_thread[0]["text"] and "your time" in in_thread[0]["text"]
+    # the chat's own words for an opened ticket, times in the account's zone
+    assert "I've opened a ticket for you." in in_thread[0]["text"]
+    assert "will reply by" in in_thread[0]["text"] and "EST" in in_thread[0]["text"]
     conversation = ctx.conversations.find("slack", f"{SUPPORT_CHANNEL}:1763431000.000100")
     assert conversation is not None and conversation.ticket_id == ticket.id
 

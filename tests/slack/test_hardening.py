@@ -4,6 +4,7 @@ kept, the thread is told, and it is answered once the database is back)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -218,3 +219,54 @@ def test_a_message_that_may_not_be_for_us_is_kept_without_a_word(
     outage.heal()
     assert replay_kept(rt) == 1
     assert slack_stub.calls_to("chat.postMessage") == []
+
+
+def test_after_a_429_the_outbox_stops_calling_slack_for_the_retry_after_window(
+    ctx: AppContext, slack_stub: SlackStub
+) -> None:
+    """Slack says 429 (Retry-After 30) to the first of several items: the rest of the pass
+    sends nothing more to Slack — pings or customer lines in Slack threads — without counting
+    an attempt, while a web chat's line goes out; after the window everything is delivered."""
+    from bot.notify.channel import CustomerMessage
+    from bot.notify.outbox import OutboxWorker
+    from bot.store.notifications import Delivery
+    from bot.store.records import NewTicket
+
+    second = dt.timedelta(seconds=1)
+    for n in range(3):
+        ctx.notifications.enqueue(
+            Delivery("slack", "C0ESCALATE", {"kind": "message", "text": f"ping {n}"}), now=NOW
+        )
+    tickets = {
+        where: ctx.tickets.create(
+            NewTicket(
+                account_id="streamly",
+                kind="bug",
+                priority="P3",
+                subject=where,
+                requester="U0DEV1",
+                channel=where,
+                channel_ref=SUPPORT_CHANNEL,
+                thread_ref=THREAD if where == "slack" else None,
+            ),
+            now=NOW,
+        )
+        for where in ("slack", "web")
+    }
+    for ticket in tickets.values():
+        line = CustomerMessage(ticket.key, "We are on it.", ref=f"{ticket.key}#t")
+        ctx.notifications.enqueue(Delivery("customer", ticket.key, line.payload()), now=NOW)
+    before = {i.id for i in ctx.notifications.due(NOW)}
+    slack_stub.fail("chat.postMessage", status=429, retry_after=30)
+
+    worker = OutboxWorker(ctx.notifications, ctx.transports)
+    assert worker.deliver_due(NOW) == 1  # the web chat's line
+    assert len(slack_stub.calls_to("chat.postMessage")) == 1
+    waiting = [i for i in ctx.notifications.items() if i.id in before and i.status == "pending"]
+    assert len(waiting) == 4
+    assert {i.next_attempt_at for i in waiting} == {NOW + 30 * second}
+    assert sorted(i.attempts for i in waiting) == [0, 0, 0, 1]  # only the one tried counts
+    assert worker.deliver_due(NOW + 29 * second) == 0
+    assert len(slack_stub.calls_to("chat.postMessage")) == 1
+    assert worker.deliver_due(NOW + 30 * second) == 4
+    assert len(slack_stub.calls_to("chat.postMessage", ok=True)) == 4

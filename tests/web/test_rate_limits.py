@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from prometheus_client import generate_latest
 from pydantic import ValidationError
 from starlette.requests import Request
 
@@ -236,9 +237,10 @@ def test_disabled_limits_never_refuse(
 def test_refusals_are_counted_in_metrics_and_documented(
     make_app: AppFactory, connect: Callable[..., TestClient]
 ) -> None:
-    client = connect(make_app(rate_limit_chat_session="1/minute"))
+    app = make_app(rate_limit_chat_session="1/minute")
+    client = connect(app)
     assert [_ask(client), _ask(client), _ask(client)] == [200, 429, 429]
-    metrics = client.get("/metrics").text
+    metrics = generate_latest(app.state.metrics.registry).decode()  # /metrics is local-only
     assert 'deskbot_rate_limited_total{route="/api/chat",rule="chat_session"} 2.0' in metrics
     spec = client.get("/openapi.json").json()
     refused = spec["paths"]["/api/chat"]["post"]["responses"]["429"]
