@@ -44,6 +44,8 @@ def ticket_summary(ticket: Ticket, events: Sequence[TicketEvent]) -> SummaryView
     platform, os_version = text(fields.get("platform")), text(fields.get("os_version"))
     if platform and os_version and os_version.lower().startswith(platform.lower()):
         platform = ""  # "Android" and "Android 14": the version says both
+    elif platform and os_version and os_version[0].isdigit():
+        platform, os_version = f"{platform} {os_version}", ""  # "Android" and "14"
     platform = " · ".join(v for v in (platform, os_version) if v)
     if platform:
         facts.append(("field_platform", platform))
