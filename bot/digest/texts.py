@@ -109,7 +109,7 @@ def counted(lang: str, key: str, n: int) -> str:
 
 def word(lang: str, group: str, value: str) -> str:
     """A status, stage, kind, clock, tier or channel in ``lang``: ``word("zh", "stage", "new")``."""
-    if lang == "zh" and (zh := WORDS.get(f"{group}_{value}")) is not None:
+    if lang == "zh" and (zh := WORDS.get(f"{group}_{value.replace(' ', '_')}")) is not None:
         return zh
     return value.replace("_", " ")
 

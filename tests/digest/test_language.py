@@ -98,3 +98,15 @@ def test_config_check_names_the_languages_it_takes(config_file: Path, language: 
     assert "\n" not in line
     assert line.startswith(f"error: {config_file}:5: people[0].language:"), line
     assert "'en' or 'zh'" in line, line
+
+
+@pytest.mark.parametrize(
+    ("group", "value", "zh"),
+    [("stage", "quote sent", "已报价"), ("stage", "in_review", "审核中"), ("kind", "bug", "缺陷")],
+)
+def test_stages_read_in_chinese_however_they_are_spelled(group: str, value: str, zh: str) -> None:
+    from bot.digest.texts import word
+
+    assert word("zh", group, value) == zh
+    assert word("en", group, value) == value.replace("_", " "), "English as it always was"
+    assert word("zh", "stage", "brand_new_stage") == "brand new stage", "untranslated: as is"
