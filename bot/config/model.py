@@ -167,6 +167,9 @@ class Person(_Strict):
         "person's days off, e.g. for the CSM digest; none: weekends only.",
     )
     password_hash: str | None = Field(default=None, description="Staff web sign-in (scrypt$...).")
+    language: Literal["en", "zh"] = Field(
+        default="en", description="What the person reads deskbot in, e.g. the CSM digest."
+    )
 
     _tz = field_validator("timezone")(lambda cls, v: _check_zone(v))
 

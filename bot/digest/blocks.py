@@ -18,8 +18,10 @@ from bot.digest.sections import (
     empty_line,
     quiet_line,
     title_line,
+    trend_line,
     window_line,
 )
+from bot.digest.texts import text
 
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
@@ -44,10 +46,16 @@ def render_blocks(digest: Digest, *, max_blocks: int = MAX_BLOCKS) -> list[Slack
     groups: list[list[Block]] = []
     if (empty := empty_line(digest)) is not None:
         groups.append([_section(empty)])
+    lang = digest.language
     for account in digest.busy:
-        group = [_section(f"*{_esc(account_heading(account))}*\n_{account.trend.sentence()}_")]
+        heading = f"*{_esc(account_heading(digest, account))}*\n_{trend_line(digest, account)}_"
+        group = [_section(heading)]
         for section in account_sections(digest, account):
-            group += _sections(f"*{_esc(section.title)}* ({len(section.entries)})", section.entries)
+            lines = [_entry(e, lang) for e in section.entries]
+            if (more := section.more_line(lang)) is not None:
+                lines.append(f"<{section.more_url}|{_esc(more)}>" if section.more_url else more)
+            title = f"*{_esc(section.title)}* ({section.total})"
+            group += _sections(title, lines, cont=text(lang, "cont"))
         group.append({"type": "divider"})
         groups.append(group)
     if (quiet := quiet_line(digest)) is not None:
@@ -74,51 +82,52 @@ def render_blocks(digest: Digest, *, max_blocks: int = MAX_BLOCKS) -> list[Slack
 
 
 def _summary(digest: Digest) -> str:
-    counts = {
-        "breached": sum(len(a.breached) for a in digest.accounts),
-        "at risk": sum(len(a.at_risk) for a in digest.accounts),
-        "P1": sum(len(a.p1) for a in digest.accounts),
-        "opened": sum(len(a.opened) for a in digest.accounts),
-    }
-    return ", ".join(f"{n} {label}" for label, n in counts.items())
+    return text(
+        digest.language,
+        "summary",
+        breached=sum(len(a.breached) for a in digest.accounts),
+        at_risk=sum(len(a.at_risk) for a in digest.accounts),
+        p1=sum(len(a.p1) for a in digest.accounts),
+        opened=sum(len(a.opened) for a in digest.accounts),
+    )
 
 
-def _sections(title: str, entries: tuple[Entry, ...]) -> list[Block]:
+def _sections(title: str, lines: list[str], *, cont: str) -> list[Block]:
     """A titled list as section blocks, split so no text exceeds Slack's limit."""
     blocks: list[Block] = []
-    text = title
-    for entry in entries:
-        line = "\n• " + _entry(entry)
+    body = title
+    for entry in lines:
+        line = "\n• " + entry
         if len(line) > MAX_TEXT - len(title) - 1:
             line = line[: MAX_TEXT - len(title) - 2] + "…"
-        if len(text) + len(line) > MAX_TEXT:
-            blocks.append(_section(text))
-            text = title + " (cont.)"
-        text += line
-    blocks.append(_section(text))
+        if len(body) + len(line) > MAX_TEXT:
+            blocks.append(_section(body))
+            body = f"{title} {cont}"
+        body += line
+    blocks.append(_section(body))
     return blocks
 
 
-def _entry(entry: Entry) -> str:
-    text = _esc(entry.text)
+def _entry(entry: Entry, lang: str) -> str:
+    line = _esc(entry.text)
     if entry.key is None:
-        return text
-    thread = f" · <{entry.thread_url}|thread>" if entry.thread_url else ""
+        return line
+    thread = f" · <{entry.thread_url}|{text(lang, 'thread')}>" if entry.thread_url else ""
     if entry.url:
-        return f"<{entry.url}|{_esc(entry.key)}> {text}{thread}"
-    return f"{_esc(entry.key)} {text}{thread}"
+        return f"<{entry.url}|{_esc(entry.key)}> {line}{thread}"
+    return f"{_esc(entry.key)} {line}{thread}"
 
 
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_TEXT]}}
+def _section(body: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": body[:MAX_TEXT]}}
 
 
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_TEXT]}]}
+def _context(body: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": body[:MAX_TEXT]}]}
 
 
-def _plain(text: str, limit: int) -> dict[str, Any]:
-    clipped = text if len(text) <= limit else text[: limit - 1] + "…"
+def _plain(body: str, limit: int) -> dict[str, Any]:
+    clipped = body if len(body) <= limit else body[: limit - 1] + "…"
     return {"type": "plain_text", "text": clipped, "emoji": True}
 
 

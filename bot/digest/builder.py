@@ -19,6 +19,7 @@ from bot.digest.model import (
     TicketItem,
     Trend,
 )
+from bot.digest.texts import text
 from bot.errors import NotFound
 from bot.store.records import ClockRecord, KnowledgeGap, Ticket, TicketEvent
 from bot.store.slack_posts import SlackPostStore
@@ -59,9 +60,10 @@ def build_digest(
     as_of: dt.datetime,
     day: dt.date | None = None,
     unanswered_hours: int = UNANSWERED_HOURS,
+    language: str | None = None,
 ) -> Digest:
     """The digest of ``csm_id``'s accounts as of ``as_of`` (the window starts at their last
-    digest before ``day``, or 24 hours earlier)."""
+    digest before ``day``, or 24 hours earlier), in ``language`` (default: the CSM's own)."""
     person = ctx.config.person(csm_id)
     if person is None or person not in csm_people(ctx.config):
         raise NotFound(f"no CSM {csm_id!r}")
@@ -90,6 +92,7 @@ def build_digest(
         )
     # Riskiest accounts first: breaches, then clocks at risk, P1s, then the trend.
     parts.sort(key=lambda a: a.risk, reverse=True)
+    lang = language or person.language
     return Digest(
         csm_id=csm_id,
         csm_name=person.name,
@@ -99,7 +102,9 @@ def build_digest(
         since=since,
         unanswered_hours=unanswered_hours,
         accounts=tuple(parts),
-        recipients=recipient_names(ctx.config),
+        recipients=recipient_names(ctx.config, lang),
+        language=lang,
+        public_url=public_url,
     )
 
 
@@ -241,14 +246,14 @@ def _escalations(ctx: AppContext, ticket: Ticket) -> tuple[str, ...]:
     return tuple(told)
 
 
-def recipient_names(config: OrgConfig) -> dict[str, str]:
+def recipient_names(config: OrgConfig, lang: str = "en") -> dict[str, str]:
     """How the digest names escalation recipients: people by name, channels by what they are."""
     names = {p.id: p.name for p in config.people}
     if config.organisation.escalation_channel:
-        names[config.organisation.escalation_channel] = "the escalation channel"
+        names[config.organisation.escalation_channel] = text(lang, "escalation_channel")
     for account in config.accounts:
         if account.internal_channel:
-            names[account.internal_channel] = f"{account.name}'s internal channel"
+            names[account.internal_channel] = text(lang, "internal_channel", name=account.name)
     return names
 
 

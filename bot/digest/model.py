@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bot.digest.texts import counted, text
+
 PRIORITY_ORDER = ("P1", "P2", "P3", "P4")
 
 
@@ -59,13 +61,14 @@ class Trend:
             return "up"
         return "down" if self.this_week < self.last_week else "flat"
 
-    def sentence(self) -> str:
+    def sentence(self, lang: str = "en") -> str:
+        """'3 tickets in the last 7 days, 2 more than the 7 days before (1)', in ``lang``."""
         diff = self.this_week - self.last_week
-        count = f"{self.this_week} ticket{'' if self.this_week == 1 else 's'} in the last 7 days"
+        count = counted(lang, "trend_tickets", self.this_week)
         if diff == 0:
-            return f"{count}, same as the 7 days before"
-        more = "more" if diff > 0 else "fewer"
-        return f"{count}, {abs(diff)} {more} than the 7 days before ({self.last_week})"
+            return text(lang, "trend_same", count=count)
+        key = "trend_more" if diff > 0 else "trend_fewer"
+        return text(lang, key, count=count, n=abs(diff), before=self.last_week)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ class Digest:
     unanswered_hours: int
     accounts: tuple[AccountDigest, ...] = ()
     recipients: dict[str, str] = field(default_factory=dict)  # id -> name, for escalations
+    language: str = "en"  # the CSM's (``people[].language``): every word but customers' own
+    public_url: str = ""  # where the staff pages are, for the links past a section's cap
 
     @property
     def busy(self) -> tuple[AccountDigest, ...]:

@@ -6,9 +6,21 @@ Renderers only decide how a link and emphasis look (Markdown, Slack mrkdwn, HTML
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.digest.model import AccountDigest, Digest, TicketItem
+from bot.digest.links import gaps_url, queue_url
+from bot.digest.model import (
+    PRIORITY_ORDER,
+    AccountDigest,
+    Digest,
+    GapItem,
+    PriorityLine,
+    TicketItem,
+)
+from bot.digest.texts import counted, day_text, span, text, time_text, word
+
+SECTION_LIMIT = 8  # a digest is read in a minute: the most urgent few, then "… and 63 more"
 
 
 @dataclass(frozen=True)
@@ -23,143 +35,189 @@ class Entry:
 
 @dataclass(frozen=True)
 class Section:
+    """A titled list, capped: ``more`` entries past the cap are counted, not shown, and
+    ``more_url`` (when there is a page that lists them) is where to see them all."""
+
     title: str
     entries: tuple[Entry, ...]
+    more: int = 0
+    more_url: str | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.entries) + self.more
+
+    def more_line(self, lang: str) -> str | None:
+        """'… and 63 more', or None when nothing was left out."""
+        return text(lang, "more", n=self.more) if self.more else None
 
 
 def when(digest: Digest, moment: dt.datetime) -> str:
     """A time in the CSM's zone, with how far it is from the digest time: 'Thu 14:30 (in 5 h)'."""
-    local = digest.local(moment)
-    return f"{local:%a %d %b %H:%M} ({relative(moment, digest.as_of)})"
+    lang = digest.language
+    at = time_text(lang, digest.local(moment), now=digest.as_of)
+    return text(lang, "at_relative", at=at, relative=relative(digest, moment))
 
 
-def relative(moment: dt.datetime, now: dt.datetime) -> str:
-    seconds = (moment - now).total_seconds()
-    span = abs(seconds)
-    if span < 3600:
-        text = f"{max(1, round(span / 60))} min"
-    elif span < 48 * 3600:
-        text = f"{round(span / 3600)} h"
-    else:
-        text = f"{round(span / 86400)} d"
-    return f"in {text}" if seconds >= 0 else f"{text} ago"
-
-
-def title_line(digest: Digest) -> str:
-    return f"Morning digest for {digest.csm_name} — {digest.day:%a %d %b %Y}"
-
-
-def window_line(digest: Digest) -> str:
-    since = digest.local(digest.since)
-    return (
-        f"Since {since:%a %d %b %H:%M} ({digest.timezone}) · "
-        f"{len(digest.accounts)} account{'' if len(digest.accounts) == 1 else 's'}, "
-        f"{len(digest.busy)} with news"
+def relative(digest: Digest, moment: dt.datetime) -> str:
+    """'in 5 h' or '3 d ago' from the digest time."""
+    seconds = (moment - digest.as_of).total_seconds()
+    return text(
+        digest.language, "in" if seconds >= 0 else "ago", span=span(digest.language, seconds)
     )
 
 
-def account_heading(account: AccountDigest) -> str:
-    return f"{account.name} ({account.tier})"
+def title_line(digest: Digest) -> str:
+    lang = digest.language
+    return text(lang, "title", name=digest.csm_name, day=day_text(lang, digest.day))
+
+
+def window_line(digest: Digest) -> str:
+    lang = digest.language
+    since = time_text(lang, digest.local(digest.since), now=digest.as_of)
+    accounts = counted(lang, "n_accounts", len(digest.accounts))
+    return text(lang, "window", since=since, tz=digest.timezone, accounts=accounts,
+                busy=len(digest.busy))  # fmt: skip
+
+
+def account_heading(digest: Digest, account: AccountDigest) -> str:
+    lang = digest.language
+    return text(lang, "heading", name=account.name, tier=word(lang, "tier", account.tier))
+
+
+def trend_line(digest: Digest, account: AccountDigest) -> str:
+    """The account's trend as a sentence: '3 tickets in the last 7 days, ...'."""
+    return account.trend.sentence(digest.language)
 
 
 def quiet_line(digest: Digest) -> str | None:
     """Accounts with nothing to report, collapsed into one line."""
     if not digest.quiet:
         return None
+    lang = digest.language
     parts = [
-        f"{a.name} ({a.open_count} open)" if a.open_count else f"{a.name} (nothing open)"
+        text(lang, "quiet_open", name=a.name, n=a.open_count)
+        if a.open_count
+        else text(lang, "quiet_none", name=a.name)
         for a in digest.quiet
     ]
-    return "Quiet: " + " · ".join(parts)
+    return text(lang, "quiet", accounts=" · ".join(parts))
 
 
 def empty_line(digest: Digest) -> str | None:
-    return "No accounts are assigned to you." if not digest.accounts else None
+    return text(digest.language, "empty") if not digest.accounts else None
 
 
-def account_sections(digest: Digest, account: AccountDigest) -> list[Section]:
+def account_sections(
+    digest: Digest, account: AccountDigest, *, limit: int = SECTION_LIMIT
+) -> list[Section]:
     """The sections of one account, most urgent first; empty sections are left out. Each
     ticket is listed once, in the most urgent section it belongs to (a breached P1 opened
-    yesterday is under *Breached*, not three times)."""
+    yesterday is under *Breached*, not three times). Within a section tickets come by
+    priority, then by due time (the most overdue or soonest due first); a section shows at
+    most ``limit`` entries and counts the rest, linking the staff queue of the account."""
+    lang = digest.language
 
-    def entry(item: TicketItem, text: str) -> Entry:
-        return Entry(
-            text=f"{item.priority} {item.subject} — {text}", key=item.key, url=item.url,
-            thread_url=item.thread_url,
+    def t(name: str, /, **values: object) -> str:
+        return text(lang, name, **values)
+
+    def entries(
+        items: tuple[TicketItem, ...], detail: Callable[[TicketItem], str]
+    ) -> tuple[Entry, ...]:
+        return tuple(
+            Entry(
+                text=t("entry", priority=i.priority, subject=i.subject, detail=detail(i)),
+                key=i.key, url=i.url, thread_url=i.thread_url,
+            )
+            for i in sorted(items, key=_urgency)
         )  # fmt: skip
 
     def due(item: TicketItem) -> str:
-        label = (item.clock or "").replace("_", " ")
+        label = word(lang, "clock", item.clock) if item.clock else ""
         if item.due_at is None:
-            return f"{label} breached" if label else "no clock running"
+            return t("clock_breached", clock=label) if label else t("no_clock")
         if item.due_at < digest.as_of:
-            return f"{label} overdue {relative(item.due_at, digest.as_of).replace(' ago', '')}"
-        return f"{label} due {when(digest, item.due_at)}".strip()
+            late = span(lang, (digest.as_of - item.due_at).total_seconds())
+            return t("overdue", clock=label, span=late)
+        return t("due", clock=label, when=when(digest, item.due_at)).strip()
 
-    def escalated(item: TicketItem) -> str:
+    def clock(item: TicketItem) -> str:
         names = [digest.recipients.get(target, target) for target in item.escalations]
-        return "; told " + ", ".join(names) if names else ""
+        return due(item) + (t("told", names=t("list_sep").join(names)) if names else "")
 
-    sections = [
-        Section("Breached", tuple(entry(i, f"{due(i)}{escalated(i)}") for i in account.breached)),
-        Section(
-            "At risk in the next 24 h",
-            tuple(entry(i, f"{due(i)}{escalated(i)}") for i in account.at_risk),
-        ),
-        Section(
-            "P1",
-            tuple(entry(i, f"{i.status.replace('_', ' ')}, stage {i.stage}") for i in account.p1),
-        ),
-        Section(
-            f"Customer waiting over {digest.unanswered_hours} h",
-            tuple(
-                entry(i, f"last customer message {when(digest, i.waiting_since)}")
-                for i in account.unanswered
-                if i.waiting_since is not None
-            ),
-        ),
-        Section("Upgrade requests", tuple(entry(i, f"stage {i.stage}") for i in account.upgrades)),
-        Section(
-            "Opened",
-            tuple(entry(i, f"{i.kind}, {i.status.replace('_', ' ')}") for i in account.opened),
-        ),
-        Section("Resolved", tuple(entry(i, _resolved(i)) for i in account.resolved)),
-        Section(
-            "Open by priority",
-            tuple(
-                Entry(
-                    f"{line.priority}: {line.count} open"
-                    + (
-                        f", next due {when(digest, line.next_due)} ({line.next_due_key})"
-                        if line.next_due is not None
-                        else ""
-                    )
-                )
-                for line in account.open_by_priority
-            ),
-        ),
-        Section(
-            "Questions the bot could not answer",
-            tuple(
-                Entry(f"“{_clip(g.question, 200)}” ({g.channel}, {when(digest, g.at)})")
-                for g in account.gaps
-            ),
+    def p1(item: TicketItem) -> str:
+        return t("p1_detail", status=word(lang, "status", item.status),
+                 stage=word(lang, "stage", item.stage))  # fmt: skip
+
+    def waiting(item: TicketItem) -> str:
+        return t("waiting_detail", when=when(digest, item.waiting_since or item.opened_at))
+
+    def upgrade(item: TicketItem) -> str:
+        return t("stage_detail", stage=word(lang, "stage", item.stage))
+
+    def opened(item: TicketItem) -> str:
+        return t("opened_detail", kind=word(lang, "kind", item.kind),
+                 status=word(lang, "status", item.status))  # fmt: skip
+
+    def resolved(item: TicketItem) -> str:
+        kind = word(lang, "kind", item.kind)
+        if item.breached and item.clock:
+            return t("resolved_breached", kind=kind, clock=word(lang, "clock", item.clock))
+        return kind
+
+    def priority_line(line: PriorityLine) -> Entry:
+        next_due = (
+            t("next_due", when=when(digest, line.next_due), ticket=line.next_due_key)
+            if line.next_due is not None
+            else ""
+        )
+        return Entry(t("priority_line", priority=line.priority, n=line.count) + next_due)
+
+    def gap(g: GapItem) -> Entry:
+        channel = word(lang, "channel", g.channel)
+        return Entry(t("gap", question=_clip(g.question, 200), channel=channel,
+                       when=when(digest, g.at)))  # fmt: skip
+
+    queue = queue_url(account.account_id, public_url=digest.public_url)
+    unanswered = tuple(i for i in account.unanswered if i.waiting_since is not None)
+    # (title, entries, the page listing them all); resolved tickets are not in the queue
+    # (open tickets only), so no page lists the rest of those.
+    sections: list[tuple[str, tuple[Entry, ...], str | None]] = [
+        (t("sec_breached"), entries(account.breached, clock), queue),
+        (t("sec_at_risk"), entries(account.at_risk, clock), queue),
+        (t("sec_p1"), entries(account.p1, p1), queue),
+        (t("sec_waiting", hours=digest.unanswered_hours), entries(unanswered, waiting), queue),
+        (t("sec_upgrades"), entries(account.upgrades, upgrade), queue),
+        (t("sec_opened"), entries(account.opened, opened), queue),
+        (t("sec_resolved"), entries(account.resolved, resolved), None),
+        (t("sec_by_priority"), tuple(priority_line(p) for p in account.open_by_priority), queue),
+        (
+            t("sec_gaps"),
+            tuple(gap(g) for g in account.gaps),
+            gaps_url(public_url=digest.public_url),
         ),
     ]
     shown: set[str] = set()
     out = []
-    for section in sections:
-        fresh = tuple(e for e in section.entries if e.key is None or e.key not in shown)
+    for title, listed, more_url in sections:
+        # Each ticket once: one left out past the cap is counted in its most urgent section.
+        fresh = tuple(e for e in listed if e.key is None or e.key not in shown)
         shown.update(e.key for e in fresh if e.key is not None)
         if fresh:
-            out.append(Section(section.title, fresh))
+            more = max(0, len(fresh) - limit)
+            out.append(Section(title, fresh[:limit], more, more_url if more else None))
     return out
 
 
-def _resolved(item: TicketItem) -> str:
-    if item.breached and item.clock:
-        return f"{item.kind}, after its {item.clock.replace('_', ' ')} SLA breached"
-    return item.kind
+def _urgency(item: TicketItem) -> tuple[int, dt.datetime, dt.datetime]:
+    """Priority first, then the due time (overdue longest or due soonest), then age."""
+    rank = (
+        PRIORITY_ORDER.index(item.priority)
+        if item.priority in PRIORITY_ORDER
+        else len(PRIORITY_ORDER)
+    )
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return rank, item.due_at or item.waiting_since or far, item.opened_at
 
 
 def _clip(text: str, limit: int) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 from bot.digest import render_blocks
 from bot.digest.blocks import MAX_BLOCKS, MAX_HEADER, MAX_TEXT, SlackPage
 from bot.digest.model import AccountDigest, Digest, PriorityLine, TicketItem, Trend
+from bot.digest.sections import SECTION_LIMIT
 
 AS_OF = dt.datetime(2026, 11, 18, 1, 0, tzinfo=dt.UTC)
 
@@ -78,12 +79,12 @@ def test_many_accounts_paginate_within_fifty_blocks() -> None:
 
 
 def test_a_huge_section_splits_into_blocks_under_the_text_limit() -> None:
-    items = tuple(_item(n, subject="x" * 400) for n in range(60))
+    items = tuple(_item(n, subject="x" * 900) for n in range(SECTION_LIMIT))
     pages = render_blocks(_digest([AccountDigest("acme", "Acme", "enterprise", opened=items)]))
     _check_limits(pages)
     text = " ".join(str(p.blocks) for p in pages)
-    assert all(f"|SUP-{n}>" in text for n in range(60))
-    assert "*Opened* (60) (cont.)" in text
+    assert all(f"|SUP-{n}>" in text for n in range(SECTION_LIMIT))
+    assert f"*Opened* ({SECTION_LIMIT}) (cont.)" in text
 
 
 def test_customer_text_cannot_inject_slack_markup() -> None:

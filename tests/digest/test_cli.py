@@ -60,7 +60,8 @@ def test_digest_renders_every_csm_or_one(run: Invoke, ctx: AppContext) -> None:
     assert run("demo", "seed", "--days", "2", "--now", NOW).exit_code == 0
     both = run("digest", "--now", NOW)
     assert both.exit_code == 0, both.output
-    assert "# Morning digest for Wang Fang — Wed 18 Nov 2026" in both.stdout
+    # Wang Fang reads Chinese (language: zh in the example organisation); Sarah Miller English.
+    assert "# Wang Fang 的日报 — 2026年11月18日 周三" in both.stdout
     assert "# Morning digest for Sarah Miller — Tue 17 Nov 2026" in both.stdout
     one = run("digest", "--csm", "csm-miller", "--date", "2026-11-17", "--now", NOW, "--json")
     assert one.exit_code == 0, one.output
@@ -152,7 +153,7 @@ def test_digest_send_delivers_now_whatever_the_hour(ctx: AppContext, tmp_path: P
         assert result.exit_code == 0, result.output
         assert "1 message(s) for 2026-11-18 sent via slack" in result.stdout
         (post,) = stub.calls_to("chat.postMessage")
-        assert post["channel"] == "D0CSMWANG" and post["text"].startswith("Morning digest")
+        assert post["channel"] == "D0CSMWANG" and post["text"].startswith("Wang Fang 的日报")
         assert [i.status for i in ctx.notifications.items()] == ["sent"]
     finally:
         stub.stop()

@@ -87,7 +87,8 @@ def _keys(items: tuple[TicketItem, ...]) -> list[str]:
 
 def _digest(ctx: AppContext) -> tuple[Digest, dict[str, str]]:
     keys = _seed(ctx)
-    return build_digest(ctx, "csm-wang", as_of=AS_OF, day=dt.date(2026, 11, 18)), keys
+    digest = build_digest(ctx, "csm-wang", as_of=AS_OF, day=dt.date(2026, 11, 18), language="en")
+    return digest, keys
 
 
 def test_the_digest_holds_exactly_the_expected_items(desk_ctx: AppContext) -> None:
@@ -177,7 +178,7 @@ def test_empty_clocks_are_fine(ctx: AppContext) -> None:
 
     ctx.desk.keeper = NoClocks()
     ticket = open_ticket(ctx, "acme-games", at=AS_OF - 2 * H, priority="P1")
-    digest = build_digest(ctx, "csm-wang", as_of=AS_OF)
+    digest = build_digest(ctx, "csm-wang", as_of=AS_OF, language="en")
     acme = next(a for a in digest.accounts if a.account_id == "acme-games")
     assert _keys(acme.p1) == [ticket.key] and acme.breached == () and acme.at_risk == ()
     assert acme.open_by_priority[0].next_due is None
@@ -221,7 +222,7 @@ def test_slack_tickets_link_their_thread_as_well_as_the_staff_page(desk_ctx: App
         channel="C0ACME-INT", ts="1.2", kind=CARD, now=AS_OF - H, ticket_id=ticket.id,
         payload={"kind": "new_ticket", "ticket": ticket.key, "thread_url": link},
     )  # fmt: skip
-    digest = build_digest(desk_ctx, "csm-wang", as_of=AS_OF)
+    digest = build_digest(desk_ctx, "csm-wang", as_of=AS_OF, language="en")
     markdown = render_markdown(digest)
     assert f"[{ticket.key}](http://127.0.0.1:8000/staff/tickets/{ticket.key})" in markdown
     assert f"[thread]({link})" in markdown

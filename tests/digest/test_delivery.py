@@ -65,7 +65,7 @@ def test_a_second_run_and_a_second_worker_send_nothing(desk_ctx: AppContext) -> 
     assert sorted(i.target for i in items) == ["U0CSMWANG"]
     wang = next(i for i in items if i.target == "U0CSMWANG")
     assert wang.transport == "slack" and wang.payload["kind"] == "message"
-    assert wang.payload["text"].startswith("Morning digest for Wang Fang")
+    assert wang.payload["text"].startswith("Wang Fang 的日报"), "in her language (zh)"
     assert any("SUP-1001" in str(b) for b in wang.payload["blocks"])
 
 
