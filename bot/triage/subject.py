@@ -34,7 +34,7 @@ def subject_line(*sources: str, limit: int = 200) -> str | None:
         for line in source.strip().splitlines():
             line = _GREETING_HEAD.sub("", line).strip()
             line = _TEMPLATE_TAIL.split(line)[0]
-            line = re.sub(r"^[#>*\s]+|[*_`\s]+$", "", line).strip()
+            line = re.sub(r"^[#>*\s:：,，、;；-]+|[*_`\s]+$", "", line).strip()
             if line and not _HEADING_ONLY.fullmatch(line):
                 return line[:limit]
     return None

@@ -126,6 +126,7 @@ def test_i_dont_know_is_an_answer() -> None:
         (["【当前现象】\n进房后对方听不到声音"], "进房后对方听不到声音"),
         (["你好，安卓端推送收不到"], "安卓端推送收不到"),
         (["Firebase crash. ## What did you do?"], "Firebase crash."),
+        (["紧急：线上所有用户都登录不上了"], "线上所有用户都登录不上了"),
         (
             ["Hide the title bar. **Is your feature request related to a problem?"],
             "Hide the title bar.",
