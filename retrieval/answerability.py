@@ -4,7 +4,8 @@ passages an answer would cite, from signals that mean the same on every corpus
 
 A logistic model over a few features: coverage of the question's IDF mass by the best passages
 and by the best one; whether the question's focus words (its rarest: the product, platform or
-API it is about) are in them; words no page uses, everyday or names; how far the best dense
+API it is about) are in them; words no page uses: names (as the question writes them:
+"Cassandra", "tvOS"), other rare words ("laggy"), everyday words; how far the best dense
 match stands out (when the embedder can read the question at all); how much of the question
 the best BM25 passage matches; whether the best passages are found by both lists; the
 question's language and length. It was fitted across several documentation sets and checked
@@ -30,6 +31,7 @@ FEATURES = (
     "best_coverage",
     "focus_found",
     "named_absent",
+    "odd_absent",
     "everyday_absent",
     "absent_share",
     "dense_ok",
@@ -49,14 +51,16 @@ def features(evidence: Evidence, *, midpoint: float | None) -> list[float]:
     even chance of relevance, or ``None`` when its scores mean nothing for this question (the
     hash embedder; Chinese on an English-only model)."""
     dense_ok = 0.0 if midpoint is None else 1.0
-    named = len(evidence.unknown_terms)
+    unknown = len(evidence.unknown_terms)
+    named = len(evidence.name_terms)
     absent = len(evidence.absent_terms)
     return [
         evidence.coverage,
         evidence.best_coverage,
         evidence.focus_found,
         float(min(named, 3)),
-        float(min(max(absent - named, 0), 3)),
+        float(min(unknown - named, 3)),
+        float(min(max(absent - unknown, 0), 3)),
         absent / max(evidence.terms, 1),
         dense_ok,
         dense_ok * (evidence.dense_top - (midpoint or 0.0)),

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from retrieval.glossary import to_chinese, to_english
+from retrieval.glossary import chinese_terms, to_chinese
 from retrieval.lexical import LexicalIndex
 from retrieval.results import Ranked
 from retrieval.tokenizer import (
@@ -35,6 +35,9 @@ EVIDENCE_PASSAGES = 3  # the top passages whose words measure coverage
 FOCUS_TERMS = 2  # the question's rarest words: what it is about
 AGREEMENT_DEPTH = 20  # a passage "found by a list" is within its first 20
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+# A word written as a name in an English question: capitalised after the sentence's first word
+# ("Cassandra", "Redis"), with capitals or digits inside ("SMS", "tvOS", "mp3").
+_SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|\n)\W*([A-Za-z][A-Za-z0-9]*)")
 # How a Chinese question asks, not what about: no page is expected to hold these.
 _FILLERS = frozenset(
     [
@@ -71,6 +74,9 @@ class Evidence:
     agreement: float = 0.0
     terms: int = 0
     chinese: bool = False
+    # Those of ``unknown_terms`` the question writes as names ("Cassandra", "tvOS", "mp3"; in
+    # a Chinese question, all of them): the rest are lower-case words no page uses ("laggy").
+    name_terms: list[str] = field(default_factory=list)
 
 
 class EvidenceMeter:
@@ -101,6 +107,8 @@ class EvidenceMeter:
         # Judge a stem by the word the question wrote ('laggi' is 'laggy', everyday English).
         surface = {stem_word(w.lower()): w.lower() for w in _LATIN_WORD.findall(query)}
         chinese = has_chinese(query)
+        names = set() if chinese else _written_names(query)
+        bridged = chinese_terms(query) if chinese and crossing else []
         # Across languages, the glossary's words stand for the question's: only the question's
         # own words can be unknown names.
         asked = set(tokenize(query)) if crossing else set(unique)
@@ -114,8 +122,11 @@ class EvidenceMeter:
                 among_chinese=chinese and t in surface,
                 over_english=chinese and crossing,
                 over_chinese=crossing and not chinese,
+                as_name=surface.get(t, t) in names,
+                bridged=bridged,
             )
         ]
+        name_terms = unknown if chinese else [u for u in unknown if u in names]
         scored = unique
         if crossing:
             # A word of the question's that the docs never use cannot be found in them (the
@@ -168,6 +179,7 @@ class EvidenceMeter:
             agreement=float(agreement),
             terms=len(words),
             chinese=chinese,
+            name_terms=name_terms,
         )
 
     def salient_unknown(
@@ -178,23 +190,41 @@ class EvidenceMeter:
         among_chinese: bool = False,
         over_english: bool = False,
         over_chinese: bool = False,
+        as_name: bool = False,
+        bridged: Sequence[str] = (),
     ) -> bool:
         """A question word (index term ``term``, as ``written``) the corpus never uses and that
         names something specific. ``among_chinese``: the question is in Chinese, where a word in
-        Latin letters is a name ("支持 Unity 吗？"), however common in English."""
+        Latin letters is a name ("支持 Unity 吗？"), however common in English. ``as_name``: the
+        English question writes it as a name ("Cassandra", "SMS"). ``bridged``: the glossary's
+        Chinese words in a Chinese question over English docs."""
         if term.startswith("~") or self._known(term):
             return False
         if has_chinese(term):
             if over_english:
-                # English docs: a word the glossary can't put in English is one search can't
-                # find, and one the few Chinese pages never use is not covered by them either.
-                return is_known_word(term) and not to_english(term)
+                # English docs: the question's own words are all absent from them, as an
+                # English question's are from Chinese docs. As there, an everyday word
+                # ("原因", "列表") names nothing; a rare one the glossary did not carry across
+                # (nor a longer or shorter word around it: "错误码", "误码") does.
+                return is_rare_word(term) and not any(term in w or w in term for w in bridged)
             return not self.lexical.contains("~" + term[:2]) and is_rare_word(term)
         if not re.fullmatch(r"[a-z][a-z0-9]{2,}", term) or term.isdigit():
             return False
         if over_chinese and to_chinese(written or term):
             return False  # searched by the glossary's Chinese for it
-        return among_chinese or not is_common_english(written or term)
+        return among_chinese or as_name or not is_common_english(written or term)
+
+
+def _written_names(query: str) -> set[str]:
+    """The words an English question writes as names, lower-cased: capitalised but not a
+    sentence's first word, or with capitals or digits after the first letter."""
+    first = {m.start(1) for m in _SENTENCE_START.finditer(query)}
+    return {
+        word.lower()
+        for m in _LATIN_WORD.finditer(query)
+        if ((word := m.group(0))[0].isupper() and m.start() not in first)
+        or any(c.isupper() or c.isdigit() for c in word[1:])
+    }
 
 
 def _place_terms(chunk: Chunk) -> set[str]:

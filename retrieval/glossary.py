@@ -55,6 +55,7 @@ _ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("callback", r"callbacks?|webhooks?", ("回调",)),
     ("listener", r"listeners?", ("监听", "监听器")),
     ("initialize", r"initiali[sz](?:e|es|ed|ation)|init", ("初始化",)),
+    ("node", r"nodes?", ("节点",)),
     ("connection", r"connect(?:ion|ions|ed|ing|s)?", ("连接",)),
     ("reconnect", r"reconnect(?:ion|ed|ing|s)?", ("重连",)),
     ("disconnect", r"disconnect(?:ion|ed|ing|s)?", ("断开", "断线")),
@@ -227,3 +228,9 @@ def to_chinese(question: str) -> list[str]:
 def to_english(question: str) -> list[str]:
     """English words for the Chinese ones in ``question``, each once."""
     return list(dict.fromkeys(en for zh, en in _REVERSE.items() if zh in question))
+
+
+def chinese_terms(question: str) -> list[str]:
+    """The glossary's Chinese words that ``question`` contains (what :func:`to_english`
+    translated)."""
+    return [zh for zh in _REVERSE if zh in question]

@@ -45,6 +45,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "cut-dense-1": {"search.W_DENSE_CUT": 1.0},
     "crossing-lex-1.5": {"search.W_LEX_CROSSING": 1.5},
     "latin-dense-0.5": {"search.W_DENSE_LATIN": 0.5},
+    "lex-by-rank-alone": {"search.LEX_BY_SCORE_ALONE": False},
     # the glossary as it was before the real-time and push words were added
     "glossary-before": {"glossary._PATTERNS": lambda patterns: patterns[:134]},
 }
@@ -87,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--variant", action="append", choices=sorted(VARIANTS))
     parser.add_argument("--cache-dir", type=Path, default=ROOT / ".deskbot" / "eval-cache")
     parser.add_argument("--embedder", default="minilm")
+    parser.add_argument("--intervals", action="store_true", help="print each paired interval")
     args = parser.parse_args(argv)
     from retrieval import KnowledgeBase
 
@@ -129,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         kb.close()
     columns = list(results["base"])
     print(f"{'variant':<20}" + "".join(f"{c[:15]:>16}" for c in columns) + "   (ΔMRR@10 ΔR@5)")
+    intervals: list[str] = []
     for variant in variants:
         cells = []
         for column in columns:
@@ -142,8 +145,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             d_r5 = paired_delta(recall_at(base), recall_at(other))
             mark = "*" if d_mrr[1] > 0 or d_mrr[2] < 0 else " "
             cells.append(f"{d_mrr[0]:>+8.3f}{mark}{d_r5[0]:>+6.2f}")
+            intervals.append(
+                f"{variant} {column}: ΔMRR@10 {d_mrr[0]:+.3f} [{d_mrr[1]:+.3f},{d_mrr[2]:+.3f}]"
+            )
         print(f"{variant:<20}" + "".join(f"{c:>16}" for c in cells))
     print("* the paired 95% interval of ΔMRR excludes 0")
+    if args.intervals:
+        print("\n".join(intervals))
     return 0
 
 

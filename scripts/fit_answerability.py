@@ -40,7 +40,10 @@ from retrieval.evidence import Evidence  # noqa: E402
 
 TWIN_WEIGHT = 0.5  # a question seen without dense scores counts half
 L2 = 3.0  # chosen by leave-one-corpus-out Brier score among 0.1, 0.3, 1, 3, 10
-HANDOFF_GOAL = 0.7  # of unanswerable questions, on average over the corpora fitted on
+# Of unanswerable questions, on average over the corpora fitted on. Chosen leave-one-corpus-out
+# among 0.7, 0.75 and 0.8 (--handoff-goal): 0.75 kept every held-out corpus at 0.73 handed off
+# or more and 0.95 answered or more; 0.8 answered 0.92-0.93 on two.
+HANDOFF_GOAL = 0.75
 LLM_HANDOFF_GOAL = 0.5  # with a model judging the doubtful ones, retrieval alone hands off half
 
 
@@ -72,7 +75,7 @@ def old_rule(evidence: Evidence, midpoint: float | None) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def fit(rows: Sequence[dict[str, Any]]) -> Answerability:
+def fit(rows: Sequence[dict[str, Any]], goal: float = HANDOFF_GOAL) -> Answerability:
     x = np.array([r["x"] for r in rows], dtype=float)
     y = np.array([1.0 if r["cited"] else 0.0 for r in rows])
     corpora = [r["corpus"] for r in rows]
@@ -105,7 +108,7 @@ def fit(rows: Sequence[dict[str, Any]]) -> Answerability:
     )
     real = [r for r in rows if not r["lexical_twin"]]
     probabilities = [model.probability_of(r["x"]) for r in real]
-    threshold = choose_threshold(real, probabilities)
+    threshold = choose_threshold(real, probabilities, goal)
     rows = real
     return Answerability(
         weights=model.weights,
@@ -139,13 +142,15 @@ def corpus_rates(
     return float(np.mean(handoffs)), float(np.mean(answers))
 
 
-def choose_threshold(rows: Sequence[dict[str, Any]], p: Sequence[float]) -> float:
+def choose_threshold(
+    rows: Sequence[dict[str, Any]], p: Sequence[float], goal: float = HANDOFF_GOAL
+) -> float:
     """The lowest threshold that hands off HANDOFF_GOAL of the unanswerable questions on
     average over the corpora: as many answerable ones answered as that allows. (Aiming at the
     targets themselves, 60% and 90%, overfits the corpora at hand: on a new one the
     probabilities shift a little, and the margin is what keeps both targets.)"""
     for t in np.arange(0.02, 0.9, 0.01):
-        if corpus_rates(rows, p, float(t))[0] >= HANDOFF_GOAL:
+        if corpus_rates(rows, p, float(t))[0] >= goal:
             return round(float(t), 2)
     return 0.9
 
@@ -176,7 +181,7 @@ def fmt(triple: tuple[float, float, float]) -> str:
     return f"{triple[0]:.2f} [{triple[1]:.2f},{triple[2]:.2f}]"
 
 
-def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def report(rows: list[dict[str, Any]], goal: float = HANDOFF_GOAL) -> dict[str, Any]:
     corpora = sorted({r["corpus"] for r in rows})
     out: dict[str, Any] = {}
     print(
@@ -188,7 +193,7 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for corpus in corpora:
         train = [r for r in rows if r["corpus"] != corpus]
         test = [r for r in rows if r["corpus"] == corpus and not r["lexical_twin"]]
-        model = fit(train)
+        model = fit(train, goal)
         p = [model.probability_of(r["x"]) for r in test]
         pooled += p
         pooled_rows += test
@@ -208,6 +213,14 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
             f"{fmt(oh):<18}{fmt(oa):<18}{obrier:.3f}/{oece:.2f}   (t={model.handoff_below})"
         )
         out[corpus] = {"handoff": h, "answered": a, "brier": brier, "ece": ece, "old": figures}
+        languages = sorted({r["lang"] for r in test})
+        for lang in languages if len(languages) > 1 else []:
+            part = [(r, pi) for r, pi in zip(test, p, strict=True) if r["lang"] == lang]
+            unans = [pi < model.handoff_below for r, pi in part if not r["answerable"]]
+            ans = [pi >= model.handoff_below for r, pi in part if r["answerable"]]
+            handed, answered = wilson(sum(unans), len(unans)), wilson(sum(ans), len(ans))
+            label = f"{lang} questions"
+            print(f"  {label:<16}{len(part):>4}  {fmt(handed):<18}{fmt(answered):<18}")
     brier, ece = calibration(pooled_rows, pooled)
     print(f"pooled leave-one-corpus-out: Brier {brier:.3f}, ECE {ece:.3f}")
     print("reliability (LOCO probabilities):")
@@ -231,10 +244,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("signals", type=Path, nargs="+")
     parser.add_argument("--write", action="store_true", help=f"store the model in {WEIGHTS}")
+    parser.add_argument(
+        "--handoff-goal", type=float, default=HANDOFF_GOAL, help="of unanswerable questions"
+    )
     args = parser.parse_args(argv)
     rows = [row for path in args.signals for row in load(path)]
-    report(rows)
-    model = fit(rows)
+    report(rows, args.handoff_goal)
+    model = fit(rows, args.handoff_goal)
     print("\nfitted on all corpora:")
     for name, weight in zip(FEATURES, model.weights, strict=True):
         print(f"  {name:<16}{weight:+.3f}")

@@ -69,6 +69,7 @@ def test_a_covered_question_is_likelier_answered_than_one_naming_what_no_page_ha
     covered = model.probability(evidence(), midpoint=midpoint)
     named = evidence(  # "Is there a Tizen SDK?": only "SDK" is found, loosely
         unknown_terms=["tizen"],
+        name_terms=["tizen"],
         absent_terms=["tizen"],
         focus_found=0.0,
         coverage=0.3,

@@ -61,6 +61,19 @@ def test_unknown_words_are_judged_as_written(docs: Path, make_kb) -> None:
     assert evidence.unknown_terms == []
     _, evidence = kb.searcher.rank("Is there a Tizen build for Bixby smartwatches?")
     assert set(evidence.unknown_terms) == {"tizen", "bixby", "smartwatches"}
+    # Written as names: capitalised inside the sentence; 'smartwatches' is just a word.
+    assert set(evidence.name_terms) == {"tizen", "bixby"}
+
+
+def test_an_everyday_word_written_as_a_name_is_one(docs: Path, make_kb) -> None:
+    """'Cassandra' and 'SMS' are in everyday English, but a question that capitalises them
+    inside a sentence names a product the docs may not have; lower-case, they are words."""
+    kb = make_kb()
+    kb.ingest([docs])
+    _, evidence = kb.searcher.rank("Can I keep the message history in Cassandra or send an SMS?")
+    assert {"cassandra", "sms"} <= set(evidence.name_terms) <= set(evidence.unknown_terms)
+    _, evidence = kb.searcher.rank("can I keep the message history in cassandra or send an sms?")
+    assert evidence.name_terms == [] and "cassandra" not in evidence.unknown_terms
 
 
 def test_a_latin_word_in_a_chinese_question_is_a_name(docs: Path, make_kb) -> None:
@@ -79,9 +92,10 @@ def test_a_latin_word_in_a_chinese_question_is_a_name(docs: Path, make_kb) -> No
 
 
 def test_a_chinese_word_english_docs_cannot_be_searched_for_is_unknown(kb_over) -> None:
-    """Over English docs, a Chinese word the glossary can't put in English (虚拟背景: virtual
-    background) is one no page can be found by: the question is handed off, not answered
-    from the page that shares its everyday words."""
+    """Over English docs, a rare Chinese word the glossary can't put in English (滤镜: filter)
+    is one no page can be found by: the question is handed off, not answered from the page
+    that shares its everyday words. Everyday words the glossary lacks ("马上": right away) name
+    nothing, as an English question's everyday words over Chinese docs name nothing."""
     kb = kb_over(
         {
             "chat/recall.md": "# Recalling messages\n\nRecall a message within 2 minutes.",
@@ -89,15 +103,23 @@ def test_a_chinese_word_english_docs_cannot_be_searched_for_is_unknown(kb_over) 
             "rtc/record.md": "# Recording\n\nStart a cloud recording from your server.",
         }
     )
+    _, evidence = kb.searcher.rank("怎么添加美颜滤镜？")
+    assert "滤镜" in evidence.unknown_terms
+    assert kb.ask("怎么添加美颜滤镜？").handoff
+    # The glossary carries 虚拟背景 across whole (virtual background): its parts are not
+    # unknown, but no page has the English words, so the question is still handed off.
     _, evidence = kb.searcher.rank("怎么添加虚拟背景？")
-    assert {"虚拟", "背景"} <= set(evidence.unknown_terms)
+    assert evidence.unknown_terms == []
+    assert {"virtual", "background"} <= set(evidence.absent_terms)
     assert kb.ask("怎么添加虚拟背景？").handoff
     # A fragment jieba's model cut from a phrase is no word at all ("踢人出房间" gives "人出").
     assert is_known_word("背景") and not is_known_word("人出")
-    # Words the glossary translates are searched in English: not unknown.
-    _, evidence = kb.searcher.rank("怎么撤回消息？")
-    assert evidence.unknown_terms == []
-    assert not kb.ask("怎么撤回消息？").handoff
+    # Words the glossary translates are searched in English, everyday ones it lacks count for
+    # nothing: neither is unknown.
+    for question in ("怎么撤回消息？", "怎么马上撤回消息？"):
+        _, evidence = kb.searcher.rank(question)
+        assert evidence.unknown_terms == []
+        assert not kb.ask(question).handoff
 
 
 def test_llm_answer_streams_and_keeps_valid_citations(docs: Path, make_kb) -> None:

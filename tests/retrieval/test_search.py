@@ -476,3 +476,22 @@ def test_a_chinese_question_over_chinese_docs_is_searched_by_its_words(tmp_path:
         assert len(model.queries) == asked
     finally:
         kb.close()
+
+
+def test_bm25_alone_ranks_by_score_so_a_well_linked_page_does_not_overtake(kb_over) -> None:
+    """A Chinese question over Chinese docs is ranked by BM25 alone (an English-only model
+    has no vector for it): the page that matches it far better stays first, though another
+    is linked from many pages (reciprocal ranks would put the two 5% apart, and the link
+    prior would swap them)."""
+    linking = {f"guide/p{i}.md": f"# 第{i}章\n\n见 [消息](../chat/overview.md)。" for i in range(6)}
+    kb = kb_over(
+        {
+            **linking,
+            "chat/overview.md": "# 消息概述\n\n发送消息、接收消息、撤回和删除都在消息模块里。"
+            + "会话列表展示最近的会话，每个会话有未读数。" * 3,
+            "chat/recall.md": "# 撤回消息\n\n发送方可以撤回两分钟内发出的消息：调用撤回接口，"
+            "被撤回方收到撤回通知，撤回的消息显示为提示。",
+        }
+    )
+    hits = kb.search("怎么撤回已经发出的消息？", k=3)
+    assert hits[0].source == "chat/recall.md"
