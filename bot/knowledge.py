@@ -58,11 +58,10 @@ def model_export_pending(settings: Settings) -> bool:
     backend = settings.embedder_backend.strip().lower()
     if not backend.startswith("onnx"):
         return False
+    from retrieval.embedder import onnx_precision
     from retrieval.onnx_export import is_prepared
 
-    return not is_prepared(
-        settings.models_dir, precision="int8" if backend == "onnx-int8" else "fp32"
-    )
+    return not is_prepared(settings.models_dir, precision=onnx_precision(backend))
 
 
 def _open(settings: Settings, llm: ChatModel | None) -> KnowledgeBase:

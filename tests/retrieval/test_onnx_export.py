@@ -15,6 +15,7 @@ from retrieval.onnx_export import (
     minilm_source,
     prepare_minilm,
 )
+from tests.retrieval.conftest import ExportedModels
 
 
 class FakeExporter:
@@ -100,3 +101,18 @@ def test_an_untouched_cache_is_not_rehashed(
     monkeypatch.setattr(onnx_export, "sha256", lambda path: hashed.append(path) or real(path))
     prepare_minilm(tmp_path, exporter=FakeExporter())
     assert hashed == []
+
+
+@pytest.mark.slow
+def test_mixed_keeps_only_the_feed_forward_outputs_in_float(onnx_models: ExportedModels) -> None:
+    import onnx
+
+    folder = onnx_models.folder / MODEL_NAME
+    graph = onnx.load(str(folder / "model-mixed.onnx"), load_external_data=False).graph
+    float_products = [n.name for n in graph.node if n.op_type == "MatMul"]
+    assert len(float_products) == 6
+    assert all("/output/dense" in n and "/attention/" not in n for n in float_products)
+    assert sum(n.op_type == "QAttention" for n in graph.node) == 6  # attention in int8
+    assert sum(n.op_type == "MatMulInteger" for n in graph.node) == 12  # and the rest
+    fused = onnx.load(str(folder / "model.onnx"), load_external_data=False).graph
+    assert sum(n.op_type == "Attention" for n in fused.node) == 6  # fused, float32
