@@ -4,7 +4,7 @@ Same model, same pooling as :class:`retrieval.embedder.MiniLMEmbedder` (mean of 
 vectors, L2-normalised), tokenised by the ``tokenizers`` library from the package's own
 ``tokenizer.json``. ``precision="fp32"`` (the default) gives the PyTorch vectors (cosine 1.0 to
 1e-6), so it shares their name and cache. ``"mixed"`` runs two thirds of the arithmetic in int8
-(see :func:`retrieval.onnx_export.mixed_nodes`) and ``"int8"`` all of it; each is a model of its
+(see :func:`retrieval.onnx_build.mixed_nodes`) and ``"int8"`` all of it; each is a model of its
 own for the index and the embedding cache (vectors ~0.997 and ~0.994 cosine from the original).
 
 Each call runs on one thread (``threads``): a question is too small to share out, and on a
