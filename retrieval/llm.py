@@ -1,5 +1,5 @@
 """The chat model seam: one protocol (a streamed reply, a structured reply), its one LangChain
-adapter (``langchain_openai.ChatOpenAI``), a shipped fake, and the guard every caller goes
+adapter (``langchain_openai.ChatOpenAI``), the guard every caller goes
 through (one deadline per turn, a circuit breaker).
 
 LangChain types never leave this module: callers pass strings (and a pydantic schema for
@@ -10,34 +10,39 @@ Errors::
     LLMError            the model could not be reached, failed or answered nonsense
      └── LLMTimeout     it did not answer within the time left (or the breaker is open)
 
-Deadlines: a chat turn may make several model calls (a follow-up rewritten, the answer, the
-triage of a report). :func:`deadline_scope` (or :func:`with_deadline` for a generator that is
-resumed from several threads) makes one :class:`Deadline` current for all of them;
-:class:`GuardedChat` gives each call only the time left and stops waiting when it is up,
-whatever the HTTP client does.
+The shipped fake is :class:`retrieval.fake_chat.FakeChat`.
+
+Deadlines (:mod:`retrieval.deadline`): :class:`GuardedChat` gives each call of a turn only the
+time left and stops waiting when it is up, whatever the HTTP client does.
 """
 
 from __future__ import annotations
 
-import contextvars
-import json
 import queue
-import re
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from retrieval.deadline import (
+    Deadline,
+    Monotonic,
+    current_deadline,
+    deadline_scope,
+    with_deadline,
+)
+
 S = TypeVar("S", bound=BaseModel)
-T = TypeVar("T")
-Monotonic = Callable[[], float]
+
+
+__all__ = [
+    "ChatModel", "CircuitBreaker", "Deadline", "GuardedChat", "LLMError", "LLMTimeout",
+    "OpenAIChat", "current_deadline", "deadline_scope", "with_deadline",
+]  # fmt: skip
 
 
 class LLMError(Exception):
@@ -46,59 +51,6 @@ class LLMError(Exception):
 
 class LLMTimeout(LLMError):
     """No answer within the time left for it (or the breaker skipped the model)."""
-
-
-# -- deadlines --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Deadline:
-    """A moment (on the monotonic clock) by which every model call of one turn must end."""
-
-    at: float
-    clock: Monotonic = field(default=time.monotonic, compare=False, repr=False)
-
-    @classmethod
-    def after(cls, seconds: float, *, clock: Monotonic = time.monotonic) -> Deadline:
-        return cls(clock() + max(0.0, seconds), clock)
-
-    def remaining(self) -> float:
-        return max(0.0, self.at - self.clock())
-
-    @property
-    def expired(self) -> bool:
-        return self.remaining() <= 0.0
-
-
-_CURRENT: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
-    "deskbot_llm_deadline", default=None
-)
-
-
-def current_deadline() -> Deadline | None:
-    """The deadline of the turn being handled here, if any."""
-    return _CURRENT.get()
-
-
-@contextmanager
-def deadline_scope(deadline: Deadline | None) -> Iterator[Deadline | None]:
-    """Make ``deadline`` current for the model calls inside the block (on this thread)."""
-    token = _CURRENT.set(deadline)
-    try:
-        yield deadline
-    finally:
-        _CURRENT.reset(token)
-
-
-def with_deadline(pieces: Iterator[T], deadline: Deadline | None) -> Iterator[T]:
-    """``pieces`` run with ``deadline`` current at every resumption, whichever thread resumes
-    it (a web stream's pieces are pulled from worker threads, each with a fresh context)."""
-    context = contextvars.copy_context()
-    context.run(_CURRENT.set, deadline)
-    while True:
-        try:
-            piece = context.run(next, pieces)
-        except StopIteration:
-            return
-        yield piece
 
 
 # -- the seam ---------------------------------------------------------------------------------
@@ -222,68 +174,6 @@ def _translated(exc: Exception) -> LLMError:
     if "Timeout" in name:
         return LLMTimeout(f"LLM request timed out: {name}: {exc}")
     return LLMError(f"LLM request failed: {name}: {exc}")
-
-
-# -- the shipped fake -------------------------------------------------------------------------
-@dataclass
-class Scripted:
-    """One reply of :class:`FakeChat`: text (or a structured answer), a failure, a delay."""
-
-    reply: str | dict[str, Any] | BaseModel | Exception = ""
-    delay: float = 0.0
-
-
-class FakeChat:
-    """A real :class:`ChatModel` fed by the test: ``enqueue`` replies, read ``calls`` after.
-
-    With nothing queued it answers ``default``. A delay longer than the call's ``timeout``
-    raises :class:`LLMTimeout` after the timeout (a hanging model, without sleeping longer)."""
-
-    def __init__(self, *replies: Scripted | str, default: str = "ok") -> None:
-        self.queue: deque[Scripted] = deque()
-        self.default = default
-        self.calls: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
-        for reply in replies:
-            self.enqueue(reply)
-
-    def warm_up(self) -> None:
-        return None
-
-    def enqueue(self, reply: Scripted | str | Exception, *, delay: float = 0.0) -> None:
-        self.queue.append(reply if isinstance(reply, Scripted) else Scripted(reply, delay))
-
-    def _next(self, kind: str, system: str, user: str, timeout: float | None) -> Any:
-        with self._lock:
-            self.calls.append({"kind": kind, "system": system, "user": user, "timeout": timeout})
-            scripted = self.queue.popleft() if self.queue else Scripted(self.default)
-        if scripted.delay:
-            wait = scripted.delay if timeout is None else min(scripted.delay, timeout)
-            time.sleep(wait)
-            if timeout is not None and scripted.delay > timeout:
-                raise LLMTimeout("fake model timed out")
-        if isinstance(scripted.reply, Exception):
-            raise scripted.reply
-        return scripted.reply
-
-    def stream(self, system: str, user: str, *, timeout: float | None = None) -> Iterator[str]:
-        reply = self._next("stream", system, user, timeout)
-        text = reply if isinstance(reply, str) else json.dumps(_plain(reply))
-        yield from re.findall(r"\S+\s*|\s+", text)
-
-    def structured(
-        self, system: str, user: str, schema: type[S], *, timeout: float | None = None
-    ) -> S:
-        reply = self._next("structured", system, user, timeout)
-        try:
-            data = json.loads(reply) if isinstance(reply, str) else _plain(reply)
-            return schema.model_validate(data)
-        except ValueError as exc:
-            raise LLMError(f"unusable structured answer: {exc}") from exc
-
-
-def _plain(reply: Any) -> Any:
-    return reply.model_dump() if isinstance(reply, BaseModel) else reply
 
 
 # -- the guard --------------------------------------------------------------------------------

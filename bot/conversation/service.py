@@ -42,7 +42,7 @@ from bot.store.records import Conversation, Ticket
 from bot.store.tickets import TicketStore
 from bot.triage import signals
 from bot.triage.models import TriageResult
-from retrieval.llm import Deadline, with_deadline
+from retrieval.deadline import Deadline, with_deadline
 
 log = logging.getLogger("deskbot.conversation")
 
