@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 
 from bot.triage import signals as s
-from bot.triage.lexicon import DEVICE, DEVICE_LABEL, OS_LABEL, PLATFORMS, spaced
+from bot.triage.environment import device_of, os_version_of, platforms
+from bot.triage.lexicon import spaced
 from bot.triage.logs import error_codes, error_lines, log_lines
 from bot.triage.models import BugFields
 from bot.triage.sections import (
@@ -20,10 +21,11 @@ from bot.triage.sections import (
     sections,
     strip_placeholders,
 )
+from bot.triage.sections import clipped as _short
+from bot.triage.sections import word_count as _words
 from bot.triage.versions import (
     SdkVersion,
     bracketed_version,
-    os_versions,
     plausible_os_version,
     sdk_versions,
 )
@@ -118,18 +120,7 @@ _IMPACT = re.compile(
     r"(?<!\d)\d{1,3}\s*%\s*(?:的)?(?:用户|设备)|从(?:昨天|今天|前天|上周|\d{1,2}\s*[点号日月])\S{0,10}开始"
 )
 _ATTACHMENT_HEAD = 16 * 1024
-_CHECKBOX_UNCHECKED = re.compile(r"(?m)^\s*[-*]\s*\[ \][^\n]*$")
 _MARKUP = re.compile(r"\*\*|__|^\s{0,3}#{1,6}\s*", re.M)
-
-
-def _words(value: str) -> int:
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", value))
-    return len(re.findall(r"[A-Za-z0-9_]+", value)) + cjk // 2
-
-
-def _short(value: str, limit: int = 600) -> str:
-    value = re.sub(r"[ \t]+", " ", value.strip())
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 # "【问题描述】：", "问题：" before a summary, "急急急！！！" in front of it
@@ -258,54 +249,13 @@ def _actual(
     return None
 
 
-def _platforms(text: str) -> str | None:
-    scan = _CHECKBOX_UNCHECKED.sub("", text)
-    found = [name for name, pattern in PLATFORMS if pattern.search(scan)]
-    return ", ".join(found[:3]) if found else None
-
-
-_DEVICE_INLINE = re.compile(
-    r"(?:机型|设备型号|手机型号|设备)[ \t]*[:：][ \t]*(?P<v>[^，,。；;\n]{2,30})"
-)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# "机型：小米 13，Android 14，SDK 版本 4.2.1": the SDK version written on the device's line
-_OTHER_FACT = re.compile(r"(?i)\bsdk\b|版本|\bversion\b")
 # A stack frame or a library path implies a platform but does not name it
 # ("apex/com.android.runtime/lib64/bionic/libc.so (abort+180)").
 _FRAME_LINE = re.compile(
     r"(?m)^[ \t]*(?:at\s+[\w$.<>/]+[.(]|#\d+\s+(?:pc\s+)?0x|\d+\s+[\w.-]+\s+0x[0-9a-f]{6,}|"
     r"=?/?(?:[\w.-]+/){2,}[\w.+-]+\.(?:so|dylib|dll|apk)\b)[^\n]*$"
 )
-
-
-def _device(labels: list[Labelled], parts: list[Section], text: str) -> str | None:
-    value = label_matching(labels, DEVICE_LABEL) or section_matching(parts, DEVICE_LABEL)
-    first = value.splitlines()[0].strip().lstrip("-*• ").strip() if value else ""
-    # a "Device Info" heading holds label lines, not a model name
-    labelled = bool(re.match(r"[-*]?\s*[\w ]{1,30}[:：]", first))
-    # "iPhone 14 Pro，iOS 16.3": the OS version has its own field
-    first = ", ".join(
-        part
-        for part in re.split(r"[，,；;、]\s*", first)
-        if part and not os_versions(part) and not _OTHER_FACT.search(part)
-    ).strip()
-    if first and not labelled and not re.fullmatch(r"(?i)all|any|所有|全部|各种", first):
-        return _short(first, 80)
-    inline = _DEVICE_INLINE.search(text)
-    if inline and not is_empty_value(inline.group("v")):
-        return _short(inline.group("v").strip(), 80)
-    match = DEVICE.search(text)
-    return match.group(0) if match else None
-
-
-def _os_version(labels: list[Labelled], parts: list[Section], text: str) -> str | None:
-    found = os_versions(text)
-    if found:
-        return ", ".join(found[:3])
-    value = label_matching(labels, OS_LABEL) or section_matching(parts, OS_LABEL)
-    if value and re.search(r"\d", value) and _words(value) <= 6:
-        return _short(value.splitlines()[0], 60)
-    return None
 
 
 def _impact(parts: list[Section], labels: list[Labelled], text: str) -> str | None:
@@ -390,22 +340,22 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     # a Chinese report names its platform in its narrative; a library path in the pasted
     # crash ("apex/com.android.runtime/…/libc.so") implies one without naming it
     named_in = _FRAME_LINE.sub("", plain) if _CJK.search(plain) else plain
-    platform = _platforms(named_in) or (_platforms(attached) if attached else None)
+    platform = platforms(named_in) or (platforms(attached) if attached else None)
     os_version = (
-        _os_version(labels, parts, plain)
+        os_version_of(labels, parts, plain)
         or bracket_os
-        or (_os_version([], [], attached) if attached else None)
+        or (os_version_of([], [], attached) if attached else None)
     )
     if not platform and os_version:
         # "ios9", "API 30": the OS names the platform even when no platform word matched
-        platform = _platforms(os_version.replace("Android API", "Android"))
+        platform = platforms(os_version.replace("Android API", "Android"))
     return BugFields(
         summary=summary,
         sdk=(named or sdk_name),
         sdk_version=versions[0].version if versions else None,
         platform=platform,
         os_version=os_version,
-        device=_device(labels, parts, plain),
+        device=device_of(labels, parts, plain),
         repro_steps=_repro(parts, labels, strip_placeholders(full)),
         expected=_expected(parts, labels, plain),
         actual=_actual(parts, labels, plain, summary),

@@ -261,3 +261,15 @@ def label_matching(lines: list[Labelled], pattern: re.Pattern[str]) -> str | Non
         if pattern.search(line.label) and not is_empty_value(line.value):
             return line.value
     return None
+
+
+def word_count(value: str) -> int:
+    """Words in ``value``, two Chinese characters counting as one."""
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", value))
+    return len(re.findall(r"[A-Za-z0-9_]+", value)) + cjk // 2
+
+
+def clipped(value: str, limit: int = 600) -> str:
+    """``value`` with runs of blanks made one, cut to ``limit`` characters with an ellipsis."""
+    value = re.sub(r"[ \t]+", " ", value.strip())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
