@@ -11,7 +11,15 @@ import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from bot.config.channels import (
+    DocsSource,
+    EmailChannel,
+    NotificationsConfig,
+    WebConfig,
+)
+from bot.config.channels import Strict as _Strict
 
 Tier = Literal["free", "basic", "pro", "enterprise"]
 Priority = Literal["P1", "P2", "P3", "P4"]
@@ -30,10 +38,6 @@ class RefError(ValueError):
     def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
         super().__init__(message)
         self.loc = loc
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _check_zone(value: str) -> str:
@@ -219,60 +223,6 @@ class Account(_Strict):
     targets: dict[Priority, TargetOverride] = Field(default_factory=dict)
 
     _tz = field_validator("timezone")(lambda cls, v: _check_zone(v))
-
-
-class WebConfig(_Strict):
-    public_questions: bool = True
-    contact_form: bool = Field(
-        default=True,
-        description="Visitors without an account may leave name, e-mail and problem; the "
-        "ticket opens on the organisation's default account.",
-    )
-    trusted_user_header: str | None = Field(
-        default=None, description="Header set by a trusted reverse proxy naming the staff user."
-    )
-    token_secret_env: str | None = None
-
-
-class EmailChannel(_Strict):
-    """The support mailbox as customers see it (connections and passwords are settings)."""
-
-    address: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="support@your.domain")
-    name: str = Field(default="Support", description="The From name of our replies.")
-
-
-class DocsSource(_Strict):
-    path: str
-    base_url: str | None = None
-    product: str | None = None
-
-
-WebhookEvent = Literal["escalation", "ticket_opened", "digest"]
-_ESCALATION_ONLY: tuple[WebhookEvent, ...] = ("escalation",)
-
-
-class WebhookTarget(_Strict):
-    """A generic JSON POST of every escalation (and new ticket) to ``url``."""
-
-    url: str = Field(pattern=r"^https?://")
-    events: list[WebhookEvent] = Field(default_factory=lambda: list(_ESCALATION_ONLY))
-    secret_env: str | None = Field(
-        default=None, description="Environment variable holding an HMAC signing secret."
-    )
-
-
-class PagerDutyConfig(_Strict):
-    """PagerDuty Events API v2; the routing key comes from the environment."""
-
-    routing_key_env: str = "PAGERDUTY_ROUTING_KEY"
-    url: str = "https://events.pagerduty.com/v2/enqueue"
-    min_level: int = Field(default=2, ge=0, description="Ladder level from which to page.")
-
-
-class NotificationsConfig(_Strict):
-    webhooks: list[WebhookTarget] = Field(default_factory=list)
-    pagerduty: PagerDutyConfig | None = None
-    max_attempts: int = Field(default=8, ge=1)
 
 
 class Organisation(_Strict):

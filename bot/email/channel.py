@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.clock import Clock, utc_now
-from bot.config.model import EmailChannel
+from bot.config.channels import EmailChannel
 from bot.email.compose import Outgoing, new_message_id, reply_subject
 from bot.email.transport import EmailTransport
 from bot.errors import NotFound

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from html import escape
 from typing import Any
 
-from bot.config.model import EmailChannel
+from bot.config.channels import EmailChannel
 
 OUR_PREFIX = "deskbot."
 _KEY_IN_SUBJECT = re.compile(r"\[([A-Z][A-Z0-9]{1,9}-\d+)\]")

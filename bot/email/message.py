@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from bot.config.model import EmailChannel
+from bot.config.channels import EmailChannel
 from bot.conversation.types import Upload
 from bot.email.compose import is_ours
 

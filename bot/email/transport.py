@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.config.model import EmailChannel
+from bot.config.channels import EmailChannel
 from bot.email.compose import Outgoing, build, new_message_id
 from bot.email.smtp import Mailer
 from bot.errors import NotFound

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from bot.config.model import PagerDutyConfig
+from bot.config.channels import PagerDutyConfig
 from bot.notify import DeliveryError
 from bot.notify.webhook import SecretLookup, post_json
 from bot.settings import secret_from_env

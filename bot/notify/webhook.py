@@ -24,7 +24,7 @@ import httpx
 from pydantic import SecretStr
 
 from bot import __version__
-from bot.config.model import WebhookTarget
+from bot.config.channels import WebhookTarget
 from bot.notify import DeliveryError
 from bot.settings import secret_from_env
 from bot.store.records import OutboxItem

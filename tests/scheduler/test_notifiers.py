@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.config.model import PagerDutyConfig, WebhookTarget
+from bot.config.channels import PagerDutyConfig, WebhookTarget
 from bot.notify import DeliveryError
 from bot.notify.log import LogNotifier
 from bot.notify.pagerduty import PagerDutyNotifier

@@ -151,7 +151,7 @@ def test_transports_handed_in_replace_the_built_ones(
 def test_webhook_and_pagerduty_transports_come_from_the_config(
     settings: Settings, database: Database, example_config: OrgConfig
 ) -> None:
-    from bot.config.model import NotificationsConfig, PagerDutyConfig, WebhookTarget
+    from bot.config.channels import NotificationsConfig, PagerDutyConfig, WebhookTarget
 
     config = example_config.model_copy(
         update={

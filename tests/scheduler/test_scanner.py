@@ -247,7 +247,7 @@ def test_only_due_tickets_are_loaded(ctx: AppContext, scanner: SlaScanner) -> No
 
 
 def test_deliveries_per_transport(ctx: AppContext) -> None:
-    from bot.config.model import NotificationsConfig, PagerDutyConfig, WebhookTarget
+    from bot.config.channels import NotificationsConfig, PagerDutyConfig, WebhookTarget
 
     config = ctx.config.model_copy(
         update={

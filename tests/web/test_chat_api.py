@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.config.model import WebConfig
+from bot.config.channels import WebConfig
 from bot.context import AppContext
 from bot.errors import ServiceUnavailable
 from bot.web import signing

@@ -11,7 +11,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.config.model import WebConfig
+from bot.config.channels import WebConfig
 from bot.context import AppContext
 from bot.passwords import hash_password
 from bot.web import signing

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from bot.config.model import WebConfig
+from bot.config.channels import WebConfig
 from bot.context import AppContext
 from bot.store.notifications import Delivery, EscalationStep
 from bot.store.records import Ticket
