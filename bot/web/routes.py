@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.web import apidocs, chat, docs, insights, pages, staff, tickets
+from bot.web import apidocs, chat, docs, insights, pages, sessions, staff, tickets
 
 router = APIRouter()
 for part in (
+    sessions.router,
     chat.router,
     docs.router,
     tickets.router,
