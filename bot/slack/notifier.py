@@ -58,11 +58,11 @@ from bot.errors import DeskbotError, NotFound
 from bot.notify import DeliveryError
 from bot.notify.texts import customer_language
 from bot.sla_setup import rotation_for
-from bot.slack.blocks import Block, without_buttons
+from bot.slack.blocks import Block
 from bot.slack.cards import escalation_card, ping_reply, ticket_card
 from bot.slack.client import SERVICE, delivery_error
 from bot.slack.history import CardFacts, card_facts
-from bot.slack.progress import status_line
+from bot.slack.progress import customer_copy
 from bot.slack.rating import request_blocks
 from bot.store.conversations import ConversationStore
 from bot.store.records import OutboxItem, Ticket
@@ -72,7 +72,6 @@ from bot.store.tickets import TicketStore
 log = logging.getLogger("deskbot.slack.notifier")
 _USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9-]{2,}$")
-STATUS_BLOCK = "deskbot_ticket_status"
 MAX_COPIES = 40  # copies re-rendered per refresh (the card's, then the latest pings')
 # Errors of a copy that is gone for good: deleted, or in an archived channel.
 _GONE = {"message_not_found", "cant_update_message", "channel_not_found", "is_archived"}
@@ -349,24 +348,12 @@ class SlackNotifier:
                 raise error from exc
 
     def _customer_copy(self, copy: SlackPost, ticket: Ticket) -> tuple[str, list[Block]]:
-        """The ticket's message in the customer's thread with its status line brought up to
-        date (the conversation's own words above it stay as they were)."""
-        lang = str(copy.payload.get("lang") or self.lang(ticket))
-        blocks = [b for b in copy.payload.get("blocks") or [] if b.get("block_id") != STATUS_BLOCK]
         oncall = self.config.person(self.on_call() or "")
-        line = status_line(
-            ticket, config=self.config, lang=lang, now=self.clock(),
+        return customer_copy(
+            copy.payload, ticket, config=self.config, now=self.clock(),
+            lang=str(copy.payload.get("lang") or self.lang(ticket)),
             oncall=oncall.name if oncall else None,
         )  # fmt: skip
-        status: Block = {
-            "type": "context", "block_id": STATUS_BLOCK,
-            "elements": [{"type": "mrkdwn", "text": line}],
-        }  # fmt: skip
-        live = [b for b in blocks if b.get("type") == "actions"]
-        if not ticket.is_open:
-            live = []  # its buttons belonged to the open ticket
-        blocks = [*without_buttons(blocks), status, *live]
-        return str(copy.payload.get("text") or ticket.key), blocks
 
     # -- lookups -------------------------------------------------------------------------------
     def destination(self, target: str) -> str:

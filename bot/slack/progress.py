@@ -8,9 +8,11 @@ and App Home (the notices the customer gets are written by :mod:`bot.notify.text
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.config import OrgConfig
 from bot.dates import when_text, zone_text
+from bot.slack.blocks import Block, without_buttons
 from bot.store.records import ClockRecord, Ticket
 
 _CLOCK = {
@@ -102,3 +104,29 @@ def status_line(
         else (" An engineer will pick it up.")
     )
     return f"*{ticket.key}* is open.{on}{due}"
+
+
+STATUS_BLOCK = "deskbot_ticket_status"
+
+
+def customer_copy(
+    payload: dict[str, Any],
+    ticket: Ticket,
+    *,
+    config: OrgConfig,
+    now: dt.datetime,
+    lang: str,
+    oncall: str | None,
+) -> tuple[str, list[Block]]:
+    """The ticket's message in the customer's thread (``payload`` as it was posted) with its
+    status line brought up to date; the conversation's own words above it stay as they were."""
+    blocks = [b for b in payload.get("blocks") or [] if b.get("block_id") != STATUS_BLOCK]
+    line = status_line(ticket, config=config, lang=lang, now=now, oncall=oncall)
+    status: Block = {
+        "type": "context", "block_id": STATUS_BLOCK,
+        "elements": [{"type": "mrkdwn", "text": line}],
+    }  # fmt: skip
+    live = [b for b in blocks if b.get("type") == "actions"]
+    if not ticket.is_open:
+        live = []  # its buttons belonged to the open ticket
+    return str(payload.get("text") or ticket.key), [*without_buttons(blocks), status, *live]
