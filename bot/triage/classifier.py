@@ -45,6 +45,11 @@ def ticket_reference(text: str) -> str | None:
     return hashed.group(1) if hashed else None
 
 
+# A Markdown heading of an issue template ("## What did you do?") structures a report; its
+# question mark is the template's, not the reporter's.
+_HEADING = re.compile(r"(?m)(?:^|(?<=\s))#{1,6}[ \t]+[^\n#]*")
+
+
 def _concrete_failure(text: str) -> bool:
     """Whether ``text`` names a symptom beyond "出问题" / "bug"."""
     return any(
@@ -96,11 +101,14 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
         scores["outage"] = max(scores["outage"], scores["bug"] + 1)
     scores["feature"] += 2.5 * _count(s.FEATURE, text, 3)
     scores["feature"] += 3.5 if s.FEATURE_TITLE.search(head) else 0
-    scores["question"] += 2 * _count(s.QUESTION, text, 3)
+    asked, asked_head = _HEADING.sub(" ", text), _HEADING.sub(" ", head)
+    scores["question"] += 2 * _count(s.QUESTION, asked, 3)
     scores["question"] += (
-        3.5 if s.QUESTION_TITLE.search(head) or head.rstrip().endswith(("?", "？")) else 0
+        3.5
+        if s.QUESTION_TITLE.search(asked_head) or asked_head.rstrip().endswith(("?", "？"))
+        else 0
     )
-    scores["question"] += 0.5 * min(3, text.count("?") + text.count("？"))
+    scores["question"] += 0.5 * min(3, asked.count("?") + asked.count("？"))
     scores["question"] += 2.5 if s.USAGE_CONTEXT.search(text) else 0
     scores["question"] += 1 if s.WEAK_QUESTION.search(text) else 0
     if s.GREETING.search(text.strip()) or not text.strip():

@@ -208,12 +208,15 @@ FAILURE = _any(
     r"(?:error )?(?:code )?[A-Z]{1,5}-\d{3,6}\b",
     r"\bcrash\w*|\berror\w*|\bexception\b|\bfail\w*|\bbroken\b|\bbug\b|\bfreez\w*|\bfroze\b",
     r"\bhang\w*|\bstuck\b|\bnot working\b|\bdoesn'?t work|\bdoes not work|\bno effect\b",
-    r"\bdoes nothing\b|\bnot (?:being )?(?:called|fired|triggered|shown|received|delivered)\b",
+    r"\bdoes nothing\b|\bnot (?:being |getting )?(?:called|fired|triggered|shown|received|"
+    r"delivered|refreshed|renewed|updated|synced|synchroni[sz]ed|saved|displayed|rendered|"
+    r"played|restored|reconnected|released|cleared|invoked|emitted|notified|persisted)\b",
     r"\bnever (?:fires|arrives|starts|connects|called)\b|\bwrong\b|\bissue\b|\bproblem\b",
     r"\bthrow\w*|\bblack screen\b|\bno (?:audio|video|sound)\b|\b(?:401|403|500|502|503)\b",
     r"\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b|\bstopped \w+ing\b|\bno longer\b",
     r"\b(?:does not|doesn'?t|did not|didn'?t|is not|isn'?t) (?:work|change|update|play|show|"
-    r"appear|load|connect|join|receive|arrive|fire|trigger|get called|respond|stop|start)\w*",
+    r"appear|load|connect|join|receive|arrive|fire|trigger|get called|respond|stop|start|"
+    r"refresh|renew|sync|reconnect|render|display)\w*",
     r"\bnoise\b|\becho\b|\bdistort\w*|\bglitch\w*|\bflicker\w*|\bchoppy\b|\bgarbled\b",
     r"\b(?:are|is|were|was|get|got) lost\b|\bdata loss\b|\bleak\w*|\bvulnerab\w*",
     r"\bnot (?:arriving|working|showing|loading|connecting)\b|\b(?:is|are|went) down\b",
@@ -230,7 +233,8 @@ FAILURE = _any(
 )
 BUG_TEMPLATE = _any(
     r"describe the bug|to reproduce|steps to reproduce|\[bug\]|^bug\b|expected behaviou?r|"
-    r"actual (?:behaviou?r|results?)|what happened instead|bug description|bug report",
+    r"actual (?:behaviou?r|results?)|what happened instead|bug description|bug report|"
+    r"what did you (?:do|expect to see|see instead)\b",
     r"复现步骤|问题描述|期望结果|实际结果|当前现象|复现途径|复现概率",
 )
 FEATURE = _any(

@@ -15,7 +15,7 @@ _GREETING_HEAD = re.compile(
 # buttons. **Is your feature request related to a problem?", "Crashes on 4.4.2. 1."
 _TEMPLATE_TAIL = re.compile(
     r"\s+(?:#{1,6}\s|\*\*[^*]{0,80}[?？:：](?:\*\*|$))|(?<=[.!?。！？])\s+\d{1,2}\.\s*$|"
-    r"(?<=[.。])\s*【[^】]{1,20}】[:：]?\s*$|"
+    r"(?<=[.。])\s*【[^】]{1,20}】[:：]?\s*$|(?<=[.。])\s*(?:【[^】]{0,20}】[-\s:：]*)*【[^】]*$|"
     # GitHub's default issue templates' prompts, their markup already gone
     r"(?i:(?<=[.!?])\s+(?:is your feature request related to a problem|describe the (?:bug|"
     r"solution)|what did you (?:do|expect)|to reproduce\b|steps to reproduce\b).*$)"

@@ -314,6 +314,13 @@ def test_a_title_then_the_story_is_one_report(ctx: AppContext) -> None:
     assert reply.ticket.subject == "Tokens are not refreshed on startup"
 
 
+def test_a_title_run_into_its_template_starts_the_report(ctx: AppContext) -> None:
+    """ "Tokens not refreshed on startup. ## What did you do?": the heading's question mark is
+    the template's; the developer reported a failure and is asked for what is missing."""
+    first = _chat(ctx).say("Tokens not refreshed on startup. ## What did you do?")
+    assert first.kind == "follow_up", first.text
+
+
 def test_follow_ups_link_the_published_log_page_in_the_users_language(ctx: AppContext) -> None:
     english = _chat(ctx, ref="en").say("The iOS app crashes when I leave a room")
     assert "https://docs.nimbus.example/docs/troubleshooting/collect-logs" in english.text

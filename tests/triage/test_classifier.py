@@ -37,6 +37,14 @@ import pytest
         ("Any update on SUP-1042?", "status"),
         ("工单 SUP-77 现在进展如何？", "status"),
         ("thanks!", "other"),
+        # "X not <done>" states a failure
+        ("Expired token not refreshed on startup", "bug"),
+        ("Messages not synced after reconnect", "bug"),
+        ("The token does not refresh after restart", "bug"),
+        ("Is the token refreshed automatically?", "question"),
+        # a template's Markdown heading asks nothing: the title before it is the report
+        ("Remote video frozen after rejoin. ## What did you do?", "bug"),
+        ("## How do I renew the token?", "question"),
     ],
 )
 def test_kinds(triage: Any, text: str, kind: str) -> None:

@@ -133,6 +133,8 @@ def test_i_dont_know_is_an_answer() -> None:
         ),
         (["App crashes on latest version 4.4.2. 1."], "App crashes on latest version 4.4.2."),
         (["The app crashes on Android 7."], "The app crashes on Android 7."),
+        # a template cut off after the title: "【Android】-【4." is no part of the problem
+        (["【问题】：推送收不到. 【Android】-【4."], "推送收不到."),
     ],
 )
 def test_the_subject_is_the_problem_never_a_greeting_or_a_heading(
