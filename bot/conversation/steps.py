@@ -242,6 +242,7 @@ class Steps:
         assert ticket is not None
         decision: IntakeDecision | None = None
         report = ctx.state.report
+        before = list(report.declined) if report is not None else []
         if report is not None and report.opened:
             decision = self.intake.step(report, ctx.turn.text, attachments=ctx.turn.attachments)
         ticket, added = self.requests.add_detail(
@@ -255,10 +256,12 @@ class Steps:
             )
         else:
             text = say("ticket_added", ctx.lang, key=ticket.key)
-        if summary.missing:
-            more = say(
-                "ticket_opened_more", ctx.lang, fields=field_words(summary.missing, ctx.lang)
-            )
+        declined = report.declined if report is not None else []
+        if now_declined := [m for m in declined if m not in before and m in summary.missing]:
+            text = say("ticket_without", ctx.lang, fields=field_words(now_declined, ctx.lang))
+        # what they said they cannot send ("no logs, sorry") is not asked for again
+        if wanted := [m for m in summary.missing if m not in declined]:
+            more = say("ticket_opened_more", ctx.lang, fields=field_words(wanted, ctx.lang))
             text = f"{text} {more}"
         return ctx.reply("ticket_updated", "\n\n".join([text, *ctx.turn.notes]), ticket=summary)
 

@@ -101,6 +101,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Thanks — I've added this to {key}.",
         "zh": "谢谢，已补充到工单 {key}。",
     },
+    "ticket_without": {
+        "en": "No problem — the ticket goes ahead without {fields}; if the engineer needs them, "
+        "they will ask here.",
+        "zh": "没关系，工单会先按现有信息处理；如果工程师需要{fields}，会在这里联系您。",
+    },
     "ticket_added_fields": {
         "en": "Thanks — I've added this to {key} ({fields}).",
         "zh": "谢谢，已补充到工单 {key}（{fields}）。",

@@ -320,5 +320,7 @@ REFUSE_LOGS = _any(
     r"give|attach|upload|get) (?:the |any |you )?(?:logs?|log files?)\b",
     r"\bno logs?\b|\bdon'?t have (?:any )?logs?\b|\bwithout logs?\b|\blogs? (?:are|"
     r"is) not available\b",
-    r"没有日志|无日志|不方便(?:提供|给)?日志|日志(?:没有|拿不到|无法提供)|不能提供日志",
+    r"没有日志|无日志|不方便(?:提供|给)?日志|不能提供日志|"
+    r"日志(?:暂时|现在|目前|一时|这边)?(?:没有|拿不到|取不到|导不出|无法(?:提供|获取|导出)|"
+    r"提供不了|给不了)",
 )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
+import pytest
+
 from bot.context import AppContext
 from bot.conversation.factory import build_conversation
 from bot.conversation.service import ConversationService
@@ -97,6 +99,37 @@ def test_after_the_ticket_the_chat_stays_useful(ctx: AppContext) -> None:
     detail = chat.say("It also happens on a Galaxy S23 with Android 13")
     assert detail.kind == "ticket_updated" and key in detail.text
     assert len(ctx.tickets.events(ctx.tickets.get(key).id)) > events_before
+
+
+@pytest.mark.parametrize(
+    ("account", "report", "no_logs", "asks_again"),
+    [
+        ("acme-games", REPORT, "I can't get the logs right now", "send logs"),
+        (
+            "tianqi-health",
+            ["iOS 端升级到 4.3.0 后对方画面卡住不动",
+             "复现步骤：1. 两台手机进房 2. 一方切到后台再回来 3. 对方画面定格。iOS 17.5"],
+            "日志暂时拿不到",
+            "补充日志",
+        ),
+    ],
+)  # fmt: skip
+def test_logs_said_to_be_unavailable_after_the_ticket_are_not_asked_for_again(
+    ctx: AppContext, account: str, report: list[str], no_logs: str, asks_again: str
+) -> None:
+    chat = _chat(ctx, account=account)
+    for text in report:
+        reply = chat.say(text)
+    assert reply.ticket is not None and "logs" in reply.ticket.missing, reply.text
+    declined = chat.say(no_logs)
+    assert declined.kind == "ticket_updated"
+    assert asks_again not in declined.text and (
+        "without logs" in declined.text or "没关系" in declined.text
+    )
+    later = chat.say(
+        "It also happens on a second device" if account == "acme-games" else "安卓端没有这个问题"
+    )
+    assert later.kind == "ticket_updated" and asks_again not in later.text
 
 
 def test_a_different_problem_after_a_ticket_starts_a_second_report(ctx: AppContext) -> None:
