@@ -117,7 +117,11 @@ class Steps:
 
     def _status_of(self, ctx: TurnContext, ticket: Ticket, account: Account) -> Reply:
         summary = self.requests.summary(ticket)
-        text = ticket_lines(summary, ctx.lang)
+        report = ctx.state.report
+        followed = ctx.ticket is not None and ctx.ticket.id == ticket.id
+        declined = report.declined if report is not None and report.opened and followed else []
+        # no reminder of what the reporter said they cannot send
+        text = ticket_lines(summary, ctx.lang, missing=not set(summary.missing) <= set(declined))
         others = [t.key for t in self.requests.open_tickets(account) if t.id != ticket.id]
         if others:
             keys = ", ".join(others[:5])

@@ -130,6 +130,9 @@ def test_logs_said_to_be_unavailable_after_the_ticket_are_not_asked_for_again(
         "It also happens on a second device" if account == "acme-games" else "安卓端没有这个问题"
     )
     assert later.kind == "ticket_updated" and asks_again not in later.text
+    status = chat.say("status" if account == "acme-games" else "工单进度如何？")
+    assert status.kind == "status" and "logs" not in status.text.split("\n")[-1]
+    assert "日志" not in status.text
 
 
 def test_a_different_problem_after_a_ticket_starts_a_second_report(ctx: AppContext) -> None:
