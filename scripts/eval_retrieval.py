@@ -42,7 +42,7 @@ CITED_PASSAGES = 3  # what an extractive answer quotes (retrieval.answer.EXTRACT
 
 
 def default_corpus_roots() -> list[Path]:
-    roots = []
+    roots = [ROOT]  # the sample knowledge base `make run` serves: corpus "knowledge_base"
     for base in (ROOT.parent, ROOT.parent.parent):
         roots += [base / "shared" / "corpora", base / "evalcorpora"]
     return [r for r in roots if r.is_dir()]
