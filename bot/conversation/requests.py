@@ -16,6 +16,7 @@ from bot.errors import NotFound
 from bot.store.attachments import AttachmentStore
 from bot.store.records import Conversation, Message, NewTicket, Ticket
 from bot.store.tickets import TicketFilter, TicketStore
+from bot.triage.followup import language
 from bot.triage.intake import IntakeDecision, IntakeSession
 from bot.triage.models import Attachment, TriageResult
 from bot.triage.subject import subject_line
@@ -90,6 +91,7 @@ class TicketRequests:
                 subject=session.subject,
                 attachments=session.attachment_names,
                 messages=conv.messages,
+                lang=session.lang,
             ),
             **_refs(inbound),
         )
@@ -118,7 +120,7 @@ class TicketRequests:
             requester_name=inbound.user_name,
             conversation_id=conv.id,
             stage="new",
-            body=question_body(question, conv.messages),
+            body=question_body(question, conv.messages, language(question)),
             **_refs(inbound),
         )
         return self._open(conv, new, attachment_ids, now=now)
@@ -150,7 +152,7 @@ class TicketRequests:
             conversation_id=conv.id,
             stage=COMMERCIAL_STAGE if commercial else "new",
             assignee_id=account.csm if commercial else None,
-            body=question_body(text, conv.messages),
+            body=question_body(text, conv.messages, language(text)),
             **_refs(inbound),
         )
         return self._open(conv, new, (), now=now)
@@ -180,14 +182,14 @@ class TicketRequests:
             subject = session.subject
             body = report_body(
                 decision.fields, subject=subject, attachments=session.attachment_names,
-                messages=messages,
+                messages=messages, lang=session.lang,
             )  # fmt: skip
             missing = list(decision.missing)
         else:
             fields, kind, priority, missing = {}, "question", "P4", []
             reason = "contact form from a visitor without an account"
             subject = _first_line(text) or "Contact request"
-            body = question_body(text, messages)
+            body = question_body(text, messages, language(text))
         body = f"**From:** {name}, {company}\n\n{body}"
         new = NewTicket(
             account_id=account.id, kind=kind, priority=priority, priority_reason=reason,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.store.records import Ticket, TicketEvent
+from bot.triage.numbering import one_per_line
 
 REPORT_FIELDS = ("sdk", "sdk_version", "platform", "os_version", "device", "repro_steps",
                  "expected", "actual", "logs", "impact")  # fmt: skip
@@ -54,7 +55,7 @@ def ticket_summary(ticket: Ticket, events: Sequence[TicketEvent]) -> SummaryView
     return SummaryView(
         problem=problem or ticket.subject,
         facts=facts,
-        steps=text(fields.get("repro_steps"), numbered=True),
+        steps=one_per_line(text(fields.get("repro_steps"), numbered=True)),
         expected=text(fields.get("expected")),
         actual=text(fields.get("actual")),
         impact=text(fields.get("impact")),

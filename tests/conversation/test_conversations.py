@@ -225,6 +225,14 @@ def test_a_chinese_conversation_is_chinese_throughout(ctx: AppContext) -> None:
             if w in reply.text
         ]
         assert not english, (english, reply.text)
+    opened = next(r for r in replies if r.ticket is not None)
+    assert opened.ticket is not None
+    ticket = ctx.tickets.get(opened.ticket.key)
+    body = ctx.tickets.events(ticket.id)[0].body or ""
+    # the engineer reads the report in the language it was written in, steps one per line
+    assert body.startswith("**问题:**") and "#### 沟通记录" in body
+    assert "**复现步骤:**\n1. 两人进房\n2. 按 Home 键\n3. 再打开 App" in body
+    assert "Problem" not in body and "asked for" not in body
 
 
 def test_the_ticket_takes_each_fact_from_where_the_report_states_it(ctx: AppContext) -> None:

@@ -1,0 +1,32 @@
+"""Numbered steps written inline ("1. join 2. go to background 3. come back") set out one per
+line, so that Markdown shows a list of steps, not one item holding them all."""
+
+from __future__ import annotations
+
+import re
+
+# A step number: "2." "2、" "2)" "2）" after a space or CJK punctuation, not inside "4.3.0".
+_NUMBER = re.compile(r"(?:(?<=\s)|(?<=[。；;，,：:]))(\d{1,2})\s*[.、)）](?!\d)\s*")
+
+
+def one_per_line(text: str) -> str:
+    """``text`` with inline numbered steps on lines of their own; unchanged unless the numbers
+    run 1, 2, 3… in order (a version "4.3.0" or a count "2 users" is never a step)."""
+    if "\n" in text.strip() and re.search(r"(?m)^\s*2\s*[.、)）]", text):
+        return text  # already one per line
+    head = re.match(r"\s*1\s*[.、)）](?!\d)\s*", text)
+    begin = head.end() if head else 0
+    expected, cuts = 2, []
+    for match in _NUMBER.finditer(text, begin):
+        if int(match.group(1)) == expected:
+            cuts.append(match)
+            expected += 1
+    # "1." may have been cut off with a "Steps:" label; then "2." and "3." must both follow
+    if len(cuts) < (1 if head else 2):
+        return text
+    items, start = [], begin
+    for match in cuts:
+        items.append(text[start : match.start()].strip())
+        start = match.end()
+    items.append(text[start:].strip())
+    return "\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1))

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.triage.numbering import one_per_line
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        (
+            "1. join a room with 2 users 2. press home 3. reopen on SDK 4.3.0",
+            ["1. join a room with 2 users", "2. press home", "3. reopen on SDK 4.3.0"],
+        ),
+        ("1、进房；2、退出；3、崩溃", ["1. 进房；", "2. 退出；", "3. 崩溃"]),
+        # "1." cut off with the "Steps:" label: 2 and 3 must both follow
+        ("两台手机进房 2. 切到后台 3. 画面定格", ["1. 两台手机进房", "2. 切到后台", "3. 画面定格"]),
+        ("1) open 2) close", ["1. open", "2. close"]),
+    ],
+)
+def test_inline_steps_go_one_per_line(text: str, lines: list[str]) -> None:
+    assert one_per_line(text).split("\n") == lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. upgrade to 4.3.0 and join",  # one step, a version inside
+        "join with 2. users",  # no run of numbers
+        "1. a\n2. b",  # already a list
+        "we upgraded to 4.3.0 2 days ago",
+    ],
+)
+def test_anything_else_is_left_as_written(text: str) -> None:
+    assert one_per_line(text) == text
