@@ -171,7 +171,7 @@ def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
         requester=names.requester,
         summary=ticket_summary(found, events),
         duplicates=suggestions(found, _same_account_open(ctx, found)),
-        reason=reason_text(found),
+        reason=reason_text(found, page_language(request)),
         clocks=[(clock_view(c, now=now), clock_plan(c)) for c in found.clocks],
         timeline=staff_timeline(events, ctx.notifications.escalations(found.id)),
         attachments=ctx.attachments.for_ticket(found.id),

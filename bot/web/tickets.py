@@ -188,7 +188,8 @@ def ticket_page(key: str, request: Request, ctx: ContextDep) -> Response:
     except NotFound:
         return page(request, "not_found.html", status=404)
     t = texts(page_language(request), "customer")
-    return page(request, "ticket.html", **ticket_values(ctx, ticket, t=t))
+    values = ticket_values(ctx, ticket, t=t, lang=page_language(request))
+    return page(request, "ticket.html", **values)
 
 
 @router.post("/tickets/{key}/comment", include_in_schema=False)
@@ -233,7 +234,7 @@ async def _comment(ctx: AppContext, me: Principal, key: str, body: str, parts: l
     return ctx.desk.customer_reply(ticket, author=me.name or me.user, body=body, now=now)
 
 
-def ticket_values(ctx: AppContext, ticket: Ticket, *, t: Any) -> dict[str, Any]:
+def ticket_values(ctx: AppContext, ticket: Ticket, *, t: Any, lang: str = "en") -> dict[str, Any]:
     """What the customer ticket page shows; times in the account's zone."""
     now = dt.datetime.now(dt.UTC)
     names = ticket_names(ctx.config, ctx.conversations, ticket)
@@ -245,7 +246,7 @@ def ticket_values(ctx: AppContext, ticket: Ticket, *, t: Any) -> dict[str, Any]:
         "steps": upgrade_steps(ticket) if ticket.kind == "upgrade" else [],
         "attachments": ctx.attachments.for_ticket(ticket.id),
         "account": ctx.config.account(ticket.account_id),
-        "reason": reason_text(ticket),
+        "reason": reason_text(ticket, lang),
         "who": lambda item: names.name(item.actor, item.actor_kind),
         "names": lambda targets: recipient_names(ctx.config, targets, t),
     }

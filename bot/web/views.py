@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot import dates
 from bot.store.records import ClockRecord, Escalation, Ticket, TicketEvent
 from bot.web.dates import aware
+from bot.web.reasons import reason_in
 
 if TYPE_CHECKING:
     from bot.config import OrgConfig
@@ -107,9 +108,10 @@ def queue_order(tickets: list[Ticket]) -> list[Ticket]:
     return sorted(tickets, key=lambda t: (breach_at(t) or far, -t.id))
 
 
-def reason_text(ticket: Ticket) -> str:
-    """The priority reason without a leading 'P4:' (the page shows the priority beside it)."""
-    return _PRIORITY_PREFIX.sub("", ticket.priority_reason or "").strip()
+def reason_text(ticket: Ticket, lang: str = "en") -> str:
+    """The priority reason without a leading 'P4:' (the page shows the priority beside it),
+    in ``lang`` where it is triage's own wording."""
+    return reason_in(_PRIORITY_PREFIX.sub("", ticket.priority_reason or "").strip(), lang)
 
 
 @dataclass(frozen=True)

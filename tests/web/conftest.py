@@ -72,7 +72,9 @@ def open_ticket(web_ctx: AppContext) -> Callable[..., Ticket]:
             priority=str(extra.pop("priority", "P2")),
             subject=str(extra.pop("subject", "Android crash on join")),
             requester=f"dev@{account}",
-            priority_reason="a core feature is broken for some users",
+            priority_reason=str(
+                extra.pop("priority_reason", "a core feature is broken for some users")
+            ),
             missing=["sdk_version"],
             body="The app **crashes** when joining a room. <img src=x onerror=alert(1)>",
             **extra,  # type: ignore[arg-type]

@@ -112,6 +112,21 @@ def test_ticket_page_follows_the_browser_language(
         f"/tickets/{ticket.key}", headers={"Accept-Language": "zh-CN,zh;q=0.9"}
     ).text
     assert "首次响应" in html and "还需要您提供" in html
+    # a reason typed by a person stays as written
+    assert "a core feature is broken for some users" in html
+
+
+def test_triage_reasons_read_in_chinese_on_a_chinese_page(
+    clients: ClientFactory, open_ticket: Callable[..., Ticket]
+) -> None:
+    ticket = open_ticket(
+        "pixelpals", priority_reason="P2: crash, core feature broken, regression (pro plan)"
+    )
+    customer = clients(account="pixelpals")
+    zh = customer.get(f"/tickets/{ticket.key}", headers={"Accept-Language": "zh-CN"}).text
+    assert "崩溃，核心功能不可用，版本回归（专业版）" in zh
+    en = customer.get(f"/tickets/{ticket.key}", headers={"Accept-Language": "en-US"}).text
+    assert "crash, core feature broken, regression (pro plan)" in en
 
 
 def test_upgrade_tickets_show_their_stages(
