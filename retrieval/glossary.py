@@ -73,11 +73,11 @@ _ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("port", r"ports?", ("端口",)),
     ("image", r"images?|pictures?|photos?", ("图片",)),
     ("video", r"videos?", ("视频",)),
-    ("audio", r"voice|audio", ("语音", "音频")),
+    ("audio", r"voice|audio", ("语音", "音频", "声音")),
     ("file", r"files?|attachments?", ("文件",)),
     ("call", r"calls?|calling", ("通话", "音视频通话")),
     ("storage", r"storage|stor(?:e|ed|ing)", ("存储",)),
-    ("limit", r"limits?|maximum|max", ("限制", "上限")),
+    ("limit", r"limits?|maximum|max|at most", ("限制", "上限", "最多", "最大")),
     ("performance", r"performance|load test(?:ing)?|benchmark", ("性能", "压测")),
     ("encryption", r"encrypt(?:ion|ed)?", ("加密",)),
     ("search", r"search(?:es|ed|ing)?", ("搜索",)),
@@ -120,7 +120,7 @@ _ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("echo", r"echo(?:es)?", ("回声",)),
     ("noise", r"noise|noisy", ("噪音", "降噪")),
     ("record", r"record(?:s|ed|ing|ings)?", ("录制",)),
-    ("participant", r"participants?|attendees?", ("参会者", "参与者")),
+    ("participant", r"participants?|attendees?|people", ("参会者", "参与者", "人数", "多少人")),
     ("network", r"network(?:s|ing)?", ("网络",)),
     ("bandwidth", r"bandwidth", ("带宽",)),
     ("latency", r"latency|delay(?:ed|s)?|lag(?:gy|s)?", ("延迟", "延时")),
@@ -153,6 +153,11 @@ _ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("scale", r"scal(?:e|es|ed|ing)|scale[\s-]out", ("扩容", "扩展")),
     ("object storage", r"object storage|s3|minio|oss", ("对象存储",)),
     ("sensitive words", r"sensitive words?|profanity|content filter(?:ing)?", ("敏感词",)),
+    (
+        "keyword filter",
+        r"keyword filters?|filter(?:s|ed|ing)? (?:out )?(?:words|keywords)",
+        ("过滤",),
+    ),
     ("moderation", r"moderat(?:e|ion)|review", ("审核",)),
     ("rate limit", r"rate[\s-]?limit(?:s|ed|ing)?|throttl(?:e|ed|ing)", ("限流", "频率")),
     # Real-time media: what a developer of a live or calling app asks about.
@@ -173,7 +178,7 @@ _ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("mix", r"mix(?:es|ed|ing)?", ("混流", "混音")),
     ("quality", r"quality", ("质量",)),
     ("packet loss", r"packet loss", ("丢包",)),
-    ("weak network", r"(?:weak|poor|bad) (?:network|connection)s?", ("弱网",)),
+    ("poor network", r"(?:weak|poor|bad) (?:network|connection)s?", ("弱网",)),
     ("headset", r"head(?:set|phone)s?|earphones?|bluetooth", ("耳机", "蓝牙")),
     ("crash", r"crash(?:es|ed|ing)?", ("崩溃",)),
     # Push notifications and verification messages.
@@ -205,15 +210,29 @@ _ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("trial", r"trial|try (?:it )?for free", ("试用",)),
     ("enable", r"enabl(?:e|es|ed|ing)|turn(?:s|ed)? on|activat(?:e|es|ed|ion)", ("开启", "开通")),
     ("keep", r"keep(?:s|ing)?|kept|retain(?:s|ed)?|retention|sav(?:e|es|ed|ing)", ("保存",)),
-    ("how many", r"how many|number of|count", ("数量", "条数", "个数")),
+    ("how many", r"how many|number of|count", ("数量", "条数", "个数", "多少")),
     ("duration", r"how long|duration|period", ("时长", "时间")),
+    # Asking about a platform, a limit or a change: words every SDK's docs use in English.
+    ("hear", r"hear(?:s|d|ing)?", ("听不到", "听到", "听见")),
+    ("verify", r"verif(?:y|ies|ied|ying|ication)|validat(?:e|es|ed|ion)", ("校验",)),
+    ("calculate", r"calculat(?:e|es|ed|ion)|comput(?:e|es|ed)", ("计算",)),
+    ("per second", r"per second|a second|each second", ("每秒",)),
+    ("breaking change", r"breaking changes?|incompatib(?:le|ility)", ("不兼容", "破坏性")),
+    ("rotate", r"rotat(?:e|es|ed|ing|ion)|replac(?:e|es|ed|ing)", ("更换", "替换", "轮换")),
+    ("leak", r"leak(?:s|ed|ing)?|compromised|exposed", ("泄露", "泄漏")),
+    ("invoice", r"invoices?|billing", ("发票", "账单")),
+    ("desktop", r"desktop", ("桌面端", "桌面")),
+    ("blurry", r"blurr?y|blurred|sharp(?:ness)?", ("模糊", "清晰度")),
+    ("HarmonyOS", r"harmony ?os|openharmony", ("鸿蒙",)),  # as docs write it: one token
+    ("mini program", r"mini[\s-]?programs?|mini[\s-]?apps?", ("小程序",)),
+    ("wechat", r"wechat|weixin", ("微信",)),
 ]
 
 _PATTERNS = [(re.compile(rf"\b(?:{p})\b", re.I), zh) for _, p, zh in _ENTRIES]
-_REVERSE: dict[str, str] = {}
+_REVERSE: dict[str, list[str]] = {}  # a Chinese word may stand for several ("声音": sound, audio)
 for _english, _, _chinese in _ENTRIES:
     for _word in _chinese:
-        _REVERSE.setdefault(_word, _english)
+        _REVERSE.setdefault(_word, []).append(_english)
 
 
 def to_chinese(question: str) -> list[str]:
@@ -227,7 +246,7 @@ def to_chinese(question: str) -> list[str]:
 
 def to_english(question: str) -> list[str]:
     """English words for the Chinese ones in ``question``, each once."""
-    return list(dict.fromkeys(en for zh, en in _REVERSE.items() if zh in question))
+    return list(dict.fromkeys(en for zh, ens in _REVERSE.items() if zh in question for en in ens))
 
 
 def chinese_terms(question: str) -> list[str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import HANDOFF_TEXT, OpenAIChat, SearchHit
+from retrieval.glossary import to_english
 from retrieval.prompt import SYSTEM_PROMPT, build_user_message, check_citations, filter_stream
 from retrieval.tokenizer import is_known_word
 from tests.servers.openai_stub import OpenAIStub
@@ -120,6 +121,28 @@ def test_a_chinese_word_english_docs_cannot_be_searched_for_is_unknown(kb_over) 
         _, evidence = kb.searcher.rank(question)
         assert evidence.unknown_terms == []
         assert not kb.ask(question).handoff
+
+
+def test_platform_words_chinese_developers_use_are_carried_across(kb_over) -> None:
+    """小程序 (WeChat mini programs) and 鸿蒙 (HarmonyOS) are platforms in every Chinese
+    developer's vocabulary that jieba's dictionary predates: the glossary puts them in English,
+    so docs that cover HarmonyOS answer, and docs without mini programs hand off."""
+    kb = kb_over(
+        {
+            "chat/push.md": "# Push notifications\n\n## HarmonyOS Push Kit\n\nRegister the "
+            "HarmonyOS push token with the Chat SDK to receive push on HarmonyOS phones.",
+            "chat/web.md": "# Web quick start\n\nInstall the Chat SDK from npm and connect "
+            "from the browser.",
+        }
+    )
+    ranked, evidence = kb.searcher.rank("鸿蒙手机能收到推送吗？")
+    assert ranked[0].chunk.heading_path[-1] == "HarmonyOS Push Kit"
+    assert "harmonyos" not in evidence.absent_terms
+    _, evidence = kb.searcher.rank("支持微信小程序吗？")
+    assert {"mini", "program", "wechat"} <= set(evidence.absent_terms)
+    assert kb.ask("支持微信小程序吗？").handoff
+    # one Chinese word may stand for several English ones (声音: sound and audio)
+    assert {"sound", "audio"} <= set(to_english("对方听不到我的声音"))
 
 
 def test_llm_answer_streams_and_keeps_valid_citations(docs: Path, make_kb) -> None:
