@@ -140,3 +140,8 @@ def test_severity_of_report_shapes(text: str, priority: str) -> None:
 )
 def test_the_subject_is_the_title_not_the_body_run_into_it(line: str, subject: str) -> None:
     assert subject_line(line) == subject
+
+
+def test_the_follow_up_quotes_the_title_not_the_template_run_into_it(triage: Any) -> None:
+    asked = triage("跨网视频首次黑屏，第二次以后正常. 复现步骤：").follow_up or ""
+    assert "复现步骤：”" not in asked and "“跨网视频首次黑屏" in asked, asked
