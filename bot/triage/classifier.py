@@ -88,7 +88,8 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
         scores["outage"] += 2.5
     if production and s.OUTAGE.search(text):
         scores["outage"] += 1.5
-    service_down = bool(s.OUTAGE_ZH.search(text) or s.SERVICE_DOUBT.search(text))
+    doubt = bool(s.SERVICE_DOUBT.search(text))  # "Is something wrong with your backend?"
+    service_down = bool(s.OUTAGE_ZH.search(text)) or doubt
     if service_down:
         scores["outage"] += 4  # "信道服务器连不上", "所有用户都登录不上": the hosted service
     scores["bug"] += 2 * _count(s.FAILURE, head, 2) + 0.75 * _count(s.FAILURE, text, 4)
@@ -121,8 +122,11 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
         scores["other"] = max(scores["other"], scores["bug"] + 1)
     if service_down and scores["bug"] > 0:
         # "服务是不是挂了？进房一直超时": a failure and a doubt about the service is no how-to
-        # and a connection failing while the user doubts the hosted service is that outage
-        scores["outage"] = max(scores["outage"], scores["question"] + 0.5, scores["bug"] + 0.5)
+        scores["outage"] = max(scores["outage"], scores["question"] + 0.5)
+    if doubt and scores["bug"] > 0:
+        # failing while asking whether the vendor's backend is down: that outage, not a bug
+        # ("服务器连不上" alone is often a self-hosted server, so only the explicit doubt)
+        scores["outage"] = max(scores["outage"], scores["bug"] + 0.5)
     if commercial and scores["bug"] < 3:
         # "请问集群版如何收费？" is a pricing ask in question form
         scores["upgrade"] = max(scores["upgrade"], scores["question"] + 1)

@@ -23,6 +23,8 @@ from bot.triage.subject import subject_line
             "outage",
         ),
         ("Is your API down? Our calls to create rooms all fail with 503", "outage"),
+        # a server of one's own that clients cannot reach stays a bug
+        ("我们自己部署的服务器，Android 客户端连不上，报错 1006，日志里一直在重连", "bug"),
         # asking where the docs are is a question, even when titled "Support for X?"
         (
             "Support for read receipts?\n\nI can't find any documentation about read receipts "
