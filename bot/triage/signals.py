@@ -202,7 +202,9 @@ WORKAROUND = _any(
     r"\bwork ?around\b|\btemporary fix\b|\bfor now we\b|绕过|临时方案|规避",
     r"(?:重启|重连|重新进房|杀掉进程)(?:后|之后|就)(?:能)?(?:好了|恢复|正常)|暂时(?:先)?用",
     # "if I wait 5 seconds before connecting again, everything works"; "再呼叫一次就正常了"
-    r"\bif (?:i|we|you)\b[^.\n]{3,80}?,? (?:then )?(?:it|everything|all|things) "
+    # (not "if we downgrade to 4.1, it works": that is a regression)
+    r"\bif (?:i|we|you)\b(?![^.\n]{0,30}\b(?:downgrad|roll\w* back|revert|go back))"
+    r"[^.\n]{3,80}?,? (?:then )?(?:it|everything|all|things) "
     r"(?:works?|is fine|goes fine)\b",
     r"(?:再|重新)(?:呼叫|拨打|进房|进入|打开|登录|连接|试)(?:一次|一下)?[^。！？\n]{0,10}?"
     r"(?:就|都)(?:都)?(?:正常|好|可以)了?",

@@ -33,7 +33,7 @@ _HEADING_ONLY = re.compile(
 
 
 # where a sentence ends: "." / "!" / "?" before a space, or a Chinese full stop
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]")
+_SENTENCE_END = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\bvs)(?<!\betc)[.!?](?=\s)|[。！？]")
 _LONG = 60
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

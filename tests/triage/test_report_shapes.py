@@ -115,6 +115,11 @@ def test_template_shapes_and_triggers(text: str, field: str) -> None:
             "P3",
         ),
         ("跨网第一次呼叫黑屏，挂断后再呼叫一次就正常了", "P3"),
+        # going back to the old version is no workaround: it names a regression
+        (
+            "After upgrading to 4.2 remote video stays black; if we downgrade to 4.1, it works",
+            "P2",
+        ),
         # a realtime connection that never comes back is a core function lost
         ("After backgrounding the app the connection never reconnects, even after connect()", "P2"),
         # some device models fail, others work: a device defect, not configuration
@@ -137,6 +142,11 @@ def test_severity_of_report_shapes(text: str, priority: str) -> None:
             "部署以后创建会议页面报错了. 用 docker 部署完，打开网页创建会议，"
             "页面提示出错，然后一直转圈",
             "部署以后创建会议页面报错了.",
+        ),
+        (
+            "Crash when calling e.g. join() on a room with more than 50 users and leaving "
+            "quickly. It happens on Android only",
+            "Crash when calling e.g. join() on a room with more than 50 users and leaving quickly.",
         ),
     ],
 )
