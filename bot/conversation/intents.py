@@ -52,7 +52,7 @@ STATUS = _any(
     r"\bstill waiting\b|\bhow'?s (?:it|my ticket|the ticket|my case|that) going\b",
     r"\bwhen will (?:someone|you|an engineer|it be fixed|i hear)\b|\bany news\b",
     r"\bfollow(?:ing)? up on (?:my|our|the)\b",
-    r"进度|进展|处理到哪|怎么样了|有结果了?吗|有人跟进|有人处理|还没(?:有)?(?:回复|处理|人理)|催一下|跟进一下",
+    r"进度(?!条)|进展|处理到哪|怎么样了|有结果了?吗|有人跟进|有人处理|还没(?:有)?(?:回复|处理|人理)|催一下|跟进一下",
     r"(?:工单|问题|反馈)(?:的)?状态|^\W*状态\W*$",
     r"什么时候(?:能)?(?:回复|解决|修复|处理)",
 )
@@ -230,6 +230,8 @@ class TurnFacts:
     strong_bug: bool = False  # crash, regression, data loss, outage or a bug template
     ticket_ref: bool = False  # names a ticket ("SUP-1042", "ticket #1042")
     other_product: bool = False  # about the other product than the followed ticket (chat/RTC)
+    ticket_kind: str | None = None  # the followed ticket's kind ("bug", "feature", "upgrade", …)
+    just_opened: bool = False  # the bot's last reply opened the followed ticket
 
 
 @dataclass(frozen=True)
@@ -286,10 +288,16 @@ def read_turn(facts: TurnFacts) -> Reading:
         if GREETING.search(text):
             return Reading(Intent.GREETING)
     if _is_commercial(text, facts):
+        if facts.has_ticket and facts.ticket_kind in _COMMERCIAL_KINDS:
+            # more about the request the account team already has ("…日活 5 万，有年付套餐吗？")
+            return Reading(Intent.DETAIL)
         return Reading(Intent.COMMERCIAL)
     if JUST_ASKING.search(text) and not facts.uploads and not facts.reporting:
         return Reading(Intent.QUESTION)
     return Reading(_content_intent(facts))
+
+
+_COMMERCIAL_KINDS = ("upgrade", "commercial")
 
 
 def _is_status(text: str, facts: TurnFacts) -> bool:
@@ -329,7 +337,9 @@ def _content_intent(facts: TurnFacts) -> Intent:
             and (_asking(facts.text) or not facts.has_facts)
         ):
             return Intent.QUESTION
-        if kind == "feature" and facts.related < 0.2:
+        more_of_it = facts.ticket_kind == "feature" and facts.just_opened
+        if kind == "feature" and facts.related < 0.2 and not more_of_it:
+            # a new request; right after one was recorded, the next message is more of it
             return Intent.FEATURE
         # A different problem starts a report of its own; anything else adds to the ticket
         # (right after a report, the next message is nearly always more of it).

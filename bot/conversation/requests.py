@@ -107,6 +107,7 @@ class TicketRequests:
         result: TriageResult | None,
         now: dt.datetime,
         attachment_ids: Sequence[int] = (),
+        lang: str = "en",
     ) -> Ticket:
         """A question the docs did not settle, for a person."""
         priority = "P3" if result is not None and result.priority in ("P1", "P2", "P3") else "P4"
@@ -115,7 +116,7 @@ class TicketRequests:
             kind="question",
             priority=priority,
             priority_reason="the customer asked for a person; the docs did not settle it",
-            subject=_first_line(question) or "Question for the support team",
+            subject=_first_line(question) or _NO_SUBJECT.get(lang, _NO_SUBJECT["en"]),
             requester=inbound.user_ref or "anonymous",
             requester_name=inbound.user_name,
             conversation_id=conv.id,
@@ -277,6 +278,10 @@ class TicketRequests:
         if ids:
             self.attachments.link(sorted(set(ids)), ticket.id)
         return ticket  # the desk's listeners tell the engineers
+
+
+# a question ticket opened before anything was said (in the customer's language)
+_NO_SUBJECT = {"en": "Question for the support team", "zh": "咨询技术支持"}
 
 
 def _first_line(text: str) -> str:

@@ -240,6 +240,8 @@ class ConversationService:
             reporting=state.reporting,
             awaiting=state.awaiting,
             has_ticket=ctx.ticket is not None and state.on_ticket,
+            ticket_kind=ctx.ticket.kind if ctx.ticket is not None and state.on_ticket else None,
+            just_opened=bool(last_bot and last_bot.data.get("kind") == "ticket_opened"),
             related=relatedness(ctx.turn.text, earlier) if earlier else 0.0,
             after_answer=bool(last_bot and last_bot.data.get("kind") in ("answer", "handoff")),
             after_agent=bool(last_said and last_said.role == "agent"),

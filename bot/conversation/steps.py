@@ -228,7 +228,7 @@ class Steps:
         question = "\n\n".join(t for t in said if t)
         ticket = mark_opened(ctx, self.requests.open_question(
             ctx.conv, ctx.account, ctx.inbound, question, result=result, now=ctx.now,
-            attachment_ids=ctx.turn.attachment_ids,
+            attachment_ids=ctx.turn.attachment_ids, lang=ctx.lang,
         ))  # fmt: skip
         ctx.state.on_ticket = True
         summary = self.requests.summary(ticket)

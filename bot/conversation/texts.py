@@ -13,8 +13,14 @@ from collections.abc import Sequence
 from bot.conversation.types import TicketSummary
 from bot.dates import due_text
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Chinese characters, and the full-width 【】： of Chinese vendors' issue templates
+# ("【iOS】-【13.1.1】：【Crash】" is a Chinese report with nothing but names in it)
+_CJK = re.compile(r"[\u4e00-\u9fff\u3010\u3011\uff1a]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# someone writing to us in English says "I", "we", "my", "please": a pasted message does not
+_SPEAKER = re.compile(
+    r"(?i)\b(?:i|i'm|i've|i'd|we|we're|we've|my|our|us|me|please|thanks|thank you|hi|hello)\b"
+)
 _ENGLISH_SENTENCE = re.compile(
     r"(?i)\b(?:the|is|are|was|were|when|what|how|why|it|we|our|you|to|of|and|in|on|with|for|"
     r"this|that|after|not|can|does|do|have|has|please|thanks)\b"
@@ -280,7 +286,9 @@ def language(text: str, *, default: str = "en") -> str:
     cjk = len(_CJK.findall(text))
     if (cjk >= 2 and cjk * 2 >= len(_LATIN_WORD.findall(text))) or cjk >= 12:
         return "zh"
-    if default == "zh" and len(_ENGLISH_SENTENCE.findall(text)) < 3:
+    if default == "zh" and (len(_ENGLISH_SENTENCE.findall(text)) < 3 or not _SPEAKER.search(text)):
+        # a pasted English error message or build log ("this is an error thrown by …",
+        # "Warning: Mapping new ns …") is not the user switching to English
         return "zh"
     return "en" if _LATIN_WORD.search(text) else default
 

@@ -76,7 +76,8 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     if upgrade_hits and not (s.SDK_UPGRADE.search(text) and not re.search(r"(?i)plan|套餐", text)):
         scores["upgrade"] += 2.5 * upgrade_hits
     scores["outage"] += 3 * _count(s.OUTAGE, text, 2)
-    all_users, production = s.ALL_USERS.search(text), s.PRODUCTION.search(text)
+    all_users = s.ALL_USERS.search(s.HOST_ACTION.sub(" ", text))
+    production = s.PRODUCTION.search(text)
     # "线上所有用户崩溃", "none of our users can log in": every user failing, live
     wide_failure = bool(
         all_users and ((production and s.FAILURE.search(text)) or s.EVERYONE_FAILS.search(text))
@@ -87,7 +88,8 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
         scores["outage"] += 2.5
     if production and s.OUTAGE.search(text):
         scores["outage"] += 1.5
-    service_down = bool(s.OUTAGE_ZH.search(text))
+    doubt = bool(s.SERVICE_DOUBT.search(text))  # "Is something wrong with your backend?"
+    service_down = bool(s.OUTAGE_ZH.search(text)) or doubt
     if service_down:
         scores["outage"] += 4  # "信道服务器连不上", "所有用户都登录不上": the hosted service
     scores["bug"] += 2 * _count(s.FAILURE, head, 2) + 0.75 * _count(s.FAILURE, text, 4)
@@ -102,6 +104,7 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     scores["feature"] += 2.5 * _count(s.FEATURE, text, 3)
     scores["feature"] += 3.5 if s.FEATURE_TITLE.search(head) else 0
     asked, asked_head = _HEADING.sub(" ", text), _HEADING.sub(" ", head)
+    asked, asked_head = s.ANYONE_ELSE.sub(" ", asked), s.ANYONE_ELSE.sub(" ", asked_head)
     scores["question"] += 2 * _count(s.QUESTION, asked, 3)
     scores["question"] += (
         3.5
@@ -120,6 +123,10 @@ def score(text: str, *, title: str = "", has_logs: bool = False) -> dict[str, fl
     if service_down and scores["bug"] > 0:
         # "服务是不是挂了？进房一直超时": a failure and a doubt about the service is no how-to
         scores["outage"] = max(scores["outage"], scores["question"] + 0.5)
+    if doubt and scores["bug"] > 0:
+        # failing while asking whether the vendor's backend is down: that outage, not a bug
+        # ("服务器连不上" alone is often a self-hosted server, so only the explicit doubt)
+        scores["outage"] = max(scores["outage"], scores["bug"] + 0.5)
     if commercial and scores["bug"] < 3:
         # "请问集群版如何收费？" is a pricing ask in question form
         scores["upgrade"] = max(scores["upgrade"], scores["question"] + 1)

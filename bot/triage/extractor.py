@@ -63,6 +63,9 @@ _TRIGGER = re.compile(
     r"clicks?|press(?:es)?|starts?|stops?|publish(?:es)?|subscribes?|rotates?|locks?|goes|comes|"
     r"returns?|reconnects?|connects?|disconnects?|logs?|signs?|upgrades?|updates?|installs?|"
     r"interrupts?|hangs? up|puts?)\b"
+    # "once the call is answered only the earpiece works"
+    r"|\bonce\s+(?:the|a|an|my|our|their)\s+(?:[\w-]+\s+){0,2}?(?:is|are|gets?|got|has been)\s+"
+    r"(?:answered|connected|established|joined|started|accepted|opened|closed|ended|published)\b"
     r"|\b(?:tapping|clicking|pressing|calling|selecting|opening|joining)\s+(?:on\s+)?[\w` ]{1,40}?"
     r"\s+(?:shows|crashes|does nothing|fails|throws|returns|causes|results|freezes|hangs)"
     r"|\b(?:crash\w*|fails?|freez\w*|hangs?)\s+(?:on|at) (?:app )?(?:launch|startup|start|login|"
@@ -72,7 +75,8 @@ _TRIGGER = re.compile(
     r"|一(?:进入|打开|启动|进房|登录|调用|点击|加入|切换|发送|收到|退出|锁屏|开始|切到后台)"
     r"[^，。！？\n]{0,12}就"
     r"|(?:进入|打开|启动|进房|登录|点击|加入|切换|发送|接听|拨打|退出|锁屏|打包|编译|导入|集成|"
-    r"初始化|升级|推流|拉流|开启|关闭|切到后台|退到后台|回到前台|断网|重连|共享屏幕|离开|旋转)"
+    r"初始化|升级|推流|拉流|开启|关闭|切到后台|退到后台|回到前台|断网|重连|共享屏幕|离开|旋转|"
+    r"输入|选择|提交|上传|创建|保存|挂断|呼叫)"
     r"[^，。！？\n]{0,20}(?:后|之后|以后|时|的时候)[^。！？\n]{0,15}"
     r"(?:崩溃|闪退|报错|失败|黑屏|卡|无声|没有声音|没声音|听不到|看不到|收不到|无反应|没有(?:任何)?反应|"
     r"没反应|异常|crash|掉线|断开|白屏|花屏)"
@@ -85,6 +89,12 @@ _ACTION_LIST = re.compile(
     r"hang up|switch|rotate|lock|unlock|put|bring|go|return|reopen|restart|kill|background|"
     r"enable|disable|publish|subscribe|mute|unmute|log ?in|log ?out|sign ?in|install|update)"
     r"[^,，.;\n]{0,40}[,，]\s*(?:and |then )?){2,}[a-z][^,，.;\n]{1,40})"
+)
+# "用docker部署完，打开网页创建会议，页面提示出错了": actions in a row, then the failure
+_ACTIONS_ZH = re.compile(
+    r"(?P<v>(?:(?:打开|进入|点击|创建|加入|登录|部署完?|安装|启动|调用|输入|选择|发送|开启|关闭|切换|"
+    r"上传|拨打|接听)[^，。！？\n]{0,20}[，,]\s*){2,}[^。！？\n]{0,30}?"
+    r"(?:失败|报错|出错|崩溃|闪退|黑屏|没有(?:任何)?反应|没反应|异常|卡住|无响应))"
 )
 _ARROWS = re.compile(r"(?P<v>[^\n：:]{2,30}(?:→|->|=>)[^\n]{2,30}(?:→|->|=>)[^\n]{2,40})")
 # "- cold start from VoIP push -> conflict": scenario bullets
@@ -195,7 +205,7 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
     if len(_SCENARIO.findall(text)) >= 2:
         return _short("\n".join(m.strip() for m in _SCENARIO.findall(text)))
     # "…: start a call, receive a phone call, hang up." / "进入通话 → 切到后台 → 再切回来"
-    listed = _ACTION_LIST.search(text) or _ARROWS.search(text)
+    listed = _ACTION_LIST.search(text) or _ARROWS.search(text) or _ACTIONS_ZH.search(text)
     if listed:
         return _short(listed.group("v").strip(), 400)
     # stack frames look like code but are not a reproduction

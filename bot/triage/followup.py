@@ -21,7 +21,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "outage": ("sdk_version", "platform", "impact", "actual"),
 }
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Chinese characters, and the full-width 【】： of Chinese vendors' issue templates
+_CJK = re.compile(r"[\u4e00-\u9fff\u3010\u3011\uff1a]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 # The reporter's own word for what goes wrong, to ask about it in their terms.
@@ -127,7 +128,9 @@ def _quoted(text: str | None, limit: int) -> str | None:
     if not text:
         return None
     text = _GREETING.sub("", text.strip())
-    first = re.split(r"(?<=[。！？!?])|(?<=\.)\s+(?=[A-Z])|\n", text)[0].strip(" 。，,.!！?？")
+    # "跨网视频首次黑屏. 复现步骤：…": a Chinese sentence after ". " starts a new one too
+    first = re.split(r"(?<=[。！？!?])|(?<=\.)\s+(?=[A-Z\u4e00-\u9fff])|\n", text)[0]
+    first = first.strip(" 。，,.!！?？")
     if len(first) > limit:
         # Quote the clause that says what goes wrong, not "after upgrading to 4.2.1".
         clauses = [c.strip() for c in re.split(r"[，,；;]", first) if c.strip()]

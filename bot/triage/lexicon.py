@@ -61,7 +61,8 @@ OS_VERSION = re.compile(
 )
 OS_LABEL = re.compile(
     r"(?i)^(?:os|operating system|os version|operating system version|system version|"
-    r"(?:android|ios|ipados|macos|windows) version|platform version|系统版本|系统|操作系统)$"
+    r"(?:android|ios|ipados|macos|windows) version|platform version|系统版本|系统|操作系统|"
+    r"android api(?: level)?|api level)$"
 )
 
 DEVICE_LABEL = re.compile(

@@ -47,6 +47,9 @@ _LOG_LINE = re.compile(
             r"\[[\w.-]*(?i:log|crash|logcat|trace|dump|anr)[\w.-]*\.(?i:txt|log|zip|gz|xlog|crash|ips)\]",
             r"\b[\w-]+\.(?i:log|xlog|crash|ips|dmp)\b",
             r"^\s*\[\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}[^\]]*\]\s*\S",
+            # "flutter: 11:28:01.176 [Debug] …": a tagged, time-stamped line; "[Debug]" levels
+            r"^\s*[\w.-]{1,24}:\s+\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?\s",
+            r"\[(?:DEBUG|Debug|INFO|Info|WARN|Warn|WARNING|Warning|VERBOSE|Verbose|TRACE|Trace)\]",
         )
     ),
     re.M,
@@ -65,6 +68,21 @@ _ERROR_ANNOUNCE = re.compile(
     r"|(?:日志|报错|错误信息|堆栈|崩溃信息|控制台输出|输出|失败|出错|错误|异常|崩溃)(?:了)?"
     r"(?:如下|信息)?\s*[:：]\s*$"
 )
+# "This line shows up in the subscriber's log:", "But I get this error and no media flows:":
+# a sentence (not a template heading) about an error or a log that ends in a colon
+_LOG_WORD = re.compile(r"(?i)\b(?:errors?|exceptions?|logs?|logcat|console|stack ?traces?)\b")
+
+
+def _announces_log(line: str) -> bool:
+    said = line.strip()
+    return (
+        said.endswith((":", "："))
+        and said[0] not in "#*>|-_【["
+        and len(said.split()) >= 4
+        and bool(_LOG_WORD.search(said))
+    )
+
+
 _ZH_PROSE = re.compile(r"[\u4e00-\u9fff]{4}")
 _CODE_FENCE = re.compile(r"```[\w-]*\n(.*?)(?:```|\Z)", re.S)
 
@@ -114,7 +132,11 @@ def log_lines(text: str, *, limit: int = MAX_LOG_CHARS) -> str | None:
             in_block = armed  # blank lines right after an intro do not end the block
             continue
         inside_fence = fence_is_log and any(s <= start < e for s, e in fenced.items())
-        if _LOG_INTRO.match(line) or _ERROR_ANNOUNCE.search(line[-120:]):
+        if (
+            _LOG_INTRO.match(line)
+            or _ERROR_ANNOUNCE.search(line[-120:])
+            or _announces_log(line[-200:])
+        ):
             in_block = armed = True
             continue
         armed = False

@@ -45,7 +45,7 @@ def _prose(text: str) -> str:
 
 def detect_signals(text: str) -> list[str]:
     """Names of the severity signals present in ``text``."""
-    text = spaced(strip_placeholders(text))
+    text = s.HOST_ACTION.sub(" ", spaced(strip_placeholders(text)))
     table = (
         ("security", s.SECURITY),
         ("data loss", s.DATA_LOSS),
@@ -59,6 +59,7 @@ def detect_signals(text: str) -> list[str]:
         ("blocker", s.BLOCKER),
         ("workaround", s.WORKAROUND),
         ("intermittent or limited", s.LIMITED),
+        ("some devices", s.DEVICE_SPECIFIC),
         ("failure", s.FAILURE),
         ("urgency words", s.URGENCY),
         ("misuse", s.MISUSE),
@@ -130,7 +131,7 @@ def _base(kind: Kind, found: set[str], has_logs: bool) -> tuple[Priority, list[s
         "error code" in found
         and severe == {"core feature broken"}
         and priority == "P2"
-        and not {"production", "all users", "regression", "blocker"} & found
+        and not {"production", "all users", "regression", "blocker", "some devices"} & found
     ):
         # "登录返回 6014": an SDK error code while integrating, with no stated impact, is
         # usually configuration — an integration blocker in development (DESIGN: P3)
@@ -165,7 +166,7 @@ class StatedImpact:
 # The signals the text may carry about how bad and how wide; a stated severity replaces them.
 _SEVERITY_SIGNALS = frozenset(
     {"outage", "all users", "crash", "core feature broken", "workaround", "every time",
-     "intermittent or limited", "cosmetic/docs"}
+     "intermittent or limited", "some devices", "cosmetic/docs"}
 )  # fmt: skip
 _STATED_SIGNALS: dict[str, frozenset[str]] = {
     "down": frozenset({"all users", "production", "core feature broken"}),

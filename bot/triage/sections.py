@@ -49,7 +49,12 @@ _HEADING = re.compile(
     r"^\s{0,3}(?:#{1,6}\s*(?P<h1>[^\n#]+?)\s*#*\s*$"
     r"|\*\*(?P<h2>[^*\n]{2,80}?)\*\*\s*:?\s*$"
     r"|__(?P<h3>[^_\n]{2,80})__\s*:?\s*$"
-    r"|【(?P<h4>[^】\n]{1,30})】\s*[:：]?\s*$)",
+    r"|【(?P<h4>[^】\n]{1,30})】\s*[:：]?\s*$"
+    # "复现步骤：" alone on its line: a Chinese label whose value is the lines below it
+    r"|(?P<h5>[\u4e00-\u9fff][\u4e00-\u9fff ]{1,9})[ \t]*[:：][ \t]*$"
+    # "Expected Behavior:" alone on its line: a template label over the lines below it
+    r"|(?P<h6>(?i:(?:expected|actual|observed|current)(?: behaviou?r| results?| outcome)?|"
+    r"steps(?: to reproduce)?|to reproduce))[ \t]*[:：][ \t]*$)",
     re.M,
 )
 # "- OS: Android 14", "**iOS version:** 14.4", "3. **Android Version:** 7.0.0", "【机型】：所有"
@@ -216,7 +221,13 @@ def sections(text: str) -> list[Section]:
         if body or last_heading:
             found.append(Section(last_heading, body))
         last_heading = (
-            match.group("h1") or match.group("h2") or match.group("h3") or match.group("h4") or ""
+            match.group("h1")
+            or match.group("h2")
+            or match.group("h3")
+            or match.group("h4")
+            or match.group("h5")
+            or match.group("h6")
+            or ""
         ).strip()
         last_heading = last_heading.strip("*_: ").lower()
         last_end = match.end()

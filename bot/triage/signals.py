@@ -30,7 +30,8 @@ STATUS = _any(
     r"\bhas anyone (?:looked|picked)",
     r"\b(?:my|our) (?:ticket|case|request)\b",
     # "工单" alone is no status ask: "已经提过工单了，这个问题一直没修" reports the bug again
-    r"进展|进度|处理到哪|(?:有人|谁在)(?:在)?跟进|工单状态|状态(?:如何|怎么样)|"
+    # not 进度条 (a progress bar on the page)
+    r"进展|进度(?!条)|处理到哪|(?:有人|谁在)(?:在)?跟进|工单状态|状态(?:如何|怎么样)|"
     r"(?:怎么样|如何)了|有(?:结果|回复|答复|消息)了?吗|什么时候(?:能)?(?:有)?(?:结果|回复|答复)|"
     r"还没(?:有)?人?(?:回复|处理|跟进)|没人(?:回复|处理|跟进|理)|催一下",
 )
@@ -93,6 +94,15 @@ OUTAGE_ZH = re.compile(
     r"|宕机|服务不可用|线上事故|全部瘫痪|大面积(?:故障|报错|失败|掉线|异常|无法)"
     r"|(?:服务端|服务器|后台|云端|你们(?:的)?服务)(?:是不是|是否)?(?:有|出)(?:了)?(?:问题|故障|异常)"
 )
+# The same doubt in English: "Is something wrong with the backend?", "is your server down?"
+SERVICE_DOUBT = _any(
+    r"\b(?:is|are) (?:there )?(?:something|anything) wrong (?:with|on) (?:the |your |ur )?"
+    r"(?:backend|back-end|servers?|service|api|platform|cluster|infrastructure|cloud)\b",
+    r"\b(?:is|are) (?:the |your )?(?:backend|back-end|servers?|service|api|platform|cluster)s? "
+    r"(?:down|having (?:issues|problems|an outage)|experiencing (?:issues|problems|an outage))\b",
+    r"\b(?:problem|issue|outage|incident)s? (?:with|on) (?:the |your )(?:backend|back-end|servers?|"
+    r"service|api|platform|cluster)\b",
+)
 # "none of our users can log in", "nobody can join": every user failing at a basic action
 EVERYONE_FAILS = _any(
     r"\b(?:nobody|no one|none of (?:our |the |my )?(?:users|customers|clients|players)) "
@@ -111,6 +121,12 @@ ALL_USERS = _any(
     r"(?:用户|客户|终端|设备|机型|房间|群)|"
     r"全员|全网|大面积|(?:全部|都|全都)受(?:到)?影响|(?:全部|全都)(?:请求|调用|接口)?(?:都)?(?:失败|报错|超时)",
     r"(?:好多|很多|大量|不少|许多)(?:的)?(?:客户|用户)(?:都)?(?:在)?(?:投诉|反馈|报)",
+)
+# "End call for everyone", "mute for all": what a host does, not who is affected
+HOST_ACTION = _any(
+    r"\b(?:end|ends|ended|ending|mute|mutes|muted|muting|unmute\w*|remove\w*|kick\w*|stop\w*|"
+    r"lock\w*|close\w*)\s+(?:the |a |this )?(?:call|meeting|conference|room|session|audio|video|"
+    r"mic\w*|camera)?\s*for (?:everyone|all)\b",
 )
 PRODUCTION = _any(
     r"\bproduction\b",
@@ -136,6 +152,7 @@ CORE_BROKEN = _any(
     r"sign ?in|"
     r"send|receive|publish|subscribe|start|open|run|launch|build|compile|hear|see)\b",
     r"\bno (?:audio|video|sound)\b|\bblack screen\b|\bone[- ]way audio\b",
+    r"\b(?:never|doesn'?t|does not|won'?t|fails? to|can(?:no|')t|unable to) reconnects?\b",
     r"\b(?:video|screen|view) (?:stays |is |goes |turns )?black\b",
     r"\b(?:messages?|calls?) (?:are )?(?:not|never) (?:delivered|received|sent|connect)",
     r"\bunusable\b|\bcompletely broken\b",
@@ -184,6 +201,13 @@ BLOCKER = _any(
 WORKAROUND = _any(
     r"\bwork ?around\b|\btemporary fix\b|\bfor now we\b|绕过|临时方案|规避",
     r"(?:重启|重连|重新进房|杀掉进程)(?:后|之后|就)(?:能)?(?:好了|恢复|正常)|暂时(?:先)?用",
+    # "if I wait 5 seconds before connecting again, everything works"; "再呼叫一次就正常了"
+    # (not "if we downgrade to 4.1, it works": that is a regression)
+    r"\bif (?:i|we|you)\b(?![^.\n]{0,30}\b(?:downgrad|roll\w* back|revert|go back))"
+    r"[^.\n]{3,80}?,? (?:then )?(?:it|everything|all|things) "
+    r"(?:works?|is fine|goes fine)\b",
+    r"(?:再|重新)(?:呼叫|拨打|进房|进入|打开|登录|连接|试)(?:一次|一下)?[^。！？\n]{0,10}?"
+    r"(?:就|都)(?:都)?(?:正常|好|可以)了?",
 )
 LIMITED = _any(
     r"\bsometimes\b|\boccasionally\b|\brandom\w*|\bintermittent\w*|\brarely\b",
@@ -192,6 +216,12 @@ LIMITED = _any(
     r"\bnot reproducible\b",
     r"偶现|偶尔|部分(?:用户|机型)|个别",
     r"有时(?:候)?|概率|少数|某些(?:机型|用户|设备)|其他(?:机型|系统|设备|版本)?(?:都|均)?正常",
+)
+# Some device models fail while others work: a device-specific defect, not configuration.
+DEVICE_SPECIFIC = _any(
+    r"\b(?:only )?on (?:some|certain|specific|a few) (?:devices|models|phones)\b",
+    r"\bother (?:devices|models|phones) (?:work|are fine)\b",
+    r"部分机型|某些机型|个别机型|少数机型|特定机型|其他机型(?:都|均)?(?:正常|没问题)",
 )
 COSMETIC = _any(
     r"\bcosmetic\b|\btypo\b|\bmisaligned\b|\balignment\b|\bspacing\b|\bpadding\b|\bmargin\b|"
@@ -213,7 +243,12 @@ FAILURE = _any(
     r"played|restored|reconnected|released|cleared|invoked|emitted|notified|persisted)\b",
     r"\bnever (?:fires|arrives|starts|connects|called)\b|\bwrong\b|\bissue\b|\bproblem\b",
     r"\bthrow\w*|\bblack screen\b|\bno (?:audio|video|sound)\b|\b(?:401|403|500|502|503)\b",
-    r"\bcan(?:no|')t\b|\bunable\b|\bwon'?t\b|\bstopped \w+ing\b|\bno longer\b",
+    # "a black frame is drawn in its place", "just a black rectangle", "never shows up"
+    r"\bblack (?:frames?|rectangles?|box(?:es)?|tiles?|views?|images?|video)\b",
+    r"\bnever (?:shows?|showed|appears?|appeared|comes?) up\b|\bnever (?:appears?|renders?)\b",
+    # not "can't find any documentation": a reader looking for the docs reports no failure
+    r"\bcan(?:no|')t\b(?! find (?:any |the )?(?:docs?|documentation|examples?|samples?|info\w*)\b)"
+    r"|\bunable\b|\bwon'?t\b|\bstopped \w+ing\b|\bno longer\b",
     r"\b(?:does not|doesn'?t|did not|didn'?t|is not|isn'?t) (?:work|change|update|play|show|"
     r"appear|load|connect|join|receive|arrive|fire|trigger|get called|respond|stop|start|"
     r"refresh|renew|sync|reconnect|render|display)\w*",
@@ -230,6 +265,8 @@ FAILURE = _any(
     r"不(?:响铃|显示|回调|触发|生效|刷新|更新|播放|弹出|工作|起作用|准|同步|正常)|"
     r"没有(?:回调|触发|响应|弹出|显示)|未(?:回调|触发|收到)|占用(?:过高|很高|太高|高)|发烫|发热|耗电|"
     r"跑不起来|跑不通|运行不了|启动不了|用不了",
+    # "进度条走完又重新开始，一直循环", "一直转圈": stuck in a loop
+    r"(?:无限|一直|不停(?:地)?|反复)(?:循环|转圈|重启|刷新|加载|重连)",
 )
 BUG_TEMPLATE = _any(
     r"describe the bug|to reproduce|steps to reproduce|\[bug\]|^bug\b|expected behaviou?r|"
@@ -243,19 +280,26 @@ FEATURE = _any(
     r"\bwould (?:be|love) (?:nice|great|helpful|useful|good)|\bit would be (?:nice|great)",
     r"\bplease (?:add|support|provide|expose|consider)\b|\badd support for\b|\bsupport for\b",
     r"\badd\b[^.\n?]{0,40}\bsupport\b|\bwonder if (?:we|you) (?:can|could) add\b",
+    # "Could you add background blur?", "we need a way to share device audio"
+    r"\b(?:could|can|would) you (?:please )?(?:add|support|provide|expose|implement|include)\b",
+    r"\b(?:we|i) (?:really )?(?:need|want|would like|'d like) (?:a way|an? (?:option|api|setting|"
+    r"flag|way)|the (?:ability|option|possibility)) to\b",
     r"\b(?:it )?will be (?:very |really )?(?:good|great|nice|useful|helpful)\b",
     r"\bmake (?:it|this|them) configurable\b|\bconfigurable\b|\bability to\b|\bbe able to\b",
     r"\benhancement\b|\bsuggestion\b|\bnew (?:api|option|feature)\b",
     r"希望[^，。！？!?\n]{0,8}?(?:支持|增加|提供|加上|新增|开放|出一个|加个|加一个)",
     r"建议(?:你们|官方)?(?:增加|支持|提供|加上|新增|开放)|(?:能否|可否|能不能|是否可以|可不可以)"
-    r"(?:增加|提供|加上|新增|开放|加个|加一个)|新功能|功能需求|功能建议|(?:几|一)(?:个|点|些)建议|"
+    r"(?:增加|提供|加上|新增|开放|加个|加一个)|新功能|(?:能否|可否|能不能|可不可以)(?:为|给)[^，。？?\n]{1,15}?(?:做|出|加|开发|适配)(?:一个|个)|功能需求|功能建议|(?:几|一)(?:个|点|些)建议|"
     r"需求[:：]|需求背景|需求描述|功能描述|使用场景|(?:能否|可否)支持",
 )
 FEATURE_TITLE = re.compile(
     r"^\W*(?:\[?feature\]?|feat|add|allow|support|enable|provide|expose|make|be able to|option to|"
-    r"request|implement|introduce|feature request)\b"
+    r"request|implement|introduce|feature request|"
+    r"(?:could|can|would) you (?:please )?(?:add|support|provide|expose|implement))\b"
     r"|^\W*(?:【|\[)?(?:需求|建议|功能建议|功能请求|新功能)(?:】|\])?|^\W*(?:希望|建议|求)(?:能|可以)?"
-    r"(?:支持|增加|提供|加上|新增)",
+    r"(?:支持|增加|提供|加上|新增)"
+    # a title that names what to support: "支持 mediasoup 流媒体"
+    r"|^\W*支持(?!的|不|失败|出错)\s?[A-Za-z0-9\u4e00-\u9fff]",
     re.I,
 )
 QUESTION = _any(
@@ -265,6 +309,9 @@ QUESTION = _any(
     r"\bwhat (?:is|are|should) (?:the )?(?:best|recommended|right|correct|difference)\b",
     r"\bwhich (?:version|method|api|one)\b|\bany (?:example|sample|docs?)\b",
     r"\bwhat should i do\b|\bdo i need\b|\bi want to know\b|\bwondering\b",
+    # "Is it documented anywhere?", "I can't find any documentation about …"
+    r"\bis (?:it|this|that) documented\b|\bcan(?:no|')t find (?:any )?(?:docs?|documentation|"
+    r"examples?|samples?)\b|\bwhere (?:is|are|can i find) (?:the )?(?:docs?|documentation)\b",
     # "怎么会…" / "怎么回事" complain about a failure; they do not ask how to do something
     r"怎么(?!会|回事|搞的|老是|总是|又|还|一直)|如何(?!是好)|怎样|是否|能不能|可不可以|请问|"
     r"吗[？?]|有没有.{0,10}(?:办法|方法)|什么时候支持|(?:是)?什么意思|啥意思",
@@ -279,6 +326,11 @@ QUESTION_TITLE = re.compile(
 )
 WEAK_QUESTION = _any(
     r"\bwhat is wrong\b|\bhow (?:do|can) i fix\b|\bany (?:idea|help)\b|\bhas anyone\b"
+)
+# "有人碰到过吗？": asking whether others see the failure too, not how to do something
+ANYONE_ELSE = re.compile(
+    r"(?:有人|有没有人|大家|其他人|别人)(?:也)?(?:碰到|遇到|遇见|出现|发现)过?"
+    r"[^，。！？!?\n]{0,12}?(?:吗|么|没有)?[？?]?"
 )
 USAGE_CONTEXT = _any(
     r"\b(?:quickstart|quick start|example|tutorial|getting started)\b.{0,40}\b(?:unchanged|as is|"
@@ -299,7 +351,9 @@ GO_AHEAD = _any(
 FEATURE_ASK_ZH = re.compile(
     r"希望[^，。！？!?\n]{0,8}?(?:支持|增加|提供|加上|新增|开放|出一个|加个|加一个)|"
     r"建议(?:你们|官方)?(?:增加|支持|提供|加上|新增|开放)|(?:能否|可否|能不能|是否可以|可不可以)"
-    r"(?:增加|提供|加上|新增|开放|加个|加一个)|(?:几|一)(?:个|点|些)建议|(?:能否|可否)支持|需求背景"
+    r"(?:增加|提供|加上|新增|开放|加个|加一个)|(?:几|一)(?:个|点|些)建议|(?:能否|可否)支持|需求背景|"
+    # "能不能为这种协议做一个分支？": asked for the vendor to build something
+    r"(?:能否|可否|能不能|可不可以)(?:为|给)[^，。？?\n]{1,15}?(?:做|出|加|开发|适配)(?:一个|个)"
 )
 # A rant without a symptom: nothing an engineer can act on.
 RANT_ZH = re.compile(r"垃圾|太烂|真烂|坑爹|什么玩意|无语|骗子|辣鸡|太差劲")

@@ -19,12 +19,34 @@ _TEMPLATE_TAIL = re.compile(
     # GitHub's default issue templates' prompts, their markup already gone
     r"(?i:(?<=[.!?])\s+(?:is your feature request related to a problem|describe the (?:bug|"
     r"solution)|what did you (?:do|expect)|to reproduce\b|steps to reproduce\b).*$)"
+    # the body's opening run into the title: "Crash on 2.25.3. Hi Team,",
+    # "支持X. 您好，又来打扰了。", "首次黑屏. 复现步骤：", "远端黑屏. flutter: 11:28:01."
+    r"|(?<=[.!?。！？])\s*(?:(?i:hi|hello|hey|dear)\b|你好|您好|哈喽|大家好).*$"
+    r"|(?<=[.。])\s*[\u4e00-\u9fff]{2,8}[:：]\s*$"
+    r"|(?<=[.。])\s+[\w.-]{1,24}:\s*\d{1,2}:\d{2}.*$"
 )
 _HEADING_ONLY = re.compile(
     r"(?:【[^】]{1,20}】\s*[:：]?|\[[^\]]{1,30}\]|[\w\s]{1,30}[:：]|describe the bug|"
     r"to reproduce|bug report|expected behaviou?r|what did you do\??)",
     re.I,
 )
+
+
+# where a sentence ends: "." / "!" / "?" before a space, or a Chinese full stop
+_SENTENCE_END = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\bvs)(?<!\betc)[.!?](?=\s)|[。！？]")
+_LONG = 60
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _first_sentence(line: str) -> str:
+    """A long line's first sentence, when it says enough on its own ("docker 部署后创建会议报错.
+    用 docker 部署完，打开网页…" -> its first sentence)."""
+    if len(line) + len(_CJK.findall(line)) <= _LONG:  # a Chinese character is two wide
+        return line
+    for end in _SENTENCE_END.finditer(line):
+        if end.start() >= 8:
+            return line[: end.end()].rstrip()
+    return line
 
 
 def subject_line(*sources: str, limit: int = 200) -> str | None:
@@ -35,6 +57,7 @@ def subject_line(*sources: str, limit: int = 200) -> str | None:
             line = _GREETING_HEAD.sub("", line).strip()
             line = _TEMPLATE_TAIL.split(line)[0]
             line = re.sub(r"^[#>*\s:：,，、;；-]+|[*_`\s]+$", "", line).strip()
+            line = re.sub(r"(?<=[?？!！])[.。]$", "", line)  # "Support for X?. Hello" -> "…X?"
             if line and not _HEADING_ONLY.fullmatch(line):
-                return line[:limit]
+                return _first_sentence(line)[:limit]
     return None
