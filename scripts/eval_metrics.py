@@ -57,6 +57,25 @@ def bootstrap(values: Sequence[float], *, seed: int = 17) -> tuple[float, float,
     return (sum(values) / n, low, high)
 
 
+def paired_bootstrap(
+    a: Sequence[float], b: Sequence[float], *, seed: int = 17
+) -> tuple[float, float, float]:
+    """Mean of ``a - b`` over the same questions and its 95% paired-bootstrap interval."""
+    diffs = [x - y for x, y in zip(a, b, strict=True)]
+    return bootstrap(diffs, seed=seed)
+
+
+def margin(ours: Sequence[Outcome], peer: Sequence[Outcome]) -> dict[str, Any]:
+    """How far ``ours`` stands above ``peer`` on the same answerable questions: R@5 and
+    MRR@10 differences with paired intervals (a question's luck counts on both sides)."""
+    pairs = [(o, p) for o, p in zip(ours, peer, strict=True) if o.answerable]
+    a, b = [o for o, _ in pairs], [p for _, p in pairs]
+    return {
+        "recall@5": _fig(paired_bootstrap(recall_at(a), recall_at(b))),
+        "mrr@10": _fig(paired_bootstrap(reciprocal_ranks(a), reciprocal_ranks(b))),
+    }
+
+
 def wilson(successes: int, n: int) -> tuple[float, float, float]:
     """A proportion and its 95% Wilson score interval."""
     if n == 0:

@@ -36,7 +36,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from eval_metrics import Outcome, format_figure, gold_rank, reliability, summarise  # noqa: E402
+from eval_metrics import (  # noqa: E402
+    Outcome,
+    format_figure,
+    gold_rank,
+    margin,
+    reliability,
+    summarise,
+)
 
 CITED_PASSAGES = 3  # what an extractive answer quotes (retrieval.answer.EXTRACTIVE_PASSAGES)
 
@@ -194,6 +201,7 @@ def print_table(report: dict[str, Any]) -> None:
                     f"{format_figure(fig.get('answer_rate'))}"
                 )
                 label = ""
+    print_margins(report)
     if "reliability" in report:
         rel = report["reliability"]
         print(f"\nreliability of deskbot's confidence (n={rel['n']}, ECE {rel['ece']}):")
@@ -203,6 +211,28 @@ def print_table(report: dict[str, Any]) -> None:
                 f"  {row['bin']}  n={row['n']:<4} conf {row['confidence']:.2f}  "
                 f"observed {row['observed']:.2f} {bar}"
             )
+
+
+def print_margins(report: dict[str, Any]) -> None:
+    """deskbot minus the best peer on each figure (the peer best on that figure), with paired
+    95% intervals: what "at least the best peer's + 0.03" is judged on."""
+    rows = [(name, entry) for name, entry in report["corpora"].items() if "margins" in entry]
+    if not rows:
+        return
+    print("\ndeskbot minus the best peer (paired 95% interval)")
+    print(f"{'corpus':<22}{'R@5':<34}MRR@10")
+    for name, entry in rows:
+        for part, peers in entry["margins"].items():
+            label = name if part == "all" else f"  {part} questions"
+            cells = []
+            for figure in ("recall@5", "mrr@10"):
+                figures = entry["figures"][part]
+                best = max(peers, key=lambda peer: figures[peer][figure]["value"])
+                fig = peers[best][figure]
+                cells.append(
+                    f"{fig['value']:+.3f} [{fig['low']:+.2f},{fig['high']:+.2f}] vs {best}"
+                )
+            print(f"{label:<22}{cells[0]:<34}{cells[1]}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -258,6 +288,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             part: {s: summarise([o[i] for i in idx]) for s, o in systems.items()}
             for part, idx in parts.items()
         }
+        if "deskbot" in systems and len(systems) > 1:
+            entry["margins"] = {
+                part: {
+                    peer: margin([systems["deskbot"][i] for i in idx], [outcomes[i] for i in idx])
+                    for peer, outcomes in systems.items()
+                    if peer != "deskbot"
+                }
+                for part, idx in parts.items()
+            }
         if args.details and "deskbot" in systems:
             entry["details"] = [
                 {

@@ -13,7 +13,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from eval_metrics import Outcome, bootstrap, gold_rank, reliability, summarise, wilson  # noqa: E402
+from eval_metrics import (  # noqa: E402
+    Outcome,
+    bootstrap,
+    gold_rank,
+    margin,
+    reliability,
+    summarise,
+    wilson,
+)
 
 QUESTIONS = sorted((ROOT / "eval" / "questions").glob("*.jsonl"))
 NEW_CORPORA = ("centrifugo-docs", "jpush-docs-zh")
@@ -86,3 +94,14 @@ def test_figures_and_their_intervals() -> None:
     table = reliability(outcomes)
     assert [b["n"] for b in table["bins"]] == [1, 1, 1]
     assert table["ece"] == pytest.approx((0.1 + 0.8 + 0.1) / 3, abs=1e-3)
+
+
+def test_margin_over_a_peer_is_paired_on_the_same_questions() -> None:
+    ours = [Outcome(True, 1), Outcome(True, 2), Outcome(True, 1), Outcome(False, None)]
+    peer = [Outcome(True, 2), Outcome(True, 2), Outcome(True, 1), Outcome(False, 1)]
+    figures = margin(ours, peer)
+    # Only answerable questions count: MRR 1, 0.5, 1 against 0.5, 0.5, 1.
+    assert figures["mrr@10"]["value"] == pytest.approx(0.5 / 3, abs=1e-3)
+    assert figures["recall@5"] == {"value": 0.0, "low": 0.0, "high": 0.0}
+    low, high = figures["mrr@10"]["low"], figures["mrr@10"]["high"]
+    assert low == 0.0 and high == pytest.approx(0.5, abs=1e-3)

@@ -495,3 +495,41 @@ def test_bm25_alone_ranks_by_score_so_a_well_linked_page_does_not_overtake(kb_ov
     )
     hits = kb.search("怎么撤回已经发出的消息？", k=3)
     assert hits[0].source == "chat/recall.md"
+
+
+def test_chinese_docs_page_whose_headings_name_the_question_lifts_its_passages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An English-only model has no page vector for Chinese pages; their titles and headings,
+    matched by BM25, tell which page is about the question: the rules page whose section is
+    "签名审核时间" answers "how long does review take", not the API page that repeats the words."""
+    pages = {
+        "sms/rules.md": "# 短信签名规则\n\n## 签名审核时间\n\n提交后一个工作日内完成，节假日顺延。"
+        "\n\n## 内容规范\n\n禁止发送营销内容。",
+        "sms/api.md": "# 查询 API\n\n## 查询接口\n\n查询短信签名的审核状态，返回签名编号。"
+        "签名审核通过后可用。",
+        "push/intro.md": "# 推送\n\n## 概述\n\n推送通知到设备。",
+    }
+    kb, _ = _english_only_kb(tmp_path, pages)
+    try:
+        assert kb.search("短信签名审核要多久？", k=1)[0].source == "sms/rules.md"
+        monkeypatch.setattr("retrieval.search.W_PAGE_HEADINGS", 0.0)
+        assert kb.search("短信签名审核要多久？", k=1)[0].source == "sms/api.md"
+    finally:
+        kb.close()
+
+
+def test_page_headings_index_follows_the_chunks(tmp_path: Path) -> None:
+    kb, _ = _english_only_kb(
+        tmp_path, {"a.md": "# 消息撤回\n\n## 撤回时限\n\n两分钟。", "b.md": "# 群组\n\n一个群。"}
+    )
+    try:
+        found = kb.searcher.page_headings.search(tokenize("撤回时限"), 5)
+        assert [kb.searcher.store.pages[p][0] for p, _ in found] == ["a.md"]
+        (tmp_path / "docs" / "b.md").write_text("# 群组撤回\n\n一个群。", encoding="utf-8")
+        kb.ingest([tmp_path / "docs"])
+        found = kb.searcher.page_headings.search(tokenize("撤回"), 5)
+        assert {kb.searcher.store.pages[p][0] for p, _ in found} == {"a.md", "b.md"}
+        assert kb.searcher.page_headings.search([], 5) == []
+    finally:
+        kb.close()
