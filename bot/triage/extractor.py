@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.triage import signals as s
+from bot.triage.deployment import server_platform
 from bot.triage.environment import device_of, os_version_of, platforms
 from bot.triage.lexicon import spaced
 from bot.triage.logs import error_codes, error_lines, log_lines
@@ -359,6 +360,7 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     if not platform and os_version:
         # "ios9", "API 30": the OS names the platform even when no platform word matched
         platform = platforms(os_version.replace("Android API", "Android"))
+    platform = server_platform(named_in, platform, os_version)  # "Docker", "server API"
     return BugFields(
         summary=summary,
         sdk=(named or sdk_name),

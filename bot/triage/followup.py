@@ -59,8 +59,11 @@ def language(text: str) -> str:
 
 
 def missing_fields(kind: Kind, fields: BugFields, *, waived: Iterable[str] = ()) -> list[str]:
-    """Required fields for ``kind`` that are empty and not waived (e.g. logs refused)."""
+    """Required fields for ``kind`` that are empty and not waived (e.g. logs refused). A
+    caller of the server API has no OS version to give."""
     skip = set(waived)
+    if (fields.platform or "").startswith("server API"):
+        skip.add("os_version")
     return [
         name for name in REQUIRED.get(kind, ()) if not getattr(fields, name) and name not in skip
     ]
@@ -88,9 +91,13 @@ def hint(
     logs_url: str = KB_COLLECT_LOGS,
     max_upload_mb: int = 20,
     lang: str = "en",
+    server: bool = False,
 ) -> str:
-    """A concrete hint for one field on ``platform``, in ``lang`` ('en' or 'zh')."""
+    """A concrete hint for one field on ``platform``, in ``lang`` ('en' or 'zh'); ``server``:
+    for a report about the vendor's server (:mod:`bot.triage.deployment`)."""
     lang = lang if lang in hints.LABELS else "en"
+    if server:
+        return _server_hint(field, platform=platform, max_upload_mb=max_upload_mb, lang=lang)
     if field == "sdk_version":
         where = hints.for_platform(hints.SDK_VERSION[lang], platform)
         if lang == "zh":
@@ -112,6 +119,35 @@ def hint(
             f"{max_upload_mb} MB (tokens and keys are redacted automatically)"
         )
     return hints.OTHER[lang].get(field) or hints.LABELS[lang].get(field, "")
+
+
+def _server_hint(field: str, *, platform: str | None, max_upload_mb: int, lang: str) -> str:
+    """Where a server's version, host OS and logs are found: the image tag, `cat
+    /etc/os-release`, `docker logs`."""
+    api = (platform or "").startswith("server API")
+    if field == "sdk_version":
+        where = hints.for_platform(hints.SERVER_SDK_VERSION[lang], platform, server=True)
+        if api:
+            return where or ""
+        if lang == "zh":
+            return f"具体到小版本或镜像 tag，比如 v3.8.0；{where}"
+        return f"the exact release or image tag (e.g. v3.8.0) — {where}"
+    if field == "os_version":
+        return hints.for_platform(hints.SERVER_OS_VERSION[lang], platform, server=True) or ""
+    if field == "logs":
+        how = hints.for_platform(hints.SERVER_LOGS[lang], platform, server=True)
+        if api:
+            return how or ""
+        if lang == "zh":
+            return (
+                f"{how}；从启动到报错的那一段就行，可以直接上传 .log/.txt/.gz/.zip 文件，"
+                f"单个不超过 {max_upload_mb} MB，token、密钥等敏感信息会自动脱敏"
+            )
+        return (
+            f"{how}; from start-up to the error is enough — attach .log/.txt/.gz/.zip up to "
+            f"{max_upload_mb} MB (tokens and keys are redacted automatically)"
+        )
+    return hints.SERVER_OTHER[lang].get(field) or hint(field, platform=None, lang=lang)
 
 
 # A clause that only sets the scene: "升级到 4.2.1 之后", "after upgrading the SDK".
@@ -164,9 +200,36 @@ def _symptom(fields: BugFields, lang: str) -> str | None:
     return None
 
 
-def _ask(field: str, *, fields: BugFields, lang: str, logs_url: str, max_upload_mb: int) -> str:
+def _ask(
+    field: str,
+    *,
+    fields: BugFields,
+    lang: str,
+    logs_url: str,
+    max_upload_mb: int,
+    server: bool = False,
+) -> str:
     """One line of the message: the detail in the reporter's terms, then where to find it."""
     label = hints.LABELS[lang].get(field, field)
+    api = server and (fields.platform or "").startswith("server API")
+    if server:
+        label = hints.SERVER_LABELS[f"{lang}-api" if api else lang].get(
+            field, hints.SERVER_LABELS[lang].get(field, label)
+        )
+    if field == "repro_steps" and api:
+        if lang == "zh":
+            return f"{label}：调用的是哪个接口（方法和路径），每次都失败还是偶尔失败"
+        return f"{label}: the method and path you call, and whether every call fails or only some"
+    if field == "repro_steps" and server:
+        if lang == "zh":
+            return (
+                f"{label}：执行了哪些命令、改了哪些配置（docker-compose.yml、.env、Helm values），"
+                "按 1、2、3 写一下"
+            )
+        return (
+            f"{label}: the commands you ran and the config you changed (docker-compose.yml, "
+            ".env, Helm values), as 1., 2., 3."
+        )
     if field == "repro_steps":
         symptom = _symptom(fields, lang)
         if lang == "zh":
@@ -175,8 +238,9 @@ def _ask(field: str, *, fields: BugFields, lang: str, logs_url: str, max_upload_
         lead = f"what you do right before {symptom}" if symptom else "the steps that trigger it"
         return f"{label}: {lead} (1., 2., 3.) or a minimal code snippet"
     text = hint(
-        field, platform=fields.platform, logs_url=logs_url, max_upload_mb=max_upload_mb, lang=lang
-    )
+        field, platform=fields.platform, logs_url=logs_url, max_upload_mb=max_upload_mb,
+        lang=lang, server=server,
+    )  # fmt: skip
     return f"{label}：{text}" if lang == "zh" else f"{label}: {text}"
 
 
@@ -188,10 +252,12 @@ def follow_up_message(
     logs_url: str = KB_COLLECT_LOGS,
     max_upload_mb: int = 20,
     kind: Kind | None = None,
+    server: bool = False,
 ) -> str | None:
     """One short message asking for every missing detail at once, or ``None``.
 
-    ``kind="outage"`` says the report is already being handled as urgent.
+    ``kind="outage"`` says the report is already being handled as urgent; ``server`` asks
+    about the vendor's server (image tag, host, server logs) instead of an app.
     """
     if not missing:
         return None
@@ -199,7 +265,14 @@ def follow_up_message(
     known = [name for name in missing if name in hints.LABELS[lang]]
     lines = [
         f"{number}. "
-        + _ask(name, fields=fields, lang=lang, logs_url=logs_url, max_upload_mb=max_upload_mb)
+        + _ask(
+            name,
+            fields=fields,
+            lang=lang,
+            logs_url=logs_url,
+            max_upload_mb=max_upload_mb,
+            server=server,
+        )
         for number, name in enumerate(known, 1)
     ]
     if not lines:

@@ -132,9 +132,112 @@ OTHER: dict[str, dict[str, str]] = {
 }
 
 
-def for_platform(table: dict[str, str], platform: str | None) -> str | None:
-    """The entry for the first of the reporter's platforms that ``table`` knows."""
+# A report about the vendor's server (:mod:`bot.triage.deployment`): the same details, named
+# and found the way a server is run — the image tag, the host, `docker logs`.
+SERVER_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "sdk_version": "Server version",
+        "platform": "How you deploy it",
+        "os_version": "Server OS",
+        "logs": "Server logs",
+        "repro_steps": "What you ran",
+    },
+    "en-api": {
+        "sdk_version": "Server SDK version",
+        "logs": "Request and response",
+        "repro_steps": "The failing call",
+    },
+    "zh": {
+        "sdk_version": "服务端版本号",
+        "platform": "部署方式",
+        "os_version": "服务器系统",
+        "logs": "服务端日志",
+        "repro_steps": "部署步骤",
+    },
+    "zh-api": {
+        "sdk_version": "服务端 SDK 版本",
+        "logs": "请求和响应",
+        "repro_steps": "出错的接口",
+    },
+}
+
+SERVER_SDK_VERSION: dict[str, dict[str, str]] = {
+    "en": {
+        "Docker": "run `docker images`, or look at the `image:` line in docker-compose.yml",
+        "Kubernetes": "the image tag in your Helm values or Deployment, or run "
+        "`kubectl get pods -o jsonpath='{..image}'`",
+        "Linux": "the release you installed, or run the server binary with `--version`",
+        "server API": "the server SDK or library you call the API with (go.mod, "
+        "requirements.txt, pom.xml, package.json), or say you call the REST API over plain HTTP",
+        "server": "the image tag you run (`docker images`, or the `image:` line in "
+        "docker-compose.yml) or the release you deployed",
+    },
+    "zh": {
+        "Docker": "执行 `docker images` 看镜像 tag，或看 docker-compose.yml 里 image: 那一行",
+        "Kubernetes": "Helm values 或 Deployment 里的镜像 tag，也可以执行 "
+        "`kubectl get pods -o jsonpath='{..image}'`",
+        "Linux": "部署的 release 版本，或用 `--version` 运行服务端程序查看",
+        "server API": "调用接口用的服务端 SDK/库及版本（go.mod、requirements.txt、"
+        "pom.xml 里能看到）；直接发 HTTP 请求的话说一声就行",
+        "server": "执行 `docker images` 看镜像 tag，或看 docker-compose.yml 里 image: 那一行，"
+        "或者部署的 release 版本",
+    },
+}
+
+SERVER_OS_VERSION: dict[str, dict[str, str]] = {
+    "en": {
+        "Kubernetes": "the Kubernetes version (`kubectl version`) and the nodes' OS "
+        "(`cat /etc/os-release`)",
+        "server": "the host's distribution and version — run `cat /etc/os-release` "
+        "(e.g. Ubuntu 22.04, CentOS 7)",
+    },
+    "zh": {
+        "Kubernetes": "Kubernetes 版本（`kubectl version`）和节点的系统（`cat /etc/os-release`）",
+        "server": "服务器上执行 `cat /etc/os-release` 看发行版和版本"
+        "（比如 Ubuntu 22.04、CentOS 7）",
+    },
+}
+
+SERVER_LOGS: dict[str, dict[str, str]] = {
+    "en": {
+        "Docker": "`docker logs <container> > server.log` (or `docker compose logs > server.log`)",
+        "Kubernetes": "`kubectl logs <pod> > server.log` (add `--previous` if the pod restarted)",
+        "server API": "the request (method, URL, body without secrets) and the whole response: "
+        "status code, body and any request ID",
+        "server": "the server's output: `docker logs <container>`, `kubectl logs <pod>`, or "
+        "`journalctl -u <service>` on a plain Linux host",
+    },
+    "zh": {
+        "Docker": "执行 `docker logs <容器名> > server.log` 导出（docker-compose 部署可以用 "
+        "`docker compose logs > server.log`）",
+        "Kubernetes": "执行 `kubectl logs <pod名> > server.log` 导出"
+        "（pod 重启过的话加 `--previous`）",
+        "server API": "请求（方法、URL、去掉密钥的请求体）和完整的响应："
+        "状态码、响应体和 request ID",
+        "server": "服务端的输出：`docker logs <容器名>`、`kubectl logs <pod名>`，"
+        "直接部署在 Linux 上的话用 `journalctl -u <服务名>`",
+    },
+}
+
+SERVER_OTHER: dict[str, dict[str, str]] = {
+    "en": {
+        "platform": "Docker, docker-compose, Kubernetes (Helm) or straight on a Linux host — "
+        "and which distribution",
+    },
+    "zh": {
+        "platform": "用的是 Docker、docker-compose、Kubernetes（Helm），"
+        "还是直接装在 Linux 服务器上",
+    },
+}
+
+
+def for_platform(
+    table: dict[str, str], platform: str | None, *, server: bool = False
+) -> str | None:
+    """The entry for the first of the reporter's platforms that ``table`` knows. ``server``:
+    a server table, keyed by runtime ("Linux (Ubuntu 22.04)" is "Linux"), "server" by default."""
     for name in (platform or "").split(", "):
-        if name in table:
-            return table[name]
-    return table.get("")
+        key = name.split(" (", 1)[0] if server else name
+        if key in table:
+            return table[key]
+    return table.get("server" if server else "")

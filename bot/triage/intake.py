@@ -26,6 +26,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, PrivateAttr
 
 from bot.triage import signals as s
+from bot.triage.deployment import server_side
 from bot.triage.engine import TriageEngine, TriageRequest
 from bot.triage.followup import (
     KB_COLLECT_LOGS,
@@ -247,8 +248,9 @@ class IntakeSession(BaseModel):
         url = pages if isinstance(pages, str) else pages.get(self.lang, pages.get("en", ""))
         kind = self.kind if self.opened else None  # an outage opened at once says it is handled
         return follow_up_message(
-            wanted, fields=self.fields, lang=self.lang, logs_url=url, kind=kind
-        )
+            wanted, fields=self.fields, lang=self.lang, logs_url=url, kind=kind,
+            server=server_side(self.text, self.fields.platform),
+        )  # fmt: skip
 
     def _decide(self, result: TriageResult, *, go_ahead: bool) -> IntakeDecision:
         if self.opened:

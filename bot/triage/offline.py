@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.errors import InvalidInput
 from bot.triage.classifier import classify
+from bot.triage.deployment import server_side
 from bot.triage.engine import TriageRequest
 from bot.triage.extractor import codes, extract
 from bot.triage.followup import KB_COLLECT_LOGS, follow_up_message, language, missing_fields
@@ -96,6 +97,7 @@ class OfflineEngine:
             logs_url=self.logs_url,
             max_upload_mb=self.max_upload_mb,
             kind=kind,  # type: ignore[arg-type]
+            server=server_side(full, fields.platform),
         )
         return TriageResult(
             kind=kind,  # type: ignore[arg-type]

@@ -461,3 +461,37 @@ def test_a_feature_request_becomes_a_feature_ticket_with_a_clean_subject(
     (ticket,) = ctx.tickets.query()
     assert ticket.kind == "feature"
     assert ticket.subject == "Be able to hide the title bar buttons."
+
+
+def test_a_server_deploy_report_is_asked_about_the_server_and_a_crash_about_the_app(
+    ctx: AppContext,
+) -> None:
+    """A self-hosted server that will not deploy is asked for the image tag, the host and
+    `docker logs`; an app crash in the same desk is still asked for build.gradle and logcat."""
+    server = _chat(ctx, account="tianqi-health", ref="server")
+    first = server.say("部署错误. 我怎么部署不上去啊。")
+    assert first.kind == "follow_up" and first.lang == "zh", first.text
+    assert "服务端版本号" in first.text and "docker images" in first.text
+    assert "部署方式" in first.text and "cat /etc/os-release" in first.text
+    assert "docker logs" in first.text
+    for client_word in ("build.gradle", "Podfile.lock", "哪个端", "logcat", "关于手机"):
+        assert client_word not in first.text, (client_word, first.text)
+    second = server.say(
+        "用 docker-compose 部署的，服务器 Ubuntu 22.04，镜像 openim/openim-server:v3.8.0。"
+        "执行 docker-compose up -d 之后 openim-server 容器一直重启，"
+        "docker logs 里是 panic: connect mongo failed"
+    )
+    assert second.kind == "ticket_opened", second.text
+    assert second.ticket is not None
+    ticket = ctx.tickets.get(second.ticket.key)
+    assert ticket.fields["platform"] == "Docker, Linux (Ubuntu 22.04)"
+    assert ticket.fields["sdk_version"] == "3.8.0"
+    assert ticket.fields["os_version"] == "Ubuntu 22.04"
+    assert "platform" not in ticket.missing and "os_version" not in ticket.missing
+
+    app = _chat(ctx, account="tianqi-health", ref="app")
+    crash = app.say("安卓端进房后闪退")
+    assert crash.kind == "follow_up" and crash.lang == "zh", crash.text
+    assert "SDK 版本号" in crash.text and "build.gradle" in crash.text
+    assert "adb logcat" in crash.text
+    assert "docker" not in crash.text and "服务端" not in crash.text
