@@ -21,13 +21,18 @@ _DISTRO = re.compile(
     r"opensuse|fedora)\b|\blinux\b"
 )
 _HOST_OS = re.compile(r"(?i)ubuntu|debian|centos")
-# Deploying or running a server: the report is about the server however it is worded.
-_DEPLOY = re.compile(
-    r"(?i)\bself[\s-]?host(?:ed|ing)?\b|\bon[\s-]?prem(?:ise)?s?\b|\bdeploy(?:ed|ing|ment)?\b|"
-    r"\bnginx\b|\breverse proxy\b|\bsystemd\b|\bjournalctl\b|"
+# Running a server: a headline with one of these is about the server whatever else it names.
+_RUNNING = re.compile(
+    r"(?i)\bself[\s-]?host(?:ed|ing)?\b|\bon[\s-]?prem(?:ise)?s?\b|"
     r"\bserver (?:logs?|crash\w*|won'?t start|fails? to start|does not start|doesn'?t start|"
     r"keeps restarting|exit(?:s|ed)?)\b|"
-    r"部署|私有化|反向代理|(?:服务端|服务器|后台服务|server)\s?(?:启动|起不来|报错|崩溃|挂了?|日志|宕机|重启)"
+    r"部署|私有化|(?:服务端|服务器|后台服务|server)\s?(?:启动|起不来|报错|崩溃|挂了?|日志|宕机|重启)"
+)
+# Weaker: an app is deployed too ("after deploying our web app"); these count only when no
+# app platform is named. Xcode's "deployment target" is an app's.
+_DEPLOY = re.compile(
+    r"(?i)\bdeploy(?:ed|ing|ment)?\b(?!\s+target)|\bnginx\b|\breverse proxy\b|\bsystemd\b|"
+    r"\bjournalctl\b|反向代理"
 )
 # Calling the vendor's server API: a REST path, a webhook, an HTTP 5xx from the API.
 _API = re.compile(
@@ -65,13 +70,10 @@ def server_side(text: str, platform: str | None = None) -> bool:
     names = _names(platform)
     if names and (names[0] in _SERVER_NAMES or names[0].startswith("Linux (")):
         return True
-    deploy = bool(_KUBERNETES.search(text) or _DOCKER.search(text) or _DEPLOY.search(text))
-    if not (deploy or _API.search(text)):
-        return False
     if not any(name in _CLIENT_PLATFORMS for name in names):
-        return True
+        return any(p.search(text) for p in (_KUBERNETES, _DOCKER, _RUNNING, _DEPLOY, _API))
     first = text.strip().split("\n", 1)[0]
-    return bool(_KUBERNETES.search(first) or _DOCKER.search(first) or _DEPLOY.search(first))
+    return any(p.search(first) for p in (_KUBERNETES, _DOCKER, _RUNNING))
 
 
 def server_platform(text: str, platform: str | None, os_version: str | None) -> str | None:

@@ -119,3 +119,16 @@ def test_the_server_follow_up_keeps_the_shape_of_the_client_one(lang: str) -> No
     assert server.splitlines()[0] == client.splitlines()[0]
     assert server.splitlines()[-1] == client.splitlines()[-1]
     assert "build.gradle" in client and "build.gradle" not in server
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After deploying our web app to production, Chrome users see a black remote video",
+        "Xcode build fails on iOS: the deployment target 12.0 is lower than the SDK's minimum",
+    ],
+)
+def test_an_app_that_is_deployed_is_still_an_app(triage: Any, text: str) -> None:
+    result = triage(text)
+    assert not server_side(text, result.fields.platform)
+    assert result.fields.platform in ("Web", "iOS")
