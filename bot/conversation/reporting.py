@@ -78,7 +78,7 @@ class Reports:
             ctx.state.offered.append(known.key)
             text = _known_text(known, ctx.lang)
             if decision.missing:
-                more = field_words(decision.missing, ctx.lang)
+                more = field_words(decision.missing, ctx.lang, server=report.server)
                 text += "\n\n" + say("known_then_missing", ctx.lang, fields=more)
             return ctx.reply(
                 "follow_up", text, missing=list(decision.missing),
@@ -116,7 +116,8 @@ class Reports:
         if decision.message:  # an outage: opened at once, the rest asked for now
             parts.append(decision.message)
         elif wanted := [m for m in summary.missing if m not in report.declined]:
-            parts.append(say("ticket_opened_more", ctx.lang, fields=field_words(wanted, ctx.lang)))
+            words = field_words(wanted, ctx.lang, server=report.server)
+            parts.append(say("ticket_opened_more", ctx.lang, fields=words))
         known = self._known_issue(ctx, report)
         if known is not None:
             parts.append(_known_text(known, ctx.lang, opened=True))

@@ -254,19 +254,20 @@ class Steps:
             attachment_ids=ctx.turn.attachment_ids, now=ctx.now,
         )  # fmt: skip
         summary = self.requests.summary(ticket)
+        server = report is not None and report.server
         if added:
-            text = say(
-                "ticket_added_fields", ctx.lang, key=ticket.key, fields=field_words(added, ctx.lang)
-            )
+            words = field_words(added, ctx.lang, server=server)
+            text = say("ticket_added_fields", ctx.lang, key=ticket.key, fields=words)
         else:
             text = say("ticket_added", ctx.lang, key=ticket.key)
         declined = report.declined if report is not None else []
         if now_declined := [m for m in declined if m not in before and m in summary.missing]:
-            text = say("ticket_without", ctx.lang, fields=field_words(now_declined, ctx.lang))
+            words = field_words(now_declined, ctx.lang, server=server)
+            text = say("ticket_without", ctx.lang, fields=words)
         # what they said they cannot send ("no logs, sorry") is not asked for again
         if wanted := [m for m in summary.missing if m not in declined]:
-            more = say("ticket_opened_more", ctx.lang, fields=field_words(wanted, ctx.lang))
-            text = f"{text} {more}"
+            words = field_words(wanted, ctx.lang, server=server)
+            text = f"{text} {say('ticket_opened_more', ctx.lang, fields=words)}"
         return ctx.reply("ticket_updated", "\n\n".join([text, *ctx.turn.notes]), ticket=summary)
 
     # -- internals ---------------------------------------------------------------------------

@@ -253,6 +253,23 @@ FIELD_WORDS: dict[str, dict[str, str]] = {
         "impact": "影响范围",
     },
 }
+# A report about the vendor's server (bot.triage.deployment) names the same details so.
+SERVER_FIELD_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "sdk_version": "the server version or image tag",
+        "platform": "how you deploy it",
+        "os_version": "the server OS",
+        "repro_steps": "the commands you ran",
+        "logs": "the server logs",
+    },
+    "zh": {
+        "sdk_version": "服务端版本号",
+        "platform": "部署方式",
+        "os_version": "服务器系统",
+        "repro_steps": "部署步骤",
+        "logs": "服务端日志",
+    },
+}
 PRIORITY_WORDS = {
     "en": {"P1": "critical", "P2": "high", "P3": "normal", "P4": "low"},
     "zh": {"P1": "紧急", "P2": "高", "P3": "普通", "P4": "低"},
@@ -298,9 +315,13 @@ def say(message: str, lang: str = "en", /, **values: object) -> str:
     return table.get(lang, table["en"]).format(**values)
 
 
-def field_words(names: Sequence[str], lang: str) -> str:
-    """'the OS version, the steps to reproduce and logs' / '系统版本、复现步骤和日志'."""
-    words = [FIELD_WORDS.get(lang, FIELD_WORDS["en"]).get(n, n.replace("_", " ")) for n in names]
+def field_words(names: Sequence[str], lang: str, *, server: bool = False) -> str:
+    """'the OS version, the steps to reproduce and logs' / '系统版本、复现步骤和日志';
+    ``server``: as a report about the vendor's server names them ('服务端日志')."""
+    table = dict(FIELD_WORDS.get(lang, FIELD_WORDS["en"]))
+    if server:
+        table.update(SERVER_FIELD_WORDS.get(lang, SERVER_FIELD_WORDS["en"]))
+    words = [table.get(n, n.replace("_", " ")) for n in names]
     if not words:
         return ""
     if lang == "zh":

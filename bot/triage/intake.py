@@ -108,6 +108,12 @@ class IntakeSession(BaseModel):
     def lang(self) -> str:
         return language(self.text)
 
+    @property
+    def server(self) -> bool:
+        """Whether the report is about the vendor's server (deploying it, running it, calling
+        its API) rather than an app: it is then asked about the server."""
+        return server_side(self.text, self.fields.platform)
+
     def missing(self, *, asking: bool = False) -> list[str]:
         """Required facts still absent. ``asking``: leave out what the user said they cannot
         give (the ticket still records it as missing; the bot does not ask again)."""
@@ -249,7 +255,7 @@ class IntakeSession(BaseModel):
         kind = self.kind if self.opened else None  # an outage opened at once says it is handled
         return follow_up_message(
             wanted, fields=self.fields, lang=self.lang, logs_url=url, kind=kind,
-            server=server_side(self.text, self.fields.platform),
+            server=self.server,
         )  # fmt: skip
 
     def _decide(self, result: TriageResult, *, go_ahead: bool) -> IntakeDecision:
