@@ -140,7 +140,6 @@ SERVER_LABELS: dict[str, dict[str, str]] = {
         "platform": "How you deploy it",
         "os_version": "Server OS",
         "logs": "Server logs",
-        "repro_steps": "What you ran",
     },
     "en-api": {
         "sdk_version": "Server SDK version",

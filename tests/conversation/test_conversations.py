@@ -496,3 +496,15 @@ def test_a_server_deploy_report_is_asked_about_the_server_and_a_crash_about_the_
     assert "SDK 版本号" in crash.text and "build.gradle" in crash.text
     assert "adb logcat" in crash.text
     assert "docker" not in crash.text and "服务端" not in crash.text
+
+
+def test_a_server_api_call_that_fails_is_asked_for_the_request_not_the_phone(
+    ctx: AppContext,
+) -> None:
+    chat = _chat(ctx, ref="api")
+    reply = chat.say("Our backend gets 500 from POST /v1/rooms when we create a room for a class")
+    assert reply.kind == "follow_up" and reply.lang == "en", reply.text
+    assert "Server SDK version" in reply.text and "Request and response" in reply.text
+    assert "os_version" not in reply.missing
+    for client_word in ("build.gradle", "Podfile.lock", "OS version", "logcat", "Xcode"):
+        assert client_word not in reply.text, (client_word, reply.text)
