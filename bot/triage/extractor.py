@@ -184,6 +184,9 @@ def _clause(line: str, inner: str) -> str:
     return _LEAD_LABEL.sub("", line)
 
 
+_API_CALL = re.compile(r"\b(?:GET|POST|PUT|PATCH|DELETE)\s+(?:https?://\S+)?/[\w/{}.:-]+")
+
+
 def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | None:
     for source in (
         section_matching(parts, _REPRO_HEAD),
@@ -211,6 +214,12 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
         return _short(listed.group("v").strip(), 400)
     # stack frames look like code but are not a reproduction
     prose = re.sub(r"(?m)^\s*at\s.*$", "", text)
+    # "we get a 500 from POST /v1/users": for a server API, the call is the reproduction
+    call = _API_CALL.search(prose)
+    if call:
+        start = prose.rfind("\n", 0, call.start()) + 1
+        end = prose.find("\n", call.end())
+        return _short(prose[start : end if end != -1 else len(prose)].strip(), 400)
     trigger = _TRIGGER.search(prose) or _CODE.search(prose)
     if trigger:
         start = prose.rfind("\n", 0, trigger.start()) + 1

@@ -73,6 +73,15 @@ def test_a_server_api_caller_is_asked_for_the_call_not_the_os(triage: Any, text:
     assert not [w for w in CLIENT_WORDS if w in message], message
 
 
+def test_the_call_named_is_the_reproduction(triage: Any) -> None:
+    """ "500 from POST /v1/users": the method and path are what an engineer replays; they are
+    not asked for again."""
+    result = triage("Our backend gets HTTP 500 from POST /v1/users when registering users")
+    assert result.fields.repro_steps and "POST /v1/users" in result.fields.repro_steps
+    assert "repro_steps" not in result.missing
+    assert "The failing call" not in (result.follow_up or "")
+
+
 def test_a_chinese_server_api_report(triage: Any) -> None:
     result = triage("后端调用 REST 接口 /v1/user/register 注册用户时报错，返回 500")
     assert result.fields.platform == "server API" and result.follow_up is not None
