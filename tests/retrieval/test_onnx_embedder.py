@@ -45,12 +45,6 @@ def test_backends_are_chosen_by_name_without_loading_anything(tmp_path: Path) ->
     assert mixed.cache_tag not in {default.cache_tag, int8.cache_tag}
     named = make_embedder("minilm-mixed", model_dir=tmp_path)
     assert isinstance(named, OnnxMiniLMEmbedder) and named.precision == "mixed"
-    blocks = make_embedder("minilm", backend="onnx-q8", model_dir=tmp_path)
-    assert isinstance(blocks, OnnxMiniLMEmbedder) and blocks.precision == "q8"
-    assert blocks.name == "all-MiniLM-L6-v2-q8"  # an index and a cache of its own
-    assert blocks.cache_tag not in {default.cache_tag, int8.cache_tag, mixed.cache_tag}
-    named = make_embedder("minilm-q8", model_dir=tmp_path)
-    assert isinstance(named, OnnxMiniLMEmbedder) and named.precision == "q8"
     assert not any(tmp_path.iterdir())  # nothing exported until a text is embedded
     with pytest.raises(ValueError, match="backend"):
         make_embedder("minilm", backend="tensorflow", model_dir=tmp_path)
@@ -104,20 +98,6 @@ def test_mixed_stays_closer_than_int8_and_ranks_alike(onnx_models: ExportedModel
     order_ref = np.argsort(-docs_ref @ reference.embed_query(query))
     order_mixed = np.argsort(-docs_mixed @ mixed.embed_query(query))
     assert order_ref[0] == order_mixed[0] == 0
-
-
-@pytest.mark.slow
-def test_block_int8_stays_closest_to_float32(onnx_models: ExportedModels) -> None:
-    reference = OnnxMiniLMEmbedder(model_dir=onnx_models.folder, precision="fp32")
-    blocks = OnnxMiniLMEmbedder(model_dir=onnx_models.folder, precision="q8")
-    mixed = OnnxMiniLMEmbedder(model_dir=onnx_models.folder, precision="mixed")
-    docs_ref = reference.embed_documents(PASSAGES)
-    docs_q8, docs_mixed = blocks.embed_documents(PASSAGES), mixed.embed_documents(PASSAGES)
-    to_q8, to_mixed = (docs_ref * docs_q8).sum(1), (docs_ref * docs_mixed).sum(1)
-    assert to_q8.mean() > 0.999 and to_q8.min() > 0.995  # "ok" (3 tokens) moves the most
-    assert to_q8.mean() > to_mixed.mean()
-    question = reference.embed_query_parts(QUESTION, PARTS)
-    assert (question * blocks.embed_query_parts(QUESTION, PARTS)).sum(1).min() > 0.999
 
 
 @pytest.mark.slow
