@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_retrieval import median_run  # noqa: E402
+from bench_retrieval import _timed_documents, median_run  # noqa: E402
 
 
 def test_each_figure_is_the_median_of_its_rounds() -> None:
@@ -24,3 +24,18 @@ def test_each_figure_is_the_median_of_its_rounds() -> None:
         "torch_loaded": False,
     }
     assert median_run(rounds[:2])["ingest_seconds"] == 60.0
+
+
+def test_the_time_inside_the_embedding_model_is_counted() -> None:
+    import time
+
+    class Slow:
+        def embed_documents(self, texts: list[str]) -> list[int]:
+            time.sleep(0.02)
+            return [len(t) for t in texts]
+
+    embedder = Slow()
+    total = _timed_documents(embedder)
+    assert embedder.embed_documents(["ab", "c"]) == [2, 1]  # answers pass through
+    embedder.embed_documents(["d"])
+    assert 0.04 <= total[0] < 1.0

@@ -113,10 +113,13 @@ def test_batches_side_by_side_give_the_same_vectors(onnx_models: ExportedModels)
 def test_workers_default_to_the_cores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert OnnxMiniLMEmbedder(model_dir=tmp_path).workers == 2
+    assert OnnxMiniLMEmbedder(model_dir=tmp_path).query_threads == 2
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
     assert OnnxMiniLMEmbedder(model_dir=tmp_path).workers == 4
+    assert OnnxMiniLMEmbedder(model_dir=tmp_path).query_threads == 2
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert OnnxMiniLMEmbedder(model_dir=tmp_path).workers == 1
+    assert OnnxMiniLMEmbedder(model_dir=tmp_path).query_threads == 1
     assert OnnxMiniLMEmbedder(model_dir=tmp_path, workers=3).threads == 1
 
 
