@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.triage import signals as s
-from bot.triage.deployment import server_platform
+from bot.triage.deployment import server_platform, server_side
 from bot.triage.environment import device_of, os_version_of, platforms
 from bot.triage.lexicon import spaced
 from bot.triage.logs import error_codes, error_lines, log_lines
@@ -187,7 +187,9 @@ def _clause(line: str, inner: str) -> str:
 _API_CALL = re.compile(r"\b(?:GET|POST|PUT|PATCH|DELETE)\s+(?:https?://\S+)?/[\w/{}.:-]+")
 
 
-def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | None:
+def _repro(
+    parts: list[Section], labels: list[Labelled], text: str, *, server: bool = False
+) -> str | None:
     for source in (
         section_matching(parts, _REPRO_HEAD),
         label_matching(labels, _REPRO_HEAD),
@@ -214,8 +216,9 @@ def _repro(parts: list[Section], labels: list[Labelled], text: str) -> str | Non
         return _short(listed.group("v").strip(), 400)
     # stack frames look like code but are not a reproduction
     prose = re.sub(r"(?m)^\s*at\s.*$", "", text)
-    # "we get a 500 from POST /v1/users": for a server API, the call is the reproduction
-    call = _API_CALL.search(prose)
+    # "we get a 500 from POST /v1/users": for a server API, the call is the reproduction (an
+    # app's HTTP log line "--> POST /v1/token" is not)
+    call = _API_CALL.search(prose) if server else None
     if call:
         start = prose.rfind("\n", 0, call.start()) + 1
         end = prose.find("\n", call.end())
@@ -369,6 +372,7 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
     if not platform and os_version:
         # "ios9", "API 30": the OS names the platform even when no platform word matched
         platform = platforms(os_version.replace("Android API", "Android"))
+    server = server_side(named_in, platform)
     platform = server_platform(named_in, platform, os_version)  # "Docker", "server API"
     return BugFields(
         summary=summary,
@@ -377,7 +381,7 @@ def extract(text: str, *, title: str = "", attachments: Sequence[str] = ()) -> B
         platform=platform,
         os_version=os_version,
         device=device_of(labels, parts, plain),
-        repro_steps=_repro(parts, labels, strip_placeholders(full)),
+        repro_steps=_repro(parts, labels, strip_placeholders(full), server=server),
         expected=_expected(parts, labels, plain),
         actual=_actual(parts, labels, plain, summary),
         logs=logs,

@@ -80,6 +80,9 @@ def test_the_call_named_is_the_reproduction(triage: Any) -> None:
     assert result.fields.repro_steps and "POST /v1/users" in result.fields.repro_steps
     assert "repro_steps" not in result.missing
     assert "The failing call" not in (result.follow_up or "")
+    # an app's HTTP log line is no reproduction of the app's crash
+    app = triage("The Android app crashes after login\nD/OkHttp: --> POST /v1/token (120ms)")
+    assert not app.fields.repro_steps or "POST /v1/token" not in app.fields.repro_steps
 
 
 def test_a_chinese_server_api_report(triage: Any) -> None:
