@@ -33,3 +33,10 @@ def test_inline_steps_go_one_per_line(text: str, lines: list[str]) -> None:
 )
 def test_anything_else_is_left_as_written(text: str) -> None:
     assert one_per_line(text) == text
+
+
+def test_empty_and_huge_text() -> None:
+    assert one_per_line("") == ""
+    steps = " ".join(f"{n}. step" for n in range(1, 100)) * 50  # numbers restart: one run only
+    lines = one_per_line(steps).split("\n")
+    assert lines[0] == "1. step" and len(lines) == 99

@@ -28,3 +28,7 @@ def test_triage_reasons_read_in_chinese(reason: str, chinese: str) -> None:
 def test_a_reason_a_person_typed_stays_as_written() -> None:
     typed = "customer says the crash blocks their launch"
     assert reason_in(typed, "zh") == typed
+
+
+def test_no_reason_stays_empty() -> None:
+    assert reason_in("", "zh") == ""
