@@ -102,7 +102,12 @@ def on_send(rt: SlackRuntime, body: dict[str, Any]) -> None:
         return
     if not first_click(rt, body):
         return
-    if note.payload.get("sent"):
+    # Claimed before it is sent (one row per note: of two clicks, one inserts it): the reply
+    # reaches the customer inside agent_reply, so a click that checked afterwards sent it twice.
+    claim = f"{note.id}"
+    if note.payload.get("sent") or not rt.ctx.inbound.first_time(
+        "slack-note-sent", claim, now=rt.now()
+    ):
         ephemeral(rt, where, user, "That note was sent to the customer already.")
         return
     ticket = rt.ctx.tickets.get(note.ticket_id)
@@ -111,6 +116,7 @@ def on_send(rt: SlackRuntime, body: dict[str, Any]) -> None:
     try:
         ticket = rt.ctx.desk.agent_reply(ticket, agent=author.id, body=said, now=rt.now())
     except DeskbotError as exc:
+        rt.ctx.inbound.forget("slack-note-sent", claim)  # not sent: it can be tried again
         ephemeral(rt, where, user, f"Could not send it: {exc}")
         return
     # The desk's audience sends the reply to the customer, on the ticket's own channel.

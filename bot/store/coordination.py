@@ -61,6 +61,15 @@ class InboundEvents:
         except IntegrityError:
             return False
 
+    def forget(self, source: str, event_id: str) -> None:
+        """Drop one id: what it claimed did not happen after all and may be tried again."""
+        with self.db.session() as session:
+            session.execute(
+                delete(InboundEventRow).where(
+                    InboundEventRow.source == source, InboundEventRow.event_id == event_id
+                )
+            )
+
     def seen(self, source: str, event_id: str) -> bool:
         """Whether ``event_id`` was recorded already (without recording it)."""
         with self.db.session() as session:

@@ -205,6 +205,11 @@ def test_lease_is_held_by_one_process_until_it_expires(ctx: AppContext) -> None:
 def test_deliveries_and_daily_runs_happen_once(ctx: AppContext) -> None:
     assert ctx.inbound.first_time("slack", "Ev01", now=NOW)
     assert not ctx.inbound.first_time("slack", "Ev01", now=NOW)
+    # a claim whose work failed is given back; another source's id is untouched
+    assert ctx.inbound.first_time("other", "Ev01", now=NOW)
+    ctx.inbound.forget("slack", "Ev01")
+    assert ctx.inbound.first_time("slack", "Ev01", now=NOW)
+    assert not ctx.inbound.first_time("other", "Ev01", now=NOW)
     day = dt.date(2026, 11, 18)
     assert ctx.daily_runs.claim("csm-wang", day, now=NOW)
     assert not ctx.daily_runs.claim("csm-wang", day, now=NOW + H)
