@@ -71,7 +71,7 @@ class NotificationStore:
                 row.next_attempt_at = not_before
             session.add(row)
             session.flush()
-            return _item(row)
+            return outbox_item(row)
 
     def escalations(
         self, ticket_id: int | None = None, *, since: dt.datetime | None = None
@@ -97,14 +97,14 @@ class NotificationStore:
                 .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
                 .limit(limit)
             )
-            return [_item(r) for r in rows]
+            return [outbox_item(r) for r in rows]
 
     def items(self, *, status: str | None = None, limit: int = 200) -> list[OutboxItem]:
         query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
         if status is not None:
             query = query.where(OutboxRow.status == status)
         with self.db.session() as session:
-            return [_item(r) for r in session.scalars(query)]
+            return [outbox_item(r) for r in session.scalars(query)]
 
     def mark_sent(self, item_id: int, *, now: dt.datetime) -> None:
         with self.db.session() as session:
@@ -132,7 +132,7 @@ class NotificationStore:
     def get(self, item_id: int) -> OutboxItem | None:
         with self.db.session() as session:
             row = session.get(OutboxRow, item_id)
-            return _item(row) if row is not None else None
+            return outbox_item(row) if row is not None else None
 
     def counts(self) -> dict[str, int]:
         with self.db.session() as session:
@@ -251,7 +251,8 @@ def _escalation(row: EscalationRow) -> Escalation:
     )  # fmt: skip
 
 
-def _item(row: OutboxRow) -> OutboxItem:
+def outbox_item(row: OutboxRow) -> OutboxItem:
+    """The record of an outbox row (also read by :mod:`bot.store.slack_posts`)."""
     return OutboxItem(
         id=row.id, transport=row.transport, target=row.target, payload=dict(row.payload or {}),
         status=row.status, attempts=row.attempts, next_attempt_at=row.next_attempt_at,

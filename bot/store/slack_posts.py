@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import Database
 from bot.store.models import OutboxRow, SlackPostRow
+from bot.store.notifications import outbox_item
 from bot.store.records import OutboxItem
 
 # What a post is (``SlackPost.kind``).
@@ -178,7 +179,7 @@ class SlackPostStore:
                 )
                 .order_by(OutboxRow.id)
             )
-            return [_item(r) for r in rows]
+            return [outbox_item(r) for r in rows]
 
     def claim(self, item: OutboxItem, *, now: dt.datetime, hold: dt.timedelta) -> bool:
         """Take a due outbox item for delivery by this caller alone: it is pushed ``hold`` into
@@ -222,13 +223,4 @@ def _post(row: SlackPostRow) -> SlackPost:
         id=row.id, channel=row.channel, ts=row.ts, kind=row.kind, created_at=row.created_at,
         thread_ts=row.thread_ts, conversation_ref=row.conversation_ref, ticket_id=row.ticket_id,
         payload=dict(row.payload or {}), buttons=bool(row.buttons),
-    )  # fmt: skip
-
-
-def _item(row: OutboxRow) -> OutboxItem:
-    return OutboxItem(
-        id=row.id, transport=row.transport, target=row.target, payload=dict(row.payload or {}),
-        status=row.status, attempts=row.attempts, next_attempt_at=row.next_attempt_at,
-        created_at=row.created_at, ticket_id=row.ticket_id, escalation_id=row.escalation_id,
-        last_error=row.last_error, sent_at=row.sent_at,
     )  # fmt: skip
