@@ -13,6 +13,7 @@ from email.message import EmailMessage
 
 from bot.config.channels import EmailChannel
 from bot.conversation.types import Upload
+from bot.email.charsets import address_header, body_text, header_text
 from bot.email.compose import is_ours
 
 MAX_ATTACHMENTS = 10
@@ -47,7 +48,9 @@ class MailIn:
 def parse(raw: bytes, *, sender: EmailChannel) -> MailIn:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
-    name, address = email.utils.parseaddr(str(message.get("Reply-To") or message.get("From")))
+    name, address = address_header(message, "Reply-To")
+    if not address:
+        name, address = address_header(message, "From")
     message_id = str(message.get("Message-ID") or "").strip()
     refs = tuple(re.findall(r"<[^<>\s]+>", str(message.get("References") or "")))
     in_reply = re.findall(r"<[^<>\s]+>", str(message.get("In-Reply-To") or ""))
@@ -56,7 +59,7 @@ def parse(raw: bytes, *, sender: EmailChannel) -> MailIn:
         message_id=message_id or email.utils.make_msgid("missing"),
         sender=address.strip().lower(),
         sender_name=name.strip(),
-        subject=str(message.get("Subject") or "").strip(),
+        subject=header_text(message, "Subject"),
         text=new_text(body),
         in_reply_to=in_reply[0] if in_reply else None,
         references=refs,
@@ -89,7 +92,7 @@ def automatic(message: EmailMessage, address: str, *, sender: EmailChannel) -> s
         return "our own message (a mail loop)"
     if is_ours(str(message.get("Message-ID") or ""), sender):
         return "our own message id (a mail loop)"
-    if _AUTO_SUBJECT.match(str(message.get("Subject") or "").strip()):
+    if _AUTO_SUBJECT.match(header_text(message, "Subject")):
         return "an automatic reply's subject"
     return None
 
@@ -110,8 +113,7 @@ def _contents(message: EmailMessage) -> tuple[str, list[Upload]]:
     body = message.get_body(preferencelist=("plain", "html"))
     text = ""
     if body is not None:
-        content = body.get_content()
-        text = content if isinstance(content, str) else ""
+        text = body_text(body)
         if body.get_content_type() == "text/html":
             text = _html_text(text)
     uploads: list[Upload] = []

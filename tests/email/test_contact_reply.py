@@ -27,12 +27,6 @@ VISITOR = "dana@pixel.example"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpStub]:
-    with SmtpStub() as stub:
-        yield stub
-
-
-@pytest.fixture
 def web(
     settings: Settings, database: Database, example_config: OrgConfig, smtp: SmtpStub
 ) -> Iterator[tuple[TestClient, AppContext]]:

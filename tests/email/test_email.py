@@ -11,37 +11,16 @@ from email.utils import make_msgid
 
 import pytest
 
-from bot.config import OrgConfig
-from bot.context import AppContext, build_context
+from bot.context import AppContext
 from bot.email.imap import Mailbox, MailboxPoller
 from bot.email.inbox import Inbox
-from bot.email.smtp import SmtpMailer
 from bot.notify.audience import HOLD
-from bot.settings import Settings
-from bot.store.db import Database
 from tests.conftest import IN_CI, NOW
-from tests.conversation.fakes import FakeAnswerer
 from tests.servers.smtp_stub import SmtpStub
 
 IMAP_URL = os.environ.get("DESKBOT_TEST_IMAP_URL")
 CUSTOMER = "dev@streamly.example"
 LOG = b"2026-11-18 10:01:02 E/NimbusRTC: leave failed code=NR-5003 sdk=2.14.2\nFATAL EXCEPTION\n"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpStub]:
-    with SmtpStub() as stub:
-        yield stub
-
-
-@pytest.fixture
-def mail_ctx(
-    settings: Settings, database: Database, example_config: OrgConfig, smtp: SmtpStub
-) -> AppContext:
-    return build_context(
-        settings, config=example_config, db=database, migrate=False, now=NOW,
-        mailer=SmtpMailer.from_url(smtp.url, timeout=5), knowledge=lambda: FakeAnswerer({}),
-    )  # fmt: skip
 
 
 @pytest.fixture

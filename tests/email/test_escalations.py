@@ -5,7 +5,6 @@ and nothing is marked sent that the mail server did not take."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,12 +20,6 @@ from tests.conftest import NOW
 from tests.servers.smtp_stub import SmtpStub
 
 M = dt.timedelta(minutes=1)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpStub]:
-    with SmtpStub() as stub:
-        yield stub
 
 
 @pytest.fixture
