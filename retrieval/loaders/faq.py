@@ -9,19 +9,20 @@ from typing import Any
 
 import yaml
 
-from retrieval.loaders.common import LoadError, slugify
+from retrieval.loaders.common import LoadError, read_text, slugify
 from retrieval.types import Document, Section
 
-_Q_KEYS = ("question", "q", "title")
-_A_KEYS = ("answer", "a", "body", "text")
+# Column and key names as FAQ sheets are written, in English and in Chinese.
+_Q_KEYS = ("question", "q", "title", "问题", "问", "标题")
+_A_KEYS = ("answer", "a", "body", "text", "答案", "回答", "答", "内容")
 _LIST_KEYS = ("faq", "faqs", "questions", "items", "entries")
 _META_KEYS = ("product", "platform", "sdk_version", "category")
 
 
 def load_faq_yaml(path: Path, *, source: str, root: Path) -> Document:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = yaml.safe_load(read_text(path))
+    except yaml.YAMLError as exc:
         raise LoadError(f"bad YAML: {str(exc).splitlines()[0]}") from exc
     title = path.stem.replace("-", " ").replace("_", " ")
     meta: dict[str, str] = {}
@@ -37,9 +38,9 @@ def load_faq_yaml(path: Path, *, source: str, root: Path) -> Document:
 
 def load_faq_csv(path: Path, *, source: str, root: Path) -> Document:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
         rows = list(csv.DictReader(io.StringIO(text)))
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except csv.Error as exc:
         raise LoadError(f"bad CSV: {exc}") from exc
     rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in rows]
     title = path.stem.replace("-", " ").replace("_", " ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.loaders.common import LoadError, slugify
+from retrieval.loaders.common import read_text, slugify
 from retrieval.types import Document, Section
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -13,11 +13,7 @@ _SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "
 
 
 def load_html(path: Path, *, source: str, root: Path) -> Document:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"not UTF-8 text: {exc.reason}") from exc
-    return parse_html(raw, source=source, fallback_title=path.stem)
+    return parse_html(read_text(path), source=source, fallback_title=path.stem)
 
 
 def parse_html(raw: str, *, source: str, fallback_title: str, title: str = "") -> Document:

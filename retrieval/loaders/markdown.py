@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from retrieval.loaders.common import LoadError, slugify
+from retrieval.loaders.common import LoadError, read_text, slugify
 from retrieval.types import Document, Section
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
@@ -31,10 +31,7 @@ _MAX_FRAGMENT_DEPTH = 3
 
 def load_markdown(path: Path, *, source: str, root: Path, depth: int = 0) -> Document:
     """Parse a Markdown/MDX file into a titled document of heading sections."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"not UTF-8 text: {exc.reason}") from exc
+    raw = read_text(path)
     meta, body = _front_matter(raw)
     body = _JSX_COMMENT.sub("", _HTML_COMMENT.sub("", body))
     lines = _inline_fragments(body.splitlines(), path=path, root=root, depth=depth)
@@ -145,8 +142,8 @@ def _inline_fragments(lines: list[str], *, path: Path, root: Path, depth: int) -
             out.append(line)
             continue
         try:
-            raw = target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            raw = read_text(target)
+        except (OSError, LoadError):
             out.append(line)
             continue
         _, body = _front_matter(raw)

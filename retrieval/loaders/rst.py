@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.loaders.common import LoadError
+from retrieval.loaders.common import LoadError, read_text
 from retrieval.loaders.html import parse_html
 from retrieval.types import Document
 
@@ -12,10 +12,7 @@ from retrieval.types import Document
 def load_rst(path: Path, *, source: str, root: Path) -> Document:
     from docutils.core import publish_parts  # lazy: docutils is only needed for .rst
 
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"not UTF-8 text: {exc.reason}") from exc
+    raw = read_text(path)
     try:
         parts = publish_parts(
             raw,

@@ -8,7 +8,7 @@ from retrieval.chunker import chunk_document
 from retrieval.loaders import LoadError, is_document, load_document
 from retrieval.types import Document, Section
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, KBFactory
 
 
 def load(rel: str):
@@ -82,7 +82,6 @@ def test_faq_yaml_and_csv_one_chunk_per_pair() -> None:
         ("bad.yaml", "faq: [unclosed", "bad YAML"),
         ("list.yaml", "just: a mapping\n", "not a FAQ"),
         ("blob.txt", b"\x00\x01binary", "binary"),
-        ("latin.md", "caf\xe9".encode("latin-1"), "UTF-8"),
         ("half.csv", "question,answer\nonly a question,\n", "lacks"),
     ],
 )
@@ -128,3 +127,60 @@ def test_a_long_table_is_split_between_rows_with_its_header_on_each_piece() -> N
     assert sum(c.text.count("| 40") for c in pieces) == 80  # every row once
     (sample,) = [c for c in chunks if c.heading_path == ("Sample",)]
     assert sample.text == long_code  # code is never split
+
+
+def _faq_rows(doc: Document) -> list[str]:
+    return [s.text for s in doc.sections]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        # Notepad's UTF-8 byte-order mark hid the front matter: the title was lost and
+        # "---\ntitle: ..." became the page's first passage.
+        (
+            "bom.md",
+            "\ufeff---\ntitle: 令牌续期\n---\n\n# 续期\n\n在过期前调用 renewToken。\n".encode(),
+        ),
+        # Chinese Windows editors save GBK: such a page was skipped as "not UTF-8 text".
+        (
+            "gbk.md",
+            "---\ntitle: 令牌续期\n---\n\n# 续期\n\n在过期前调用 renewToken。\n".encode("gbk"),
+        ),
+        (
+            "utf16.md",
+            "---\ntitle: 令牌续期\n---\n\n# 续期\n\n在过期前调用 renewToken。\n".encode("utf-16"),
+        ),
+    ],
+    ids=["utf-8-bom", "gbk", "utf-16"],
+)
+def test_pages_saved_in_other_encodings_are_read_as_written(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    (tmp_path / name).write_bytes(data)
+    doc = load_document(tmp_path / name, source=name, root=tmp_path)
+    assert doc.title == "令牌续期"
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("续期",), "在过期前调用 renewToken。")
+    ]
+
+
+def test_an_excel_csv_faq_in_gbk_is_read(tmp_path: Path) -> None:
+    rows = "问题,答案\n怎么登录？,调用 login 方法，传入 token。\n消息最多多长？,最长 5000 字。\n"
+    (tmp_path / "faq.csv").write_bytes(rows.encode("gbk"))
+    doc = load_document(tmp_path / "faq.csv", source="faq.csv", root=tmp_path)
+    text = "\n".join(_faq_rows(doc)) + " ".join(h for s in doc.sections for h in s.heading_path)
+    assert "调用 login 方法" in text and "消息最多多长" in text
+    assert "\ufffd" not in text
+
+
+def test_a_gbk_faq_sheet_is_ingested_and_found(tmp_path: Path, make_kb: KBFactory) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    rows = "问题,答案\n怎么登录？,调用 login 方法，传入 token。\n"
+    (folder / "faq.csv").write_bytes(rows.encode("gbk"))
+    kb = make_kb()
+    report = kb.ingest([folder])
+    assert report.skipped == [] and report.chunks == 1
+    (hit,) = kb.search("怎么登录", k=1)
+    assert "调用 login 方法" in hit.text
