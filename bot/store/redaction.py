@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from bot.errors import InvalidInput
+from retrieval.encoding import marked_codec
 
 _CHUNK = 64 * 1024
 MAX_MEMBERS = 200
@@ -60,6 +61,12 @@ def _redact(
 
 
 def _redact_text(data: bytes, redactor: TextRedactor) -> bytes:
+    codec = marked_codec(data)
+    if codec is not None:  # UTF-16 from a PowerShell redirect: its secrets are not ASCII bytes
+        try:
+            return redactor.redact(data.decode(codec)).encode(codec)
+        except UnicodeError:
+            pass
     try:
         return redactor.redact(data.decode("utf-8")).encode("utf-8")
     except UnicodeDecodeError:

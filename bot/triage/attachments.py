@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from bot.errors import InvalidInput
 from bot.triage.models import Attachment
 from bot.triage.redactor import DEFAULT_REDACTOR, Redactor
+from retrieval.encoding import SAMPLE, decode_text, marked_codec
 
 TEXT_SUFFIXES = {"", ".log", ".txt", ".text", ".out", ".crash", ".ips", ".json", ".trace"}
 ARCHIVE_SUFFIXES = {".gz", ".zip"}
@@ -45,13 +46,13 @@ class _Budget:
             )
 
 
-def _is_binary(sample: bytes) -> bool:
-    # text logs never hold NUL bytes; UTF-16 and binaries do
-    return b"\x00" in sample[:8192]
-
-
-def _decode(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
+def _text(data: bytes) -> str | None:
+    """A log as text in the encoding it was saved in (a PowerShell redirect's UTF-16, a
+    Chinese Windows tool's GBK), or None for binary data."""
+    text = decode_text(data)
+    if text is None and marked_codec(data) is None and b"\x00" not in data[:SAMPLE]:
+        return data.decode("utf-8", errors="replace")  # text, if garbled in places
+    return text
 
 
 def _gunzip(name: str, data: bytes, budget: _Budget) -> bytes:
@@ -125,26 +126,28 @@ def read_attachment(
     skipped: list[str] = []
     texts: list[str] = []
     if suffix == ".gz":
-        inner = _gunzip(name, data, budget)
-        if _is_binary(inner):
+        inner = _text(_gunzip(name, data, budget))
+        if inner is None:
             raise InvalidInput(f"{name} does not contain text (binary data); attach a text log")
-        texts.append(_decode(inner))
+        texts.append(inner)
         members.append(name[: -len(".gz")])
     elif suffix == ".zip":
         for member, content in _zip_members(name, data, budget):
-            if content is None or _is_binary(content[:8192]):
+            text = _text(content) if content is not None else None
+            if text is None:
                 skipped.append(member)
                 continue
             members.append(member)
-            texts.append(f"=== {member} ===\n{_decode(content)}")
+            texts.append(f"=== {member} ===\n{text}")
         if not texts:
             raise InvalidInput(
                 f"{name} holds no text logs (only {', '.join(skipped) or 'nothing'})"
             )
     elif suffix in TEXT_SUFFIXES:
-        if _is_binary(data):
+        text = _text(data)
+        if text is None:
             raise InvalidInput(f"{name} is a binary file; attach text, .log, .txt, .gz or .zip")
-        texts.append(_decode(data))
+        texts.append(text)
     else:
         raise InvalidInput(
             f"{name}: unsupported file type {suffix!r}; attach text, .log, .txt, .gz or .zip"

@@ -113,3 +113,10 @@ def test_settings_read_the_files_key_from_the_environment(
     monkeypatch.setenv("DESKBOT_FILES_KEY", "k")
     settings = Settings()
     assert settings.keep_original_files and settings.files_key is not None
+
+
+def test_a_utf16_log_is_kept_in_utf16_without_its_secret() -> None:
+    # In UTF-16 a secret's characters are not its ASCII bytes: read as bytes, it slipped through.
+    kept = _kept(LOG.decode().encode("utf-16"), "logcat.txt")
+    text = kept.decode("utf-16")
+    assert SECRET not in text and "[REDACTED:aws_access_key]" in text and "E/Nimbus" in text

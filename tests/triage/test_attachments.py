@@ -89,3 +89,18 @@ def test_gzip_bomb_refused() -> None:
 def test_bad_files_get_clear_errors(name: str, data: bytes, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         read_attachment(name, data)
+
+
+def test_a_powershell_utf16_log_and_a_gbk_log_are_read_as_written() -> None:
+    # Windows PowerShell 5's `adb logcat > log.txt` writes UTF-16 with its byte-order mark:
+    # it was refused as "a binary file". Chinese Windows tools write GBK: it was garbled.
+    line = "E/NimbusRTC: 退出房间失败 code=NR-5003 token=Bearer abcdefghijklmnop123\n"
+    for name, data in [("logcat.txt", line.encode("utf-16")), ("app.log", line.encode("gbk"))]:
+        attachment = read_attachment(name, data * 20)
+        assert "E/NimbusRTC: 退出房间失败 code=NR-5003" in attachment.text, name
+        assert "abcdefghijklmnop123" not in attachment.text  # still redacted
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("logs/logcat.txt", line.encode("utf-16"))
+    attachment = read_attachment("logs.zip", packed.getvalue())
+    assert attachment.members == ["logs/logcat.txt"] and "退出房间失败" in attachment.text
