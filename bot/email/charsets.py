@@ -5,9 +5,9 @@ Chinese clients (Foxmail, older Outlook, QQ Mail's gateways) label GBK text ``gb
 name such as 王喆 (喆 is GBK, not GB2312) decodes to replacement characters that swallow the
 characters after it too. Some labels are unknown to Python (``x-gbk``, typos), where the
 standard library raises ``LookupError`` and the message could not be read at all. Here each
-label is read as the superset the WHATWG Encoding Standard maps it to, and a label that does
-not fit the bytes falls back to UTF-8, then GB18030, then replacement characters: a message
-is always read, and never lost.
+label is read as the superset the WHATWG Encoding Standard maps it to, and text that does not
+fit its label is read as an unlabelled file is (:mod:`retrieval.encoding`), else with
+replacement characters: a message is always read, and never lost.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import email.errors
 import email.header
 import email.utils
 from email.message import EmailMessage, MIMEPart
+
+from retrieval.encoding import decode_text as sniff_text
 
 # Labels read as the charset that browsers use for them (WHATWG Encoding Standard).
 _SUPERSETS = {
@@ -38,7 +40,6 @@ _SUPERSETS = {
     "us-ascii": "utf-8",
     "ascii": "utf-8",
 }
-_FALLBACKS = ("utf-8", "gb18030")
 
 
 def codec_for(label: str | None) -> str | None:
@@ -55,13 +56,17 @@ def codec_for(label: str | None) -> str | None:
 
 def decode_text(data: bytes, label: str | None) -> str:
     """``data`` as text: in its labelled charset (read as its superset) when the bytes fit,
-    else the first of UTF-8 and GB18030 that fits, else with replacement characters."""
+    else as :func:`retrieval.encoding.decode_text` reads an unlabelled file, else with
+    replacement characters."""
     codec = codec_for(label)
-    for name in ([codec] if codec else []) + [f for f in _FALLBACKS if f != codec]:
+    if codec is not None:
         try:
-            return data.decode(name)
+            return data.decode(codec)
         except UnicodeDecodeError:
-            continue
+            pass
+    sniffed = sniff_text(data)
+    if sniffed is not None:
+        return sniffed
     return data.decode(codec or "utf-8", errors="replace")
 
 
