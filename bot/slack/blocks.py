@@ -128,7 +128,7 @@ def sources(citations: list[CitationRef], lang: str = "en") -> Block | None:
     title = "参考来源：" if lang == "zh" else "Sources:"
     items: list[str] = []
     for c in chosen:
-        label = _escape(c.heading or c.source.rsplit("/", 1)[-1])
+        label = escape(c.heading or c.source.rsplit("/", 1)[-1])
         item = f"<{c.url}|{label}>" if c.url else label
         if item not in items:
             items.append(item)
@@ -148,9 +148,9 @@ def due_phrase(due: dt.datetime, timezone: str, *, now: dt.datetime | None = Non
 
 
 def ticket_lines(ticket: TicketSummary, *, now: dt.datetime | None = None) -> str:
-    lines = [f"*Ticket {ticket.key}* opened: {_escape(ticket.subject)}"]
+    lines = [f"*Ticket {ticket.key}* opened: {escape(ticket.subject)}"]
     why = re.sub(rf"^\s*{re.escape(ticket.priority)}\s*[:：—-]\s*", "", ticket.priority_reason)
-    reason = f" — {_escape(why)}" if why else ""  # "P2 — P2: …" said the priority twice
+    reason = f" — {escape(why)}" if why else ""  # "P2 — P2: …" said the priority twice
     lines.append(f"*Priority:* {ticket.priority}{reason}")
     if ticket.first_response_due is not None:
         when = due_phrase(ticket.first_response_due, ticket.timezone, now=now)
@@ -206,5 +206,6 @@ def apology(*, value: str, lang: str = "en") -> tuple[str, list[Block]]:
     return text, [*sections(text), buttons(["human"], value=value, lang=lang)]
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """Someone's words in a Slack message: no mention or link can be formed from them."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.config import OrgConfig
 from bot.names import TicketNames, is_slack_user
-from bot.slack.blocks import Block, due_phrase
+from bot.slack.blocks import Block, due_phrase, escape
 from bot.slack.history import CardFacts, slack_time
 from bot.store.records import ClockRecord, Ticket
 
@@ -106,14 +106,14 @@ def ticket_card(
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": f"*{_esc(title)}*\n{_esc(ticket.subject)}\n"
+                "text": f"*{escape(title)}*\n{escape(ticket.subject)}\n"
                 f"Reported by {_reporter(ticket, config)}",
             },
         },
         {"type": "section", "fields": _facts(ticket, config=config, tier=tier, now=now)},
     ]
     details = [
-        f"*{label}:* {_esc(str(ticket.fields[key]))[:600]}"
+        f"*{label}:* {escape(str(ticket.fields[key]))[:600]}"
         for key, label in _TEXT_FIELDS
         if ticket.fields.get(key)
     ]
@@ -121,7 +121,7 @@ def ticket_card(
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(details)}})
     context = []
     if ticket.priority_reason:
-        context.append(f"Priority: {_esc(ticket.priority_reason)}")
+        context.append(f"Priority: {escape(ticket.priority_reason)}")
     context.extend(_links(ticket, permalink=permalink, desk_url=desk_url))
     if note:
         context.append(note)
@@ -195,7 +195,7 @@ def escalation_card(
     title = f"{ticket.key} {ticket.priority} · {phrase}"
     name = account.name if account else ticket.account_id
     tier = account.tier if account else "?"
-    lines = [f"{icon} *{_esc_title(title)}*", f"{_esc(name)} ({tier}) — {_esc(ticket.subject)}"]
+    lines = [f"{icon} *{_esc_title(title)}*", f"{escape(name)} ({tier}) — {escape(ticket.subject)}"]
     if mentions:
         lines.insert(0, " ".join(f"<@{user}>" for user in mentions))
     late = _late_line(payload)
@@ -252,7 +252,7 @@ def ping_reply(
     who = " ".join(f"<@{user}>" for user in mentions)
     assignee = _person_name(config, ticket.assignee_id) or "unassigned"
     text = f"{icon} {who + ' ' if who else ''}*{ticket.key}* {ticket.priority} · {phrase}"
-    body = f"{text}\nAssignee: {_esc(assignee)} · {status_phrase(ticket)}"
+    body = f"{text}\nAssignee: {escape(assignee)} · {status_phrase(ticket)}"
     late = _late_line(payload)
     if late:
         body += f"\n{late}"
@@ -336,11 +336,11 @@ def _reporter(ticket: Ticket, config: OrgConfig) -> str:
     else by name (see ``bot.names``)."""
     if ticket.channel == "slack" and is_slack_user(ticket.requester):
         return f"<@{ticket.requester}>"
-    return _esc(TicketNames(config, ticket).requester)
+    return escape(TicketNames(config, ticket).requester)
 
 
 def _field(label: str, value: str) -> Block:
-    return {"type": "mrkdwn", "text": f"*{label}*\n{_esc(value)}"}
+    return {"type": "mrkdwn", "text": f"*{label}*\n{escape(value)}"}
 
 
 def _context(text: str, *, block_id: str | None = None) -> Block:
@@ -368,10 +368,6 @@ def _plain(text: str) -> str:
 def _esc_title(text: str) -> str:
     """Escape a title that may hold our own ``<!date^…>`` tokens: only the rest."""
     parts = text.split("<!date^")
-    head = _esc(parts[0])
-    return head + "".join("<!date^" + p.split(">", 1)[0] + ">" + _esc(p.split(">", 1)[1])
+    head = escape(parts[0])
+    return head + "".join("<!date^" + p.split(">", 1)[0] + ">" + escape(p.split(">", 1)[1])
                           for p in parts[1:])  # fmt: skip
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -58,7 +58,7 @@ from bot.errors import DeskbotError, NotFound
 from bot.notify import DeliveryError
 from bot.notify.texts import customer_language
 from bot.sla_setup import rotation_for
-from bot.slack.blocks import Block
+from bot.slack.blocks import Block, escape
 from bot.slack.cards import escalation_card, ping_reply, ticket_card
 from bot.slack.client import SERVICE, delivery_error
 from bot.slack.history import CardFacts, card_facts
@@ -275,7 +275,7 @@ class SlackNotifier:
     def _note(self, ticket: Ticket, channel: str, payload: dict[str, Any], *, target: str) -> None:
         """A line for one person about a ticket ("the customer replied: …"), threaded under
         the ticket's card in their DM when there is one, else as a card with the line."""
-        line = _escaped(str(payload.get("text") or ""))
+        line = escape(str(payload.get("text") or ""))
         card = self.posts.card_in(ticket.id, channel)
         if card is not None:
             person = self.config.person(target)
@@ -393,8 +393,3 @@ class SlackNotifier:
             return self.tickets.get(str(ref))
         except NotFound as exc:
             raise DeliveryError(f"no ticket {ref}", permanent=True) from exc
-
-
-def _escaped(text: str) -> str:
-    """Someone's words in a Slack message: no mention or link can be formed from them."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

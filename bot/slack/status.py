@@ -17,7 +17,7 @@ from typing import Any
 from bot.config import Account, Person
 from bot.errors import NotFound
 from bot.notify.texts import customer_language
-from bot.slack.blocks import Block
+from bot.slack.blocks import Block, escape
 from bot.slack.cards import CLOCK_NAMES, engineer_buttons, status_phrase
 from bot.slack.history import card_facts, slack_time
 from bot.slack.notifier import SlackNotifier
@@ -105,7 +105,7 @@ def customer_line(rt: SlackRuntime, ticket: Ticket, *, lang: str, now: dt.dateti
     """'SUP-1042 is in progress: Chen Hao is on it. Next: …' and the subject."""
     oncall = _oncall(rt, now)
     line = status_line(ticket, config=rt.ctx.config, lang=lang, now=now, oncall=oncall)
-    return f"{line}\n    _{_esc(ticket.subject)[:120]}_"
+    return f"{line}\n    _{escape(ticket.subject)[:120]}_"
 
 
 def _staff_status(rt: SlackRuntime, person: Person, *, key: str | None, now: dt.datetime) -> str:
@@ -130,8 +130,8 @@ def staff_line(rt: SlackRuntime, ticket: Ticket, *, now: dt.datetime) -> str:
     assignee = who.name if who is not None else "unassigned"
     name = account.name if account is not None else ticket.account_id
     line = (
-        f"*{ticket.key}* {ticket.priority} · {_esc(name)} · {status_phrase(ticket)} · "
-        f"{assignee} — {_esc(ticket.subject)[:100]}"
+        f"*{ticket.key}* {ticket.priority} · {escape(name)} · {status_phrase(ticket)} · "
+        f"{assignee} — {escape(ticket.subject)[:100]}"
     )
     clock = next_due(ticket)
     if clock is not None and clock.due_at is not None:
@@ -197,7 +197,7 @@ def _staff_home(rt: SlackRuntime, blocks: list[Block], person: Person, *, now: d
             breached, risky, total = counts
             blocks.append(
                 _section(
-                    f"*{_esc(account.name)}* ({account.tier}) · {breached} breached · "
+                    f"*{escape(account.name)}* ({account.tier}) · {breached} breached · "
                     f"{risky} at risk · {total} open"
                 )
             )
@@ -308,7 +308,3 @@ def _section(text: str) -> Block:
 
 def _context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
