@@ -11,15 +11,12 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
-import zlib
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from bot.errors import InvalidInput
+from bot.archive import Budget, gunzip, open_zip, read_member
 from retrieval.encoding import marked_codec
 
-_CHUNK = 64 * 1024
-MAX_MEMBERS = 200
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
@@ -42,17 +39,15 @@ def redact_fields(redactor: TextRedactor, fields: Mapping[str, Any]) -> dict[str
 def redact_file(data: bytes, redactor: TextRedactor, *, name: str, max_bytes: int) -> bytes:
     """The bytes to keep for an uploaded file. Raises ``InvalidInput`` for an archive that
     cannot be read or unpacks past ``max_bytes``: what cannot be checked is not kept."""
-    budget = _Budget(name, max_bytes)
+    budget = Budget(name, max_bytes)
     return _redact(data, redactor, name=name, budget=budget, depth=0)
 
 
-def _redact(
-    data: bytes, redactor: TextRedactor, *, name: str, budget: _Budget, depth: int
-) -> bytes:
+def _redact(data: bytes, redactor: TextRedactor, *, name: str, budget: Budget, depth: int) -> bytes:
     if data.startswith(_IMAGE_MAGIC):
         return data  # a screenshot: no text to find
     if data.startswith(b"\x1f\x8b") and depth < 2:
-        inner = _gunzip(name, data, budget)
+        inner = gunzip(name, data, budget)
         kept = _redact(inner, redactor, name=name, budget=budget, depth=depth + 1)
         return gzip.compress(kept, mtime=0)
     if data.startswith(b"PK\x03\x04") and depth < 2:
@@ -75,61 +70,16 @@ def _redact_text(data: bytes, redactor: TextRedactor) -> bytes:
         return redactor.redact(data.decode("latin-1")).encode("latin-1", errors="replace")
 
 
-class _Budget:
-    """Counts unpacked bytes across one file."""
-
-    def __init__(self, name: str, limit: int) -> None:
-        self.name = name
-        self.limit = limit
-        self.used = 0
-
-    def take(self, count: int) -> None:
-        self.used += count
-        if self.used > self.limit:
-            raise InvalidInput(
-                f"{self.name} unpacks to more than the upload limit; send the part around the "
-                "failure"
-            )
-
-
-def _gunzip(name: str, data: bytes, budget: _Budget) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+def _rezip(data: bytes, redactor: TextRedactor, *, name: str, budget: Budget, depth: int) -> bytes:
     out = io.BytesIO()
-    pending = data
-    try:
-        while True:
-            piece = inflater.decompress(pending, _CHUNK)  # bounded output per step
-            budget.take(len(piece))
-            out.write(piece)
-            pending = inflater.unconsumed_tail
-            if inflater.eof or (not piece and not pending):
-                break
-    except zlib.error:
-        raise InvalidInput(f"{name} is not a valid .gz file") from None
-    return out.getvalue()
-
-
-def _rezip(data: bytes, redactor: TextRedactor, *, name: str, budget: _Budget, depth: int) -> bytes:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InvalidInput(f"{name} is not a valid .zip file") from None
-    out = io.BytesIO()
-    with archive, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as packed:
-        infos = archive.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise InvalidInput(f"{name} has {len(infos)} files; the limit is {MAX_MEMBERS}")
-        for info in infos:
+    with (
+        open_zip(name, data) as archive,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as packed,
+    ):
+        for info in archive.infolist():
             if info.is_dir():
                 continue
-            content = io.BytesIO()
-            try:
-                with archive.open(info) as member:
-                    while chunk := member.read(_CHUNK):
-                        budget.take(len(chunk))
-                        content.write(chunk)
-            except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError):
-                raise InvalidInput(f"{name}: cannot read {info.filename[:100]}") from None
-            kept = _redact(content.getvalue(), redactor, name=name, budget=budget, depth=depth + 1)
+            content = read_member(name, archive, info, budget)
+            kept = _redact(content, redactor, name=name, budget=budget, depth=depth + 1)
             packed.writestr(redactor.redact(info.filename), kept)
     return out.getvalue()

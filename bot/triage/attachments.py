@@ -8,12 +8,10 @@ bytes, so a lying header cannot inflate past the cap either.
 
 from __future__ import annotations
 
-import io
-import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from bot.archive import Budget, gunzip, megabytes, open_zip, read_member
 from bot.errors import InvalidInput
 from bot.triage.models import Attachment
 from bot.triage.redactor import DEFAULT_REDACTOR, Redactor
@@ -21,29 +19,6 @@ from retrieval.encoding import SAMPLE, decode_text, marked_codec
 
 TEXT_SUFFIXES = {"", ".log", ".txt", ".text", ".out", ".crash", ".ips", ".json", ".trace"}
 ARCHIVE_SUFFIXES = {".gz", ".zip"}
-MAX_MEMBERS = 200
-_CHUNK = 64 * 1024
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-class _Budget:
-    """Counts decompressed bytes across a whole attachment."""
-
-    def __init__(self, name: str, limit: int) -> None:
-        self.name = name
-        self.limit = limit
-        self.used = 0
-
-    def take(self, count: int) -> None:
-        self.used += count
-        if self.used > self.limit:
-            raise InvalidInput(
-                f"{self.name} unpacks to more than {_mb(self.limit)} (the upload limit); "
-                "this looks like a zip bomb or a very large log — send the part around the failure"
-            )
 
 
 def _text(data: bytes) -> str | None:
@@ -55,54 +30,23 @@ def _text(data: bytes) -> str | None:
     return text
 
 
-def _gunzip(name: str, data: bytes, budget: _Budget) -> bytes:
-    # wbits 16+MAX_WBITS: gzip container; max_length bounds every step's output
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = io.BytesIO()
-    pending = data
-    try:
-        while pending or not inflater.eof:
-            piece = inflater.decompress(pending, _CHUNK)
-            budget.take(len(piece))
-            out.write(piece)
-            pending = inflater.unconsumed_tail
-            if inflater.eof or (not piece and not pending):
-                break
-    except zlib.error as exc:
-        raise InvalidInput(f"{name} is not a valid .gz file ({exc})") from None
-    return out.getvalue()
-
-
-def _zip_members(name: str, data: bytes, budget: _Budget) -> Iterator[tuple[str, bytes | None]]:
+def _zip_members(name: str, data: bytes, budget: Budget) -> Iterator[tuple[str, bytes | None]]:
     """(member name, bytes) — bytes ``None`` for members we skip (folders, nested archives)."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InvalidInput(f"{name} is not a valid .zip file") from None
-    with archive:
+    with open_zip(name, data) as archive:
         infos = archive.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise InvalidInput(f"{name} has {len(infos)} files; the limit is {MAX_MEMBERS}")
         declared = sum(info.file_size for info in infos)
         if declared > budget.limit:
             raise InvalidInput(
-                f"{name} declares {_mb(declared)} uncompressed, over the {_mb(budget.limit)} "
-                "limit (zip bomb or very large log); send the relevant part"
+                f"{name} declares {megabytes(declared)} uncompressed, over the "
+                f"{megabytes(budget.limit)} limit (zip bomb or very large log); send the "
+                "relevant part"
             )
         for info in infos:
             suffix = PurePosixPath(info.filename).suffix.lower()
             if info.is_dir() or suffix in {".zip", ".gz", ".tar", ".7z", ".rar"}:
                 yield info.filename, None
                 continue
-            out = io.BytesIO()
-            try:
-                with archive.open(info) as member:
-                    while chunk := member.read(_CHUNK):
-                        budget.take(len(chunk))
-                        out.write(chunk)
-            except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as exc:
-                raise InvalidInput(f"{name}: cannot read {info.filename} ({exc})") from None
-            yield info.filename, out.getvalue()
+            yield info.filename, read_member(name, archive, info, budget)
 
 
 def read_attachment(
@@ -116,17 +60,17 @@ def read_attachment(
     fit for the user (too large, zip bomb, binary, unsupported type)."""
     if len(data) > max_bytes:
         raise InvalidInput(
-            f"{name} is {_mb(len(data))}; the limit is {_mb(max_bytes)}. Compress it (.zip or "
-            ".gz) or send the part of the log around the failure"
+            f"{name} is {megabytes(len(data))}; the limit is {megabytes(max_bytes)}. Compress it "
+            "(.zip or .gz) or send the part of the log around the failure"
         )
     lowered = name.lower()
     suffix = PurePosixPath(lowered).suffix
-    budget = _Budget(name, max_bytes)
+    budget = Budget(name, max_bytes)
     members: list[str] = []
     skipped: list[str] = []
     texts: list[str] = []
     if suffix == ".gz":
-        inner = _text(_gunzip(name, data, budget))
+        inner = _text(gunzip(name, data, budget))
         if inner is None:
             raise InvalidInput(f"{name} does not contain text (binary data); attach a text log")
         texts.append(inner)
@@ -169,7 +113,7 @@ def read_attachment_file(
     size = path.stat().st_size
     if size > max_bytes:
         raise InvalidInput(
-            f"{path.name} is {_mb(size)}; the limit is {_mb(max_bytes)}. Compress it (.zip or "
-            ".gz) or send the part of the log around the failure"
+            f"{path.name} is {megabytes(size)}; the limit is {megabytes(max_bytes)}. Compress it "
+            "(.zip or .gz) or send the part of the log around the failure"
         )
     return read_attachment(path.name, path.read_bytes(), max_bytes=max_bytes, redactor=redactor)
