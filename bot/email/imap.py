@@ -15,6 +15,7 @@ from bot.email.address import ServerAddress, parse_server_url
 log = logging.getLogger("deskbot.email")
 Handler = Callable[[bytes], object]
 IDLE_MAX = 25 * 60  # servers drop IDLE after ~30 minutes: renew it before
+ATTEMPTS = 3  # checks a message may fail in before it is set aside for a person
 
 
 class Mailbox:
@@ -61,6 +62,10 @@ class Mailbox:
     def mark_seen(self, uid: int) -> None:
         self.client().add_flags([uid], [b"\\Seen"])
 
+    def set_aside(self, uid: int) -> None:
+        """Read and flagged: out of the poller's way, in a person's (\\Flagged is the star)."""
+        self.client().add_flags([uid], [b"\\Seen", b"\\Flagged"])
+
     def can_idle(self) -> bool:
         return b"IDLE" in self.client().capabilities()
 
@@ -94,19 +99,32 @@ class MailboxPoller:
         self.mailbox = mailbox
         self.handle = handle
         self.interval = interval
+        self.failures: dict[int, int] = {}  # uid -> failed checks, this process
         self.stop_event = threading.Event()
         self._thread: threading.Thread | None = None
 
     def check(self) -> int:
         """Handle every unseen message once; how many were handled. A message whose
-        handling fails stays unseen and is tried again on the next check."""
+        handling fails stays unseen and is tried again on the next check; one that failed
+        :data:`ATTEMPTS` checks is set aside (read and flagged, kept in the mailbox for a
+        person) instead of failing at every poll forever."""
         handled = 0
         for uid, raw in self.mailbox.unseen():
             try:
                 self.handle(raw)
             except Exception:
-                log.exception("could not handle mail %s; left unread for the next check", uid)
+                failed = self.failures[uid] = self.failures.get(uid, 0) + 1
+                if failed < ATTEMPTS:
+                    log.exception("could not handle mail %s; left unread for the next check", uid)
+                    continue
+                log.exception(
+                    "could not handle mail %s in %d checks; flagged in the mailbox for a person",
+                    uid, failed,
+                )  # fmt: skip
+                self.mailbox.set_aside(uid)
+                self.failures.pop(uid, None)
                 continue
+            self.failures.pop(uid, None)
             self.mailbox.mark_seen(uid)
             handled += 1
         return handled

@@ -12,7 +12,7 @@ from email.utils import make_msgid
 import pytest
 
 from bot.context import AppContext
-from bot.email.imap import Mailbox, MailboxPoller
+from bot.email.imap import ATTEMPTS, Mailbox, MailboxPoller
 from bot.email.inbox import Inbox
 from bot.notify.audience import HOLD
 from tests.conftest import IN_CI, NOW
@@ -155,3 +155,35 @@ def test_an_smtp_server_that_refuses_then_recovers_gets_the_reply_later(
     OutboxWorker.from_context(mail_ctx, mail_ctx.transports).deliver_due(later)
     assert len(smtp.wait(2)) == 2
     assert mail_ctx.notifications.get(item.id).status == "sent"  # type: ignore[union-attr]
+
+
+@pytest.mark.external_service
+def test_a_message_that_keeps_failing_is_set_aside_for_a_person(
+    mail_ctx: AppContext, mailbox: Mailbox
+) -> None:
+    calls: list[bytes] = []
+
+    def broken(raw: bytes) -> None:
+        calls.append(raw)
+        raise RuntimeError("a bug in handling this one message")
+
+    poller = MailboxPoller(mailbox, broken)
+    deliver(mailbox, mail("This one trips a bug."))
+    for _ in range(ATTEMPTS):
+        assert poller.check() == 0
+    assert len(calls) == ATTEMPTS and poller.check() == 0 and len(calls) == ATTEMPTS
+    client = mailbox.client()
+    (uid,) = client.search(["ALL"])  # still in the mailbox, for a person
+    flags = client.get_flags([uid])[uid]
+    assert b"\\Seen" in flags and b"\\Flagged" in flags
+    # A message that fails once and then goes through is answered, not set aside.
+    flaky = iter([RuntimeError("database restarting"), None])
+
+    def once(raw: bytes) -> None:
+        error = next(flaky)
+        if error is not None:
+            raise error
+
+    deliver(mailbox, mail("Second message."))
+    poller = MailboxPoller(mailbox, once)
+    assert poller.check() == 0 and poller.check() == 1 and poller.failures == {}
