@@ -156,9 +156,18 @@
     // s is already escaped; only our own tags are added below.
     var codes = [];
     s = s.replace(/`([^`\n]+)`/g, function (_, c) { codes.push(c); return "\u0000" + (codes.length - 1) + "\u0000"; });
-    s = s.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, function (m, label, url) {
+    var links = [];
+    function link(url, label) {
       var ok = safeUrl(url);
-      return ok ? '<a href="' + ok + '" target="_blank" rel="noopener noreferrer">' + label + "</a>" : label;
+      links.push(ok ? '<a href="' + ok + '" target="_blank" rel="noopener noreferrer">' + label + "</a>" : label);
+      return "\u0001" + (links.length - 1) + "\u0001";
+    }
+    s = s.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, function (m, label, url) { return link(url, label); });
+    // A bare address is a link too. It ends at a space, CJK text or full-width punctuation
+    // ("见 https://…/collect-logs。可以"), an escaped quote or bracket, and trailing punctuation.
+    s = s.replace(/https?:\/\/[^\s<>"\u0001\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+/g, function (m) {
+      var url = m.split(/&quot;|&#39;|&lt;|&gt;/)[0].replace(/[.,;:!?)\]]+$/, "");
+      return link(url, url) + m.slice(url.length);
     });
     s = s.replace(/\*\*([^*\n]+)\*\*/g, "<strong>$1</strong>");
     s = s.replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,!?:;]|$)/g, "$1<em>$2</em>");
@@ -166,6 +175,7 @@
       return '<a class="cite-ref" href="#cite-' + msgId + "-" + n + '">[' + n + "]</a>";
     });
     s = s.replace(/\u0000(\d+)\u0000/g, function (_, i) { return "<code>" + codes[+i] + "</code>"; });
+    s = s.replace(/\u0001(\d+)\u0001/g, function (_, i) { return links[+i]; });
     return s;
   }
   function renderMarkdown(text, msgId) {
