@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import typer
 
 from bot.cli.common import JsonOption, emit_json, settings, user_errors
+from bot.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
@@ -16,7 +18,12 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="config")
 
 
-def check(as_json: bool = JsonOption) -> None:
+def check(
+    as_json: bool = JsonOption,
+    on: str | None = typer.Option(
+        None, "--on", help="Check as of this date (YYYY-MM-DD), e.g. next year's holidays."
+    ),
+) -> None:
     """Validate the organisation file; print a summary and any warnings.
 
     Every SLA target, calendar, escalation ladder and the on-call rotation is built as the
@@ -26,7 +33,8 @@ def check(as_json: bool = JsonOption) -> None:
 
     s = settings()
     with user_errors():
-        config, warnings = check_org_config(s.config_path)
+        today = _date(on) if on else None
+        config, warnings = check_org_config(s.config_path, today=today)
     summary = {
         "file": str(s.config_path),
         "organisation": config.organisation.name,
@@ -61,3 +69,10 @@ def hash_password(
     from bot.passwords import hash_password as make
 
     typer.echo(make(password))
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"--on {text!r}: write a date as YYYY-MM-DD") from None

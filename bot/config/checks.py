@@ -28,9 +28,10 @@ class Finding:
     message: str
 
 
-def review(config: OrgConfig) -> list[Finding]:
-    """Warnings about a valid config: nothing here stops the service from starting."""
-    return [*_target_bases(config), *_anchor(config)]
+def review(config: OrgConfig, *, today: dt.date | None = None) -> list[Finding]:
+    """Warnings about a valid config, as of ``today``: nothing here stops the service."""
+    day = today or dt.date.today()
+    return [*_target_bases(config), *_anchor(config), *_makeup_days(config, day)]
 
 
 def build_all(config: OrgConfig) -> None:
@@ -99,3 +100,45 @@ def _anchor(config: OrgConfig) -> list[Finding]:
             f"{start}; set the anchor to that date if that is what you mean",
         )
     ]
+
+
+def _makeup_days(config: OrgConfig, today: dt.date) -> list[Finding]:
+    """A country that moves working days onto weekends (China's 调休) publishes them once a
+    year, late in the year before. A year the ``holidays`` package does not have them for, and
+    the config does not list them, counts those Saturdays and Sundays as days off: business-hour
+    clocks then run late. Warned for this year, and from November for the next."""
+    from sla.holidays import HolidayRules
+
+    uses: dict[str, list[Loc]] = {}  # country -> where it is used
+    configured: dict[str, set[dt.date]] = {}
+    for i, account in enumerate(config.accounts):
+        spec = config.calendars.get(account.calendar)
+        if account.calendar == "24x7" or (spec is not None and spec.always_open):
+            continue
+        country = ((spec.holidays_country if spec else None) or account.country).upper()
+        where: Loc = ("calendars", account.calendar) if spec else ("accounts", i, "country")
+        uses.setdefault(country, []).append(where)
+        if spec is not None:
+            configured.setdefault(country, set()).update(spec.makeup_workdays)
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    out: list[Finding] = []
+    for country, places in uses.items():
+        rules = HolidayRules(country=country)
+        if not any(rules.makeup_days_in(y) for y in range(today.year - 10, today.year)):
+            continue  # the country does not move working days
+        for year in years:
+            if rules.makeup_days_in(year) or any(
+                d.year == year for d in configured.get(country, ())
+            ):
+                continue
+            out.append(
+                Finding(
+                    places[0],
+                    f"{country}'s make-up working days for {year} are not in the installed "
+                    "holidays package and not in this file: business-hour clocks will count "
+                    "those weekend working days as days off. List them under a calendar's "
+                    "makeup_workdays (and any changed days off under extra_holidays) once they "
+                    "are published, or upgrade the holidays package",
+                )
+            )
+    return out

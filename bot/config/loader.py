@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +24,17 @@ def load_org_config(path: Path) -> OrgConfig:
     return parse_org_config(text, source=str(path))
 
 
-def check_org_config(path: Path) -> tuple[OrgConfig, list[str]]:
-    """``deskbot config check``: load, build every SLA object, and list the warnings as
-    ``file:line: key: message``. Raises ConfigError for anything that would fail later."""
+def check_org_config(path: Path, *, today: dt.date | None = None) -> tuple[OrgConfig, list[str]]:
+    """``deskbot config check``: load, build every SLA object, and list the warnings (as of
+    ``today``) as ``file:line: key: message``. Raises ConfigError for anything that would fail
+    later."""
     from bot.config.checks import build_all, review
 
     config = load_org_config(path)
     build_all(config)
     root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     lines = []
-    for finding in review(config):
+    for finding in review(config, today=today):
         line = _line_of(root, finding.loc)
         where = f"{path}:{line}" if line else str(path)
         lines.append(f"{where}: {_dotted(finding.loc)}: {finding.message}")

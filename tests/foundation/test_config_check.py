@@ -15,6 +15,9 @@ from bot.config import parse_org_config
 from bot.sla_setup import account_policy
 
 runner = CliRunner()
+# A date whose make-up working days (China's 调休) the holidays package has: from November the
+# next year's are checked too, and a package may not have them yet.
+MID_2026 = "2026-06-01"
 
 ACCOUNT = """
 accounts:
@@ -58,7 +61,7 @@ def test_a_target_without_a_calendar_keeps_the_contract_basis(config_file: Path)
     target = account_policy(config, config.accounts[0]).targets("enterprise", "P1").first_response
     assert target is not None
     assert (target.duration, target.calendar) == (dt.timedelta(minutes=15), "24x7")
-    result = runner.invoke(app, ["config", "check", "--json"])
+    result = runner.invoke(app, ["config", "check", "--json", "--on", MID_2026])
     assert result.exit_code == 0, result.output
     [warning] = json.loads(result.stdout)["warnings"]
     assert warning.startswith(f"{config_file}:7: accounts[0].targets.P1.first_response:")
@@ -67,7 +70,7 @@ def test_a_target_without_a_calendar_keeps_the_contract_basis(config_file: Path)
 
 def test_explicit_calendars_are_quiet(config_file: Path) -> None:
     config_file.write_text(ACCOUNT % '"15m 24x7"')
-    result = runner.invoke(app, ["config", "check", "--json"])
+    result = runner.invoke(app, ["config", "check", "--json", "--on", MID_2026])
     assert json.loads(result.stdout)["warnings"] == []
 
 
@@ -93,6 +96,43 @@ def test_a_bad_handover_fails(config_file: Path) -> None:
 
 def test_the_example_has_no_warnings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DESKBOT_HOME", str(tmp_path))
-    result = runner.invoke(app, ["config", "check", "--json"])
+    # In June: from November the next year's make-up working days are checked too.
+    result = runner.invoke(app, ["config", "check", "--json", "--on", MID_2026])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["warnings"] == []
+
+
+CN_ACCOUNT = """
+calendars:
+  cn-office:
+    hours: {mon-fri: ["09:00-18:00"]}
+    holidays_country: CN
+%s
+accounts:
+  - {id: acme, name: Acme, tier: pro, calendar: cn-office}
+  - {id: zen, name: Zen, tier: pro, country: US}
+"""
+
+
+def test_a_year_without_chinas_make_up_working_days_is_a_warning(config_file: Path) -> None:
+    # No holidays package knows 2035's 调休 yet. In June this year is checked; from November
+    # the next one too; listing their make-up days quiets the warnings.
+    config_file.write_text(CN_ACCOUNT % "")
+
+    def warnings(on: str) -> list[str]:
+        result = runner.invoke(app, ["config", "check", "--json", "--on", on])
+        assert result.exit_code == 0, result.output
+        return list(json.loads(result.stdout)["warnings"])
+
+    [june] = warnings("2035-06-01")  # the US account moves no working days: no warning
+    assert "deskbot.yaml:3: calendars.cn-office: CN's make-up working days for 2035" in june
+    assert "makeup_workdays" in june
+    assert [w.split("days for ")[1][:4] for w in warnings("2035-11-15")] == ["2035", "2036"]
+    config_file.write_text(CN_ACCOUNT % "    makeup_workdays: [2035-02-03, 2036-01-26]")
+    assert warnings("2035-11-15") == []
+
+
+def test_a_date_that_is_not_one_is_refused(config_file: Path) -> None:
+    config_file.write_text(CN_ACCOUNT % "")
+    result = runner.invoke(app, ["config", "check", "--on", "next year"])
+    assert result.exit_code != 0 and "YYYY-MM-DD" in result.stderr
