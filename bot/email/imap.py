@@ -92,6 +92,13 @@ class Mailbox:
             self._client = None
 
 
+def _transient(exc: BaseException) -> bool:
+    """A failure of the service's infrastructure (database, network), not of one message."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(exc, OSError | SQLAlchemyError)
+
+
 class MailboxPoller:
     """Reads the mailbox on a thread of its own until stopped."""
 
@@ -106,14 +113,18 @@ class MailboxPoller:
     def check(self) -> int:
         """Handle every unseen message once; how many were handled. A message whose
         handling fails stays unseen and is tried again on the next check; one that failed
-        :data:`ATTEMPTS` checks is set aside (read and flagged, kept in the mailbox for a
-        person) instead of failing at every poll forever."""
+        :data:`ATTEMPTS` checks on its own (not with the database or network down) is set
+        aside (read and flagged, kept in the mailbox for a person) instead of failing at
+        every poll forever."""
         handled = 0
         for uid, raw in self.mailbox.unseen():
             try:
                 self.handle(raw)
-            except Exception:
-                failed = self.failures[uid] = self.failures.get(uid, 0) + 1
+            except Exception as exc:
+                # The database or the network down fails every message alike: those stay
+                # unread however long it lasts; only a message that fails on its own is counted.
+                failed = 0 if _transient(exc) else self.failures.get(uid, 0) + 1
+                self.failures[uid] = failed
                 if failed < ATTEMPTS:
                     log.exception("could not handle mail %s; left unread for the next check", uid)
                     continue

@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.context import AppContext
 from bot.email.imap import ATTEMPTS, Mailbox, MailboxPoller
@@ -187,3 +188,13 @@ def test_a_message_that_keeps_failing_is_set_aside_for_a_person(
     deliver(mailbox, mail("Second message."))
     poller = MailboxPoller(mailbox, once)
     assert poller.check() == 0 and poller.check() == 1 and poller.failures == {}
+    # The database down fails every message alike, however long: nothing is set aside.
+
+    def database_down(raw: bytes) -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    deliver(mailbox, mail("Third message, while the database restarts."))
+    poller = MailboxPoller(mailbox, database_down)
+    for _ in range(ATTEMPTS + 2):
+        assert poller.check() == 0
+    assert len(mailbox.unseen()) == 1
