@@ -25,7 +25,7 @@ def serve(
     """Run the service (web chat at /, API under /api/, Slack at /slack/events)."""
     import uvicorn
 
-    from bot.config import load_org_config
+    from bot.config.loader import check_org_config
     from bot.logs import configure_logging
     from bot.service.app import create_app
 
@@ -33,7 +33,10 @@ def serve(
     configure_logging(s.log_level, json_lines=s.log_json)
     with user_errors():
         app = create_app(s)
-        typer.echo(startup_line(load_org_config(s.config_path), host=host, port=port), err=True)
+        config, warnings = check_org_config(s.config_path)
+        typer.echo(startup_line(config, host=host, port=port), err=True)
+        for warning in warnings:  # what `deskbot config check` would say, e.g. missing 调休 days
+            typer.echo(f"warning: {warning}", err=True)
         uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 

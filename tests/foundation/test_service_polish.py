@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from bot.cli.main import app as main_app
 from bot.cli.serve_cmd import startup_line
 from bot.config import parse_org_config
 from bot.context import AppContext
@@ -55,3 +58,28 @@ def test_the_scheduler_is_quiet_at_info(caplog: pytest.LogCaptureFixture) -> Non
         root.setLevel(saved[1])
         for name in ("apscheduler.scheduler", "apscheduler.executors"):
             logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+def test_serve_says_what_config_check_would_warn_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    import bot.service.app
+
+    config = tmp_path / "deskbot.yaml"
+    config.write_text(
+        "people:\n  - {id: eng-a, name: A, roles: [engineer]}\n"
+        "oncall:\n  rotation: [eng-a]\n  handover: 'mon 10:00'\n  anchor: 2026-01-06\n"
+    )
+    monkeypatch.setenv("DESKBOT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DESKBOT_CONFIG", str(config))
+    served: list[object] = []
+    monkeypatch.setattr(bot.service.app, "create_app", lambda settings: "the app")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.append(app))
+    result = CliRunner().invoke(main_app, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert served == ["the app"]
+    lines = result.stderr.splitlines()
+    assert lines[0] == "deskbot: open http://127.0.0.1:8123/"
+    assert lines[1].startswith(f"warning: {config}:6: oncall.anchor: 2026-01-06 is a Tuesday")
