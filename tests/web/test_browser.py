@@ -93,8 +93,12 @@ def test_chinese_browser_gets_chinese_ui_and_phone_layout(browser: Any, server: 
     page.goto(server.url + "/")
     assert page.locator("#welcome h1").inner_text() == "有什么可以帮您？"
     assert page.locator("#send").inner_text() == "发送"
-    # Nothing overflows sideways on a phone.
+    # Nothing overflows sideways on a phone, and every menu item is in view (the language
+    # switch was cut off at the right edge, reachable only by scrolling the menu).
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    switch = page.locator(".nav .lang").bounding_box()
+    assert switch is not None and switch["x"] + switch["width"] <= 390
+    assert page.evaluate("(n => n.scrollWidth <= n.clientWidth)(document.querySelector('.nav'))")
     _ask(page, "如何生成 Token？")
     page.locator(".msg.bot:not(.pending)").last.wait_for()
     page.screenshot(path=str(ARTIFACTS / "chat-phone-zh.png"))
