@@ -166,11 +166,14 @@ def account_sections(
         return kind
 
     def priority_line(line: PriorityLine) -> Entry:
+        # The earliest due time of a priority may be long past: say it is overdue, not "due".
+        late = line.next_due is not None and line.next_due < digest.as_of
         next_due = (
-            t("next_due", when=when(digest, line.next_due), ticket=line.next_due_key)
+            t("next_overdue" if late else "next_due", when=when(digest, line.next_due),
+              ticket=line.next_due_key)
             if line.next_due is not None
             else ""
-        )
+        )  # fmt: skip
         return Entry(t("priority_line", priority=line.priority, n=line.count) + next_due)
 
     def gap(g: GapItem) -> Entry:

@@ -71,7 +71,7 @@ def test_many_accounts_paginate_within_fifty_blocks() -> None:
         f"({len(pages)}/{len(pages)})"
     )
     text = " ".join(str(p.blocks) for p in pages)
-    assert all(f"Account {n} (pro)" in text for n in range(40)), "nothing is lost"
+    assert all(f"Account {n} (Pro)" in text for n in range(40)), "nothing is lost"
     # An account's blocks are not split across messages when they fit on one page.
     for page in pages:
         body = str(page.blocks[2])
