@@ -52,6 +52,41 @@ class Section:
         return text(lang, "more", n=self.more) if self.more else None
 
 
+@dataclass(frozen=True)
+class Group:
+    """The tickets of one section, chosen as every renderer shows them: most urgent first,
+    each ticket in one section only, at most ``limit`` listed and ``more`` counted."""
+
+    name: str  # breached | at_risk | p1 | waiting | upgrades | opened | resolved
+    items: tuple[TicketItem, ...]
+    more: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.items) + self.more
+
+
+def ticket_groups(account: AccountDigest, *, limit: int = SECTION_LIMIT) -> list[Group]:
+    """The ticket sections of an account, most urgent first; empty ones are left out. A ticket
+    is listed once, in the most urgent section it belongs to (a breached P1 opened yesterday is
+    under *breached* only; one left out past a section's cap is counted there, not listed
+    further down). Within a section: by priority, then by due time."""
+    unanswered = tuple(i for i in account.unanswered if i.waiting_since is not None)
+    candidates = (
+        ("breached", account.breached), ("at_risk", account.at_risk), ("p1", account.p1),
+        ("waiting", unanswered), ("upgrades", account.upgrades), ("opened", account.opened),
+        ("resolved", account.resolved),
+    )  # fmt: skip
+    shown: set[str] = set()
+    out = []
+    for name, items in candidates:
+        fresh = tuple(i for i in sorted(items, key=_urgency) if i.key not in shown)
+        shown.update(i.key for i in fresh)
+        if fresh:
+            out.append(Group(name, fresh[:limit], max(0, len(fresh) - limit)))
+    return out
+
+
 def when(digest: Digest, moment: dt.datetime) -> str:
     """A time in the CSM's zone, with how far it is from the digest time: 'Thu 14:30 (in 5 h)'."""
     lang = digest.language
@@ -129,7 +164,7 @@ def account_sections(
                 text=t("entry", priority=i.priority, subject=i.subject, detail=detail(i)),
                 key=i.key, url=i.url, thread_url=i.thread_url,
             )
-            for i in sorted(items, key=_urgency)
+            for i in items
         )  # fmt: skip
 
     def due(item: TicketItem) -> str:
@@ -182,33 +217,31 @@ def account_sections(
                        when=when(digest, g.at)))  # fmt: skip
 
     queue = queue_url(account.account_id, public_url=digest.public_url)
-    unanswered = tuple(i for i in account.unanswered if i.waiting_since is not None)
-    # (title, entries, the page listing them all); resolved tickets are not in the queue
-    # (open tickets only), so no page lists the rest of those.
-    sections: list[tuple[str, tuple[Entry, ...], str | None]] = [
-        (t("sec_breached"), entries(account.breached, clock), queue),
-        (t("sec_at_risk"), entries(account.at_risk, clock), queue),
-        (t("sec_p1"), entries(account.p1, p1), queue),
-        (t("sec_waiting", hours=digest.unanswered_hours), entries(unanswered, waiting), queue),
-        (t("sec_upgrades"), entries(account.upgrades, upgrade), queue),
-        (t("sec_opened"), entries(account.opened, opened), queue),
-        (t("sec_resolved"), entries(account.resolved, resolved), None),
+    titles = {
+        "breached": (t("sec_breached"), clock), "at_risk": (t("sec_at_risk"), clock),
+        "p1": (t("sec_p1"), p1),
+        "waiting": (t("sec_waiting", hours=digest.unanswered_hours), waiting),
+        "upgrades": (t("sec_upgrades"), upgrade), "opened": (t("sec_opened"), opened),
+        "resolved": (t("sec_resolved"), resolved),
+    }  # fmt: skip
+    out = []
+    for group in ticket_groups(account, limit=limit):
+        title, detail = titles[group.name]
+        # Resolved tickets are not in the queue (open tickets only): no page lists the rest.
+        more_url = queue if group.more and group.name != "resolved" else None
+        out.append(Section(title, entries(group.items, detail), group.more, more_url))
+    lines = (  # not tickets: listed as they are, capped alike
         (t("sec_by_priority"), tuple(priority_line(p) for p in account.open_by_priority), queue),
         (
             t("sec_gaps"),
             tuple(gap(g) for g in account.gaps),
             gaps_url(public_url=digest.public_url),
         ),
-    ]
-    shown: set[str] = set()
-    out = []
-    for title, listed, more_url in sections:
-        # Each ticket once: one left out past the cap is counted in its most urgent section.
-        fresh = tuple(e for e in listed if e.key is None or e.key not in shown)
-        shown.update(e.key for e in fresh if e.key is not None)
-        if fresh:
-            more = max(0, len(fresh) - limit)
-            out.append(Section(title, fresh[:limit], more, more_url if more else None))
+    )
+    for title, listed, more_url in lines:
+        if listed:
+            more = max(0, len(listed) - limit)
+            out.append(Section(title, listed[:limit], more, more_url if more else None))
     return out
 
 

@@ -153,6 +153,7 @@ def digest(csm_id: str, request: Request, ctx: ContextDep) -> Response:
     if me is None:
         return to_login(request)
     from bot.digest import build_digest, csm_people
+    from bot.digest.sections import ticket_groups
 
     t = texts(page_language(request), "staff")
     try:
@@ -165,6 +166,7 @@ def digest(csm_id: str, request: Request, ctx: ContextDep) -> Response:
         digest=built,
         csms=csm_people(ctx.config),
         names=lambda targets: recipient_names(ctx.config, targets, t),
+        groups=ticket_groups,
         section="digest",
         tz=built.timezone,
     )
