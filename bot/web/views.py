@@ -19,6 +19,9 @@ from bot.web.reasons import reason_in
 
 if TYPE_CHECKING:
     from bot.config import OrgConfig
+    from bot.notify.recipients import RecipientResolver
+
+LADDER_ROLES = ("assignee", "oncall", "csm", "manager", "channel")
 
 UPGRADE_STEPS = ("submitted", "in_review", "quote_contract", "done")
 # Stage names people and code use for each upgrade step.
@@ -233,7 +236,7 @@ def recipient_names(
             out.append((t("escalation_channel"), target))
         elif (account := _internal_channel_of(config, target)) is not None:
             out.append((t("internal_channel", account=account), target))
-        elif target in ("assignee", "oncall", "csm", "manager", "channel"):
+        elif target in LADDER_ROLES:
             out.append((t("role_" + target), target))
         else:
             out.append((target, target))
@@ -242,3 +245,29 @@ def recipient_names(
 
 def _internal_channel_of(config: OrgConfig, channel: str) -> str | None:
     return next((a.name for a in config.accounts if a.internal_channel == channel), None)
+
+
+def ladder_names(
+    config: OrgConfig,
+    resolver: RecipientResolver,
+    ticket: Ticket,
+    targets: tuple[str, ...],
+    at: dt.datetime,
+    t: Callable[..., str],
+) -> list[tuple[str, str]]:
+    """(label, id) for a ladder step's recipients: each role as the person who fills it when
+    the step fires ("Chen Hao (on-call engineer)"), so the reader knows who will be told; a
+    role nobody fills keeps its name."""
+    out = []
+    for target in targets:
+        if target not in LADDER_ROLES or target == "channel":
+            out += recipient_names(config, [target], t)
+            continue
+        found = resolver.resolve([target], ticket, now=at)
+        role = t("role_" + target)
+        if not found:
+            out.append((role, target))
+            continue
+        (name, person), *_ = recipient_names(config, [found[0].target], t)
+        out.append((t("person_in_role", name=name, role=role), person))
+    return out
