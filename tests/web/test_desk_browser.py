@@ -200,3 +200,42 @@ def test_phone_width_does_not_overflow(browser: Any, demo: tuple[LiveServer, str
         page.goto(live.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 400, path
     page.context.close()
+
+
+def test_a_long_log_line_scrolls_inside_its_box_on_a_phone(
+    browser: Any,  # noqa: F811
+    demo: tuple[LiveServer, str],
+) -> None:
+    live, _ = demo
+    line = (
+        "E/NimbusAuth: 401 token expired "
+        + "at io.nimbus.im.ImClient.login(ImClient.java:212) " * 8
+    )
+    ticket = live.ctx.desk.open(
+        NewTicket(
+            account_id="acme-games", kind="bug", priority="P2", requester="dana",
+            subject="Login fails", body="Login fails with 401.",
+            fields={"summary": "Login fails with 401", "sdk": "im-android", "logs": line},
+        ),
+        now=dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    page = _sign_in_staff(browser, live.url, "en-US")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live.url}/staff/tickets/{ticket.key}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    page.context.close()
+
+
+def test_stage_and_status_pills_keep_to_one_line_in_chinese(
+    browser: Any,  # noqa: F811
+    demo: tuple[LiveServer, str],
+) -> None:
+    live, _ = demo
+    page = _sign_in_staff(browser, live.url, "zh-CN")
+    page.goto(f"{live.url}/staff?lang=zh")
+    heights = page.eval_on_selector_all(
+        "td.stage .pill, td.stage .nowrap", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert heights, "the demo week has tickets waiting on the customer"
+    assert max(heights) < 32, heights  # one line, not a column of characters
+    page.context.close()
