@@ -177,6 +177,8 @@ def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
     account = ctx.config.account(found.account_id)
     assignee = ctx.config.person(found.assignee_id) if found.assignee_id else None
     resolver = RecipientResolver(ctx.config)
+    escalations = ctx.notifications.escalations(found.id)
+    told = {(e.clock.split("#")[0], e.level): list(e.recipients) for e in escalations}
     return page(
         request,
         "staff_ticket.html",
@@ -192,12 +194,14 @@ def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
         reason=reason_text(found, page_language(request)),
         clocks=[(clock_view(c, now=now), clock_plan(c)) for c in found.clocks],
         next_due=next_clock(found, now=now),
-        timeline=staff_timeline(events, ctx.notifications.escalations(found.id)),
+        timeline=staff_timeline(events, escalations),
         attachments=ctx.attachments.for_ticket(found.id),
         people=[p for p in ctx.config.people if "engineer" in p.roles or "manager" in p.roles],
         who=lambda item: names.name(item.actor, item.actor_kind),
         names=lambda targets: recipient_names(ctx.config, targets, t),
-        ladder=lambda targets, at: ladder_names(ctx.config, resolver, found, targets, at, t),
+        ladder=lambda step, clock: ladder_names(
+            ctx.config, resolver, found, step, told.get((clock, step.level)), t
+        ),
         section="queue",
         tz=staff_zone(ctx, me),
     )

@@ -183,6 +183,7 @@ class PlanStep:
     recipients: tuple[str, ...]
     fired: bool
     skipped: bool
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def clock_plan(clock: ClockRecord) -> ClockPlan:
                     recipients=tuple(str(r) for r in step.get("recipients") or []),
                     fired=bool(step.get("fired")),
                     skipped=bool(step.get("skipped")),
+                    level=int(step.get("level") or 0),
                 )
             )
     return ClockPlan(pauses=pauses, steps=steps)
@@ -251,15 +253,19 @@ def ladder_names(
     config: OrgConfig,
     resolver: RecipientResolver,
     ticket: Ticket,
-    targets: tuple[str, ...],
-    at: dt.datetime,
+    step: PlanStep,
+    told: list[str] | None,
     t: Callable[..., str],
 ) -> list[tuple[str, str]]:
-    """(label, id) for a ladder step's recipients: each role as the person who fills it when
-    the step fires ("Chen Hao (on-call engineer)"), so the reader knows who will be told; a
-    role nobody fills keeps its name."""
+    """(label, id) for a ladder step's recipients. A step that fired names whom it told
+    (``told``, from the escalation record); one still to come names each role as the person
+    who fills it when the step fires ("Chen Hao (on-call engineer)"); a role nobody fills keeps
+    its name."""
+    if told is not None:
+        return recipient_names(config, told, t)
     out = []
-    for target in targets:
+    at = step.at
+    for target in step.recipients:
         if target not in LADDER_ROLES or target == "channel":
             out += recipient_names(config, [target], t)
             continue

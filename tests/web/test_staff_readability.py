@@ -157,3 +157,17 @@ def test_the_digest_page_lists_each_ticket_once_and_counts_the_rest(
         assert f'<a href="/staff?account=acme-games">{more}</a>' in html
         breached = html[html.index('data-section="breached"') :].split("</ul>")[0]
         assert breached.count('class="key"') == 8
+
+
+def test_a_step_that_fired_names_whom_it_told(clients: ClientFactory, web_ctx: AppContext) -> None:
+    from bot.store.notifications import Delivery, EscalationStep
+
+    ticket = _open(web_ctx, "acme-games", "Voice drops")  # FakeKeeper: 50% fired, "assignee"
+    step = EscalationStep(ticket.id, "first_response", 1, 0.5, NOW, ["eng-chen"])
+    web_ctx.notifications.fire(step, [Delivery("slack", "U0ENGCHEN")], now=NOW, late=False)
+    # Assigned afterwards: the step told Chen Hao, whoever holds the ticket now.
+    web_ctx.desk.assign(ticket, assignee="eng-li", by="mgr-lin", now=NOW + dt.timedelta(hours=1))
+    html = clients(staff=True).get(f"/staff/tickets/{ticket.key}", params={"lang": "en"}).text
+    fired = html[html.index("<strong>50%</strong>") :].split("</li>")[0]
+    assert '<span class="person" title="eng-chen">Chen Hao</span>' in fired
+    assert "Li Na" not in fired
