@@ -239,3 +239,14 @@ def test_stage_and_status_pills_keep_to_one_line_in_chinese(
     assert heights, "the demo week has tickets waiting on the customer"
     assert max(heights) < 32, heights  # one line, not a column of characters
     page.context.close()
+
+
+def test_the_queue_gives_the_subject_room(browser: Any, demo: tuple[LiveServer, str]) -> None:  # noqa: F811
+    live, _ = demo
+    # A long account name must wrap, not squeeze every subject into a narrow column.
+    page = _sign_in_staff(browser, live.url, "en-US")
+    page.goto(f"{live.url}/staff?lang=en")
+    table = page.eval_on_selector("table.queue", "e => e.getBoundingClientRect().width")
+    subject = page.eval_on_selector("td.subject", "e => e.getBoundingClientRect().width")
+    assert subject >= 0.33 * table, (subject, table)
+    page.context.close()
