@@ -139,6 +139,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "role_manager": ("support manager", "支持经理"),
     "role_channel": ("escalation channel", "升级频道"),
     "person_in_role": ("{name} ({role})", "{name}（{role}）"),
+    "list_sep": (", ", "、"),
     "on_call_now": ("On call now", "当前值班"),
     "next_handover": ("next handover {at}", "下次交接 {at}"),
     "last_from_customer": ("The customer's last message", "客户最新留言"),

@@ -171,3 +171,18 @@ def test_a_step_that_fired_names_whom_it_told(clients: ClientFactory, web_ctx: A
     fired = html[html.index("<strong>50%</strong>") :].split("</li>")[0]
     assert '<span class="person" title="eng-chen">Chen Hao</span>' in fired
     assert "Li Na" not in fired
+
+
+def test_names_are_listed_the_chinese_way_in_chinese(
+    clients: ClientFactory, web_ctx: AppContext
+) -> None:
+    from bot.store.notifications import EscalationStep
+
+    ticket = _open(web_ctx, "acme-games", "Voice drops")
+    step = EscalationStep(ticket.id, "first_response", 1, 0.5, NOW, ["csm-wang", "eng-chen"])
+    web_ctx.notifications.fire(step, [], now=NOW, late=False)
+    html = clients(staff=True).get(f"/staff/tickets/{ticket.key}", params={"lang": "zh"}).text
+    pair = '<span class="person" title="csm-wang">Wang Fang</span>、<span class="person"'
+    history = html[html.index('class="history"') : html.index('class="col-side"')]
+    assert pair in history, "the escalation in the history"
+    assert pair in html[html.index('class="plan-list') :], "the step in the SLA card"
