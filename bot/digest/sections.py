@@ -21,6 +21,7 @@ from bot.digest.model import (
 from bot.digest.texts import counted, day_text, span, text, time_text, word
 
 SECTION_LIMIT = 8  # a digest is read in a minute: the most urgent few, then "… and 63 more"
+SUBJECT_LIMIT = 90  # subjects are often the customer's whole first sentence; the link has it all
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def account_sections(
     ) -> tuple[Entry, ...]:
         return tuple(
             Entry(
-                text=t("entry", priority=i.priority, subject=i.subject, detail=detail(i)),
+                text=t("entry", priority=i.priority, subject=_clip(i.subject, SUBJECT_LIMIT),
+                       detail=detail(i)),
                 key=i.key, url=i.url, thread_url=i.thread_url,
             )
             for i in items

@@ -53,3 +53,16 @@ def test_the_digest_email_is_marked_with_its_readers_language(desk_ctx: AppConte
         message = build(Outgoing.from_payload(mail.payload), sender)
         html = message.get_body(preferencelist=("html",))
         assert html is not None and f'<html lang="{code}">' in html.get_content()
+
+
+def test_a_long_subject_is_clipped_to_keep_the_line_readable(desk_ctx: AppContext) -> None:
+    from tests.digest.conftest import open_ticket
+
+    sentence = "Production is down: since 10:40 UTC all users get 'token expired' on login " * 3
+    ticket = open_ticket(desk_ctx, "acme-games", at=AS_OF - dt.timedelta(hours=1),
+                         priority="P1", subject=sentence.strip(), fr_hours=4)  # fmt: skip
+    markdown = render_markdown(build_digest(desk_ctx, "csm-wang", as_of=AS_OF, language="en"))
+    line = next(x for x in markdown.splitlines() if ticket.key in x)
+    subject = line.split(") P1 ", 1)[1].split(" — ")[0]
+    assert len(subject) <= 90 and subject.endswith("…"), subject
+    assert "first response due" in line, "the detail is still there"
