@@ -35,6 +35,9 @@ class SummaryView:
     # The customer's latest word after the opening message: what they said last, and when.
     last_from_customer: str = ""
     last_from_customer_at: dt.datetime | None = None
+    # While the ticket waits on the customer: what we asked them (the wait's message).
+    asked: TicketEvent | None = None
+    last_note: TicketEvent | None = None  # the latest internal note
 
 
 def ticket_summary(ticket: Ticket, events: Sequence[TicketEvent]) -> SummaryView:
@@ -45,6 +48,7 @@ def ticket_summary(ticket: Ticket, events: Sequence[TicketEvent]) -> SummaryView
     # A structured ticket's opening message is the whole report written out (fields and
     # transcript): the cards below say it once, so the problem is just its summary.
     problem = summary if summary and (structured or summary != ticket.subject) else opened
+    waiting = ticket.status == "waiting_on_customer"
     last = next(
         (e for e in reversed(events) if e.kind == "message" and e.actor_kind == "customer"),
         None,
@@ -74,7 +78,13 @@ def ticket_summary(ticket: Ticket, events: Sequence[TicketEvent]) -> SummaryView
         structured=structured,
         last_from_customer=last.body if last is not None else "",
         last_from_customer_at=last.at if last is not None else None,
+        asked=_latest(events, "waiting_on_customer") if waiting else None,
+        last_note=_latest(events, "note"),
     )
+
+
+def _latest(events: Sequence[TicketEvent], kind: str) -> TicketEvent | None:
+    return next((e for e in reversed(events) if e.kind == kind and e.body), None)
 
 
 def text(value: Any, *, numbered: bool = False) -> str:

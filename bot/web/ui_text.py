@@ -143,6 +143,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "on_call_now": ("On call now", "当前值班"),
     "next_handover": ("next handover {at}", "下次交接 {at}"),
     "last_from_customer": ("The customer's last message", "客户最新留言"),
+    "asked_customer": ("Waiting on the customer for", "正在等待客户提供"),
+    "last_note": ("Latest internal note", "最新内部备注"),
     # -- customer ticket page and list
     "missing": ("What we still need", "还需要您提供"),
     "missing_none": ("Nothing — we have everything we need.", "无 —— 信息已齐全。"),

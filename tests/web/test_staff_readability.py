@@ -186,3 +186,24 @@ def test_names_are_listed_the_chinese_way_in_chinese(
     history = html[html.index('class="history"') : html.index('class="col-side"')]
     assert pair in history, "the escalation in the history"
     assert pair in html[html.index('class="plan-list') :], "the step in the SLA card"
+
+
+def test_the_summary_says_what_we_wait_for_and_the_latest_note(
+    clients: ClientFactory, web_ctx: AppContext
+) -> None:
+    ticket = _open(web_ctx, "acme-games", "Black screen", body="Video is black.")
+    later = NOW + dt.timedelta(minutes=10)
+    web_ctx.desk.note(ticket, agent="eng-chen", body="old note", now=NOW)
+    web_ctx.desk.note(ticket, agent="eng-li", body="Looks like the 4.8 encoder", now=later)
+    web_ctx.desk.wait_on_customer(ticket, agent="eng-li", now=later, body="请提供 Xcode 日志")
+    staff = clients(staff=True)
+    html = staff.get(f"/staff/tickets/{ticket.key}", params={"lang": "zh"}).text
+    card = html[html.index('data-testid="summary"') : html.index('class="transcript"')]
+    asked = card[card.index('data-testid="asked"') :].split("</div></div>")[0]
+    assert "正在等待客户提供" in asked and "请提供 Xcode 日志" in asked
+    note = card[card.index('data-testid="last-note"') :].split("</div></div>")[0]
+    assert "最新内部备注" in note and "Looks like the 4.8 encoder" in note and "Li Na" in note
+    assert "old note" not in card
+    web_ctx.desk.customer_reply(ticket, author="dev@acme-games", body="logs attached", now=later)
+    html = staff.get(f"/staff/tickets/{ticket.key}", params={"lang": "en"}).text
+    assert 'data-testid="asked"' not in html, "answered: no longer waiting"
