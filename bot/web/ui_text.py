@@ -145,6 +145,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "last_from_customer": ("The customer's last message", "客户最新留言"),
     "asked_customer": ("Waiting on the customer for", "正在等待客户提供"),
     "last_note": ("Latest internal note", "最新内部备注"),
+    "breaches_next": ("next: in {span}, {at}", "下一个：{span}后（{at}）"),
     # -- customer ticket page and list
     "missing": ("What we still need", "还需要您提供"),
     "missing_none": ("Nothing — we have everything we need.", "无 —— 信息已齐全。"),

@@ -207,3 +207,18 @@ def test_the_summary_says_what_we_wait_for_and_the_latest_note(
     web_ctx.desk.customer_reply(ticket, author="dev@acme-games", body="logs attached", now=later)
     html = staff.get(f"/staff/tickets/{ticket.key}", params={"lang": "en"}).text
     assert 'data-testid="asked"' not in html, "answered: no longer waiting"
+
+
+def test_accounts_name_the_overdue_ticket_and_what_breaches_next(
+    clients: ClientFactory, web_ctx: AppContext
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    # FakeKeeper: first response 4 h after opening.
+    old = _open(web_ctx, "acme-games", "Old bug", at=now - dt.timedelta(days=2))
+    soon = _open(web_ctx, "acme-games", "New outage", priority="P1", at=now - dt.timedelta(hours=1))
+    html = clients(staff=True).get("/staff/accounts", params={"lang": "en"}).text
+    row = html[html.index('title="acme-games">Acme Games') :].split("</tr>")[0]
+    assert "overdue by" in row and f'href="/staff/tickets/{old.key}"' in row
+    upcoming = row[row.index('data-testid="breaches-next"') :]
+    assert "next: in 2h 59m" in upcoming or "next: in 3h" in upcoming, upcoming
+    assert f'href="/staff/tickets/{soon.key}"' in upcoming
