@@ -238,6 +238,11 @@ def test_stage_and_status_pills_keep_to_one_line_in_chinese(
     )
     assert heights, "the demo week has tickets waiting on the customer"
     assert max(heights) < 32, heights  # one line, not a column of characters
+    page.goto(f"{live.url}/staff/accounts?lang=zh")
+    links = page.eval_on_selector_all(
+        "a.digest-link", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert links and max(links) < 32, links  # 日报, not 日 over 报
     page.context.close()
 
 
