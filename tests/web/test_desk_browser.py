@@ -221,8 +221,14 @@ def test_a_long_log_line_scrolls_inside_its_box_on_a_phone(
     )  # fmt: skip
     page = _sign_in_staff(browser, live.url, "en-US")
     page.set_viewport_size({"width": 390, "height": 800})
+    live.ctx.desk.note(ticket, agent="eng-park", body="Checking", now=dt.datetime.now(dt.UTC))
     page.goto(f"{live.url}/staff/tickets/{ticket.key}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    # A name is written as its person writes it, not in the heading's capitals.
+    author = page.eval_on_selector(
+        '[data-testid="last-note"] .person', "e => getComputedStyle(e).textTransform"
+    )
+    assert author == "none"
     page.context.close()
 
 
