@@ -261,3 +261,18 @@ def test_the_queue_gives_the_subject_room(browser: Any, demo: tuple[LiveServer, 
     subject = page.eval_on_selector("td.subject", "e => e.getBoundingClientRect().width")
     assert subject >= 0.33 * table, (subject, table)
     page.context.close()
+
+
+def test_on_a_phone_the_queue_reads_without_scrolling_sideways(
+    browser: Any,  # noqa: F811
+    demo: tuple[LiveServer, str],
+) -> None:
+    live, _ = demo
+    page = _sign_in_staff(browser, live.url, "zh-CN")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live.url}/staff?lang=zh")
+    box = page.eval_on_selector(".card.flush", "e => [e.scrollWidth, e.clientWidth]")
+    assert box[0] <= box[1], box  # each row is a small card, the subject whole
+    subject = page.eval_on_selector("td.subject", "e => e.getBoundingClientRect().width")
+    assert subject >= 250, subject
+    page.context.close()
