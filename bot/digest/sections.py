@@ -259,5 +259,12 @@ def _urgency(item: TicketItem) -> tuple[int, dt.datetime, dt.datetime]:
 
 
 def _clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary where there is one near the end."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3 and text[limit - 1] != " ":
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—-") + "…"

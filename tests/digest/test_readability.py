@@ -65,4 +65,5 @@ def test_a_long_subject_is_clipped_to_keep_the_line_readable(desk_ctx: AppContex
     line = next(x for x in markdown.splitlines() if ticket.key in x)
     subject = line.split(") P1 ", 1)[1].split(" — ")[0]
     assert len(subject) <= 90 and subject.endswith("…"), subject
+    assert subject[:-1] in sentence and sentence[len(subject) - 1] == " ", "cut between words"
     assert "first response due" in line, "the detail is still there"
