@@ -86,9 +86,10 @@ def login(
         return signin_refused(request, "staff_login.html", wait, next=_next(next))
     try:
         principal = auth.staff_from_password(ctx, login, password)
-    except auth.NotSignedIn as exc:
+    except auth.NotSignedIn:
         ratelimit.signin_failed(request, who)
-        return page(request, "staff_login.html", status=401, error=str(exc), next=_next(next))
+        error = texts(page_language(request))("wrong_login")  # the same for any failure
+        return page(request, "staff_login.html", status=401, error=error, next=_next(next))
     ratelimit.signin_succeeded(request, who)
     redirect = RedirectResponse(_next(next), status_code=303)
     set_session_cookie(ctx, redirect, principal)

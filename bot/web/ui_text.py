@@ -21,6 +21,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "staff_sign_in": ("Staff sign-in", "员工登录"),
     "login": ("Name or e-mail", "用户名或邮箱"),
     "password": ("Password", "密码"),
+    "wrong_login": ("Wrong name or password.", "用户名或密码错误。"),
+    "unknown_key": ("That account key is not known. Check it in your console under Settings → Support.", "账户密钥无效，请在控制台“设置 → 支持”中核对。"),
     "too_many_signins": ("Too many failed sign-in attempts. Try again in {minutes} min.", "登录失败次数过多，请 {minutes} 分钟后再试。"),
     "not_found": ("Not found", "未找到"),
     "not_found_text": ("There is no such page or ticket, or it belongs to another account.", "页面或工单不存在，或属于其他客户。"),

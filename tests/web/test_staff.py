@@ -33,7 +33,7 @@ def test_wrong_password_and_unknown_people_get_the_same_answer(client: TestClien
     unknown = client.post("/staff/login", data={"login": "nobody", "password": "nope"})
     no_hash = client.post("/staff/login", data={"login": "eng-chen", "password": ""})
     assert wrong.status_code == unknown.status_code == no_hash.status_code == 401
-    assert "wrong name or password" in wrong.text and "wrong name or password" in unknown.text
+    assert "Wrong name or password." in wrong.text and "Wrong name or password." in unknown.text
 
 
 def test_sign_in_by_email_too(client: TestClient) -> None:

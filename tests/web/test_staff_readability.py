@@ -222,3 +222,13 @@ def test_accounts_name_the_overdue_ticket_and_what_breaches_next(
     upcoming = row[row.index('data-testid="breaches-next"') :]
     assert "next: in 2h 59m" in upcoming or "next: in 3h" in upcoming, upcoming
     assert f'href="/staff/tickets/{soon.key}"' in upcoming
+
+
+def test_a_refused_sign_in_is_said_in_the_readers_language(clients: ClientFactory) -> None:
+    client = clients()
+    client.get("/staff/login", params={"lang": "zh"})  # the choice is remembered in a cookie
+    staff = client.post("/staff/login", data={"login": "mgr-lin", "password": "nope"})
+    assert staff.status_code == 401 and "用户名或密码错误。" in staff.text
+    assert "wrong name or password" not in staff.text
+    customer = client.post("/signin", data={"account_key": "nope"})
+    assert customer.status_code == 401 and "账户密钥无效" in customer.text
