@@ -26,6 +26,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "too_many_signins": ("Too many failed sign-in attempts. Try again in {minutes} min.", "登录失败次数过多，请 {minutes} 分钟后再试。"),
     "not_found": ("Not found", "未找到"),
     "not_found_text": ("There is no such page or ticket, or it belongs to another account.", "页面或工单不存在，或属于其他客户。"),
+    "staff_not_found_text": ("There is no such page or ticket. Search the queue by key or subject.", "页面或工单不存在。可在工单队列中按编号或标题搜索。"),
     "not_available": ("This page is not available yet.", "此页面暂未开放。"),
     # -- navigation
     "queue": ("Queue", "工单队列"),

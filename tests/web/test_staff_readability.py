@@ -232,3 +232,13 @@ def test_a_refused_sign_in_is_said_in_the_readers_language(clients: ClientFactor
     assert "wrong name or password" not in staff.text
     customer = client.post("/signin", data={"account_key": "nope"})
     assert customer.status_code == 401 and "账户密钥无效" in customer.text
+
+
+def test_a_missing_ticket_is_not_blamed_on_another_account_for_staff(
+    clients: ClientFactory,
+) -> None:
+    staff = clients(staff=True)
+    page = staff.get("/staff/tickets/SUP-9999", params={"lang": "en"})
+    assert page.status_code == 404 and "There is no such page or ticket." in page.text
+    assert "another account" not in page.text, "staff see every account"
+    assert "属于其他客户" not in staff.get("/staff/tickets/SUP-9999", params={"lang": "zh"}).text
