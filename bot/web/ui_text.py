@@ -119,6 +119,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "late_at": ("late, met {at}", "已超时，于 {at} 完成"),
     "paused": ("paused while we wait for you", "等待您回复期间暂停计时"),
     "staff_paused": ("paused while waiting on the customer", "等待客户回复期间暂停计时"),
+    "if_resumed": ("due {at} if the customer replies now", "若客户现在回复，截止 {at}"),
     "paused_short": ("paused", "已暂停"),
     "with_account_team": ("with your account team", "客户经理处理中"),
     "no_time_target": ("answered; no time target", "已回复，无时限要求"),

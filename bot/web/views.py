@@ -54,6 +54,8 @@ class ClockView:
     fraction: float  # of the target elapsed, 0..1.2, for a bar
     target_seconds: int | None = None
     basis: str = "business"  # the target's calendar: "business" or "24x7"
+    # While paused: when it would fall due if the customer replied now (the SLA keeper's).
+    projected_due_at: dt.datetime | None = None
 
 
 def clock_view(clock: ClockRecord, *, now: dt.datetime) -> ClockView:
@@ -85,6 +87,9 @@ def clock_view(clock: ClockRecord, *, now: dt.datetime) -> ClockView:
         fraction=fraction,
         target_seconds=clock.target_seconds,
         basis="24x7" if clock.calendar == "24x7" else "business",
+        projected_due_at=_parse((clock.state or {}).get("projected_due_at"))
+        if state == "paused"
+        else None,
     )
 
 

@@ -242,3 +242,31 @@ def test_a_missing_ticket_is_not_blamed_on_another_account_for_staff(
     assert page.status_code == 404 and "There is no such page or ticket." in page.text
     assert "another account" not in page.text, "staff see every account"
     assert "属于其他客户" not in staff.get("/staff/tickets/SUP-9999", params={"lang": "zh"}).text
+
+
+class PausedKeeper:
+    """A resolution clock paused while waiting, as the SLA keeper records it."""
+
+    def clocks(self, ticket: Ticket, events: Sequence[TicketEvent]) -> Sequence[ClockRecord]:
+        waiting = ticket.status == "waiting_on_customer"
+        projected = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
+        return [
+            ClockRecord(
+                name="resolution", calendar="business", started_at=ticket.opened_at,
+                target_seconds=24 * 3600, due_at=None if waiting else projected, paused=waiting,
+                state={"projected_due_at": projected.isoformat()},
+            )
+        ]  # fmt: skip
+
+
+def test_a_paused_clock_says_when_it_would_fall_due(
+    clients: ClientFactory, web_ctx: AppContext
+) -> None:
+    web_ctx.desk.keeper = PausedKeeper()
+    ticket = _open(web_ctx, "acme-games", "Black screen")
+    web_ctx.desk.wait_on_customer(ticket, agent="eng-li", now=NOW, body="logs?")
+    staff = clients(staff=True)
+    html = staff.get(f"/staff/tickets/{ticket.key}", params={"lang": "en"}).text
+    assert "due Fri 20 Nov, 16:00 if the customer replies now" in html
+    zh = staff.get(f"/staff/tickets/{ticket.key}", params={"lang": "zh"}).text
+    assert "若客户现在回复，截止 11月20日 周五 16:00" in zh
