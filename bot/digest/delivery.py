@@ -156,6 +156,7 @@ def _messages(
     if transport == "email":
         payload = {
             "kind": "email", "to": target, "subject": title_line(digest), "text": text,
+            "lang": digest.language,
             "message_id": f"<deskbot.digest.{digest.csm_id}.{int(sent_at.timestamp())}@deskbot>",
             "auto": True,
         }  # fmt: skip

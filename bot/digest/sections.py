@@ -21,6 +21,7 @@ from bot.digest.model import (
 from bot.digest.texts import counted, day_text, span, text, time_text, word
 
 SECTION_LIMIT = 8  # a digest is read in a minute: the most urgent few, then "… and 63 more"
+SUBJECT_LIMIT = 90  # subjects are often the customer's whole first sentence; the link has it all
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,41 @@ class Section:
     def more_line(self, lang: str) -> str | None:
         """'… and 63 more', or None when nothing was left out."""
         return text(lang, "more", n=self.more) if self.more else None
+
+
+@dataclass(frozen=True)
+class Group:
+    """The tickets of one section, chosen as every renderer shows them: most urgent first,
+    each ticket in one section only, at most ``limit`` listed and ``more`` counted."""
+
+    name: str  # breached | at_risk | p1 | waiting | upgrades | opened | resolved
+    items: tuple[TicketItem, ...]
+    more: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.items) + self.more
+
+
+def ticket_groups(account: AccountDigest, *, limit: int = SECTION_LIMIT) -> list[Group]:
+    """The ticket sections of an account, most urgent first; empty ones are left out. A ticket
+    is listed once, in the most urgent section it belongs to (a breached P1 opened yesterday is
+    under *breached* only; one left out past a section's cap is counted there, not listed
+    further down). Within a section: by priority, then by due time."""
+    unanswered = tuple(i for i in account.unanswered if i.waiting_since is not None)
+    candidates = (
+        ("breached", account.breached), ("at_risk", account.at_risk), ("p1", account.p1),
+        ("waiting", unanswered), ("upgrades", account.upgrades), ("opened", account.opened),
+        ("resolved", account.resolved),
+    )  # fmt: skip
+    shown: set[str] = set()
+    out = []
+    for name, items in candidates:
+        fresh = tuple(i for i in sorted(items, key=_urgency) if i.key not in shown)
+        shown.update(i.key for i in fresh)
+        if fresh:
+            out.append(Group(name, fresh[:limit], max(0, len(fresh) - limit)))
+    return out
 
 
 def when(digest: Digest, moment: dt.datetime) -> str:
@@ -126,10 +162,11 @@ def account_sections(
     ) -> tuple[Entry, ...]:
         return tuple(
             Entry(
-                text=t("entry", priority=i.priority, subject=i.subject, detail=detail(i)),
+                text=t("entry", priority=i.priority, subject=_clip(i.subject, SUBJECT_LIMIT),
+                       detail=detail(i)),
                 key=i.key, url=i.url, thread_url=i.thread_url,
             )
-            for i in sorted(items, key=_urgency)
+            for i in items
         )  # fmt: skip
 
     def due(item: TicketItem) -> str:
@@ -166,11 +203,14 @@ def account_sections(
         return kind
 
     def priority_line(line: PriorityLine) -> Entry:
+        # The earliest due time of a priority may be long past: say it is overdue, not "due".
+        late = line.next_due is not None and line.next_due < digest.as_of
         next_due = (
-            t("next_due", when=when(digest, line.next_due), ticket=line.next_due_key)
+            t("next_overdue" if late else "next_due", when=when(digest, line.next_due),
+              ticket=line.next_due_key)
             if line.next_due is not None
             else ""
-        )
+        )  # fmt: skip
         return Entry(t("priority_line", priority=line.priority, n=line.count) + next_due)
 
     def gap(g: GapItem) -> Entry:
@@ -179,33 +219,31 @@ def account_sections(
                        when=when(digest, g.at)))  # fmt: skip
 
     queue = queue_url(account.account_id, public_url=digest.public_url)
-    unanswered = tuple(i for i in account.unanswered if i.waiting_since is not None)
-    # (title, entries, the page listing them all); resolved tickets are not in the queue
-    # (open tickets only), so no page lists the rest of those.
-    sections: list[tuple[str, tuple[Entry, ...], str | None]] = [
-        (t("sec_breached"), entries(account.breached, clock), queue),
-        (t("sec_at_risk"), entries(account.at_risk, clock), queue),
-        (t("sec_p1"), entries(account.p1, p1), queue),
-        (t("sec_waiting", hours=digest.unanswered_hours), entries(unanswered, waiting), queue),
-        (t("sec_upgrades"), entries(account.upgrades, upgrade), queue),
-        (t("sec_opened"), entries(account.opened, opened), queue),
-        (t("sec_resolved"), entries(account.resolved, resolved), None),
+    titles = {
+        "breached": (t("sec_breached"), clock), "at_risk": (t("sec_at_risk"), clock),
+        "p1": (t("sec_p1"), p1),
+        "waiting": (t("sec_waiting", hours=digest.unanswered_hours), waiting),
+        "upgrades": (t("sec_upgrades"), upgrade), "opened": (t("sec_opened"), opened),
+        "resolved": (t("sec_resolved"), resolved),
+    }  # fmt: skip
+    out = []
+    for group in ticket_groups(account, limit=limit):
+        title, detail = titles[group.name]
+        # Resolved tickets are not in the queue (open tickets only): no page lists the rest.
+        more_url = queue if group.more and group.name != "resolved" else None
+        out.append(Section(title, entries(group.items, detail), group.more, more_url))
+    lines = (  # not tickets: listed as they are, capped alike
         (t("sec_by_priority"), tuple(priority_line(p) for p in account.open_by_priority), queue),
         (
             t("sec_gaps"),
             tuple(gap(g) for g in account.gaps),
             gaps_url(public_url=digest.public_url),
         ),
-    ]
-    shown: set[str] = set()
-    out = []
-    for title, listed, more_url in sections:
-        # Each ticket once: one left out past the cap is counted in its most urgent section.
-        fresh = tuple(e for e in listed if e.key is None or e.key not in shown)
-        shown.update(e.key for e in fresh if e.key is not None)
-        if fresh:
-            more = max(0, len(fresh) - limit)
-            out.append(Section(title, fresh[:limit], more, more_url if more else None))
+    )
+    for title, listed, more_url in lines:
+        if listed:
+            more = max(0, len(listed) - limit)
+            out.append(Section(title, listed[:limit], more, more_url if more else None))
     return out
 
 
@@ -221,5 +259,12 @@ def _urgency(item: TicketItem) -> tuple[int, dt.datetime, dt.datetime]:
 
 
 def _clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary where there is one near the end."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3 and text[limit - 1] != " ":
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—-") + "…"

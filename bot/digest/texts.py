@@ -64,6 +64,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "resolved_breached": ("{kind}, after its {clock} SLA breached", "{kind}，{clock} SLA 超时后解决"),
     "priority_line": ("{priority}: {n} open", "{priority}：{n} 个未关闭"),
     "next_due": (", next due {when} ({ticket})", "，最近截止 {when}（{ticket}）"),
+    "next_overdue": (", overdue since {when} ({ticket})", "，自 {when} 起已超时（{ticket}）"),
     "gap": ("“{question}” ({channel}, {when})", "“{question}”（{channel}，{when}）"),
     "escalation_channel": ("the escalation channel", "升级频道"),
     "internal_channel": ("{name}'s internal channel", "{name} 内部频道"),
@@ -91,6 +92,10 @@ WORDS: dict[str, str] = {
     "tier_free": "社区版", "tier_basic": "基础版", "tier_pro": "专业版", "tier_enterprise": "企业版",
     "channel_web": "网页", "channel_slack": "Slack", "channel_email": "邮件",
 }
+# English words that are not the value itself: plans read as the pages and the config name them.
+EN_WORDS: dict[str, str] = {
+    "tier_free": "Community", "tier_basic": "Basic", "tier_pro": "Pro", "tier_enterprise": "Enterprise",
+}
 # fmt: on
 
 _ZH_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -109,9 +114,10 @@ def counted(lang: str, key: str, n: int) -> str:
 
 def word(lang: str, group: str, value: str) -> str:
     """A status, stage, kind, clock, tier or channel in ``lang``: ``word("zh", "stage", "new")``."""
-    if lang == "zh" and (zh := WORDS.get(f"{group}_{value.replace(' ', '_')}")) is not None:
+    key = f"{group}_{value.replace(' ', '_')}"
+    if lang == "zh" and (zh := WORDS.get(key)) is not None:
         return zh
-    return value.replace("_", " ")
+    return EN_WORDS.get(key) or value.replace("_", " ")
 
 
 def day_text(lang: str, day: dt.date) -> str:

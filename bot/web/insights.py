@@ -49,7 +49,12 @@ def accounts(request: Request, ctx: ContextDep) -> Response:
         if csm and account.csm != csm:
             continue
         mine = by_account.get(account.id, [])
-        due = [b for b in (breach_at(t) for t in mine) if b is not None]
+        timed = sorted(
+            ((b, t.key) for t in mine if (b := breach_at(t)) is not None), key=lambda x: x[0]
+        )
+        due = [b for b, _ in timed]
+        # The earliest due time may be long past: also say what breaches next, and when.
+        upcoming = next(((b, key) for b, key in timed if b > now), None)
         rows.append(
             {
                 "account": account,
@@ -58,7 +63,9 @@ def accounts(request: Request, ctx: ContextDep) -> Response:
                 "p1": sum(1 for t in mine if t.priority == "P1"),
                 "breached": sum(1 for b in due if b <= now),
                 "at_risk": sum(1 for b in due if now < b <= soon),
-                "next_due": min(due) if due else None,
+                "next_due": timed[0][0] if timed else None,
+                "next_key": timed[0][1] if timed else None,
+                "upcoming": upcoming if timed and timed[0][0] <= now else None,
                 "gaps": gaps.get(account.id, 0),
             }
         )
@@ -153,6 +160,7 @@ def digest(csm_id: str, request: Request, ctx: ContextDep) -> Response:
     if me is None:
         return to_login(request)
     from bot.digest import build_digest, csm_people
+    from bot.digest.sections import ticket_groups
 
     t = texts(page_language(request), "staff")
     try:
@@ -165,6 +173,7 @@ def digest(csm_id: str, request: Request, ctx: ContextDep) -> Response:
         digest=built,
         csms=csm_people(ctx.config),
         names=lambda targets: recipient_names(ctx.config, targets, t),
+        groups=ticket_groups,
         section="digest",
         tz=built.timezone,
     )

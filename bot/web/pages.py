@@ -13,8 +13,8 @@ from bot.context import AppContext
 from bot.errors import NotFound
 from bot.service.deps import ContextDep
 from bot.web import auth, ratelimit
-from bot.web.i18n import language, translate
-from bot.web.render import page
+from bot.web.i18n import translate
+from bot.web.render import page, page_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,9 +78,10 @@ def signin(
         return signin_refused(request, "signin.html", wait, next=_next(next))
     try:
         principal = auth.customer_from_key(ctx, account_key, name=name or None)
-    except auth.NotSignedIn as exc:
+    except auth.NotSignedIn:
         ratelimit.signin_failed(request)
-        return page(request, "signin.html", status=401, error=str(exc), next=_next(next))
+        error = translate(page_language(request), "unknown_key")
+        return page(request, "signin.html", status=401, error=error, next=_next(next))
     redirect = RedirectResponse(_next(next), status_code=303)
     set_session_cookie(ctx, redirect, principal)
     return redirect
@@ -100,8 +101,7 @@ def set_session_cookie(ctx: AppContext, response: Response, principal: auth.Prin
 
 def signin_refused(request: Request, template: str, wait: int, *, next: str) -> HTMLResponse:
     """The sign-in form again, with 429 and how long to wait, in the reader's language."""
-    lang = language(request.headers.get("accept-language", ""), request.query_params.get("lang"))
-    error = translate(lang, "too_many_signins", minutes=math.ceil(wait / 60))
+    error = translate(page_language(request), "too_many_signins", minutes=math.ceil(wait / 60))
     response = page(request, template, status=429, error=error, next=next)
     response.headers["Retry-After"] = str(wait)
     return response

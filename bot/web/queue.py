@@ -13,8 +13,30 @@ from bot.web.duplicates import duplicate_of
 from bot.web.views import ClockView, next_clock, queue_order
 
 if TYPE_CHECKING:
-    from bot.config import Account
+    from bot.config import Account, OrgConfig
     from bot.context import AppContext
+
+
+@dataclass(frozen=True)
+class OnCall:
+    """Who the rotation puts on call now, and when it next hands over."""
+
+    person: str  # id
+    name: str
+    handover: dt.datetime
+
+
+def on_call_now(config: OrgConfig, now: dt.datetime) -> OnCall | None:
+    """The on-call engineer at ``now`` (overrides included), or None without a rotation."""
+    from bot.sla_setup import rotation_for
+
+    rotation = rotation_for(config)
+    if rotation is None:
+        return None
+    person = rotation.on_call(now)
+    known = config.person(person)
+    return OnCall(person, known.name if known else person, rotation.next_handover(now))
+
 
 MAX_OPEN = 2000
 SOON = 3600  # a clock due within the hour is "breaching"

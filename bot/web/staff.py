@@ -12,16 +12,32 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from bot.context import AppContext
 from bot.errors import InvalidInput, NotFound
 from bot.names import ticket_names
+from bot.notify.recipients import RecipientResolver
 from bot.service.deps import ContextDep
 from bot.store.records import Ticket
 from bot.store.tickets import TicketFilter
 from bot.web import auth, ratelimit
 from bot.web.duplicates import suggestions
 from bot.web.pages import set_session_cookie, signin_refused
-from bot.web.queue import QueueFilters, open_tickets, queue_rows, quick_views, stages
+from bot.web.queue import (
+    QueueFilters,
+    on_call_now,
+    open_tickets,
+    queue_rows,
+    quick_views,
+    stages,
+)
 from bot.web.render import page, page_language, texts
 from bot.web.summary import ticket_summary
-from bot.web.views import clock_plan, clock_view, reason_text, recipient_names, staff_timeline
+from bot.web.views import (
+    clock_plan,
+    clock_view,
+    ladder_names,
+    next_clock,
+    reason_text,
+    recipient_names,
+    staff_timeline,
+)
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 ACTIONS = (
@@ -70,9 +86,10 @@ def login(
         return signin_refused(request, "staff_login.html", wait, next=_next(next))
     try:
         principal = auth.staff_from_password(ctx, login, password)
-    except auth.NotSignedIn as exc:
+    except auth.NotSignedIn:
         ratelimit.signin_failed(request, who)
-        return page(request, "staff_login.html", status=401, error=str(exc), next=_next(next))
+        error = texts(page_language(request))("wrong_login")  # the same for any failure
+        return page(request, "staff_login.html", status=401, error=error, next=_next(next))
     ratelimit.signin_succeeded(request, who)
     redirect = RedirectResponse(_next(next), status_code=303)
     set_session_cookie(ctx, redirect, principal)
@@ -108,6 +125,7 @@ def queue(request: Request, ctx: ContextDep) -> Response:
         stages=stages(tickets),
         back="/staff" + (f"?{query}" if query else ""),
         refresh_url="/staff?" + "&".join(p for p in (query, "partial=rows") if p),
+        on_call=on_call_now(ctx.config, now),
         section="queue",
         tz=tz,
     )
@@ -159,6 +177,9 @@ def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
     t = texts(page_language(request), "staff")
     account = ctx.config.account(found.account_id)
     assignee = ctx.config.person(found.assignee_id) if found.assignee_id else None
+    resolver = RecipientResolver(ctx.config)
+    escalations = ctx.notifications.escalations(found.id)
+    told = {(e.clock.split("#")[0], e.level): list(e.recipients) for e in escalations}
     return page(
         request,
         "staff_ticket.html",
@@ -173,11 +194,15 @@ def ticket(key: str, request: Request, ctx: ContextDep) -> Response:
         duplicates=suggestions(found, _same_account_open(ctx, found)),
         reason=reason_text(found, page_language(request)),
         clocks=[(clock_view(c, now=now), clock_plan(c)) for c in found.clocks],
-        timeline=staff_timeline(events, ctx.notifications.escalations(found.id)),
+        next_due=next_clock(found, now=now),
+        timeline=staff_timeline(events, escalations),
         attachments=ctx.attachments.for_ticket(found.id),
         people=[p for p in ctx.config.people if "engineer" in p.roles or "manager" in p.roles],
         who=lambda item: names.name(item.actor, item.actor_kind),
         names=lambda targets: recipient_names(ctx.config, targets, t),
+        ladder=lambda step, clock: ladder_names(
+            ctx.config, resolver, found, step, told.get((clock, step.level)), t
+        ),
         section="queue",
         tz=staff_zone(ctx, me),
     )

@@ -8,6 +8,7 @@ the customer's first message is the problem statement.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,13 +32,27 @@ class SummaryView:
     impact: str = ""
     logs: str = ""
     structured: bool = False  # the ticket carries report fields beyond its summary
+    # The customer's latest word after the opening message: what they said last, and when.
+    last_from_customer: str = ""
+    last_from_customer_at: dt.datetime | None = None
+    # While the ticket waits on the customer: what we asked them (the wait's message).
+    asked: TicketEvent | None = None
+    last_note: TicketEvent | None = None  # the latest internal note
 
 
 def ticket_summary(ticket: Ticket, events: Sequence[TicketEvent]) -> SummaryView:
     fields = ticket.fields or {}
     opened = next((e.body for e in events if e.kind == "opened" and e.body), "")
     summary = text(fields.get("summary"))
-    problem = summary if summary and summary != ticket.subject else opened or summary
+    structured = any(text(fields.get(name)) for name in REPORT_FIELDS)
+    # A structured ticket's opening message is the whole report written out (fields and
+    # transcript): the cards below say it once, so the problem is just its summary.
+    problem = summary if summary and (structured or summary != ticket.subject) else opened
+    waiting = ticket.status == "waiting_on_customer"
+    last = next(
+        (e for e in reversed(events) if e.kind == "message" and e.actor_kind == "customer"),
+        None,
+    )
     facts = []
     sdk = " ".join(v for v in (text(fields.get("sdk")), text(fields.get("sdk_version"))) if v)
     if sdk:
@@ -53,15 +68,23 @@ def ticket_summary(ticket: Ticket, events: Sequence[TicketEvent]) -> SummaryView
     if device := text(fields.get("device")):
         facts.append(("field_device", device))
     return SummaryView(
-        problem=problem or ticket.subject,
+        problem=problem or summary or ticket.subject,
         facts=facts,
         steps=one_per_line(text(fields.get("repro_steps"), numbered=True)),
         expected=text(fields.get("expected")),
         actual=text(fields.get("actual")),
         impact=text(fields.get("impact")),
         logs=_clip_log(text(fields.get("logs"))),
-        structured=any(text(fields.get(name)) for name in REPORT_FIELDS),
+        structured=structured,
+        last_from_customer=last.body if last is not None else "",
+        last_from_customer_at=last.at if last is not None else None,
+        asked=_latest(events, "waiting_on_customer") if waiting else None,
+        last_note=_latest(events, "note"),
     )
+
+
+def _latest(events: Sequence[TicketEvent], kind: str) -> TicketEvent | None:
+    return next((e for e in reversed(events) if e.kind == kind and e.body), None)
 
 
 def text(value: Any, *, numbered: bool = False) -> str:

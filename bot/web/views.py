@@ -19,6 +19,9 @@ from bot.web.reasons import reason_in
 
 if TYPE_CHECKING:
     from bot.config import OrgConfig
+    from bot.notify.recipients import RecipientResolver
+
+LADDER_ROLES = ("assignee", "oncall", "csm", "manager", "channel")
 
 UPGRADE_STEPS = ("submitted", "in_review", "quote_contract", "done")
 # Stage names people and code use for each upgrade step.
@@ -51,6 +54,8 @@ class ClockView:
     fraction: float  # of the target elapsed, 0..1.2, for a bar
     target_seconds: int | None = None
     basis: str = "business"  # the target's calendar: "business" or "24x7"
+    # While paused: when it would fall due if the customer replied now (the SLA keeper's).
+    projected_due_at: dt.datetime | None = None
 
 
 def clock_view(clock: ClockRecord, *, now: dt.datetime) -> ClockView:
@@ -82,6 +87,9 @@ def clock_view(clock: ClockRecord, *, now: dt.datetime) -> ClockView:
         fraction=fraction,
         target_seconds=clock.target_seconds,
         basis="24x7" if clock.calendar == "24x7" else "business",
+        projected_due_at=_parse((clock.state or {}).get("projected_due_at"))
+        if state == "paused"
+        else None,
     )
 
 
@@ -180,6 +188,7 @@ class PlanStep:
     recipients: tuple[str, ...]
     fired: bool
     skipped: bool
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -207,6 +216,7 @@ def clock_plan(clock: ClockRecord) -> ClockPlan:
                     recipients=tuple(str(r) for r in step.get("recipients") or []),
                     fired=bool(step.get("fired")),
                     skipped=bool(step.get("skipped")),
+                    level=int(step.get("level") or 0),
                 )
             )
     return ClockPlan(pauses=pauses, steps=steps)
@@ -233,7 +243,7 @@ def recipient_names(
             out.append((t("escalation_channel"), target))
         elif (account := _internal_channel_of(config, target)) is not None:
             out.append((t("internal_channel", account=account), target))
-        elif target in ("assignee", "oncall", "csm", "manager", "channel"):
+        elif target in LADDER_ROLES:
             out.append((t("role_" + target), target))
         else:
             out.append((target, target))
@@ -242,3 +252,33 @@ def recipient_names(
 
 def _internal_channel_of(config: OrgConfig, channel: str) -> str | None:
     return next((a.name for a in config.accounts if a.internal_channel == channel), None)
+
+
+def ladder_names(
+    config: OrgConfig,
+    resolver: RecipientResolver,
+    ticket: Ticket,
+    step: PlanStep,
+    told: list[str] | None,
+    t: Callable[..., str],
+) -> list[tuple[str, str]]:
+    """(label, id) for a ladder step's recipients. A step that fired names whom it told
+    (``told``, from the escalation record); one still to come names each role as the person
+    who fills it when the step fires ("Chen Hao (on-call engineer)"); a role nobody fills keeps
+    its name."""
+    if told is not None:
+        return recipient_names(config, told, t)
+    out = []
+    at = step.at
+    for target in step.recipients:
+        if target not in LADDER_ROLES or target == "channel":
+            out += recipient_names(config, [target], t)
+            continue
+        found = resolver.resolve([target], ticket, now=at)
+        role = t("role_" + target)
+        if not found:
+            out.append((role, target))
+            continue
+        (name, person), *_ = recipient_names(config, [found[0].target], t)
+        out.append((t("person_in_role", name=name, role=role), person))
+    return out

@@ -200,3 +200,79 @@ def test_phone_width_does_not_overflow(browser: Any, demo: tuple[LiveServer, str
         page.goto(live.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 400, path
     page.context.close()
+
+
+def test_a_long_log_line_scrolls_inside_its_box_on_a_phone(
+    browser: Any,  # noqa: F811
+    demo: tuple[LiveServer, str],
+) -> None:
+    live, _ = demo
+    line = (
+        "E/NimbusAuth: 401 token expired "
+        + "at io.nimbus.im.ImClient.login(ImClient.java:212) " * 8
+    )
+    ticket = live.ctx.desk.open(
+        NewTicket(
+            account_id="acme-games", kind="bug", priority="P2", requester="dana",
+            subject="Login fails", body="Login fails with 401.",
+            fields={"summary": "Login fails with 401", "sdk": "im-android", "logs": line},
+        ),
+        now=dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    page = _sign_in_staff(browser, live.url, "en-US")
+    page.set_viewport_size({"width": 390, "height": 800})
+    live.ctx.desk.note(ticket, agent="eng-park", body="Checking", now=dt.datetime.now(dt.UTC))
+    page.goto(f"{live.url}/staff/tickets/{ticket.key}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    # A name is written as its person writes it, not in the heading's capitals.
+    author = page.eval_on_selector(
+        '[data-testid="last-note"] .person', "e => getComputedStyle(e).textTransform"
+    )
+    assert author == "none"
+    page.context.close()
+
+
+def test_stage_and_status_pills_keep_to_one_line_in_chinese(
+    browser: Any,  # noqa: F811
+    demo: tuple[LiveServer, str],
+) -> None:
+    live, _ = demo
+    page = _sign_in_staff(browser, live.url, "zh-CN")
+    page.goto(f"{live.url}/staff?lang=zh")
+    heights = page.eval_on_selector_all(
+        "td.stage .pill, td.stage .nowrap", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert heights, "the demo week has tickets waiting on the customer"
+    assert max(heights) < 32, heights  # one line, not a column of characters
+    page.goto(f"{live.url}/staff/accounts?lang=zh")
+    links = page.eval_on_selector_all(
+        "a.digest-link", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert links and max(links) < 32, links  # 日报, not 日 over 报
+    page.context.close()
+
+
+def test_the_queue_gives_the_subject_room(browser: Any, demo: tuple[LiveServer, str]) -> None:  # noqa: F811
+    live, _ = demo
+    # A long account name must wrap, not squeeze every subject into a narrow column.
+    page = _sign_in_staff(browser, live.url, "en-US")
+    page.goto(f"{live.url}/staff?lang=en")
+    table = page.eval_on_selector("table.queue", "e => e.getBoundingClientRect().width")
+    subject = page.eval_on_selector("td.subject", "e => e.getBoundingClientRect().width")
+    assert subject >= 0.33 * table, (subject, table)
+    page.context.close()
+
+
+def test_on_a_phone_the_queue_reads_without_scrolling_sideways(
+    browser: Any,  # noqa: F811
+    demo: tuple[LiveServer, str],
+) -> None:
+    live, _ = demo
+    page = _sign_in_staff(browser, live.url, "zh-CN")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live.url}/staff?lang=zh")
+    box = page.eval_on_selector(".card.flush", "e => [e.scrollWidth, e.clientWidth]")
+    assert box[0] <= box[1], box  # each row is a small card, the subject whole
+    subject = page.eval_on_selector("td.subject", "e => e.getBoundingClientRect().width")
+    assert subject >= 250, subject
+    page.context.close()

@@ -33,7 +33,7 @@ def test_wrong_password_and_unknown_people_get_the_same_answer(client: TestClien
     unknown = client.post("/staff/login", data={"login": "nobody", "password": "nope"})
     no_hash = client.post("/staff/login", data={"login": "eng-chen", "password": ""})
     assert wrong.status_code == unknown.status_code == no_hash.status_code == 401
-    assert "wrong name or password" in wrong.text and "wrong name or password" in unknown.text
+    assert "Wrong name or password." in wrong.text and "Wrong name or password." in unknown.text
 
 
 def test_sign_in_by_email_too(client: TestClient) -> None:
@@ -172,8 +172,9 @@ def test_ticket_timeline_shows_clocks_pauses_notes_and_escalations(
     assert "internal: check the TURN server" in html
     assert "target 4h, around the clock" in html
     assert re.search(r"paused Wed 18 Nov( 2026)?, 10:05 → now", html)
-    assert re.search(r"<strong>50%</strong> Wed 18 Nov( 2026)?, 12:00 → .*?Assignee.*?sent", html,
-                     re.S | re.I)  # fmt: skip
+    # The step that fired names whom it told (the escalation record), not the ladder's role.
+    assert re.search(r"<strong>50%</strong> Wed 18 Nov( 2026)?, 12:00 → <span class=\"person\" "
+                     r"title=\"eng-chen\">Chen Hao</span>.*?sent", html, re.S)  # fmt: skip
     assert "Times are in Asia/Shanghai (CST)." in html and " UTC<" not in html
     # The customer never sees internal notes.
     customer_html = clients(account="acme-games").get(f"/tickets/{ticket.key}").text
