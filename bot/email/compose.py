@@ -86,9 +86,10 @@ def build(outgoing: Outgoing, sender: EmailChannel) -> EmailMessage:
     if outgoing.auto:
         message["Auto-Submitted"] = "auto-replied"
     message["X-Deskbot"] = "1"  # our own mail coming back is recognised even re-sent
-    message["Content-Language"] = "zh-CN" if outgoing.lang == "zh" else "en"
     message.set_content(outgoing.text)
     message.add_alternative(html(outgoing.text, lang=outgoing.lang), subtype="html")
+    # After the content: set_content() clears every Content-* header set before it.
+    message["Content-Language"] = "zh-CN" if outgoing.lang == "zh" else "en"
     return message
 
 

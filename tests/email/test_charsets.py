@@ -101,3 +101,13 @@ def test_a_gbk_bug_report_by_mail_gets_a_chinese_reply(
     assert str(reply["Subject"]) == "Re: 喆：退出崩溃"
     conv = mail_ctx.conversations.find("email", "<m1@rongda.example>")
     assert conv is not None and conv.messages[0].text == "喆：退出崩溃\n\n" + BUG  # as written
+
+
+def test_a_chinese_reply_says_its_language() -> None:
+    from bot.email.compose import Outgoing, build
+
+    out = Outgoing(to="a@b.cn", subject="Re: 崩溃", text="您好，**已收到**。", message_id="<x@y>")
+    zh = build(Outgoing(**{**out.__dict__, "lang": "zh"}), SUPPORT)
+    assert zh["Content-Language"] == "zh-CN"  # set_content() had cleared it
+    assert 'lang="zh-CN"' in zh.get_body(("html",)).get_content()
+    assert build(out, SUPPORT)["Content-Language"] == "en"
