@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.triage.numbering import one_per_line
+from bot.triage.numbering import one_per_line, through_last_step
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,25 @@ def test_empty_and_huge_text() -> None:
     steps = " ".join(f"{n}. step" for n in range(1, 100)) * 50  # numbers restart: one run only
     lines = one_per_line(steps).split("\n")
     assert lines[0] == "1. step" and len(lines) == 99
+
+
+@pytest.mark.parametrize(
+    ("text", "steps"),
+    [
+        (
+            "1. 加入房间 2. 点击离开 3. 闪退。线上 30% 用户受影响，日志暂时拿不到",
+            "1. 加入房间 2. 点击离开 3. 闪退",
+        ),
+        (
+            "1. join a room 2. tap leave 3. it crashes. 30% of our production users are affected",
+            "1. join a room 2. tap leave 3. it crashes",
+        ),
+        # A call's dot is not a sentence's end; a last step that ends the text stays whole.
+        ("1. join 2. call room.leave() 3. crash", "1. join 2. call room.leave() 3. crash"),
+        ("1. join 2. leave 3. crash.", "1. join 2. leave 3. crash."),
+        # Not steps: nothing is cut.
+        ("Use SDK 4.3.0. It fails. 30% of users.", "Use SDK 4.3.0. It fails. 30% of users."),
+    ],
+)
+def test_inline_steps_end_with_the_last_steps_sentence(text: str, steps: str) -> None:
+    assert through_last_step(text) == steps
