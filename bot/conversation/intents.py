@@ -17,7 +17,9 @@ from enum import StrEnum
 
 from bot.conversation.overlap import relatedness, words
 from bot.conversation.phrases import (
+    ABOUT_REPORT,
     ANOTHER,
+    ASKS_HOW,
     COMMERCIAL,
     GO_AHEAD,
     GREETING,
@@ -85,7 +87,8 @@ class TurnFacts:
     related: float = 0.0  # how much the message shares with the report / ticket so far
     after_answer: bool = False  # the bot's last reply answered from the docs (or handed off)
     after_agent: bool = False  # the last word before this turn was a person's on the ticket
-    topic_question: bool = False  # the topic opened with a how-to question
+    topic_question: bool = False  # the topic asked how to do or fix something
+    thin_report: bool = False  # the report being taken holds a headline and nothing more
     headline: bool = False  # the message opens with a problem of its own ("X crashes when…")
     strong_bug: bool = False  # crash, regression, data loss, outage or a bug template
     ticket_ref: bool = False  # names a ticket ("SUP-1042", "ticket #1042")
@@ -98,6 +101,8 @@ class TurnFacts:
 class Reading:
     intent: Intent
     rest: str = ""  # for NEW_TOPIC: what the message says after "another question:"
+    # for QUESTION while a report is taken: the topic is a how-to question, not that report
+    instead_of_report: bool = False
 
 
 _ACTIONS = {
@@ -154,6 +159,8 @@ def read_turn(facts: TurnFacts) -> Reading:
         return Reading(Intent.COMMERCIAL)
     if JUST_ASKING.search(text) and not facts.uploads and not facts.reporting:
         return Reading(Intent.QUESTION)
+    if _asked_instead(facts):
+        return Reading(Intent.QUESTION, instead_of_report=True)
     return Reading(_content_intent(facts))
 
 
@@ -179,6 +186,22 @@ def _is_commercial(text: str, facts: TurnFacts) -> bool:
         return False
     # "How do I download an invoice?" is a docs question; "we'd like a quote" is a request.
     return not (HOW_TO.search(text) and not REQUEST.search(text))
+
+
+def _asked_instead(facts: TurnFacts) -> bool:
+    """A report was started from a bare headline ("Transport connection state changed to
+    failed", "服务端装不起来") and the user now asks how to set it up or fix it: the topic is
+    an integration question for the docs, not a bug report. A question about what the report
+    needs ("where do I find the logs?") leaves the report as it is."""
+    return (
+        facts.reporting
+        and facts.thin_report
+        and facts.kind == "question"
+        and not facts.has_facts
+        and not facts.uploads
+        and bool(ASKS_HOW.search(facts.text))
+        and not ABOUT_REPORT.search(facts.text)
+    )
 
 
 def _content_intent(facts: TurnFacts) -> Intent:

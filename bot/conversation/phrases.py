@@ -113,3 +113,19 @@ REQUEST = re.compile(
     r"(?i)\b(?:we(?:'d| would) like|we want|i want|can we (?:get|have)|could we|please|"
     r"interested in|looking for)\b|我们想|我们希望|希望|想要|能否|可以给"
 )
+# Asks how to do, set up or fix something, or what an error means — anywhere in the message
+# ("We just started. How are tokens signed?", "Does anybody know how to fix this?", "应该怎么配？").
+ASKS_HOW = _any(
+    r"(?:^|[.!?;:\n]\s*)(?:how (?:to|do|can|should|does|am|are|is)|where (?:do|can|should)|"
+    r"what (?:do|should) (?:i|we))\b",
+    r"\b(?:know|idea|tell me|explain|wondering) how\b|\bhow (?:to|do i|do we|can i|can we) fix\b",
+    r"\bwhat (?:does|do) (?:it|this|that|these|those|the \w+(?: \w+)?) mean\b",
+    r"\bwhat (?:am i|are we) (?:missing|doing wrong)\b",
+    r"怎么(?:办|解决|处理|配置?|设置|部署|弄|修复|实现|接入|开启|开|用|搞)|如何|怎样|"
+    r"是什么意思|什么意思|什么原因|哪里(?:没)?配|(?:需要|应该)(?:怎么|在哪)",
+)
+# Asks about what a report needs ("where do I find the logs?", "版本号在哪看？"): part of it.
+ABOUT_REPORT = _any(
+    r"\blogs?\b|\blogcat\b|\bconsole\b|\bversion\b|\bcrash (?:log|report)\b|\bstack ?trace\b",
+    r"日志|版本|崩溃(?:日志|堆栈)|堆栈",
+)

@@ -1,0 +1,59 @@
+"""Conversation quality as developers meet it: integration questions worded as errors stay
+questions, and a report is not dropped for a question about what it needs. Real triage and
+intake; a fake docs bot."""
+
+from __future__ import annotations
+
+from bot.context import AppContext
+from tests.conversation.fakes import FakeAnswerer
+from tests.conversation.test_conversations import _chat
+
+TURN = ("Configure a TURN relay for restrictive networks [1].", "docs/rtc/network.md", "TURN")
+DOCS = {"turn": TURN, "relay": TURN, "中继": TURN}
+
+
+def test_a_headline_then_how_do_i_fix_it_is_a_question_not_a_bug_report(
+    ctx: AppContext,
+) -> None:
+    chat = _chat(ctx, FakeAnswerer(DOCS))
+    first = chat.say("Peer connection goes to failed state after 20 seconds")
+    assert first.kind == "follow_up", first.text  # a bare headline may be a bug: asked
+    asked = chat.say("We are only setting up the demo. How do I configure a TURN relay for it?")
+    assert asked.kind == "answer", asked.text
+    assert "go_ahead" not in asked.actions, "the report gave way to the question"
+    story = chat.say(
+        "I cloned the sample project and started the signalling server on a cloud VM, then "
+        "opened the page from two laptops.\nThe console shows:\n"
+        "```\nICE failed, add a TURN server and see about:webrtc for more details\n```"
+    )
+    assert story.kind in ("answer", "handoff"), story.text
+    assert "go_ahead" not in story.actions
+    assert ctx.tickets.query() == []
+
+
+def test_chinese_deployment_failure_then_how_to_configure_is_a_question(ctx: AppContext) -> None:
+    chat = _chat(ctx, FakeAnswerer(DOCS), account="tianqi-health")
+    assert chat.say("信令服务起不来，一直报错").kind == "follow_up"
+    asked = chat.say("照着教程在内网机器上装的，中继服务器应该怎么配？")
+    assert asked.kind == "answer", asked.text
+    assert "go_ahead" not in asked.actions
+    assert ctx.tickets.query() == []
+
+
+def test_asking_where_the_logs_are_keeps_the_report(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    assert chat.say("Peer connection goes to failed state after 20 seconds").kind == "follow_up"
+    side = chat.say("How do I get the logs you need?")
+    assert "go_ahead" in side.actions, "the report still waits for its details"
+    details = chat.say(
+        "Android 14, Pixel 8, RTC SDK 2.14.1. Steps: 1. join 2. wait 20 s. Logs attached below:\n"
+        "E/PeerConnection: ICE state FAILED"
+    )
+    assert details.kind in ("follow_up", "ticket_opened"), details.text
+
+
+def test_a_crash_is_reported_even_when_the_developer_asks_how_to_fix_it(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    assert chat.say("The app crashes when the second user joins the room").kind == "follow_up"
+    asked = chat.say("Do you know how to fix this?")
+    assert "go_ahead" in asked.actions, asked.text
