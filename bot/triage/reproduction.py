@@ -21,10 +21,12 @@ _NOT_REPRO = re.compile(
     r"unable to reproduce|no idea|unknown)\b|无法复现|偶现|不知道"
 )
 _NUMBERED = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、]|步骤\s*\d)\s*(?P<item>\S.*)$")
-# "Steps: 1. join 2. publish" inside a chat message
+# "Steps: 1. join 2. publish" inside a chat message; "…3.7.2。步骤：断网发几条消息，…" (up to
+# what is expected, which is not a step)
 _INLINE_STEPS = re.compile(
     r"(?i)\b(?:steps(?: to reproduce)?|to reproduce|repro)\s*[:：]\s*(?P<v>[^\n]{10,})"
     r"|(?P<n>\b1[.)、]\s*\S[^\n]{2,200}?\s2[.)、]\s*\S[^\n]*)"
+    r"|(?:复现|重现)?(?:步骤|操作)\s*[:：]\s*(?P<z>[^\n]{6,}?)(?=[。.；;]?\s*(?:期望|预期|实际)|\n|$)"
 )
 _TRIGGER = re.compile(
     r"(?i)\b(?:when(?:ever)?|after|each time|every time)\s+(?:i|we|the user|users?|a user|"
@@ -105,7 +107,7 @@ def repro_steps(
             return _short(source)
     inline = _INLINE_STEPS.search(text)
     if inline:
-        return _short(inline.group("v") or inline.group("n"))
+        return _short(inline.group("v") or inline.group("n") or inline.group("z"))
     items = list(dict.fromkeys(m.group("item").strip() for m in _NUMBERED.finditer(text)))
     # template items ("**Android Version:**", "**Is the bug in the demo?**") are not steps
     steps = [

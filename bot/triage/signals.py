@@ -185,7 +185,9 @@ REGRESSION = _any(
     r"\bregression\b|\bstarted (?:crashing|failing|happening)\b",
     r"\bon (?:the )?latest version\b|\bupdated (?:\w+ )?(?:sdk )?from\b",
     r"\bwhen I updated\b|\bafter update\b",
-    r"升级后|更新后|升级(?:到|至)?[^，。\n]{0,12}(?:以后|之后|后)|(?:之前|以前)[^。\n]{0,15}正常",
+    r"\b(?:was|were) (?:fine|ok|okay|working) (?:in|on|with|before|until)\b",
+    r"升级后|更新后|升级(?:到|至)?[^，。\n]{0,24}(?:以后|之后|后)|(?:之前|以前)[^。\n]{0,15}正常",
+    r"(?:之前|以前|原来)[^。\n]{0,15}(?:是好的|好好的|没问题|没有问题|没这个问题)",
     r"(?:之前|以前|老|旧)(?:的)?版本(?:没有|没|正常|没问题|不会)|新版本(?:才|出现|开始)",
 )
 EVERY_TIME = _any(
@@ -265,6 +267,10 @@ FAILURE = _any(
     r"不(?:响铃|显示|回调|触发|生效|刷新|更新|播放|弹出|工作|起作用|准|同步|正常)|"
     r"没有(?:回调|触发|响应|弹出|显示)|未(?:回调|触发|收到)|占用(?:过高|很高|太高|高)|发烫|发热|耗电|"
     r"跑不起来|跑不通|运行不了|启动不了|用不了",
+    # the same message or event twice: "历史消息重复出现", "同一条消息出现两次", "delivered twice"
+    r"重复(?:出现|显示|收到|推送|回调|触发|发送)|(?:出现|收到|显示|推送|回调)了?两(?:次|条|遍)",
+    r"\bduplicated?\b|\bduplicates\b|\b(?:shows?|showed) up twice\b|"
+    r"\b(?:appears?|appeared|arrives?|arrived|delivered|received|fired|called) twice\b",
     # "进度条走完又重新开始，一直循环", "一直转圈": stuck in a loop
     r"(?:无限|一直|不停(?:地)?|反复)(?:循环|转圈|重启|刷新|加载|重连)",
 )

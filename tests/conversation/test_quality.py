@@ -57,3 +57,36 @@ def test_a_crash_is_reported_even_when_the_developer_asks_how_to_fix_it(ctx: App
     assert chat.say("The app crashes when the second user joins the room").kind == "follow_up"
     asked = chat.say("Do you know how to fix this?")
     assert "go_ahead" in asked.actions, asked.text
+
+
+def test_an_api_error_reply_pasted_in_a_report_counts_as_its_log(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    chat.say("服务端接口 PUT /v2/users/profile 返回 500")
+    chat.say(
+        "只有这个接口有问题，别的接口都正常。带上 nickname 为空字符串时就会失败，"
+        "期望返回参数错误。\n"
+        '响应：{"status":500,"error":"server error","trace_id":"c0ffee12"}'
+    )
+    reply = chat.say("", action="go_ahead")
+    assert reply.ticket is not None, reply.text
+    ticket = ctx.tickets.get(reply.ticket.key)
+    assert "logs" not in ticket.missing and "c0ffee12" in ticket.fields["logs"]
+    assert ticket.priority != "P1", "one failing endpoint is not an outage"
+
+
+def test_chinese_steps_inline_and_an_upgrade_regression_are_read(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    first = chat.say("升级到 RTC SDK 2.15.0 以后屏幕共享的画面会重复推送两次，之前 2.14.1 是好的")
+    assert first.kind == "follow_up", first.text
+    reply = chat.say(
+        "Android 13，华为 Mate 40。步骤：进房后开启屏幕共享，对端会看到两路一样的画面。"
+        "期望只看到一路。"
+    )
+    if reply.ticket is None:
+        reply = chat.say("", action="go_ahead")
+    assert reply.ticket is not None, reply.text
+    ticket = ctx.tickets.get(reply.ticket.key)
+    assert "repro_steps" not in ticket.missing
+    assert ticket.fields["repro_steps"].startswith("进房后开启屏幕共享")
+    assert ticket.fields["sdk"] == "RTC SDK"
+    assert ticket.priority == "P2", ticket.priority_reason  # a regression
