@@ -37,6 +37,7 @@ from bot.conversation.phrases import (
     YES,
 )
 from bot.conversation.state import Awaiting
+from bot.triage.subject import says_nothing
 
 __all__ = [
     "GO_AHEAD",
@@ -152,6 +153,9 @@ def read_turn(facts: TurnFacts) -> Reading:
             return Reading(Intent.THANKS)
         if GREETING.search(text):
             return Reading(Intent.GREETING)
+    if short and not facts.has_facts and not facts.uploads and _says_nothing(text, facts):
+        # "hi, something is wrong", "有个问题": what it is comes next; nothing to report yet
+        return Reading(Intent.GREETING)
     if _is_commercial(text, facts):
         if facts.has_ticket and facts.ticket_kind in _COMMERCIAL_KINDS:
             # more about the request the account team already has ("…日活 5 万，有年付套餐吗？")
@@ -186,6 +190,11 @@ def _is_commercial(text: str, facts: TurnFacts) -> bool:
         return False
     # "How do I download an invoice?" is a docs question; "we'd like a quote" is a request.
     return not (HOW_TO.search(text) and not REQUEST.search(text))
+
+
+def _says_nothing(text: str, facts: TurnFacts) -> bool:
+    """Only that there is a problem or a question, with no report or ticket under way."""
+    return not facts.reporting and not facts.has_ticket and says_nothing(text)
 
 
 def _asked_instead(facts: TurnFacts) -> bool:

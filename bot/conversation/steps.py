@@ -8,7 +8,7 @@ from collections.abc import Callable, Generator
 
 from bot.config import Account, OrgConfig
 from bot.conversation.answers import DocsAnswers
-from bot.conversation.intents import Reading
+from bot.conversation.intents import GREETING, Reading
 from bot.conversation.machine import Step
 from bot.conversation.reporting import Reports
 from bot.conversation.requests import Intake, TicketRequests
@@ -25,6 +25,7 @@ from bot.conversation.types import Action, Reply
 from bot.store.conversations import ConversationStore
 from bot.store.records import Ticket
 from bot.triage.intake import IntakeDecision, IntakeSession
+from bot.triage.subject import says_nothing
 
 
 class Steps:
@@ -47,7 +48,7 @@ class Steps:
             intake=intake,
         )  # fmt: skip
         self._table: dict[Step, Callable[[TurnContext, Reading], Reply]] = {
-            Step.GREET: lambda c, r: c.reply("acknowledged", say("greet", c.lang)),
+            Step.GREET: self.greet,
             Step.ACK_THANKS: self.thanks,
             Step.ACK_SOLVED: self.solved,
             Step.START_OVER: self.start_over,
@@ -82,6 +83,11 @@ class Steps:
         return reply
 
     # -- small talk --------------------------------------------------------------------------
+    def greet(self, ctx: TurnContext, reading: Reading) -> Reply:
+        # "hi" gets a welcome; "something is wrong" / "有个问题" is asked what it is
+        vague = says_nothing(ctx.turn.text) and not GREETING.fullmatch(ctx.turn.text.strip())
+        return ctx.reply("acknowledged", say("say_more" if vague else "greet", ctx.lang))
+
     def solved(self, ctx: TurnContext, reading: Reading) -> Reply:
         if ctx.state.reporting and ctx.state.known_issue is not None:
             return ctx.reply("acknowledged", say("solved_known", ctx.lang), actions=["open_ticket"])

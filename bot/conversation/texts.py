@@ -75,6 +75,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "您好！可以直接咨询 SDK 的用法，"
         "或描述遇到的问题（现象、平台、SDK 版本），我会转给工程师处理。",
     },
+    "say_more": {
+        "en": "Sure — what is it? Ask your question, or tell me what goes wrong (what you see, "
+        "platform, SDK version) and I'll get it to an engineer.",
+        "zh": "好的，具体是什么情况呢？可以直接问 SDK 用法，"
+        "或描述一下遇到的问题（现象、平台、SDK 版本），我来帮您处理。",
+    },
     "start_over": {
         "en": "Sure — let's start fresh. What's the new question or problem?",
         "zh": "好的，我们重新开始。请说说新的问题。",

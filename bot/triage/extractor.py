@@ -25,6 +25,7 @@ from bot.triage.sections import (
 )
 from bot.triage.sections import clipped as _short
 from bot.triage.sections import word_count as _words
+from bot.triage.subject import says_nothing
 from bot.triage.versions import (
     SdkVersion,
     bracketed_version,
@@ -100,8 +101,10 @@ def _summary(title: str, body: str) -> str | None:
                 cleaned = max(brackets, key=len)
             cleaned = _sentence(_LEAD_URGENCY.sub("", cleaned))
             cleaned = _LEAD_URGENCY.sub("", LEAD_LABEL.sub("", cleaned)).strip(" 。，,")
-            if _words(cleaned) >= 2 and not re.fullmatch(
-                r"(?i)describe the bug|the bug|bug", cleaned
+            if (
+                _words(cleaned) >= 2
+                and not re.fullmatch(r"(?i)describe the bug|the bug|bug", cleaned)
+                and not says_nothing(cleaned)  # "something is wrong": a later line says what
             ):
                 return _short(cleaned, 160)
     return None

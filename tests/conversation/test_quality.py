@@ -90,3 +90,24 @@ def test_chinese_steps_inline_and_an_upgrade_regression_are_read(ctx: AppContext
     assert ticket.fields["repro_steps"].startswith("进房后开启屏幕共享")
     assert ticket.fields["sdk"] == "RTC SDK"
     assert ticket.priority == "P2", ticket.priority_reason  # a regression
+
+
+def test_a_vague_opening_is_asked_what_it_is_and_never_becomes_the_subject(
+    ctx: AppContext,
+) -> None:
+    chat = _chat(ctx)
+    first = chat.say("hello, something's broken")
+    assert first.kind == "acknowledged" and "what" in first.text.lower(), first.text
+    assert first.missing == []
+    chat.say("The app crashes on Android 14 when the second user joins the room, SDK 2.14.1")
+    reply = chat.say("", action="go_ahead")
+    assert reply.ticket is not None, reply.text
+    assert reply.ticket.subject.startswith("The app crashes on Android 14"), reply.ticket.subject
+
+
+def test_a_chinese_vague_lead_is_not_the_subject(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    assert chat.say("遇到个问题").kind == "acknowledged"
+    asked = chat.say("遇到个问题，Android 端进房后对方的画面一直黑屏，RTC SDK 2.14.1")
+    assert asked.kind == "follow_up", asked.text
+    assert "遇到个问题" not in asked.text and "进房后对方的画面一直黑屏" in asked.text
