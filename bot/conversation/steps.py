@@ -119,6 +119,16 @@ class Steps:
         mine = self.requests.ticket_of(ctx.conv)
         if mine is not None and mine.account_id == account.id:
             return self._status_of(ctx, mine, account)
+        report = ctx.state.report
+        if ctx.state.reporting and report is not None:
+            # "any update?" while the report is being taken: it has no ticket yet — say so
+            wanted = report.missing(asking=True) or ["details"]
+            fields = field_words(wanted, ctx.lang, server=report.server)
+            text = say("status_reporting", ctx.lang, fields=fields)
+            if others := [t.key for t in self.requests.open_tickets(account)]:
+                keys = ", ".join(others[:5])
+                text += "\n\n" + say("status_others", ctx.lang, n=len(others), keys=keys)
+            return ctx.reply("status", text, actions=["go_ahead"], missing=wanted)
         return self.list_tickets(ctx, reading)
 
     def _status_of(self, ctx: TurnContext, ticket: Ticket, account: Account) -> Reply:

@@ -4,6 +4,8 @@ intake; a fake docs bot."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.context import AppContext
 from tests.conversation.fakes import FakeAnswerer
 from tests.conversation.test_conversations import _chat
@@ -111,3 +113,24 @@ def test_a_chinese_vague_lead_is_not_the_subject(ctx: AppContext) -> None:
     asked = chat.say("遇到个问题，Android 端进房后对方的画面一直黑屏，RTC SDK 2.14.1")
     assert asked.kind == "follow_up", asked.text
     assert "遇到个问题" not in asked.text and "进房后对方的画面一直黑屏" in asked.text
+
+
+@pytest.mark.parametrize(
+    ("account", "report", "ask"),
+    [
+        ("acme-games", "Remote video stays black on Android 14 after joining, SDK 2.14.1",
+         "any update?"),
+        ("tianqi-health", "Android 端进房后对方画面一直黑屏，SDK 2.14.1，Android 14", "进展如何？"),
+    ],
+)  # fmt: skip
+def test_asking_for_news_before_the_report_is_filed_says_it_is_not_a_ticket_yet(
+    ctx: AppContext, account: str, report: str, ask: str
+) -> None:
+    chat = _chat(ctx, account=account)
+    assert chat.say(report).kind == "follow_up"
+    status = chat.say(ask)
+    assert status.kind == "status" and "go_ahead" in status.actions, status.text
+    assert status.missing and (
+        "not a ticket yet" in status.text or "还没有提交成工单" in status.text
+    )
+    assert ctx.tickets.query() == []
