@@ -82,6 +82,7 @@ class TurnFacts:
     uploads: bool = False
     kind: str = "question"  # triage's kind for the message (read with the topic's earlier ones)
     has_facts: bool = False  # versions, OS, device, steps or logs in the message itself
+    environment: bool = False  # SDK version, OS version or device in the message itself
     reporting: bool = False  # a report is being taken
     awaiting: Awaiting | None = None
     has_ticket: bool = False  # an open ticket belongs to this conversation
@@ -202,14 +203,20 @@ def _asked_instead(facts: TurnFacts) -> bool:
     failed", "服务端装不起来") and the user now asks how to set it up or fix it: the topic is
     an integration question for the docs, not a bug report. A question about what the report
     needs ("where do I find the logs?") leaves the report as it is."""
+    if not (facts.reporting and facts.thin_report and not facts.uploads):
+        return False
+    if ABOUT_REPORT.search(facts.text) or not ASKS_HOW.search(facts.text):
+        return False
+    if facts.kind == "question" and not facts.has_facts:
+        return True
+    # "调用 X 之后没有任何反应……应该从哪里拿到失败返回的参数？": the story of the failure told
+    # to ask how to handle it — no versions or device, and a sentence that asks how
+    sentences = re.split(r"(?<=[.!?。！？])\s*", facts.text.strip())
     return (
-        facts.reporting
-        and facts.thin_report
-        and facts.kind == "question"
-        and not facts.has_facts
-        and not facts.uploads
-        and bool(ASKS_HOW.search(facts.text))
-        and not ABOUT_REPORT.search(facts.text)
+        facts.kind in ("question", "bug")
+        and not facts.environment
+        and not facts.strong_bug
+        and any(_ends_asking(p) and ASKS_HOW.search(p) for p in sentences)
     )
 
 
@@ -240,8 +247,9 @@ def _content_intent(facts: TurnFacts) -> Intent:
             return Intent.REPORT
         return Intent.DETAIL
     if problem and not facts.strong_bug and not facts.uploads:
-        if facts.topic_question:
-            # "how do I send messages?" then the error it gave: still the how-to question
+        if facts.topic_question and not facts.environment:
+            # "how do I send messages?" then the error it gave: still the how-to question (with
+            # the SDK version, OS and device after the answer, it is a report for an engineer)
             return Intent.QUESTION
         if facts.after_answer and _ends_asking(facts.text):
             # answered from the docs, the user tells more and asks again ("… What is wrong?")

@@ -122,7 +122,8 @@ ASKS_HOW = _any(
     r"\bwhat (?:does|do) (?:it|this|that|these|those|the \w+(?: \w+)?) mean\b",
     r"\bwhat (?:am i|are we) (?:missing|doing wrong)\b",
     r"怎么(?:办|解决|处理|配置?|设置|部署|弄|修复|实现|接入|开启|开|用|搞)|如何|怎样|"
-    r"是什么意思|什么意思|什么原因|哪里(?:没)?配|(?:需要|应该)(?:怎么|在哪)",
+    r"是什么意思|什么意思|什么原因|哪里(?:没)?配|(?:需要|应该)(?:怎么|在哪)|"
+    r"(?:从|在)哪(?:里|儿)?(?:拿|获取|取|找|看|设置|配置|调用)",
 )
 # Asks about what a report needs ("where do I find the logs?", "版本号在哪看？"): part of it.
 ABOUT_REPORT = _any(

@@ -51,6 +51,7 @@ log = logging.getLogger("deskbot.conversation")
 MAX_TEXT = 20_000  # characters read from one message; the whole text is kept as a file
 _FACT_FIELDS = ("sdk_version", "os_version", "device", "repro_steps", "logs")
 _THIN_FIELDS = ("sdk_version", "os_version", "device", "logs")
+_ENVIRONMENT = ("sdk_version", "os_version", "device")
 _HEADLINE_CHARS = 300
 # what makes a message a bug report whatever else it says
 _STRONG = (
@@ -249,6 +250,7 @@ class ConversationService:
             uploads=bool(ctx.turn.attachment_ids),
             kind=result.kind if result is not None else "question",
             has_facts=has_facts,
+            environment=fields is not None and any(getattr(fields, f) for f in _ENVIRONMENT),
             reporting=state.reporting,
             awaiting=state.awaiting,
             has_ticket=ctx.ticket is not None and state.on_ticket,

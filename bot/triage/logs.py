@@ -22,7 +22,7 @@ _LOG_LINE = re.compile(
             r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?!(?::\d{2})?\s*(?:[~～至到—–-]|$))"
             r"|\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}"
             r"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d{3})?\]?\s)",
-            r"(?:^|\s)[VDIWEF]/[\w.$-]+\s*(?:\(\s*\d+\))?:",  # logcat
+            r"(?:^|[\s:：，,。])[VDIWEF]/[\w.$-]+\s*(?:\(\s*\d+\))?:",  # logcat
             r"^\s*(?i:logs?|logcat|stack ?trace|console)\s*[:：]\s*\S",  # "logs: <pasted>"
             r"\b(?i:error_?)?(?i:code)\s*[=:]\s*-?\d{3,}\b",
             r"\b(?:objc|libc|dyld|CFNetwork)\[\d+(?::\d+)?\]",

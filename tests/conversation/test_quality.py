@@ -134,3 +134,26 @@ def test_asking_for_news_before_the_report_is_filed_says_it_is_not_a_ticket_yet(
         "not a ticket yet" in status.text or "还没有提交成工单" in status.text
     )
     assert ctx.tickets.query() == []
+
+
+def test_a_failure_told_to_ask_where_to_get_something_is_a_question(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    assert chat.say("屏幕共享开启没有回调").kind == "follow_up"
+    asked = chat.say(
+        "我在 Web 端调用 startScreenShare 以后一直没有任何反应，文档里只写了成功的回调。"
+        "应该从哪里拿到失败的原因？"
+    )
+    assert asked.kind in ("answer", "handoff"), asked.text
+    assert "go_ahead" not in asked.actions
+    assert ctx.tickets.query() == []
+
+
+def test_versions_and_device_after_a_how_to_answer_make_it_a_report(ctx: AppContext) -> None:
+    chat = _chat(ctx, FakeAnswerer(DOCS))
+    assert chat.say("Peer connection goes to failed state after 20 seconds").kind == "follow_up"
+    assert chat.say("How do I configure a TURN relay for it?").kind == "answer"
+    report = chat.say(
+        "The relay is configured and it still fails: Android 14, Pixel 8, RTC SDK 2.14.1. "
+        "Logcat: E/PeerConnection: ICE state FAILED"
+    )
+    assert report.kind in ("follow_up", "ticket_opened"), report.text
