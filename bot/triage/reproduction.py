@@ -29,7 +29,7 @@ _INLINE_STEPS = re.compile(
     r"|(?:复现|重现)?(?:步骤|操作)\s*[:：]\s*(?P<z>[^\n]{6,}?)(?=[。.；;]?\s*(?:期望|预期|实际)|\n|$)"
 )
 _TRIGGER = re.compile(
-    r"(?i)\b(?:when(?:ever)?|after|each time|every time)\s+(?:i|we|the user|users?|a user|"
+    r"(?i)\b(?:when(?:ever)?|after|each time|every time)\s+(?:i|we|they|the user|users?|a user|"
     r"you|calling|tapping|clicking|pressing|joining|leaving|opening|selecting|switching|sending|"
     r"trying|connecting|starting|publishing|subscribing|running|launching|rotating|"
     r"backgrounding|the app (?:goes|is|returns|comes))\b"

@@ -157,3 +157,25 @@ def test_versions_and_device_after_a_how_to_answer_make_it_a_report(ctx: AppCont
         "Logcat: E/PeerConnection: ICE state FAILED"
     )
     assert report.kind in ("follow_up", "ticket_opened"), report.text
+
+
+def test_a_web_report_with_its_browser_version_is_not_asked_for_the_os_again(
+    ctx: AppContext,
+) -> None:
+    chat = _chat(ctx)
+    first = chat.say(
+        "In our web app the typing indicator is not shown after a reconnect, Chat SDK 4.2.3, "
+        "Firefox 121"
+    )
+    assert first.kind == "follow_up", first.text
+    assert "os_version" not in first.missing, first.missing
+
+
+def test_steps_told_as_what_they_do_are_the_reproduction(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    first = chat.say(
+        "Our Android app freezes for tablet users when they rotate the screen during a call, "
+        "RTC SDK 2.14.1 on Android 13"
+    )
+    assert first.kind == "follow_up", first.text
+    assert "repro_steps" not in first.missing, first.missing
