@@ -145,6 +145,9 @@ def read_turn(facts: TurnFacts) -> Reading:
         # An engineer wrote last: whatever the customer says now is their answer to it
         # ("yes, 4.2.2 fixes it"), for the ticket — not thanks to the bot, nor a docs question.
         return Reading(Intent.DETAIL)
+    if short and facts.has_ticket and not facts.reporting and _solved_ticket(text, facts):
+        # "it's fixed now after upgrading to 2.15.1, you can close it": for the ticket
+        return Reading(Intent.SOLVED)
     if short and GO_AHEAD.search(text) and not facts.has_facts:
         return Reading(Intent.GO_AHEAD if facts.reporting else Intent.OPEN_TICKET)
     if short and not facts.has_facts and facts.kind not in ("bug", "outage"):
@@ -191,6 +194,16 @@ def _is_commercial(text: str, facts: TurnFacts) -> bool:
         return False
     # "How do I download an invoice?" is a docs question; "we'd like a quote" is a request.
     return not (HOW_TO.search(text) and not REQUEST.search(text))
+
+
+def _solved_ticket(text: str, facts: TurnFacts) -> bool:
+    """Says the followed ticket's problem is gone — and nothing after a "but"."""
+    return (
+        not facts.uploads
+        and facts.kind != "outage"
+        and bool(SOLVED.search(text))
+        and not re.search(r"(?i)\bbut\b|\bstill\b|\bexcept\b|但是|不过|还是|仍然", text)
+    )
 
 
 def _says_nothing(text: str, facts: TurnFacts) -> bool:

@@ -52,6 +52,10 @@ SOLVED = _any(
     r"^\W*(?:that|it|this) (?:helped|helps|worked|works|did it|fixed it|solved it)\b",
     r"^\W*(?:it )?works now\b|^\W*(?:solved|resolved|fixed)\W*$|^\W*problem solved\b",
     r"^\W*(?:解决了|可以了|好了|搞定|有用|问题解决)",
+    # "it's fixed now after upgrading, you can close it", "问题已经解决了，可以关闭工单"
+    r"^\W*(?:it'?s|it is|that'?s|all) (?:fixed|solved|resolved|working|sorted)(?: now)?\b",
+    r"\b(?:you can|please|feel free to|go ahead and) close (?:it|this|the ticket|my ticket)\b",
+    r"^\W*问题(?:已经?)?解决|可以关(?:闭|掉)?(?:工单|了)|(?:把)?工单关(?:闭|掉)?(?:吧|了)",
 )
 THANKS = _any(
     r"^\W*(?:thanks?|thank you|thx|ty|cheers|great|perfect|awesome|got it|ok(?:ay)?|cool|"

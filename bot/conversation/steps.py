@@ -91,6 +91,19 @@ class Steps:
     def solved(self, ctx: TurnContext, reading: Reading) -> Reply:
         if ctx.state.reporting and ctx.state.known_issue is not None:
             return ctx.reply("acknowledged", say("solved_known", ctx.lang), actions=["open_ticket"])
+        last = next((m for m in reversed(ctx.conv.messages) if m.role == "bot"), None)
+        answered = last is not None and last.data.get("kind") in ("answer", "handoff")
+        if ctx.ticket is not None and ctx.state.on_ticket and ctx.turn.text and not answered:
+            # "it works now, you can close it": said about the ticket, so its engineer hears it
+            # (after a docs answer, "that helped" is about the answer)
+            ticket, _ = self.requests.add_detail(
+                ctx.ticket, ctx.inbound, ctx.turn.text, decision=None, attachment_ids=(),
+                now=ctx.now,
+            )  # fmt: skip
+            close_topic(ctx)
+            summary = self.requests.summary(ticket)
+            text = say("solved_ticket", ctx.lang, key=ticket.key)
+            return ctx.reply("ticket_updated", text, ticket=summary)
         close_topic(ctx)
         return ctx.reply("acknowledged", say("solved", ctx.lang))
 

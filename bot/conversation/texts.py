@@ -61,6 +61,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Glad that helped! Ask again any time.",
         "zh": "很高兴帮到您！有问题随时再问。",
     },
+    "solved_ticket": {
+        "en": "Glad it works now! I've noted on {key} that it is solved, so the engineer can "
+        "close it.",
+        "zh": "太好了！已在工单 {key} 中注明问题已解决，工程师确认后会关闭工单。",
+    },
     "solved_known": {
         "en": "Good — then the workaround above should get you going. If it doesn't, press "
         "*Open a ticket* and I'll file your report for an engineer.",

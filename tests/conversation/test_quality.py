@@ -179,3 +179,42 @@ def test_steps_told_as_what_they_do_are_the_reproduction(ctx: AppContext) -> Non
     )
     assert first.kind == "follow_up", first.text
     assert "repro_steps" not in first.missing, first.missing
+
+
+@pytest.mark.parametrize(
+    ("account", "report", "solved", "said"),
+    [
+        ("acme-games",
+         "The app crashes when leaving a room on iOS 17, RTC SDK 2.15.0, iPhone 13. "
+         "Steps: join, enable the camera, tap leave.",
+         "it's fixed now after upgrading to 2.15.1, you can close it", "solved"),
+        ("tianqi-health", "iOS 端进房后黑屏，SDK 2.14.1，iOS 17.4，iPhone 14，每次必现",
+         "问题已经解决了，可以关闭工单", "已解决"),
+    ],
+)  # fmt: skip
+def test_solved_on_a_followed_ticket_is_told_to_its_engineer(
+    ctx: AppContext, account: str, report: str, solved: str, said: str
+) -> None:
+    chat = _chat(ctx, account=account)
+    chat.say(report)
+    opened = chat.say("", action="go_ahead")
+    assert opened.ticket is not None, opened.text
+    ticket = ctx.tickets.get(opened.ticket.key)
+    before = len(ctx.tickets.events(ticket.id))
+    reply = chat.say(solved)
+    assert reply.kind == "ticket_updated" and said in reply.text, reply.text
+    assert "logs" not in reply.text and "日志" not in reply.text, "nothing asked of a solved issue"
+    events = ctx.tickets.events(ticket.id)
+    assert len(events) > before and solved in (events[-1].body or "")
+
+
+def test_that_helped_after_a_docs_answer_is_not_noted_on_the_ticket(ctx: AppContext) -> None:
+    chat = _chat(ctx)
+    chat.say("The app crashes on join on Android 14, RTC SDK 2.14.1, Pixel 8, every time")
+    opened = chat.say("", action="go_ahead")
+    assert opened.ticket is not None
+    ticket = ctx.tickets.get(opened.ticket.key)
+    assert chat.say("How do I renew an expired token?").kind == "answer"
+    before = len(ctx.tickets.events(ticket.id))
+    assert chat.say("that helped, thanks").kind == "acknowledged"
+    assert len(ctx.tickets.events(ticket.id)) == before
