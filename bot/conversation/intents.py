@@ -224,12 +224,21 @@ def _asked_instead(facts: TurnFacts) -> bool:
         return True
     # "调用 X 之后没有任何反应……应该从哪里拿到失败返回的参数？": the story of the failure told
     # to ask how to handle it — no versions or device, and a sentence that asks how
-    sentences = re.split(r"(?<=[.!?。！？])\s*", facts.text.strip())
     return (
         facts.kind in ("question", "bug")
         and not facts.environment
         and not facts.strong_bug
-        and any(_ends_asking(p) and ASKS_HOW.search(p) for p in sentences)
+        and _asks_how(facts.text)
+    )
+
+
+def _asks_how(text: str, *, last: bool = False) -> bool:
+    """A sentence asks how to do or fix something, or what an error means; ``last``: the
+    message's last sentence may ask it without a question mark ("部署报错，怎么解决")."""
+    sentences = [p for p in re.split(r"(?<=[.!?。！？])\s*", text.strip()) if p.strip()]
+    return any(
+        (_ends_asking(p) or (last and n == len(sentences) - 1)) and ASKS_HOW.search(p)
+        for n, p in enumerate(sentences)
     )
 
 
@@ -266,6 +275,10 @@ def _content_intent(facts: TurnFacts) -> Intent:
             return Intent.QUESTION
         if facts.after_answer and _ends_asking(facts.text):
             # answered from the docs, the user tells more and asks again ("… What is wrong?")
+            return Intent.QUESTION
+        if not facts.environment and _asks_how(facts.text, last=True):
+            # "Getting NC-2002 when connecting, what am I doing wrong?", "部署报错，怎么解决":
+            # an integration question worded as its error — the docs first, a ticket on offer
             return Intent.QUESTION
     if problem or facts.uploads:
         return Intent.REPORT

@@ -218,3 +218,29 @@ def test_that_helped_after_a_docs_answer_is_not_noted_on_the_ticket(ctx: AppCont
     before = len(ctx.tickets.events(ticket.id))
     assert chat.say("that helped, thanks").kind == "acknowledged"
     assert len(ctx.tickets.events(ticket.id)) == before
+
+
+@pytest.mark.parametrize(
+    ("account", "text"),
+    [
+        ("acme-games", "TURN allocation error when a call starts, what am I doing wrong?"),
+        ("tianqi-health", "部署中继服务器报错 connection refused，怎么解决"),
+        ("tianqi-health", "调用中继接口一直返回 403 是什么原因"),
+    ],
+)  # fmt: skip
+def test_an_error_asked_about_is_answered_from_the_docs_first(
+    ctx: AppContext, account: str, text: str
+) -> None:
+    chat = _chat(ctx, FakeAnswerer(DOCS), account=account)
+    reply = chat.say(text)
+    assert reply.kind == "answer", reply.text
+    assert "open_ticket" in reply.actions and "go_ahead" not in reply.actions
+
+
+def test_an_error_asked_about_with_its_versions_is_a_report(ctx: AppContext) -> None:
+    chat = _chat(ctx, FakeAnswerer(DOCS))
+    reply = chat.say(
+        "Getting a TURN allocation error on Android 14 with RTC SDK 2.14.1, Pixel 8 — "
+        "what am I doing wrong?"
+    )
+    assert reply.kind == "follow_up", reply.text
