@@ -85,7 +85,10 @@ OUTAGE_ZH = re.compile(
     r"(?:服务器|服务端|服务|后台|控制台|信道|接口|域名|节点|集群|云端|推送通道|长连接)"
     r"[^，。！？!?\n]{0,15}?"
     r"(?:连不上|连接不上|无法连接|连接失败|访问不了|无法访问|打不开|不可用|挂了|宕机|崩了|瘫痪|故障|"
-    r"大量超时|全部超时|5\d\d)"
+    r"大量超时|全部超时)"
+    # a 5xx is the hosted service down only when every call gets it ("所有接口都返回 500"); one
+    # endpoint's 500 ("服务端 API 返回 500，调用创建群组时") is a bug in that endpoint
+    r"|(?:所有|全部|每个|任何)(?:的)?(?:接口|请求|API|api|调用)[^，。！？!?\n]{0,12}?5\d\d"
     r"|(?:控制台|后台管理|管理后台)[^，。！？!?\n]{0,6}?(?:登录不了|登不上|登录不上|进不去)"
     # "服务正常吗？", "服务是不是挂了": asking whether the hosted service is up
     r"|服务[^，。！？!?\n]{0,6}?(?:正常吗|是否正常|是不是(?:正常|挂了|有问题|出问题|故障))"
@@ -94,8 +97,11 @@ OUTAGE_ZH = re.compile(
     r"|宕机|服务不可用|线上事故|全部瘫痪|大面积(?:故障|报错|失败|掉线|异常|无法)"
     r"|(?:服务端|服务器|后台|云端|你们(?:的)?服务)(?:是不是|是否)?(?:有|出)(?:了)?(?:问题|故障|异常)"
 )
-# The same doubt in English: "Is something wrong with the backend?", "is your server down?"
+# The same doubt in English: "Is something wrong with the backend?", "is your server down?";
+# every call of the API failing is the service down too
 SERVICE_DOUBT = _any(
+    r"\b(?:all|every|any) (?:of )?(?:your |the |our )?(?:rest |server |http )?(?:api |rest )?"
+    r"(?:calls?|requests?|endpoints?|apis?)\b[^.\n]{0,30}\b(?:5\d\d|time ?out\w*)\b",
     r"\b(?:is|are) (?:there )?(?:something|anything) wrong (?:with|on) (?:the |your |ur )?"
     r"(?:backend|back-end|servers?|service|api|platform|cluster|infrastructure|cloud)\b",
     r"\b(?:is|are) (?:the |your )?(?:backend|back-end|servers?|service|api|platform|cluster)s? "

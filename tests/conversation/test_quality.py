@@ -244,3 +244,24 @@ def test_an_error_asked_about_with_its_versions_is_a_report(ctx: AppContext) -> 
         "what am I doing wrong?"
     )
     assert reply.kind == "follow_up", reply.text
+
+
+def test_one_endpoints_500_in_production_is_a_bug_not_an_outage(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    first = chat.say("服务端接口返回 500，线上用户改不了昵称")
+    assert first.kind == "follow_up", first.text  # a report is taken, not an outage opened
+    reply = chat.say("", action="go_ahead")
+    assert reply.ticket is not None and reply.ticket.kind == "bug", reply.text
+    assert reply.ticket.priority != "P1", reply.ticket.priority_reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["所有接口都返回 503，线上全部功能都用不了",
+     "All of your REST API calls return 503 since 09:40, nothing works in production"],
+)  # fmt: skip
+def test_every_api_call_failing_is_an_outage(ctx: AppContext, text: str) -> None:
+    chat = _chat(ctx, account="tianqi-health" if "接口" in text else "acme-games")
+    reply = chat.say(text)
+    assert reply.kind == "ticket_opened" and reply.ticket is not None, reply.text
+    assert reply.ticket.kind == "outage" and reply.ticket.priority == "P1"
