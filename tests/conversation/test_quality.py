@@ -265,3 +265,10 @@ def test_every_api_call_failing_is_an_outage(ctx: AppContext, text: str) -> None
     reply = chat.say(text)
     assert reply.kind == "ticket_opened" and reply.ticket is not None, reply.text
     assert reply.ticket.kind == "outage" and reply.ticket.priority == "P1"
+
+
+def test_a_chinese_speakers_mixed_message_is_asked_in_chinese(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    reply = chat.say("publishTrack 失败 error code NR-3004")
+    assert reply.kind == "follow_up" and reply.lang == "zh", reply.text
+    assert "麻烦补充" in reply.text and "please send" not in reply.text, reply.text
