@@ -208,7 +208,10 @@ def _solved_ticket(text: str, facts: TurnFacts) -> bool:
 
 def _says_nothing(text: str, facts: TurnFacts) -> bool:
     """Only that there is a problem or a question, with no report or ticket under way."""
-    return not facts.reporting and not facts.has_ticket and says_nothing(text)
+    if facts.reporting or facts.has_ticket:
+        return False
+    # "?", "no", "please help, urgent!!": no word that says what about
+    return says_nothing(text) or not (words(text) or re.search(r"\d", text))
 
 
 def _asked_instead(facts: TurnFacts) -> bool:

@@ -25,7 +25,6 @@ from bot.conversation.types import Action, Reply
 from bot.store.conversations import ConversationStore
 from bot.store.records import Ticket
 from bot.triage.intake import IntakeDecision, IntakeSession
-from bot.triage.subject import says_nothing
 
 
 class Steps:
@@ -84,8 +83,8 @@ class Steps:
 
     # -- small talk --------------------------------------------------------------------------
     def greet(self, ctx: TurnContext, reading: Reading) -> Reply:
-        # "hi" gets a welcome; "something is wrong" / "有个问题" is asked what it is
-        vague = says_nothing(ctx.turn.text) and not GREETING.fullmatch(ctx.turn.text.strip())
+        # "hi" gets a welcome; "something is wrong", "有个问题", "?" are asked what it is
+        vague = not GREETING.fullmatch(ctx.turn.text.strip())
         return ctx.reply("acknowledged", say("say_more" if vague else "greet", ctx.lang))
 
     def solved(self, ctx: TurnContext, reading: Reading) -> Reply:

@@ -43,7 +43,8 @@ _VAGUE = re.compile(
     r"(?:please )?help(?: me)?(?: please)?|(?:i |we )?need (?:some )?help|"
     r"(?:我|我们)?(?:这边)?(?:有|遇到(?:了)?)(?:个|一个|点|些)?问题(?:了)?|出(?:了|现)?(?:点)?问题(?:了)?|"
     r"(?:不行|不好使|用不了)(?:了)?|求助|救命|帮帮忙|帮忙看(?:一)?下|"
-    r"hi|hello|hey|你好|您好|哈喽|在吗|(?:hi |hello )?(?:team|there|all)"
+    r"hi|hello|hey|你好|您好|哈喽|在吗|(?:hi |hello )?(?:team|there|all)|"
+    r"urgent|asap|紧急|急+|很急|在线等"
 )
 _VAGUE_ENDS = re.compile(r"^[\s,，.。!！?？:：~～…-]+|[\s,，.。!！?？:：~～…-]+$")
 

@@ -272,3 +272,12 @@ def test_a_chinese_speakers_mixed_message_is_asked_in_chinese(ctx: AppContext) -
     reply = chat.say("publishTrack 失败 error code NR-3004")
     assert reply.kind == "follow_up" and reply.lang == "zh", reply.text
     assert "麻烦补充" in reply.text and "please send" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("text", ["?", "no", "please help, urgent!!", "急急急"])
+def test_a_message_that_says_nothing_is_asked_what_it_is_about(ctx: AppContext, text: str) -> None:
+    chat = _chat(ctx)
+    reply = chat.say(text)
+    assert reply.kind == "acknowledged", reply.text
+    assert "documentation" not in reply.text and "文档" not in reply.text
+    assert chat.say("hi").text != reply.text, "a greeting is welcomed, not asked what about"
