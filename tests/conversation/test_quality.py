@@ -281,3 +281,10 @@ def test_a_message_that_says_nothing_is_asked_what_it_is_about(ctx: AppContext, 
     assert reply.kind == "acknowledged", reply.text
     assert "documentation" not in reply.text and "文档" not in reply.text
     assert chat.say("hi").text != reply.text, "a greeting is welcomed, not asked what about"
+
+
+def test_every_time_they_do_x_is_the_reproduction_in_chinese(ctx: AppContext) -> None:
+    chat = _chat(ctx, account="tianqi-health")
+    first = chat.say("Android 端每次切到后台再回来，对方的视频都会黑屏，RTC SDK 2.14.1，Android 14")
+    assert first.kind == "follow_up", first.text
+    assert "repro_steps" not in first.missing, first.missing
