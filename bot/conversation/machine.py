@@ -20,7 +20,8 @@ COMMERCIAL          COMMERCIAL — a request to the account's CSM, never the eng
 SOLVED / THANKS     ACK_SOLVED / ACK_THANKS (a report in progress is kept, not opened)
 GREETING            GREET
 QUESTION            ANSWER — from the docs; a report in progress waits (after "a person,
-                    please" with nothing said yet: HUMAN, with the question)
+                    please" with nothing said yet: HUMAN, with the question); a report that
+                    was only a headline is dropped when the question replaces it
 FEATURE             FEATURE (reporting: DETAIL, part of the report)
 REPORT              idle/ticket: START_REPORT (a second problem starts its own report);
                     reporting: CONTINUE_REPORT
@@ -115,6 +116,8 @@ def decide(state: ConversationState, reading: Reading, *, ticket_open: bool) -> 
         if state.awaiting == "person":
             new.awaiting = None
             return go(Step.HUMAN)  # they asked for a person first, then said what about
+        if reading.instead_of_report and where == "reporting":
+            new.report, new.awaiting, new.known_issue = None, None, None
         return go(Step.ANSWER)
     if intent is Intent.NOT_IT:
         if where != "reporting":

@@ -60,6 +60,7 @@ class Reports:
         report = ctx.state.report
         assert report is not None
         said = ctx.turn.text if text is None else text
+        report.reply_lang = "zh" if ctx.lang == "zh" else "en"  # asked in the chat's language
         decision = self.intake.step(
             report, said, attachments=ctx.turn.attachments, go_ahead=go_ahead
         )

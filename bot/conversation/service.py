@@ -20,6 +20,7 @@ from bot.conversation.answers import Answerer, DocsAnswers, error_reply
 from bot.conversation.intents import QUESTION_START, Intent, TurnFacts, read_turn, relatedness
 from bot.conversation.known_issues import product_of
 from bot.conversation.machine import Step, decide
+from bot.conversation.phrases import ASKS_HOW
 from bot.conversation.requests import Intake, TicketRequests
 from bot.conversation.state import ConversationState, dump, load
 from bot.conversation.steps import Steps
@@ -41,6 +42,7 @@ from bot.store.gaps import GapStore
 from bot.store.records import Conversation, Ticket
 from bot.store.tickets import TicketStore
 from bot.triage import signals
+from bot.triage.intake import IntakeSession
 from bot.triage.models import TriageResult
 from retrieval.deadline import Deadline, with_deadline
 
@@ -48,6 +50,17 @@ log = logging.getLogger("deskbot.conversation")
 
 MAX_TEXT = 20_000  # characters read from one message; the whole text is kept as a file
 _FACT_FIELDS = ("sdk_version", "os_version", "device", "repro_steps", "logs")
+_THIN_FIELDS = ("sdk_version", "os_version", "device", "logs")
+_ENVIRONMENT = ("sdk_version", "os_version", "device")
+_HEADLINE_CHARS = 300
+# what makes a message a bug report whatever else it says
+_STRONG = (
+    signals.CRASH,
+    signals.REGRESSION,
+    signals.DATA_LOSS,
+    signals.OUTAGE,
+    signals.BUG_TEMPLATE,
+)
 
 
 class ConversationService:
@@ -237,6 +250,7 @@ class ConversationService:
             uploads=bool(ctx.turn.attachment_ids),
             kind=result.kind if result is not None else "question",
             has_facts=has_facts,
+            environment=fields is not None and any(getattr(fields, f) for f in _ENVIRONMENT),
             reporting=state.reporting,
             awaiting=state.awaiting,
             has_ticket=ctx.ticket is not None and state.on_ticket,
@@ -245,20 +259,14 @@ class ConversationService:
             related=relatedness(ctx.turn.text, earlier) if earlier else 0.0,
             after_answer=bool(last_bot and last_bot.data.get("kind") in ("answer", "handoff")),
             after_agent=bool(last_said and last_said.role == "agent"),
-            topic_question=bool(topic and QUESTION_START.search(topic[0])),
+            topic_question=bool(
+                topic and (QUESTION_START.search(topic[0]) or any(map(ASKS_HOW.search, topic)))
+            ),
+            thin_report=state.reporting and _thin(state.report),
             ticket_ref=bool(result is not None and result.ticket_ref),
             other_product=bool(mine and theirs and mine != theirs),
             headline=bool(signals.FAILURE.search(head) or signals.CORE_BROKEN.search(head)),
-            strong_bug=any(
-                p.search(text)
-                for p in (
-                    signals.CRASH,
-                    signals.REGRESSION,
-                    signals.DATA_LOSS,
-                    signals.OUTAGE,
-                    signals.BUG_TEMPLATE,
-                )
-            ),
+            strong_bug=any(p.search(text) for p in _STRONG),
         )
 
     # -- storage -----------------------------------------------------------------------------
@@ -355,3 +363,14 @@ class ConversationService:
 
 
 __all__ = ["Answerer", "ConversationService", "Intake"]
+
+
+def _thin(report: IntakeSession | None) -> bool:
+    """A report that holds a headline and little more: a line or two, no versions, device or
+    logs, and no crash, regression, data loss or outage in what it says."""
+    if report is None or len(report.text) > _HEADLINE_CHARS:
+        return False
+    fields = report.fields
+    if report.attachment_names or any(getattr(fields, f) for f in _THIN_FIELDS):
+        return False
+    return not any(p.search(report.text) for p in _STRONG)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Generator
 
 from bot.config import Account, OrgConfig
 from bot.conversation.answers import DocsAnswers
-from bot.conversation.intents import Reading
+from bot.conversation.intents import GREETING, Reading
 from bot.conversation.machine import Step
 from bot.conversation.reporting import Reports
 from bot.conversation.requests import Intake, TicketRequests
@@ -47,7 +47,7 @@ class Steps:
             intake=intake,
         )  # fmt: skip
         self._table: dict[Step, Callable[[TurnContext, Reading], Reply]] = {
-            Step.GREET: lambda c, r: c.reply("acknowledged", say("greet", c.lang)),
+            Step.GREET: self.greet,
             Step.ACK_THANKS: self.thanks,
             Step.ACK_SOLVED: self.solved,
             Step.START_OVER: self.start_over,
@@ -82,9 +82,27 @@ class Steps:
         return reply
 
     # -- small talk --------------------------------------------------------------------------
+    def greet(self, ctx: TurnContext, reading: Reading) -> Reply:
+        # "hi" gets a welcome; "something is wrong", "有个问题", "?" are asked what it is
+        vague = not GREETING.fullmatch(ctx.turn.text.strip())
+        return ctx.reply("acknowledged", say("say_more" if vague else "greet", ctx.lang))
+
     def solved(self, ctx: TurnContext, reading: Reading) -> Reply:
         if ctx.state.reporting and ctx.state.known_issue is not None:
             return ctx.reply("acknowledged", say("solved_known", ctx.lang), actions=["open_ticket"])
+        last = next((m for m in reversed(ctx.conv.messages) if m.role == "bot"), None)
+        answered = last is not None and last.data.get("kind") in ("answer", "handoff")
+        if ctx.ticket is not None and ctx.state.on_ticket and ctx.turn.text and not answered:
+            # "it works now, you can close it": said about the ticket, so its engineer hears it
+            # (after a docs answer, "that helped" is about the answer)
+            ticket, _ = self.requests.add_detail(
+                ctx.ticket, ctx.inbound, ctx.turn.text, decision=None, attachment_ids=(),
+                now=ctx.now,
+            )  # fmt: skip
+            close_topic(ctx)
+            summary = self.requests.summary(ticket)
+            text = say("solved_ticket", ctx.lang, key=ticket.key)
+            return ctx.reply("ticket_updated", text, ticket=summary)
         close_topic(ctx)
         return ctx.reply("acknowledged", say("solved", ctx.lang))
 
@@ -113,6 +131,16 @@ class Steps:
         mine = self.requests.ticket_of(ctx.conv)
         if mine is not None and mine.account_id == account.id:
             return self._status_of(ctx, mine, account)
+        report = ctx.state.report
+        if ctx.state.reporting and report is not None:
+            # "any update?" while the report is being taken: it has no ticket yet — say so
+            wanted = report.missing(asking=True) or ["details"]
+            fields = field_words(wanted, ctx.lang, server=report.server)
+            text = say("status_reporting", ctx.lang, fields=fields)
+            if others := [t.key for t in self.requests.open_tickets(account)]:
+                keys = ", ".join(others[:5])
+                text += "\n\n" + say("status_others", ctx.lang, n=len(others), keys=keys)
+            return ctx.reply("status", text, actions=["go_ahead"], missing=wanted)
         return self.list_tickets(ctx, reading)
 
     def _status_of(self, ctx: TurnContext, ticket: Ticket, account: Account) -> Reply:

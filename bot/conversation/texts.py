@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 
+from bot.conversation.field_words import field_words
 from bot.conversation.types import TicketSummary
 from bot.dates import due_text
+
+__all__ = ["field_words", "language", "local_time", "say", "stage_words", "ticket_lines"]
 
 # Chinese characters, and the full-width 【】： of Chinese vendors' issue templates
 # ("【iOS】-【13.1.1】：【Crash】" is a Chinese report with nothing but names in it)
@@ -59,6 +61,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Glad that helped! Ask again any time.",
         "zh": "很高兴帮到您！有问题随时再问。",
     },
+    "solved_ticket": {
+        "en": "Glad it works now! I've noted on {key} that it is solved, so the engineer can "
+        "close it.",
+        "zh": "太好了！已在工单 {key} 中注明问题已解决，工程师确认后会关闭工单。",
+    },
     "solved_known": {
         "en": "Good — then the workaround above should get you going. If it doesn't, press "
         "*Open a ticket* and I'll file your report for an engineer.",
@@ -74,6 +81,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "(what happens, platform, SDK version) and I'll get it to an engineer.",
         "zh": "您好！可以直接咨询 SDK 的用法，"
         "或描述遇到的问题（现象、平台、SDK 版本），我会转给工程师处理。",
+    },
+    "say_more": {
+        "en": "Sure — what is it? Ask your question, or tell me what goes wrong (what you see, "
+        "platform, SDK version) and I'll get it to an engineer.",
+        "zh": "好的，具体是什么情况呢？可以直接问 SDK 用法，"
+        "或描述一下遇到的问题（现象、平台、SDK 版本），我来帮您处理。",
     },
     "start_over": {
         "en": "Sure — let's start fresh. What's the new question or problem?",
@@ -177,6 +190,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your open tickets:",
         "zh": "您未关闭的工单：",
     },
+    "status_reporting": {
+        "en": "Your report is not a ticket yet: I still need {fields}. Send what you have, or "
+        "press *Go ahead* to file it as it is.",
+        "zh": "您的问题还没有提交成工单，还差{fields}。"
+        "有哪些先发哪些，或点击「继续提交」直接提交。",
+    },
     "status_others": {
         "en": "You also have {n} other open ticket(s): {keys}.",
         "zh": "您还有 {n} 个其他未关闭的工单：{keys}。",
@@ -225,51 +244,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-FIELD_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "summary": "a one-line summary",
-        "sdk": "which SDK you use",
-        "sdk_version": "the SDK version",
-        "platform": "the platform",
-        "os_version": "the OS version",
-        "device": "the device model",
-        "repro_steps": "the steps to reproduce",
-        "expected": "what you expected",
-        "actual": "what happens instead",
-        "logs": "logs",
-        "impact": "how many users are affected",
-    },
-    "zh": {
-        "summary": "问题概述",
-        "sdk": "使用的 SDK",
-        "sdk_version": "SDK 版本",
-        "platform": "平台",
-        "os_version": "系统版本",
-        "device": "机型",
-        "repro_steps": "复现步骤",
-        "expected": "期望结果",
-        "actual": "实际现象",
-        "logs": "日志",
-        "impact": "影响范围",
-    },
-}
-# A report about the vendor's server (bot.triage.deployment) names the same details so.
-SERVER_FIELD_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "sdk_version": "the server version or image tag",
-        "platform": "how you deploy it",
-        "os_version": "the server OS",
-        "repro_steps": "the commands you ran",
-        "logs": "the server logs",
-    },
-    "zh": {
-        "sdk_version": "服务端版本号",
-        "platform": "部署方式",
-        "os_version": "服务器系统",
-        "repro_steps": "部署步骤",
-        "logs": "服务端日志",
-    },
-}
 PRIORITY_WORDS = {
     "en": {"P1": "critical", "P2": "high", "P3": "normal", "P4": "low"},
     "zh": {"P1": "紧急", "P2": "高", "P3": "普通", "P4": "低"},
@@ -313,20 +287,6 @@ def language(text: str, *, default: str = "en") -> str:
 def say(message: str, lang: str = "en", /, **values: object) -> str:
     table = TEXTS[message]
     return table.get(lang, table["en"]).format(**values)
-
-
-def field_words(names: Sequence[str], lang: str, *, server: bool = False) -> str:
-    """'the OS version, the steps to reproduce and logs' / '系统版本、复现步骤和日志';
-    ``server``: as a report about the vendor's server names them ('服务端日志')."""
-    table = dict(FIELD_WORDS.get(lang, FIELD_WORDS["en"]))
-    if server:
-        table.update(SERVER_FIELD_WORDS.get(lang, SERVER_FIELD_WORDS["en"]))
-    words = [table.get(n, n.replace("_", " ")) for n in names]
-    if not words:
-        return ""
-    if lang == "zh":
-        return words[0] if len(words) == 1 else "、".join(words[:-1]) + "和" + words[-1]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def local_time(at: dt.datetime, timezone: str, lang: str = "en") -> str:

@@ -52,6 +52,14 @@ def device_of(labels: list[Labelled], parts: list[Section], text: str) -> str | 
     return match.group(0) if match else None
 
 
+# "Safari 17", "Chrome 120.0": in a web app the browser's version is what the OS version is
+# asked for (bot.triage.followup asks a web report for its browser and version)
+_BROWSER = re.compile(
+    r"(?i)(?<![\w.-])(?P<name>chrome|chromium|safari|firefox|edge|opera)"
+    r"[ \t]*v?(?P<ver>\d{2,3}(?:\.\d{1,5}){0,3})(?![\w.])"
+)
+
+
 def os_version_of(labels: list[Labelled], parts: list[Section], text: str) -> str | None:
     found = os_versions(text)
     if found:
@@ -59,4 +67,7 @@ def os_version_of(labels: list[Labelled], parts: list[Section], text: str) -> st
     value = label_matching(labels, OS_LABEL) or section_matching(parts, OS_LABEL)
     if value and re.search(r"\d", value) and word_count(value) <= 6:
         return clipped(value.splitlines()[0], 60)
+    browser = _BROWSER.search(text)
+    if browser:
+        return f"{browser.group('name').capitalize()} {browser.group('ver')}"
     return None

@@ -89,6 +89,9 @@ class IntakeSession(BaseModel):
     attachment_names: list[str] = Field(default_factory=list)
     error_codes: list[str] = Field(default_factory=list)
     opened: bool = False
+    # the language the conversation speaks, when a channel knows it ("joinRoom 失败 error code
+    # NR-1003" is a Chinese speaker's); else the report's own
+    reply_lang: Literal["en", "zh"] | None = None
     _logs_url: str | dict[str, str] = PrivateAttr(default=KB_COLLECT_LOGS)
 
     def to_json(self) -> str:
@@ -106,7 +109,7 @@ class IntakeSession(BaseModel):
 
     @property
     def lang(self) -> str:
-        return language(self.text)
+        return self.reply_lang or language(self.text)
 
     @property
     def server(self) -> bool:

@@ -22,7 +22,7 @@ _LOG_LINE = re.compile(
             r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?!(?::\d{2})?\s*(?:[~～至到—–-]|$))"
             r"|\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}"
             r"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d{3})?\]?\s)",
-            r"(?:^|\s)[VDIWEF]/[\w.$-]+\s*(?:\(\s*\d+\))?:",  # logcat
+            r"(?:^|[\s:：，,。])[VDIWEF]/[\w.$-]+\s*(?:\(\s*\d+\))?:",  # logcat
             r"^\s*(?i:logs?|logcat|stack ?trace|console)\s*[:：]\s*\S",  # "logs: <pasted>"
             r"\b(?i:error_?)?(?i:code)\s*[=:]\s*-?\d{3,}\b",
             r"\b(?:objc|libc|dyld|CFNetwork)\[\d+(?::\d+)?\]",
@@ -50,6 +50,13 @@ _LOG_LINE = re.compile(
             # "flutter: 11:28:01.176 [Debug] …": a tagged, time-stamped line; "[Debug]" levels
             r"^\s*[\w.-]{1,24}:\s+\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?\s",
             r"\[(?:DEBUG|Debug|INFO|Info|WARN|Warn|WARNING|Warning|VERBOSE|Verbose|TRACE|Trace)\]",
+            # a server's error reply pasted from an API call: "HTTP/1.1 500 …", "返回内容：{…}",
+            # a JSON body with an error, an error status or a request id to trace
+            r"\bHTTP/\d(?:\.\d)? [45]\d\d\b",
+            r"^\s*(?i:response(?: body)?|body|返回(?:内容|结果|值)?|响应(?:体|内容)?)"
+            r"\s*[:：]\s*[{\[]",
+            r"^\s*[{\[][^\n]{0,200}\"(?i:error|errcode|err_code|request_?id|trace_?id)\"\s*:",
+            r"^\s*[{\[][^\n]{0,200}\"(?i:code|status)\"\s*:\s*[45]\d\d\b",
         )
     ),
     re.M,

@@ -85,7 +85,10 @@ OUTAGE_ZH = re.compile(
     r"(?:服务器|服务端|服务|后台|控制台|信道|接口|域名|节点|集群|云端|推送通道|长连接)"
     r"[^，。！？!?\n]{0,15}?"
     r"(?:连不上|连接不上|无法连接|连接失败|访问不了|无法访问|打不开|不可用|挂了|宕机|崩了|瘫痪|故障|"
-    r"大量超时|全部超时|5\d\d)"
+    r"大量超时|全部超时)"
+    # a 5xx is the hosted service down only when every call gets it ("所有接口都返回 500"); one
+    # endpoint's 500 ("服务端 API 返回 500，调用创建群组时") is a bug in that endpoint
+    r"|(?:所有|全部|每个|任何)(?:的)?(?:接口|请求|API|api|调用)[^，。！？!?\n]{0,12}?5\d\d"
     r"|(?:控制台|后台管理|管理后台)[^，。！？!?\n]{0,6}?(?:登录不了|登不上|登录不上|进不去)"
     # "服务正常吗？", "服务是不是挂了": asking whether the hosted service is up
     r"|服务[^，。！？!?\n]{0,6}?(?:正常吗|是否正常|是不是(?:正常|挂了|有问题|出问题|故障))"
@@ -94,8 +97,11 @@ OUTAGE_ZH = re.compile(
     r"|宕机|服务不可用|线上事故|全部瘫痪|大面积(?:故障|报错|失败|掉线|异常|无法)"
     r"|(?:服务端|服务器|后台|云端|你们(?:的)?服务)(?:是不是|是否)?(?:有|出)(?:了)?(?:问题|故障|异常)"
 )
-# The same doubt in English: "Is something wrong with the backend?", "is your server down?"
+# The same doubt in English: "Is something wrong with the backend?", "is your server down?";
+# every call of the API failing is the service down too
 SERVICE_DOUBT = _any(
+    r"\b(?:all|every|any) (?:of )?(?:your |the |our )?(?:rest |server |http )?(?:api |rest )?"
+    r"(?:calls?|requests?|endpoints?|apis?)\b[^.\n]{0,30}\b(?:5\d\d|time ?out\w*)\b",
     r"\b(?:is|are) (?:there )?(?:something|anything) wrong (?:with|on) (?:the |your |ur )?"
     r"(?:backend|back-end|servers?|service|api|platform|cluster|infrastructure|cloud)\b",
     r"\b(?:is|are) (?:the |your )?(?:backend|back-end|servers?|service|api|platform|cluster)s? "
@@ -185,7 +191,9 @@ REGRESSION = _any(
     r"\bregression\b|\bstarted (?:crashing|failing|happening)\b",
     r"\bon (?:the )?latest version\b|\bupdated (?:\w+ )?(?:sdk )?from\b",
     r"\bwhen I updated\b|\bafter update\b",
-    r"升级后|更新后|升级(?:到|至)?[^，。\n]{0,12}(?:以后|之后|后)|(?:之前|以前)[^。\n]{0,15}正常",
+    r"\b(?:was|were) (?:fine|ok|okay|working) (?:in|on|with|before|until)\b",
+    r"升级后|更新后|升级(?:到|至)?[^，。\n]{0,24}(?:以后|之后|后)|(?:之前|以前)[^。\n]{0,15}正常",
+    r"(?:之前|以前|原来)[^。\n]{0,15}(?:是好的|好好的|没问题|没有问题|没这个问题)",
     r"(?:之前|以前|老|旧)(?:的)?版本(?:没有|没|正常|没问题|不会)|新版本(?:才|出现|开始)",
 )
 EVERY_TIME = _any(
@@ -265,6 +273,10 @@ FAILURE = _any(
     r"不(?:响铃|显示|回调|触发|生效|刷新|更新|播放|弹出|工作|起作用|准|同步|正常)|"
     r"没有(?:回调|触发|响应|弹出|显示)|未(?:回调|触发|收到)|占用(?:过高|很高|太高|高)|发烫|发热|耗电|"
     r"跑不起来|跑不通|运行不了|启动不了|用不了",
+    # the same message or event twice: "历史消息重复出现", "同一条消息出现两次", "delivered twice"
+    r"重复(?:出现|显示|收到|推送|回调|触发|发送)|(?:出现|收到|显示|推送|回调)了?两(?:次|条|遍)",
+    r"\bduplicated?\b|\bduplicates\b|\b(?:shows?|showed) up twice\b|"
+    r"\b(?:appears?|appeared|arrives?|arrived|delivered|received|fired|called) twice\b",
     # "进度条走完又重新开始，一直循环", "一直转圈": stuck in a loop
     r"(?:无限|一直|不停(?:地)?|反复)(?:循环|转圈|重启|刷新|加载|重连)",
 )

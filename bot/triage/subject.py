@@ -32,6 +32,37 @@ _HEADING_ONLY = re.compile(
 )
 
 
+# A line that says there is a problem and nothing about it: "something is wrong", "I have an
+# issue", "有个问题", "出问题了，求助" — never a subject while a later line names the symptom.
+_VAGUE = re.compile(
+    r"(?i)(?:(?:hi|hello|hey)\W+)?(?:(?:i|we)(?: have| got|'ve got| ran into| hit)|there(?:'s| is)|"
+    r"got|have)?\s*(?:a|an|one|some|another)?\s*(?:small |quick |weird |strange )?"
+    r"(?:problem|issue|bug|question)s?(?: here| again| with (?:it|this|the sdk|your sdk))?|"
+    r"something(?:'s| is)? (?:wrong|broken|not working|off|weird)(?: here| again)?|"
+    r"(?:it|this|that) (?:doesn'?t|does not|isn'?t|is not) work(?:ing)?|"
+    r"(?:please )?help(?: me)?(?: please)?|(?:i |we )?need (?:some )?help|"
+    r"(?:我|我们)?(?:这边)?(?:有|遇到(?:了)?)(?:个|一个|点|些)?问题(?:了)?|出(?:了|现)?(?:点)?问题(?:了)?|"
+    r"(?:不行|不好使|用不了)(?:了)?|求助|救命|帮帮忙|帮忙看(?:一)?下|"
+    r"hi|hello|hey|你好|您好|哈喽|在吗|(?:hi |hello )?(?:team|there|all)|"
+    r"urgent|asap|紧急|急+|很急|在线等"
+)
+_VAGUE_ENDS = re.compile(r"^[\s,，.。!！?？:：~～…-]+|[\s,，.。!！?？:：~～…-]+$")
+
+
+def says_nothing(line: str) -> bool:
+    """A line that only says there is a problem ("something is wrong", "有个问题，求助")."""
+    parts = [p for p in re.split(r"[,，.。!！?？;；]+", line) if p.strip()]
+    return bool(parts) and all(_VAGUE.fullmatch(_VAGUE_ENDS.sub("", p)) for p in parts)
+
+
+def _without_vague_lead(line: str) -> str:
+    """ "有个问题，离线后消息重复" -> "离线后消息重复": the lead that says nothing goes."""
+    lead = re.match(r"[^,，:：;；。.!！]{1,30}[,，:：;；。.!！]+\s*", line)
+    if lead and says_nothing(lead.group(0)) and len(line) - lead.end() >= 6:
+        return line[lead.end() :]
+    return line
+
+
 # where a sentence ends: "." / "!" / "?" before a space, or a Chinese full stop
 _SENTENCE_END = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\bvs)(?<!\betc)[.!?](?=\s)|[。！？]")
 _LONG = 60
@@ -58,6 +89,6 @@ def subject_line(*sources: str, limit: int = 200) -> str | None:
             line = _TEMPLATE_TAIL.split(line)[0]
             line = re.sub(r"^[#>*\s:：,，、;；-]+|[*_`\s]+$", "", line).strip()
             line = re.sub(r"(?<=[?？!！])[.。]$", "", line)  # "Support for X?. Hello" -> "…X?"
-            if line and not _HEADING_ONLY.fullmatch(line):
-                return _first_sentence(line)[:limit]
+            if line and not _HEADING_ONLY.fullmatch(line) and not says_nothing(line):
+                return _first_sentence(_without_vague_lead(line))[:limit]
     return None

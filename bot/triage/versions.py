@@ -77,6 +77,12 @@ def _line_context(text: str, start: int) -> tuple[str, str]:
     return before, previous
 
 
+_NOT_NAME = re.compile(
+    r"(?i)to|from|on|with|using|upgrading|updating|upgraded|updated|the|"
+    r"(?:升级|更新|升|降级|回退|切换|换)(?:到|至|成)?|使用|用的是|用了|集成了?"
+)
+
+
 def _sdk_name(context: str) -> str | None:
     """'LiveKit SDK version: ' -> 'LiveKit SDK'; 'GetStream Chat version:' -> 'GetStream Chat'."""
     # only the clause the version belongs to: "crashes in a room. SDK 2.1" -> "SDK"
@@ -95,6 +101,8 @@ def _sdk_name(context: str) -> str | None:
     if not words:
         return None
     tail = words[-3:]
+    while len(tail) > 1 and _NOT_NAME.fullmatch(tail[0]):
+        tail = tail[1:]  # "升级到 Chat SDK", "to Chat SDK": the name without the verb before it
     name = " ".join(tail).strip(" .:")
     if not name or re.fullmatch(r"(?i)(?:the|a|on|in|with|using|latest|sdk|to|from|is|i'm)", name):
         return None

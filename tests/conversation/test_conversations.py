@@ -469,7 +469,8 @@ def test_a_server_deploy_report_is_asked_about_the_server_and_a_crash_about_the_
     """A self-hosted server that will not deploy is asked for the image tag, the host and
     `docker logs`; an app crash in the same desk is still asked for build.gradle and logcat."""
     server = _chat(ctx, account="tianqi-health", ref="server")
-    first = server.say("部署错误. 我怎么部署不上去啊。")
+    # (asked as a question — "我怎么部署不上去啊？" — it is answered from the docs first)
+    first = server.say("部署错误，一直部署不上去")
     assert first.kind == "follow_up" and first.lang == "zh", first.text
     assert "服务端版本号" in first.text and "docker images" in first.text
     assert "部署方式" in first.text and "cat /etc/os-release" in first.text
