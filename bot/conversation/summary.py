@@ -14,6 +14,7 @@ from bot.conversation.texts import field_words
 from bot.store.records import Message
 from bot.triage.models import BugFields
 from bot.triage.numbering import one_per_line
+from bot.triage.subject import without_trailing_environment
 
 MAX_LOG_EXCERPT = 1500
 MAX_MESSAGE = 2000
@@ -58,7 +59,7 @@ def report_body(
     ``lang`` ("en" or "zh")."""
     said = _LABELS.get(lang, _LABELS["en"])
     parts = [f"**{said['problem']}:** {subject}"]
-    if fields.actual and fields.actual.strip() != subject.strip():
+    if fields.actual and _gist(fields.actual) != _gist(subject):
         parts.append(f"**{said['actual']}:** {fields.actual}")
     if fields.expected:
         parts.append(f"**{said['expected']}:** {fields.expected}")
@@ -140,3 +141,8 @@ def _bot_line(message: Message, lang: str) -> str:
 def _clip(text: str, limit: int = MAX_MESSAGE) -> str:
     text = text.strip()
     return text if len(text) <= limit else text[:limit] + " …"
+
+
+def _gist(text: str) -> str:
+    """What a sentence says, for telling a repeat: no final stop, no versions listed after it."""
+    return without_trailing_environment(text.strip().rstrip(" 。.!！")).strip()

@@ -13,6 +13,7 @@ from bot.triage.logs import error_codes, error_lines, log_lines
 from bot.triage.models import BugFields
 from bot.triage.reproduction import LEAD_LABEL, repro_steps
 from bot.triage.sections import (
+    NEXT_LABEL,
     Labelled,
     Section,
     is_empty_value,
@@ -25,7 +26,12 @@ from bot.triage.sections import (
 )
 from bot.triage.sections import clipped as _short
 from bot.triage.sections import word_count as _words
-from bot.triage.subject import says_nothing
+from bot.triage.subject import (
+    first_sentence,
+    says_nothing,
+    without_trailing_environment,
+    without_vague_lead,
+)
 from bot.triage.versions import (
     SdkVersion,
     bracketed_version,
@@ -47,14 +53,18 @@ _EXPECT_INLINE = re.compile(
     r"i (?:would )?expect(?:ed)?\s+(?:it\s+|"
     r"that\s+)?|"
     r"it should\s+|期望|预期|"
-    r"(?:正常|按理|理论上|本来|按道理)(?:情况下|来说|讲)?[，,]?(?:应该|应当)(?:是)?)(?P<v>[^\n]{4,200})"
+    r"(?:正常|按理|理论上|本来|按道理)(?:情况下|来说|讲)?[，,]?(?:应该|应当)(?:是)?)"
+    rf"(?P<v>[^\n]{{4,200}}?){NEXT_LABEL}"
 )
 _ACTUAL_INLINE = re.compile(
-    r"(?i)\b(?:actual(?: result| behaviou?r| output)?|instead)[ \t]*[:：,][ \t]*(?P<v>[^\n]{4,200})"
+    r"(?i)\b(?:actual(?: result| behaviou?r| output)?|instead)[ \t]*[:：,][ \t]*"
+    rf"(?P<v>[^\n]{{4,200}}?){NEXT_LABEL}"
 )
 _IMPACT = re.compile(
     r"(?i)\b(?:all|every|most|many|some|several|"
     r"\d+%?\s*(?:of\s+)?(?:our\s+)?)\s*(?:of\s+)?(?:our\s+|the\s+)?"
+    # "30% of our production users", "all Android users"
+    r"(?:(?!(?:users|customers|clients|devices|rooms|calls|times?)\b)[a-z]+\s+){0,2}"
     r"(?:users|customers|clients|devices|rooms|calls)\b|\bin production\b|\bproduction\b|\bprod\b|"
     r"\blive (?:app|users|traffic)\b|\b\d+\s*(?:-|to|of)\s*\d+\s*(?:times|"
     r"attempts)?\b(?=[^\n]{0,20}\b(?:of|attempts|times)\b)|"
@@ -106,7 +116,9 @@ def _summary(title: str, body: str) -> str | None:
                 and not re.fullmatch(r"(?i)describe the bug|the bug|bug", cleaned)
                 and not says_nothing(cleaned)  # "something is wrong": a later line says what
             ):
-                return _short(cleaned, 160)
+                # the problem's own sentence, not the versions after it or the steps
+                gist = without_trailing_environment(first_sentence(without_vague_lead(cleaned)))
+                return _short(gist, 160)
     return None
 
 
@@ -162,8 +174,11 @@ def _impact(parts: list[Section], labels: list[Labelled], text: str) -> str | No
     for match in _IMPACT.finditer(text):
         phrase = _impact_clause(text, match) if _CJK.match(match.group(0)) else match.group(0)
         phrase = phrase.strip()
-        if phrase.lower() not in (p.lower() for p in phrases):
-            phrases.append(phrase)
+        # each once: "30% 用户" is inside "线上 30% 用户受影响", "production" inside "30% of
+        # our production users"
+        if any(phrase.lower() in p.lower() for p in phrases):
+            continue
+        phrases = [p for p in phrases if p.lower() not in phrase.lower()] + [phrase]
     return "; ".join(phrases[:4]) if phrases else None
 
 

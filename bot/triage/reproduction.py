@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from bot.triage.sections import Labelled, Section, label_matching, section_matching
+from bot.triage.numbering import through_last_step
+from bot.triage.sections import NEXT_LABEL, Labelled, Section, label_matching, section_matching
 from bot.triage.sections import clipped as _short
 from bot.triage.sections import word_count as _words
 
@@ -24,8 +25,10 @@ _NUMBERED = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、]|步骤\s*\d)\s*(?P<item>\S.*)
 # "Steps: 1. join 2. publish" inside a chat message; "…3.7.2。步骤：断网发几条消息，…" (up to
 # what is expected, which is not a step)
 _INLINE_STEPS = re.compile(
-    r"(?i)\b(?:steps(?: to reproduce)?|to reproduce|repro)\s*[:：]\s*(?P<v>[^\n]{10,})"
-    r"|(?P<n>\b1[.)、]\s*\S[^\n]{2,200}?\s2[.)、]\s*\S[^\n]*)"
+    r"(?i)\b(?:steps(?: to reproduce)?|to reproduce|repro)\s*[:：]\s*(?P<v>[^\n]{10,}?)"
+    + NEXT_LABEL
+    # "1." not the end of a version ("SDK 5.2.1. Expected: …")
+    + r"|(?P<n>(?<![\w.])1[.)、]\s*\S[^\n]{2,200}?\s2[.)、]\s*\S[^\n]*)"
     r"|(?:复现|重现)?(?:步骤|操作)\s*[:：]\s*(?P<z>[^\n]{6,}?)(?=[。.；;]?\s*(?:期望|预期|实际)|\n|$)"
 )
 _TRIGGER = re.compile(
@@ -110,7 +113,10 @@ def repro_steps(
             return _short(source)
     inline = _INLINE_STEPS.search(text)
     if inline:
-        return _short(inline.group("v") or inline.group("n") or inline.group("z"))
+        # "…3. 闪退。线上 30% 用户受影响": the impact after the last step is not a step
+        return _short(
+            through_last_step(inline.group("v") or inline.group("n") or inline.group("z"))
+        )
     items = list(dict.fromkeys(m.group("item").strip() for m in _NUMBERED.finditer(text)))
     # template items ("**Android Version:**", "**Is the bug in the demo?**") are not steps
     steps = [

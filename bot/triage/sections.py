@@ -10,6 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Where an inline field's value ends: at the next field's label on the same line ("Expected:
+# login succeeds. Actual: 401 …", "期望：正常退出，实际：闪退") or at the line's end.
+NEXT_LABEL = (
+    r"(?=\s*(?:(?i:expected(?: result| behaviou?r| output)?|actual(?: result| behaviou?r| "
+    r"output)?|steps(?: to reproduce)?|to reproduce|impact|logs?)[ \t]*[:：]"
+    r"|(?:期望|预期|实际|复现步骤|步骤|影响|日志)[^\n，,。:：]{0,4}[:：])|\s*\n|\s*$)"
+)
+
 # "[e.g. iOS 8.1]", "(e.g. Samsung S8)", "<e.g. 12>", "[例如 ...]"
 _PLACEHOLDER_SPAN = re.compile(
     r"[\[(<]\s*(?:e\.?\s?g\.?|eg|ex\.?|example|for example|such as|例如|比如|"

@@ -55,7 +55,7 @@ def says_nothing(line: str) -> bool:
     return bool(parts) and all(_VAGUE.fullmatch(_VAGUE_ENDS.sub("", p)) for p in parts)
 
 
-def _without_vague_lead(line: str) -> str:
+def without_vague_lead(line: str) -> str:
     """ "有个问题，离线后消息重复" -> "离线后消息重复": the lead that says nothing goes."""
     lead = re.match(r"[^,，:：;；。.!！]{1,30}[,，:：;；。.!！]+\s*", line)
     if lead and says_nothing(lead.group(0)) and len(line) - lead.end() >= 6:
@@ -69,7 +69,7 @@ _LONG = 60
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _first_sentence(line: str) -> str:
+def first_sentence(line: str) -> str:
     """A long line's first sentence, when it says enough on its own ("docker 部署后创建会议报错.
     用 docker 部署完，打开网页…" -> its first sentence)."""
     if len(line) + len(_CJK.findall(line)) <= _LONG:  # a Chinese character is two wide
@@ -78,6 +78,36 @@ def _first_sentence(line: str) -> str:
         if end.start() >= 8:
             return line[: end.end()].rstrip()
     return line
+
+
+# A clause that only names the environment: "SDK 2.14.2", "Android 14", "小米 13", "v5.2.1"
+# (not "~3% of sessions" or "since 4.2.1", which say more)
+_ENV_CLAUSE = re.compile(r"\s*(?=[^，,]*\d)(?:[^\s，,]+\s*){1,3}")
+_ENV_WORD = re.compile(
+    r"(?i)\b(?:sdk|android|ios|ipados|iphone|ipad|pixel|galaxy|samsung|xiaomi|redmi|huawei|"
+    r"honor|oppo|vivo|oneplus|macos|windows|chrome|safari|firefox|edge|flutter|version|v(?=\d))"
+    r"|小米|华为|荣耀|红米|鸿蒙|版本|系统|机型"
+)
+
+
+def without_trailing_environment(text: str) -> str:
+    """A report's first sentence without the versions listed after the problem: "退出房间时
+    崩溃了，SDK 2.14.2，Android 14，小米 13" -> "退出房间时崩溃了". A clause goes when it is
+    at most three words (or eight Chinese characters), holds a number and names an SDK, an OS,
+    a browser or a phone."""
+    clauses = re.split(r"(?<=[，,])", text)
+    while len(clauses) > 1:
+        last = clauses[-1].strip(" ，,。.")
+        if not last or (
+            _ENV_CLAUSE.fullmatch(last) is not None
+            and _ENV_WORD.search(last) is not None
+            and len(_CJK.findall(last)) <= 8
+        ):
+            clauses.pop()
+            continue
+        break
+    kept = "".join(clauses).rstrip(" ，,")
+    return kept if kept else text
 
 
 def subject_line(*sources: str, limit: int = 200) -> str | None:
@@ -90,5 +120,6 @@ def subject_line(*sources: str, limit: int = 200) -> str | None:
             line = re.sub(r"^[#>*\s:：,，、;；-]+|[*_`\s]+$", "", line).strip()
             line = re.sub(r"(?<=[?？!！])[.。]$", "", line)  # "Support for X?. Hello" -> "…X?"
             if line and not _HEADING_ONLY.fullmatch(line) and not says_nothing(line):
-                return _first_sentence(_without_vague_lead(line))[:limit]
+                first = first_sentence(without_vague_lead(line))
+                return without_trailing_environment(first)[:limit]
     return None

@@ -101,8 +101,10 @@ def _sdk_name(context: str) -> str | None:
     if not words:
         return None
     tail = words[-3:]
-    while len(tail) > 1 and _NOT_NAME.fullmatch(tail[0]):
-        tail = tail[1:]  # "升级到 Chat SDK", "to Chat SDK": the name without the verb before it
+    # the name after the last verb or preposition: "升级到 Chat SDK", "to Chat SDK" -> "Chat
+    # SDK"; "fails on iOS 17 with SDK" -> "SDK" (not "iOS with SDK")
+    cut = max((i + 1 for i, w in enumerate(tail[:-1]) if _NOT_NAME.fullmatch(w)), default=0)
+    tail = tail[cut:]
     name = " ".join(tail).strip(" .:")
     if not name or re.fullmatch(r"(?i)(?:the|a|on|in|with|using|latest|sdk|to|from|is|i'm)", name):
         return None

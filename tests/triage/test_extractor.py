@@ -194,3 +194,47 @@ def test_scenarios_told_in_a_sentence_are_steps_to_reproduce() -> None:
     for text, steps in cases.items():
         assert extract(text).repro_steps == steps, text
     assert extract("The video is blurry on some phones").repro_steps is None
+
+
+def test_inline_fields_end_where_the_next_one_starts() -> None:
+    # Found on a ticket page: "Expected" ran into "Actual" and the steps; the "1." closing the
+    # version "5.2.1." started the steps; "iOS with SDK" was taken for the SDK's name.
+    fields = extract(
+        "Login fails on iOS 17 with SDK 5.2.1. Expected: login succeeds. "
+        "Actual: 401 Unauthorized from /v1/token. Steps: 1. open app 2. log in"
+    )
+    assert fields.expected == "login succeeds."
+    assert fields.actual == "401 Unauthorized from /v1/token."
+    assert fields.repro_steps == "1. open app 2. log in"
+    assert fields.sdk != "iOS with SDK" and fields.sdk_version == "5.2.1"
+    assert extract("App crashes. SDK: the Android SDK 5.2.1").sdk == "Android SDK"
+
+
+@pytest.mark.parametrize(
+    ("text", "summary", "steps", "impact"),
+    [
+        (
+            "我们的 Android 应用退出房间时崩溃了，SDK 2.14.2，Android 14，小米 13。步骤：1. 加入"
+            "房间 2. 点击离开 3. 闪退。线上 30% 用户受影响，日志暂时拿不到",
+            "我们的 Android 应用退出房间时崩溃了",
+            "1. 加入房间 2. 点击离开 3. 闪退",
+            "线上 30% 用户受影响",
+        ),
+        (
+            "Our Android app crashes when leaving a room, SDK 2.14.2, Android 14, Pixel 7. "
+            "Steps: 1. join a room 2. tap leave 3. it crashes. 30% of our production users "
+            "are affected, I can't get logs right now",
+            "Our Android app crashes when leaving a room",
+            "1. join a room 2. tap leave 3. it crashes",
+            "30% of our production users",
+        ),
+    ],
+)
+def test_a_one_message_report_splits_into_its_parts(
+    text: str, summary: str, steps: str, impact: str
+) -> None:
+    # The summary was the whole message (or kept the versions after the problem), the last
+    # step swallowed the impact after it, and the impact was "production" or said twice.
+    fields = extract(text)
+    assert (fields.summary, fields.repro_steps, fields.impact) == (summary, steps, impact)
+    assert fields.sdk_version == "2.14.2" and fields.os_version == "Android 14"
