@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.conversation.overlap import COMMON_WORDS
 from retrieval.tokenizer import stem_word
 from retrieval.types import SearchHit
 
@@ -76,93 +77,15 @@ _SYMPTOM = re.compile(
     r"卡顿|回声|无声|没有声音|听不到|泄漏|重复|失败|报错|异常|丢失|角标|延迟|断开"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9]|\d+p\b|[\u4e00-\u9fff]+")
-_STOP = frozenset(
+_STOP = COMMON_WORDS | frozenset(
     [
-        "the",
-        "and",
-        "for",
-        "with",
-        "that",
-        "this",
-        "when",
-        "after",
-        "from",
-        "our",
-        "app",
-        "apps",
-        "sdk",
-        "have",
-        "has",
-        "was",
-        "are",
-        "not",
-        "but",
-        "its",
-        "you",
-        "your",
-        "can",
-        "get",
-        "any",
-        "how",
-        "what",
-        "why",
-        "does",
-        "did",
-        "about",
-        "also",
-        "just",
-        "still",
-        "into",
-        "them",
-        "they",
-        "then",
-        "there",
-        "here",
-        "some",
-        "more",
-        "very",
-        "only",
-        "all",
-        "one",
-        "use",
-        "used",
-        "using",
-        "than",
-        "sdks",
-        "version",
-        "versions",
-        "issue",
-        "issues",
-        "known",
-        "fixed",
-        "workaround",
-        "default",
-        "see",
-        "below",
-        "above",
-        "while",
-        "other",
-        "same",
-        "new",
-        "latest",
-        "android",
-        "ios",
-        "web",
-        "flutter",
-        "react",
-        "native",
-        "platform",
-        "device",
-        "devices",
-        "phone",
-        "phones",
-        "user",
-        "users",
-        "nimbus",
-        "rtc",
+        "apps", "only", "all", "one", "use", "used", "using", "than", "sdks", "versions",
+        "issues", "known", "fixed", "workaround", "default", "see", "below", "above", "while",
+        "other", "same", "new", "latest", "android", "ios", "web", "flutter", "react", "native",
+        "platform", "device", "devices", "phone", "phones", "user", "users", "nimbus", "rtc",
         "chat",
     ]
-)
+)  # fmt: skip
 MIN_SHARED = 3  # distinctive words in common, one of them a symptom, when no code is shared
 
 

@@ -5,72 +5,23 @@ from __future__ import annotations
 import re
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{2,}|\d+\.\d+[\w.]*|[\u4e00-\u9fff]{2,}")
-_STOP = frozenset(
+# Words too common in support messages to say what one is about (shared with the known
+# issues' matching).
+COMMON_WORDS = frozenset(
     [
-        "the",
-        "and",
-        "for",
-        "with",
-        "that",
-        "this",
-        "when",
-        "after",
-        "from",
-        "our",
-        "app",
-        "sdk",
-        "have",
-        "has",
-        "was",
-        "are",
-        "not",
-        "but",
-        "its",
-        "you",
-        "your",
-        "can",
-        "get",
-        "any",
-        "how",
-        "what",
-        "why",
-        "does",
-        "did",
-        "about",
-        "also",
-        "just",
-        "still",
-        "into",
-        "them",
-        "they",
-        "then",
-        "there",
-        "here",
-        "some",
-        "more",
-        "very",
-        "really",
-        "please",
-        "thanks",
-        "hello",
-        "version",
-        "issue",
-        "problem",
-        "bug",
-        "error",
-        "我们",
-        "这个",
-        "那个",
-        "一个",
-        "问题",
-        "没有",
-        "现在",
-        "然后",
-        "就是",
-        "还是",
-        "可以",
+        "the", "and", "for", "with", "that", "this", "when", "after", "from", "our",
+        "app", "sdk", "have", "has", "was", "are", "not", "but", "its", "you",
+        "your", "can", "get", "any", "how", "what", "why", "does", "did", "about",
+        "also", "just", "still", "into", "them", "they", "then", "there", "here", "some",
+        "more", "very", "version", "issue",
     ]
-)
+)  # fmt: skip
+_STOP = COMMON_WORDS | frozenset(
+    [
+        "really", "please", "thanks", "hello", "problem", "bug", "error", "我们", "这个", "那个",
+        "一个", "问题", "没有", "现在", "然后", "就是", "还是", "可以",
+    ]
+)  # fmt: skip
 
 
 def words(text: str) -> set[str]:
