@@ -74,6 +74,9 @@ class TicketRequests:
     ) -> Ticket:
         """A bug or outage ticket built from the report: subject, fields, priority, body."""
         fields = {k: v for k, v in decision.fields.model_dump().items() if v}
+        # what the reporter said they cannot send yet ("日志暂时拿不到"): the pages say so
+        if declined := [m for m in session.declined if m in decision.missing]:
+            fields["declined"] = declined
         new = NewTicket(
             account_id=account.id,
             kind=decision.kind,

@@ -153,6 +153,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # -- customer ticket page and list
     "missing": ("What we still need", "还需要您提供"),
     "missing_none": ("Nothing — we have everything we need.", "无 —— 信息已齐全。"),
+    "declined_for_now": (
+        "you said you can't send this yet; attach it here when you can",
+        "您说暂时拿不到；拿到后可以在这里上传",
+    ),
+    "declined_by_customer": ("customer can't send yet", "客户暂时无法提供"),
     "conversation": ("Conversation", "沟通记录"),
     "history": ("history", "处理记录"),
     "add_comment": ("Add a comment", "补充说明"),

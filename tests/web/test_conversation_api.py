@@ -193,3 +193,21 @@ def test_answers_stream_over_sse_as_the_model_writes(
     assert slow_model.last_token_at is not None
     assert deltas[0][0] < slow_model.last_token_at - 0.5, "the first piece came before the last"
     assert "24 hours" in "".join(d["text"] for _, d in deltas)
+
+
+def test_logs_the_reporter_cannot_send_yet_are_not_asked_for_again_on_the_pages(
+    api: TestClient, ctx: AppContext
+) -> None:
+    auth = _session(api, KEYS["pixelpals"])
+    reply = _say(
+        api, auth,
+        "我们的 Android 应用退出房间时崩溃了，SDK 2.14.2，Android 14，小米 13。步骤：1. 加入房间 "
+        "2. 点击离开 3. 闪退。线上 30% 用户受影响，日志暂时拿不到",
+    )  # fmt: skip
+    if reply.get("ticket") is None:
+        reply = _say(api, auth, action="go_ahead")
+    key = reply["ticket"]["key"]
+    assert reply["ticket"]["missing"] == ["logs"]
+    page = api.get(f"/tickets/{key}", headers={**auth, "Accept-Language": "zh-CN"}).text
+    assert "您说暂时拿不到；拿到后可以在这里上传" in page
+    assert ctx.tickets.get(key).fields["declined"] == ["logs"]  # type: ignore[union-attr]
