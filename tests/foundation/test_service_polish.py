@@ -65,6 +65,7 @@ def test_serve_says_what_config_check_would_warn_about(
 ) -> None:
     import uvicorn
 
+    import bot.logs
     import bot.service.app
 
     config = tmp_path / "deskbot.yaml"
@@ -76,6 +77,9 @@ def test_serve_says_what_config_check_would_warn_about(
     monkeypatch.setenv("DESKBOT_CONFIG", str(config))
     served: list[object] = []
     monkeypatch.setattr(bot.service.app, "create_app", lambda settings: "the app")
+    # serve's logging set-up would bind the root logger to this runner's stream, closed after
+    # the call: later commands' log lines would fail to write ("--- Logging error ---")
+    monkeypatch.setattr(bot.logs, "configure_logging", lambda *args, **kwargs: None)
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.append(app))
     result = CliRunner().invoke(main_app, ["serve", "--port", "8123"])
     assert result.exit_code == 0, result.output
