@@ -197,8 +197,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "有哪些先发哪些，或点击「继续提交」直接提交。",
     },
     "status_others": {
-        "en": "You also have {n} other open ticket(s): {keys}.",
-        "zh": "您还有 {n} 个其他未关闭的工单：{keys}。",
+        # the account's, not only this person's: colleagues' tickets are listed too
+        "en": "Your account also has {n} other open ticket(s): {keys}.",
+        "zh": "您的账户下还有 {n} 个其他未关闭的工单：{keys}。",
     },
     "feature": {
         "en": "Thanks — I've recorded this as a feature request ({key}). The product team reviews "

@@ -21,3 +21,11 @@ def test_the_actual_behaviour_is_not_the_problem_again() -> None:
     assert "**What happens:** the remote tile stays black" in report_body(
         other, subject=other.summary or ""
     )
+
+
+def test_other_open_tickets_are_said_to_be_the_accounts() -> None:
+    # They include colleagues' tickets: "You also have 9 other open tickets" was not true.
+    from bot.conversation.texts import say
+
+    assert say("status_others", "en", n=2, keys="SUP-1, SUP-2").startswith("Your account also")
+    assert say("status_others", "zh", n=2, keys="SUP-1, SUP-2").startswith("您的账户下还有")
