@@ -138,7 +138,7 @@ class Steps:
             fields = field_words(wanted, ctx.lang, server=report.server)
             text = say("status_reporting", ctx.lang, fields=fields)
             if others := [t.key for t in self.requests.open_tickets(account)]:
-                keys = ", ".join(others[:5])
+                keys = ("、" if ctx.lang == "zh" else ", ").join(others[:5])
                 text += "\n\n" + say("status_others", ctx.lang, n=len(others), keys=keys)
             return ctx.reply("status", text, actions=["go_ahead"], missing=wanted)
         return self.list_tickets(ctx, reading)
@@ -152,7 +152,7 @@ class Steps:
         text = ticket_lines(summary, ctx.lang, missing=not set(summary.missing) <= set(declined))
         others = [t.key for t in self.requests.open_tickets(account) if t.id != ticket.id]
         if others:
-            keys = ", ".join(others[:5])
+            keys = ("、" if ctx.lang == "zh" else ", ").join(others[:5])
             text += "\n\n" + say("status_others", ctx.lang, n=len(others), keys=keys)
         return ctx.reply("status", text, ticket=summary)
 

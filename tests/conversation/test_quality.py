@@ -288,3 +288,19 @@ def test_every_time_they_do_x_is_the_reproduction_in_chinese(ctx: AppContext) ->
     first = chat.say("Android 端每次切到后台再回来，对方的视频都会黑屏，RTC SDK 2.14.1，Android 14")
     assert first.kind == "follow_up", first.text
     assert "repro_steps" not in first.missing, first.missing
+
+
+def test_a_chinese_status_lists_the_other_tickets_the_chinese_way(ctx: AppContext) -> None:
+    from bot.store.records import NewTicket
+
+    for n in (1, 2):
+        ctx.desk.open(
+            NewTicket(account_id="tianqi-health", kind="bug", priority="P3",
+                      subject=f"同事的工单 {n}", requester="U0OTHER"),
+            now=ctx.clock(),
+        )  # fmt: skip
+    chat = _chat(ctx, account="tianqi-health")
+    chat.say("Android 端进房后对方画面一直黑屏，SDK 2.14.1，Android 14")
+    status = chat.say("进展如何？")
+    assert "您的账户下还有 2 个其他未关闭的工单" in status.text, status.text
+    assert "、" in status.text.split("工单：")[-1] and ", SUP" not in status.text
